@@ -1,0 +1,61 @@
+/**
+ * Reading inputs: NDJSON (one JSON value per line) or one JSON array, from a file or stdin ('-').
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { CliError } from './errors.js';
+
+/** One line of an NDJSON source: its value, or why it could not be parsed. */
+export type InputLine = { line: number; value: unknown } | { line: number; error: string };
+
+function openSource(source: string): Readable {
+  if (source === '-') return process.stdin;
+  if (!existsSync(source)) throw new CliError(`inputs file not found: ${source}`);
+  if (statSync(source).isDirectory()) throw new CliError(`inputs must be a file, got a directory: ${source}`);
+  return createReadStream(source);
+}
+
+/** Every non-blank line, parsed, as a stream: memory stays flat whatever the file's size. */
+export async function* readInputLines(source: string): AsyncGenerator<InputLine> {
+  const lines = createInterface({ input: openSource(source), crlfDelay: Number.POSITIVE_INFINITY });
+  let line = 0;
+  for await (const text of lines) {
+    line++;
+    if (text.trim() === '') continue;
+    try {
+      yield { line, value: JSON.parse(text) };
+    } catch (error) {
+      yield { line, error: `malformed JSON on line ${line}: ${(error as Error).message}` };
+    }
+  }
+}
+
+/** All inputs at once, for `compare` and `advise`: an NDJSON file or a JSON array; any bad line is fatal. */
+export async function readAllInputs(source: string): Promise<unknown[]> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of openSource(source)) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  const name = source === '-' ? 'stdin' : source;
+  if (text.trimStart().startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (Array.isArray(parsed)) return parsed;
+    } catch {
+      // Not one JSON array: maybe NDJSON whose first value is an array; read it line by line below.
+    }
+  }
+  const values: unknown[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() === '') continue;
+    try {
+      values.push(JSON.parse(line));
+    } catch (error) {
+      throw new CliError(`${name}: malformed JSON on line ${i + 1}: ${(error as Error).message}`);
+    }
+  }
+  if (values.length === 0) throw new CliError(`${name} holds no inputs`);
+  return values;
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+/**
+ * The CLI entry: the only place that reads argv, writes to the terminal and exits.
+ * Each command lives in src/cli/commands/ and registers itself on the program.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { FanoutError } from '../errors.js';
+import { registerCommands } from './commands/index.js';
+import { CliError, EXIT_USAGE } from './errors.js';
+import { createStyle, useColor } from './style.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('fanout')
+    .description(
+      'Run your task sequentially, on the event loop, on worker threads and in child processes;\n' +
+        'measure each, get a recommendation, and run the real job with it.',
+    )
+    .version(pkg.version, '-V, --version')
+    .option('--verbose', 'print stacks with errors')
+    .exitOverride();
+  program.configureOutput({ outputError: () => {} });
+  registerCommands(program);
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    return report(error, argv.includes('--verbose'));
+  }
+}
+
+function report(error: unknown, verbose: boolean): number {
+  if (error instanceof CommanderError) {
+    if (error.exitCode === 0) return 0; // --help, --version
+    process.stderr.write(`fanout: ${error.message.replace(/^error: /, '')} (see fanout --help)\n`);
+    return EXIT_USAGE;
+  }
+  const style = createStyle(useColor(process.stderr));
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${style.red('fanout:')} ${message}\n`);
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  if (error instanceof CliError) return error.exitCode;
+  if (error instanceof FanoutError) return EXIT_USAGE;
+  return EXIT_USAGE;
+}
+
+process.exitCode = await main(process.argv);

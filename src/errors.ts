@@ -1,0 +1,143 @@
+/** Stable codes the CLI and callers can branch on. */
+export type ErrorCode =
+  | 'ERR_FANOUT_OPTION'
+  | 'ERR_FANOUT_TASK'
+  | 'ERR_FANOUT_TASK_LOAD'
+  | 'ERR_FANOUT_SETUP'
+  | 'ERR_FANOUT_WORKER_DIED'
+  | 'ERR_FANOUT_TIMEOUT'
+  | 'ERR_FANOUT_ABORTED'
+  | 'ERR_FANOUT_CLONE'
+  | 'ERR_FANOUT_CLOSED';
+
+/** Base class of every error fanout raises itself. */
+export class FanoutError extends Error {
+  readonly code: ErrorCode;
+  constructor(message: string, code: ErrorCode, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+/** A bad option or argument, found before any work starts. */
+export class OptionError extends FanoutError {
+  constructor(message: string) {
+    super(message, 'ERR_FANOUT_OPTION');
+  }
+}
+
+/** The task threw or rejected; `cause` is the original error (rebuilt when it crossed a boundary). */
+export class TaskError extends FanoutError {
+  readonly index: number;
+  constructor(message: string, index: number, cause: unknown) {
+    super(message, 'ERR_FANOUT_TASK', { cause });
+    this.index = index;
+  }
+}
+
+/** The task module could not be loaded, or has no such export. */
+export class TaskLoadError extends FanoutError {
+  constructor(message: string, cause?: unknown) {
+    super(message, 'ERR_FANOUT_TASK_LOAD', cause === undefined ? undefined : { cause });
+  }
+}
+
+/** The module's `setup` threw. */
+export class SetupError extends FanoutError {
+  constructor(message: string, cause?: unknown) {
+    super(message, 'ERR_FANOUT_SETUP', cause === undefined ? undefined : { cause });
+  }
+}
+
+/** The worker running the task died (exit, crash, out of memory, signal). */
+export class WorkerDiedError extends FanoutError {
+  readonly index: number;
+  constructor(message: string, index: number, cause?: unknown) {
+    super(message, 'ERR_FANOUT_WORKER_DIED', cause === undefined ? undefined : { cause });
+    this.index = index;
+  }
+}
+
+/** The task ran past its time-out. */
+export class TimeoutError extends FanoutError {
+  readonly index: number;
+  constructor(message: string, index: number) {
+    super(message, 'ERR_FANOUT_TIMEOUT');
+    this.index = index;
+  }
+}
+
+/** The caller aborted the task through its AbortSignal. */
+export class AbortError extends FanoutError {
+  readonly index: number;
+  constructor(message: string, index: number, cause?: unknown) {
+    super(message, 'ERR_FANOUT_ABORTED', cause === undefined ? undefined : { cause });
+    this.index = index;
+  }
+}
+
+/** An input or output is not a structured-cloneable value. */
+export class CloneError extends FanoutError {
+  readonly index: number;
+  constructor(message: string, index: number, cause?: unknown) {
+    super(message, 'ERR_FANOUT_CLONE', cause === undefined ? undefined : { cause });
+    this.index = index;
+  }
+}
+
+/** The executor was used after `close()`. */
+export class ClosedError extends FanoutError {
+  constructor(message = 'the executor is closed: create a new one to run more work') {
+    super(message, 'ERR_FANOUT_CLOSED');
+  }
+}
+
+/** An error reduced to plain data so it can cross a thread or process boundary. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: unknown;
+  cause?: SerializedError;
+}
+
+const MAX_CAUSE_DEPTH = 4;
+
+export function serializeError(error: unknown, depth = 0): SerializedError {
+  if (!(error instanceof Error)) {
+    return { name: 'NonError', message: `a non-Error value was thrown: ${describe(error)}` };
+  }
+  const out: SerializedError = { name: error.name, message: error.message };
+  if (error.stack !== undefined) out.stack = error.stack;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' || typeof code === 'number') out.code = code;
+  if (error.cause !== undefined && depth < MAX_CAUSE_DEPTH)
+    out.cause = serializeError(error.cause, depth + 1);
+  return out;
+}
+
+export function deserializeError(data: SerializedError): Error {
+  const error = new Error(data.message, data.cause ? { cause: deserializeError(data.cause) } : undefined);
+  Object.defineProperty(error, 'name', {
+    value: data.name,
+    enumerable: false,
+    configurable: true,
+    writable: true,
+  });
+  if (data.stack !== undefined) error.stack = data.stack;
+  if (data.code !== undefined) (error as Error & { code?: unknown }).code = data.code;
+  return error;
+}
+
+/** A short, safe description of any value for error messages: `0 (number)`, `"abc" (string)`. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string')
+    return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} (string)`;
+  if (typeof value === 'function') return `[function ${value.name || 'anonymous'}]`;
+  if (typeof value === 'symbol') return `${String(value)} (symbol)`;
+  if (value === null || typeof value !== 'object') return `${String(value)} (${typeof value})`;
+  return `[object ${value.constructor?.name ?? 'Object'}]`;
+}

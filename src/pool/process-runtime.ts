@@ -1,0 +1,84 @@
+import { fork } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { serialize } from 'node:v8';
+import { type DeathNote, INIT, isFanoutMessage, TAG } from './protocol.js';
+import type { Runtime, Transport, TransportHandlers, TransportOptions } from './transport.js';
+
+const ENTRY = fileURLToPath(new URL('../worker/process-entry.js', import.meta.url));
+
+/** The child writes its last words (a DeathNote as JSON) to this fd as it dies. */
+export const LAST_WORDS_FD = 4;
+
+/** Flags of ours that a child must not inherit: test runners, debuggers, heap sizes we set ourselves. */
+const NOT_INHERITED = /^--(test|inspect|debug|max-old-space-size|watch)/;
+
+function parseNote(text: string): DeathNote | null {
+  const line = text.trim().split('\n').pop();
+  if (!line) return null;
+  try {
+    return JSON.parse(line) as DeathNote;
+  } catch {
+    return null;
+  }
+}
+
+export const processRuntime: Runtime = {
+  kind: 'process',
+  sharesMemory: false,
+  assertCloneable: (value) => void serialize(value),
+  start({ init, maxMemoryMb }: TransportOptions, handlers: TransportHandlers): Transport {
+    const execArgv = process.execArgv.filter((flag) => !NOT_INHERITED.test(flag));
+    if (maxMemoryMb !== undefined) execArgv.push(`--max-old-space-size=${maxMemoryMb}`);
+    const child = fork(ENTRY, [], {
+      execArgv,
+      serialization: 'advanced',
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc', 'pipe'],
+    });
+    let lastWords = '';
+    const notes = child.stdio[LAST_WORDS_FD] as Readable;
+    notes.setEncoding('utf8');
+    notes.on('data', (chunk: string) => {
+      lastWords += chunk;
+    });
+    child.on('message', (message) => {
+      if (isFanoutMessage(message)) handlers.message(message);
+    });
+    // An IPC error (the child gone mid-send) shows up as its exit too; nothing more to do here.
+    child.on('error', () => {});
+    // Report the exit once the last-words pipe is drained too. ('close' would wait for both, but with
+    // an IPC channel among the stdio entries it does not fire on Node 20.)
+    let exited: [number | null, NodeJS.Signals | null] | undefined;
+    let drained = false;
+    const report = (): void => {
+      if (exited && drained)
+        handlers.exit({ code: exited[0], signal: exited[1], note: parseNote(lastWords) });
+    };
+    notes.on('close', () => {
+      drained = true;
+      report();
+    });
+    child.on('exit', (code, signal) => {
+      exited = [code, signal];
+      report();
+    });
+    child.send([TAG, INIT, init]);
+    return {
+      send: (message) => {
+        if (child.connected) child.send(message);
+      },
+      end: () => {
+        if (child.connected) child.disconnect();
+      },
+      terminate: () => void child.kill('SIGKILL'),
+      ref: () => {
+        child.ref();
+        child.channel?.ref();
+      },
+      unref: () => {
+        child.unref();
+        child.channel?.unref();
+      },
+    };
+  },
+};

@@ -1,0 +1,258 @@
+/**
+ * The engine behind `sequential` and `async`: tasks run in the calling process, on its event loop,
+ * with at most `concurrency` in flight. One "worker" (id 0): one `setup`, one `teardown`.
+ *
+ * Inputs and outputs are held to the same rule as in a worker (they must survive structured
+ * cloning), so a task that works here works under threads and processes too.
+ */
+import {
+  AbortError,
+  CloneError,
+  ClosedError,
+  SetupError,
+  TaskError,
+  type TaskLoadError,
+  TimeoutError,
+} from '../errors.js';
+import type { ResolvedOptions, StrategyName } from '../options.js';
+import { Deque } from '../pool/deque.js';
+import type { TimelineEntry, WorkerUsage } from '../types.js';
+import { Context } from '../worker/context.js';
+import { type LoadedTask, loadTask, taskLabel } from '../worker/load-task.js';
+import type { ItemCallback, MapHandle, Strategy, TaskRequest } from './strategy.js';
+
+const now = (): number => performance.timeOrigin + performance.now();
+
+function cloneProblem(value: unknown): string | undefined {
+  // Primitives other than symbols always clone: skip the cost for them.
+  if (
+    value === null ||
+    (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')
+  ) {
+    return undefined;
+  }
+  try {
+    structuredClone(value);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+interface Thenable {
+  then(onFulfilled: (value: unknown) => void, onRejected: (error: unknown) => void): unknown;
+}
+
+export class LocalStrategy implements Strategy {
+  readonly name: StrategyName;
+  readonly concurrency: number;
+  readonly #options: ResolvedOptions;
+  readonly #label: string;
+  readonly #queue = new Deque<TaskRequest>();
+  readonly #timeline: TimelineEntry[] | null;
+  #loaded: Promise<void> | undefined;
+  #task: LoadedTask | undefined;
+  #state: unknown;
+  #broken: Error | undefined;
+  #running = 0;
+  #pumping = false;
+  #closing = false;
+  #closed: Promise<void> | undefined;
+  #idleWaiters: (() => void)[] = [];
+
+  constructor(name: 'sequential' | 'async', options: ResolvedOptions) {
+    this.name = name;
+    this.concurrency = options.concurrency;
+    this.#options = options;
+    this.#label = taskLabel(options.taskUrl);
+    this.#timeline = options.timeline ? [] : null;
+  }
+
+  submit(request: TaskRequest): void {
+    if (this.#broken) {
+      request.done(this.#broken, undefined);
+      return;
+    }
+    if (this.#closing) {
+      request.done(new ClosedError(), undefined);
+      return;
+    }
+    this.#queue.push(request);
+    if (this.#task) this.#pump();
+    else this.#load();
+  }
+
+  mapArray(inputs: readonly unknown[], onItem: ItemCallback): MapHandle {
+    let cancelled = false;
+    for (let index = 0; index < inputs.length; index++) {
+      this.submit({
+        input: inputs[index],
+        index,
+        signal: undefined,
+        timeout: this.#options.timeout,
+        done: (error, value) => {
+          if (!cancelled) onItem(index, error, value);
+        },
+      });
+    }
+    return {
+      cancel: () => {
+        cancelled = true;
+      },
+    };
+  }
+
+  capacityHint(): number {
+    return this.concurrency * 2;
+  }
+
+  timeline(): TimelineEntry[] {
+    return this.#timeline ?? [];
+  }
+
+  async usage(): Promise<WorkerUsage> {
+    return { childCpuUser: 0, childCpuSystem: 0, childRss: 0, workersStarted: 1 };
+  }
+
+  close(): Promise<void> {
+    this.#closing = true;
+    this.#closed ??= (async () => {
+      if (this.#running > 0 || this.#queue.length > 0) {
+        await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+      }
+      if (this.#task?.teardown) {
+        try {
+          await this.#task.teardown(this.#state);
+        } catch (error) {
+          const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+          process.emitWarning(`teardown of ${this.#label} threw: ${reason}`);
+        }
+      }
+    })();
+    return this.#closed;
+  }
+
+  #load(): void {
+    this.#loaded ??= (async () => {
+      try {
+        const task = await loadTask(this.#options.taskUrl, this.#options.exportName);
+        if (task.setup) {
+          try {
+            this.#state = await task.setup({ workerId: 0, options: this.#options.taskOptions });
+          } catch (error) {
+            const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+            throw new SetupError(`setup of ${this.#label} threw: ${reason}`, error);
+          }
+        }
+        this.#task = task;
+      } catch (error) {
+        this.#broken = error as TaskLoadError | SetupError;
+        for (const request of this.#queue.drain()) request.done(this.#broken, undefined);
+        this.#wakeIfIdle();
+        return;
+      }
+      this.#pump();
+    })();
+  }
+
+  #pump(): void {
+    // Synchronous tasks complete inside #start: loop here instead of recursing through #finish.
+    if (this.#pumping) return;
+    this.#pumping = true;
+    while (this.#running < this.concurrency && this.#queue.length > 0) this.#start(this.#queue.shift()!);
+    this.#pumping = false;
+    this.#wakeIfIdle();
+  }
+
+  #start(request: TaskRequest): void {
+    const { index, signal, timeout } = request;
+    if (signal?.aborted) {
+      request.done(
+        new AbortError(`input ${index} of ${this.#label} was aborted`, index, signal.reason),
+        undefined,
+      );
+      return;
+    }
+    const problem = cloneProblem(request.input);
+    if (problem !== undefined) {
+      request.done(
+        new CloneError(
+          `input ${index} cannot be cloned: ${problem} (inputs must survive structured cloning)`,
+          index,
+        ),
+        undefined,
+      );
+      return;
+    }
+    const context = new Context(0, this.#state, this.#options.taskOptions);
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const start = now();
+    const finish = (error: Error | undefined, value: unknown): void => {
+      if (settled) return;
+      settled = true;
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      this.#running--;
+      this.#timeline?.push({ workerId: 0, index, start, end: now() });
+      request.done(error, value);
+      this.#pump();
+    };
+    // A task that ignores its signal keeps running in the background; the caller is not kept waiting.
+    const onAbort = (): void => {
+      const error = new AbortError(`input ${index} of ${this.#label} was aborted`, index, signal?.reason);
+      context.abort(error);
+      finish(error, undefined);
+    };
+    if (timeout !== undefined) {
+      timer = setTimeout(() => {
+        const error = new TimeoutError(
+          `input ${index} of ${this.#label} timed out after ${timeout} ms`,
+          index,
+        );
+        context.abort(error);
+        finish(error, undefined);
+      }, timeout);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.#running++;
+    const succeed = (value: unknown): void => {
+      const outputProblem = cloneProblem(value);
+      if (outputProblem === undefined) {
+        finish(undefined, value);
+        return;
+      }
+      finish(
+        new CloneError(
+          `the output of input ${index} from ${this.#label} cannot be cloned: ${outputProblem} (outputs must survive structured cloning)`,
+          index,
+        ),
+        undefined,
+      );
+    };
+    const fail = (error: unknown): void => {
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      finish(
+        new TaskError(`task ${this.#label} failed on input ${index}: ${reason}`, index, error),
+        undefined,
+      );
+    };
+    let result: unknown;
+    try {
+      result = this.#task!.fn(request.input, context);
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    if (result !== null && typeof result === 'object' && typeof (result as Thenable).then === 'function') {
+      (result as Thenable).then(succeed, fail);
+    } else {
+      succeed(result);
+    }
+  }
+
+  #wakeIfIdle(): void {
+    if (this.#running === 0 && this.#queue.length === 0)
+      for (const wake of this.#idleWaiters.splice(0)) wake();
+  }
+}

@@ -1,0 +1,49 @@
+/** What every task receives as its second argument. */
+export interface TaskContext<State = unknown> {
+  /** The worker running this task: 1, 2, … for threads and processes; 0 for the calling process. */
+  readonly workerId: number;
+  /** What this worker's `setup` returned (undefined without a `setup`). */
+  readonly state: State;
+  /** Aborted when the task times out, is cancelled by the caller, or its `map` was abandoned. */
+  readonly signal: AbortSignal;
+  /** The executor's `taskOptions`. */
+  readonly options: unknown;
+}
+
+/** What `setup` receives. */
+export interface SetupContext {
+  readonly workerId: number;
+  readonly options: unknown;
+}
+
+export type TaskFunction<I = unknown, O = unknown> = (input: I, context: TaskContext) => O | Promise<O>;
+
+/** One entry of the per-task timeline: which worker ran which input, when (ms since the Unix epoch). */
+export interface TimelineEntry {
+  workerId: number;
+  index: number;
+  start: number;
+  end: number;
+}
+
+/** Like `PromiseSettledResult`, with the input's index. */
+export type Settled<T> =
+  | { index: number; status: 'fulfilled'; value: T }
+  | { index: number; status: 'rejected'; reason: Error };
+
+/** A result from `stream`: the value and the index of the input it came from. */
+export interface Indexed<T> {
+  index: number;
+  value: T;
+}
+
+/** Resource figures of the workers, for the measurements. */
+export interface WorkerUsage {
+  /** CPU time (user + system) of child processes, in µs; threads are counted in the main process's own figure. */
+  childCpuUser: number;
+  childCpuSystem: number;
+  /** Sum of the children's RSS at the last report, in bytes. */
+  childRss: number;
+  /** Workers started so far, replacements included. */
+  workersStarted: number;
+}

@@ -1,0 +1,344 @@
+/**
+ * The side of the pool that runs inside a worker (a thread or a child process): it loads the task,
+ * runs `setup`, then executes the jobs it is sent one at a time, in order, and sends the results
+ * back in batches: one message per batch of synchronous results, and one before each await.
+ */
+import { type SerializedError, serializeError } from '../errors.js';
+import { Deque } from '../pool/deque.js';
+import {
+  ABORT,
+  CHUNK,
+  CHUNK_DONE,
+  CLOSE,
+  CLOSED,
+  ERR,
+  INIT_ERROR,
+  type InitPhase,
+  type MainMessage,
+  OK,
+  OUTPUT_CLONE_CODE,
+  READY,
+  RESULTS,
+  RUN,
+  SKIPPED,
+  SLOT_OFFSET,
+  SLOT_SEQ,
+  STATS,
+  TAG,
+  type WorkerInit,
+  type WorkerMessage,
+  type WorkerStats,
+} from '../pool/protocol.js';
+import type { TaskFunction } from '../types.js';
+import { Context } from './context.js';
+import { type LoadedTask, loadTask } from './load-task.js';
+
+/** How a runner talks to its pool: a MessagePort for threads, the IPC channel for processes. */
+export interface RunnerPort {
+  post(message: WorkerMessage): void;
+  onMessage(handler: (message: MainMessage) => void): void;
+  /** Throws when a value cannot cross this port. */
+  assertCloneable(value: unknown): void;
+  exit(): void;
+}
+
+interface Job {
+  seq: number;
+  chunk: boolean;
+  input: unknown;
+}
+
+interface Thenable {
+  then(onFulfilled: (value: unknown) => void, onRejected: (error: unknown) => void): unknown;
+}
+
+function isThenable(value: unknown): value is Thenable {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as Thenable).then === 'function'
+  );
+}
+
+export function workerStats(): WorkerStats {
+  const cpu = process.cpuUsage();
+  return {
+    cpuUser: cpu.user,
+    cpuSystem: cpu.system,
+    rss: process.memoryUsage.rss(),
+    maxRss: process.resourceUsage().maxRSS * 1024,
+  };
+}
+
+const now = (): number => performance.timeOrigin + performance.now();
+
+export class Runner {
+  readonly #port: RunnerPort;
+  readonly #init: WorkerInit;
+  readonly #shared: Int32Array | null;
+  readonly #queue = new Deque<Job>();
+  readonly #abortedEarly = new Set<number>();
+  #fn: TaskFunction = () => undefined;
+  #task: LoadedTask | undefined;
+  #state: unknown;
+  #results: unknown[] = [];
+  #timeline: number[] | null;
+  #busy = 0;
+  #items = 0;
+  #draining = false;
+  #closing = false;
+  #currentSeq = 0;
+  #currentOffset = 0;
+  #currentContext: Context | undefined;
+
+  constructor(port: RunnerPort, init: WorkerInit) {
+    this.#port = port;
+    this.#init = init;
+    this.#shared = init.shared ? new Int32Array(init.shared) : null;
+    this.#timeline = init.timeline ? [] : null;
+    port.onMessage((message) => this.#onMessage(message));
+  }
+
+  /** The job running now (seq 0: none), for a dying process's last words. */
+  current(): { seq: number; offset: number } {
+    return { seq: this.#currentSeq, offset: this.#currentOffset };
+  }
+
+  async start(): Promise<void> {
+    let phase: InitPhase = 'load';
+    try {
+      this.#task = await loadTask(this.#init.taskUrl, this.#init.exportName);
+      this.#fn = this.#task.fn;
+      phase = 'setup';
+      if (this.#task.setup) {
+        this.#state = await this.#task.setup({
+          workerId: this.#init.workerId,
+          options: this.#init.taskOptions,
+        });
+      }
+    } catch (error) {
+      this.#port.post([TAG, INIT_ERROR, phase, serializeError(error)]);
+      return;
+    }
+    this.#port.post([TAG, READY]);
+  }
+
+  #onMessage(message: MainMessage): void {
+    switch (message[1]) {
+      case RUN: {
+        const [, , first, inputs] = message;
+        for (let k = 0; k < inputs.length; k++)
+          this.#queue.push({ seq: first + k, chunk: false, input: inputs[k] });
+        if (!this.#draining) this.#drain();
+        return;
+      }
+      case CHUNK:
+        this.#queue.push({ seq: message[2], chunk: true, input: message[3] });
+        if (!this.#draining) this.#drain();
+        return;
+      case ABORT:
+        if (message[2] === this.#currentSeq) this.#currentContext?.abort(abortReason(message[3]));
+        else this.#abortedEarly.add(message[2]);
+        return;
+      case STATS:
+        this.#port.post([TAG, STATS, workerStats()]);
+        return;
+      case CLOSE:
+        this.#closing = true;
+        if (!this.#draining) void this.#finish();
+        return;
+    }
+  }
+
+  #drain(): void {
+    this.#draining = true;
+    while (this.#queue.length > 0) {
+      const job = this.#queue.shift()!;
+      if (this.#abortedEarly.size > 0 && this.#abortedEarly.delete(job.seq)) {
+        this.#results.push(job.seq, SKIPPED, null);
+        continue;
+      }
+      const done = job.chunk
+        ? this.#runChunk(job, job.input as unknown[], 0, null, null)
+        : this.#runSingle(job);
+      if (!done) return; // an async task: its settlement calls #drain again
+    }
+    this.#flush();
+    this.#draining = false;
+    if (this.#closing) void this.#finish();
+  }
+
+  #begin(seq: number): Context {
+    const context = new Context(this.#init.workerId, this.#state, this.#init.taskOptions);
+    this.#currentContext = context;
+    this.#currentSeq = seq;
+    if (this.#shared) Atomics.store(this.#shared, SLOT_SEQ, seq);
+    return context;
+  }
+
+  #end(): void {
+    this.#currentSeq = 0;
+    this.#currentContext = undefined;
+    if (this.#shared) Atomics.store(this.#shared, SLOT_SEQ, 0);
+  }
+
+  #record(start: number, end: number): void {
+    this.#busy += end - start;
+    this.#items++;
+    this.#timeline?.push(start, end);
+  }
+
+  /** Runs one job; returns false when it went async (and will resume the drain itself). */
+  #runSingle(job: Job): boolean {
+    const context = this.#begin(job.seq);
+    const start = now();
+    let result: unknown;
+    try {
+      result = this.#fn(job.input, context);
+    } catch (error) {
+      this.#record(start, now());
+      this.#results.push(job.seq, ERR, serializeError(error));
+      this.#end();
+      return true;
+    }
+    if (!isThenable(result)) {
+      this.#record(start, now());
+      this.#results.push(job.seq, OK, result);
+      this.#end();
+      return true;
+    }
+    this.#flush();
+    result.then(
+      (value) => {
+        this.#record(start, now());
+        this.#results.push(job.seq, OK, value);
+        this.#end();
+        this.#drain();
+      },
+      (error) => {
+        this.#record(start, now());
+        this.#results.push(job.seq, ERR, serializeError(error));
+        this.#end();
+        this.#drain();
+      },
+    );
+    return false;
+  }
+
+  /** Runs a chunk's items from `from`; returns false when an item went async. */
+  #runChunk(
+    job: Job,
+    inputs: unknown[],
+    from: number,
+    values: unknown[] | null,
+    errors: [number, SerializedError][] | null,
+  ): boolean {
+    const out = values ?? new Array<unknown>(inputs.length);
+    let errs = errors;
+    const context = from === 0 ? this.#begin(job.seq) : this.#currentContext!;
+    const fn = this.#fn;
+    for (let i = from; i < inputs.length; i++) {
+      if (this.#shared) Atomics.store(this.#shared, SLOT_OFFSET, i);
+      this.#currentOffset = i;
+      const start = now();
+      let result: unknown;
+      try {
+        result = fn(inputs[i], context);
+      } catch (error) {
+        this.#record(start, now());
+        errs = errs ?? [];
+        errs.push([i, serializeError(error)]);
+        continue;
+      }
+      if (isThenable(result)) {
+        this.#flush();
+        const resume = (ok: boolean, value: unknown): void => {
+          this.#record(start, now());
+          if (ok) out[i] = value;
+          else {
+            errs = errs ?? [];
+            errs.push([i, serializeError(value)]);
+          }
+          if (this.#runChunk(job, inputs, i + 1, out, errs)) this.#drain();
+        };
+        result.then(
+          (value) => resume(true, value),
+          (error) => resume(false, error),
+        );
+        return false;
+      }
+      this.#record(start, now());
+      out[i] = result;
+    }
+    this.#results.push(job.seq, CHUNK_DONE, [out, errs]);
+    this.#end();
+    return true;
+  }
+
+  #flush(): void {
+    if (this.#results.length === 0) return;
+    const results = this.#results;
+    const message: WorkerMessage = [TAG, RESULTS, this.#busy, this.#items, results, this.#timeline];
+    this.#results = [];
+    this.#busy = 0;
+    this.#items = 0;
+    if (this.#timeline) this.#timeline = [];
+    try {
+      this.#port.post(message);
+    } catch {
+      // Some output cannot be cloned: find which, record it as that task's error, send the rest.
+      this.#replaceUncloneable(results);
+      this.#port.post(message);
+    }
+  }
+
+  #replaceUncloneable(results: unknown[]): void {
+    for (let r = 0; r < results.length; r += 3) {
+      if (results[r + 1] === OK) {
+        const error = this.#cloneError(results[r + 2]);
+        if (error) {
+          results[r + 1] = ERR;
+          results[r + 2] = error;
+        }
+      } else if (results[r + 1] === CHUNK_DONE) {
+        const [values, errors] = results[r + 2] as [unknown[], [number, SerializedError][] | null];
+        for (let i = 0; i < values.length; i++) {
+          const error = this.#cloneError(values[i]);
+          if (error) {
+            values[i] = undefined;
+            results[r + 2] = [values, [...(errors ?? []), [i, error]]];
+          }
+        }
+      }
+    }
+  }
+
+  #cloneError(value: unknown): SerializedError | null {
+    try {
+      this.#port.assertCloneable(value);
+      return null;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { name: 'DataCloneError', message, code: OUTPUT_CLONE_CODE };
+    }
+  }
+
+  async #finish(): Promise<void> {
+    if (!this.#closing) return;
+    this.#closing = false;
+    let teardownError: SerializedError | null = null;
+    try {
+      if (this.#task?.teardown) await this.#task.teardown(this.#state);
+    } catch (error) {
+      teardownError = serializeError(error);
+    }
+    this.#port.post([TAG, CLOSED, workerStats(), teardownError]);
+    this.#port.exit();
+  }
+}
+
+function abortReason(kind: string): Error {
+  const error = new Error(kind === 'timeout' ? 'the task timed out' : 'the task was aborted');
+  error.name = kind === 'timeout' ? 'TimeoutError' : 'AbortError';
+  return error;
+}

@@ -19,10 +19,11 @@ import {
   WorkerDiedError,
 } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
-import type { ItemCallback, MapHandle, Strategy, TaskRequest } from '../strategies/strategy.js';
+import { type ItemCallback, type MapHandle, type Strategy, TaskRequest } from '../strategies/strategy.js';
 import type { TimelineEntry, WorkerUsage } from '../types.js';
 import { taskLabel } from '../worker/load-task.js';
 import { Deque } from './deque.js';
+import { packNumbers } from './pack.js';
 import {
   ABORT,
   CHUNK,
@@ -50,7 +51,7 @@ const BATCH_TARGET_MS = 2;
 const LONG_TASK_MS = 20;
 const MAX_BATCH = 16_384;
 const MAX_CHUNK = 262_144;
-/** How fast the task-time estimate follows new measurements. */
+/** How fast the task-time estimate follows new measurements, per item measured. */
 const EWMA_WEIGHT = 0.3;
 /** How long a timed-out or aborted task has to stop before its worker is replaced. */
 export const ABORT_GRACE_MS = 1000;
@@ -75,22 +76,24 @@ class MapRun {
   ) {}
 }
 
-/** One unit of dispatch: a single task (with its request) or a chunk of a map (with its owner). */
-class Job {
+/** A piece of a map: one message, several inputs. Carries the same bookkeeping as a TaskRequest. */
+class ChunkJob {
   state = QUEUED;
   seq = 0;
-  slot: Slot | null = null;
+  slot: unknown = null;
   returned = false;
-  timer: NodeJS.Timeout | undefined;
-  onAbort: (() => void) | undefined;
+  timer: NodeJS.Timeout | undefined = undefined;
+  onAbort: (() => void) | undefined = undefined;
   constructor(
-    readonly input: unknown,
+    readonly input: unknown[],
     readonly index: number,
     readonly count: number,
-    readonly request: TaskRequest | null,
-    readonly owner: MapRun | null,
+    readonly owner: MapRun,
   ) {}
 }
+
+/** One unit of dispatch: a single task (the request itself) or a chunk of a map. */
+type Job = TaskRequest | ChunkJob;
 
 type Entry = Job | MapRun;
 
@@ -143,20 +146,19 @@ export class Pool implements Strategy {
   submit(request: TaskRequest): void {
     const problem = this.#refusal();
     if (problem) {
-      request.done(problem, undefined);
+      request.done(request, problem, undefined);
       return;
     }
     const { signal } = request;
     if (signal?.aborted) {
-      request.done(this.#abortError(request.index, signal.reason), undefined);
+      request.done(request, this.#abortError(request.index, signal.reason), undefined);
       return;
     }
-    const job = new Job(request.input, request.index, 1, request, null);
     if (signal) {
-      job.onAbort = () => this.#abandon(job, 'abort');
-      signal.addEventListener('abort', job.onAbort, { once: true });
+      request.onAbort = () => this.#abandon(request, 'abort');
+      signal.addEventListener('abort', request.onAbort, { once: true });
     }
-    this.#queue.push(job);
+    this.#queue.push(request);
     this.#schedulePump();
   }
 
@@ -289,18 +291,20 @@ export class Pool implements Strategy {
     const head = this.#queue.peek();
     if (head === undefined) return false;
     if (head instanceof MapRun || head.owner !== null) {
-      let job: Job;
+      let job: ChunkJob;
       if (head instanceof MapRun) {
         const size = this.#chunkSize(head);
         const start = head.next;
         head.next += size;
-        job = new Job(head.inputs.slice(start, start + size), start, size, null, head);
+        job = new ChunkJob(head.inputs.slice(start, start + size), start, size, head);
       } else {
-        job = this.#queue.shift() as Job;
+        job = this.#queue.shift() as ChunkJob;
       }
       this.#dispatch(slot, job);
       try {
-        slot.transport.send([TAG, CHUNK, job.seq, job.input as unknown[]]);
+        const packed = packNumbers(job.input);
+        if (packed) slot.transport.send([TAG, CHUNK, job.seq, packed], [packed.buffer as ArrayBuffer]);
+        else slot.transport.send([TAG, CHUNK, job.seq, job.input]);
       } catch {
         this.#undispatch(slot, [job]);
         this.#splitUncloneable(job);
@@ -309,9 +313,9 @@ export class Pool implements Strategy {
     }
     const max = this.#batchSize();
     const first = slot.nextSeq;
-    const jobs: Job[] = [];
+    const jobs: TaskRequest[] = [];
     const inputs: unknown[] = [];
-    for (let next = this.#queue.peek(); jobs.length < max && next instanceof Job && next.owner === null; ) {
+    for (let next = this.#queue.peek(); jobs.length < max && next instanceof TaskRequest; ) {
       this.#queue.shift();
       if (next.state !== SETTLED) {
         this.#dispatch(slot, next);
@@ -337,8 +341,9 @@ export class Pool implements Strategy {
     if (slot.outstanding.length === 0) slot.transport.ref();
     slot.outstanding.push(job);
     slot.items += job.count;
-    const timeout = job.request?.timeout;
-    if (timeout !== undefined) job.timer = setTimeout(() => this.#abandon(job, 'timeout'), timeout);
+    if (job instanceof TaskRequest && job.timeout !== undefined) {
+      job.timer = setTimeout(() => this.#abandon(job, 'timeout'), job.timeout);
+    }
   }
 
   /** Takes back jobs whose message could not be sent (the last ones dispatched to the slot). */
@@ -372,7 +377,7 @@ export class Pool implements Strategy {
   }
 
   /** A batch failed to send: fail the inputs that cannot be cloned, put the rest back in front. */
-  #requeueCloneable(jobs: Job[]): void {
+  #requeueCloneable(jobs: TaskRequest[]): void {
     for (let i = jobs.length - 1; i >= 0; i--) {
       const job = jobs[i]!;
       const problem = this.#cloneProblem(job.input);
@@ -382,15 +387,15 @@ export class Pool implements Strategy {
   }
 
   /** A chunk failed to send: fail its uncloneable items, requeue the runs of good ones between them. */
-  #splitUncloneable(job: Job): void {
-    const run = job.owner!;
-    const inputs = job.input as unknown[];
-    const pieces: Job[] = [];
+  #splitUncloneable(job: ChunkJob): void {
+    const run = job.owner;
+    const inputs = job.input;
+    const pieces: ChunkJob[] = [];
     let from = 0;
     for (let k = 0; k <= inputs.length; k++) {
       const problem = k < inputs.length ? this.#cloneProblem(inputs[k]) : undefined;
       if (k < inputs.length && problem === undefined) continue;
-      if (k > from) pieces.push(new Job(inputs.slice(from, k), job.index + from, k - from, null, run));
+      if (k > from) pieces.push(new ChunkJob(inputs.slice(from, k), job.index + from, k - from, run));
       if (problem !== undefined)
         run.onItem(job.index + k, this.#inputCloneError(job.index + k, problem), undefined);
       from = k + 1;
@@ -440,9 +445,11 @@ export class Pool implements Strategy {
 
   #onResults(slot: Slot, busy: number, items: number, flat: unknown[], timeline: number[] | null): void {
     if (items > 0) {
+      // A message of many items is many measurements: weigh it as such, so a big chunk corrects a
+      // stale estimate at once, while one odd single task moves it only a little.
       const sample = busy / items;
-      this.#itemMs =
-        this.#itemMs === undefined ? sample : this.#itemMs + EWMA_WEIGHT * (sample - this.#itemMs);
+      const weight = 1 - (1 - EWMA_WEIGHT) ** Math.min(items, 64);
+      this.#itemMs = this.#itemMs === undefined ? sample : this.#itemMs + weight * (sample - this.#itemMs);
     }
     let t = 0;
     for (let r = 0; r < flat.length; r += 3) {
@@ -470,7 +477,7 @@ export class Pool implements Strategy {
       }
       job.state = SETTLED;
       if (job.owner.cancelled) continue;
-      const [values, errors] = payload as [unknown[], [number, SerializedError][] | null];
+      const [values, errors] = payload as [ArrayLike<unknown>, [number, SerializedError][] | null];
       const { onItem } = job.owner;
       let e = 0;
       for (let k = 0; k < job.count; k++) {
@@ -489,13 +496,12 @@ export class Pool implements Strategy {
     this.#checkIdle();
   }
 
-  #settle(job: Job, error: Error | undefined, value: unknown): void {
-    if (job.state === SETTLED) return;
-    job.state = SETTLED;
-    if (job.timer !== undefined) clearTimeout(job.timer);
-    const request = job.request!;
-    if (job.onAbort) request.signal!.removeEventListener('abort', job.onAbort);
-    request.done(error, value);
+  #settle(request: TaskRequest, error: Error | undefined, value: unknown): void {
+    if (request.state === SETTLED) return;
+    request.state = SETTLED;
+    if (request.timer !== undefined) clearTimeout(request.timer);
+    if (request.onAbort) request.signal!.removeEventListener('abort', request.onAbort);
+    request.done(request, error, value);
   }
 
   /** A worker with nothing outstanding does not keep the process alive: a forgotten close() never hangs it. */
@@ -523,16 +529,16 @@ export class Pool implements Strategy {
   }
 
   /** A task timed out or was aborted: settle it now, tell its worker, and replace the worker if it won't stop. */
-  #abandon(job: Job, why: 'timeout' | 'abort'): void {
+  #abandon(job: TaskRequest, why: 'timeout' | 'abort'): void {
     if (job.state === SETTLED) return;
     const error =
       why === 'timeout'
         ? new TimeoutError(
-            `input ${job.index} of ${this.#label} timed out after ${job.request!.timeout} ms`,
+            `input ${job.index} of ${this.#label} timed out after ${job.timeout} ms`,
             job.index,
           )
-        : this.#abortError(job.index, job.request!.signal?.reason);
-    const { slot } = job;
+        : this.#abortError(job.index, job.signal?.reason);
+    const slot = job.slot as Slot | null;
     const wasSent = job.state === SENT;
     this.#settle(job, error, undefined);
     if (!wasSent || !slot || slot.dead) return;
@@ -653,22 +659,22 @@ export class Pool implements Strategy {
    * not say which item (a process killed outright), the items run again one per job, so a second death
    * names the culprit exactly.
    */
-  #splitChunk(job: Job, offset: number | undefined, fail: (index: number) => Error): Job[] {
-    const run = job.owner!;
-    const inputs = job.input as unknown[];
+  #splitChunk(job: ChunkJob, offset: number | undefined, fail: (index: number) => Error): ChunkJob[] {
+    const run = job.owner;
+    const inputs = job.input;
     if (offset === undefined) {
       if (inputs.length === 1) {
         run.onItem(job.index, fail(job.index), undefined);
         return [];
       }
-      return inputs.map((input, k) => new Job([input], job.index + k, 1, null, run));
+      return inputs.map((input, k) => new ChunkJob([input], job.index + k, 1, run));
     }
     run.onItem(job.index + offset, fail(job.index + offset), undefined);
-    const pieces: Job[] = [];
-    if (offset > 0) pieces.push(new Job(inputs.slice(0, offset), job.index, offset, null, run));
+    const pieces: ChunkJob[] = [];
+    if (offset > 0) pieces.push(new ChunkJob(inputs.slice(0, offset), job.index, offset, run));
     if (offset + 1 < inputs.length) {
       pieces.push(
-        new Job(inputs.slice(offset + 1), job.index + offset + 1, inputs.length - offset - 1, null, run),
+        new ChunkJob(inputs.slice(offset + 1), job.index + offset + 1, inputs.length - offset - 1, run),
       );
     }
     return pieces;

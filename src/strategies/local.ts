@@ -19,7 +19,7 @@ import { Deque } from '../pool/deque.js';
 import type { TimelineEntry, WorkerUsage } from '../types.js';
 import { Context } from '../worker/context.js';
 import { type LoadedTask, loadTask, taskLabel } from '../worker/load-task.js';
-import type { ItemCallback, MapHandle, Strategy, TaskRequest } from './strategy.js';
+import { type ItemCallback, type MapHandle, type Strategy, TaskRequest } from './strategy.js';
 
 const now = (): number => performance.timeOrigin + performance.now();
 
@@ -70,11 +70,11 @@ export class LocalStrategy implements Strategy {
 
   submit(request: TaskRequest): void {
     if (this.#broken) {
-      request.done(this.#broken, undefined);
+      request.done(request, this.#broken, undefined);
       return;
     }
     if (this.#closing) {
-      request.done(new ClosedError(), undefined);
+      request.done(request, new ClosedError(), undefined);
       return;
     }
     this.#queue.push(request);
@@ -84,16 +84,11 @@ export class LocalStrategy implements Strategy {
 
   mapArray(inputs: readonly unknown[], onItem: ItemCallback): MapHandle {
     let cancelled = false;
+    const done = (request: TaskRequest, error: Error | undefined, value: unknown): void => {
+      if (!cancelled) onItem(request.index, error, value);
+    };
     for (let index = 0; index < inputs.length; index++) {
-      this.submit({
-        input: inputs[index],
-        index,
-        signal: undefined,
-        timeout: this.#options.timeout,
-        done: (error, value) => {
-          if (!cancelled) onItem(index, error, value);
-        },
-      });
+      this.submit(new TaskRequest(inputs[index], index, undefined, this.#options.timeout, done));
     }
     return {
       cancel: () => {
@@ -147,7 +142,7 @@ export class LocalStrategy implements Strategy {
         this.#task = task;
       } catch (error) {
         this.#broken = error as TaskLoadError | SetupError;
-        for (const request of this.#queue.drain()) request.done(this.#broken, undefined);
+        for (const request of this.#queue.drain()) request.done(request, this.#broken, undefined);
         this.#wakeIfIdle();
         return;
       }
@@ -168,6 +163,7 @@ export class LocalStrategy implements Strategy {
     const { index, signal, timeout } = request;
     if (signal?.aborted) {
       request.done(
+        request,
         new AbortError(`input ${index} of ${this.#label} was aborted`, index, signal.reason),
         undefined,
       );
@@ -176,6 +172,7 @@ export class LocalStrategy implements Strategy {
     const problem = cloneProblem(request.input);
     if (problem !== undefined) {
       request.done(
+        request,
         new CloneError(
           `input ${index} cannot be cloned: ${problem} (inputs must survive structured cloning)`,
           index,
@@ -195,7 +192,7 @@ export class LocalStrategy implements Strategy {
       signal?.removeEventListener('abort', onAbort);
       this.#running--;
       this.#timeline?.push({ workerId: 0, index, start, end: now() });
-      request.done(error, value);
+      request.done(request, error, value);
       this.#pump();
     };
     // A task that ignores its signal keeps running in the background; the caller is not kept waiting.

@@ -23,6 +23,25 @@ function parseNote(text: string): DeathNote | null {
   }
 }
 
+/** How V8 starts its report of a heap out of memory: the pool says so in one line instead. */
+const V8_OOM_REPORT = '<--- Last few GCs --->';
+
+/** The child's stderr goes to ours as it comes, except V8's page-long out-of-memory report. */
+function forwardStderr(stderr: Readable): void {
+  let dying = false;
+  stderr.on('data', (chunk: Buffer) => {
+    if (dying) return;
+    const text = chunk.toString('utf8');
+    const at = text.indexOf(V8_OOM_REPORT);
+    if (at === -1) {
+      process.stderr.write(chunk);
+      return;
+    }
+    dying = true;
+    if (text.slice(0, at).trim() !== '') process.stderr.write(text.slice(0, at));
+  });
+}
+
 export const processRuntime: Runtime = {
   kind: 'process',
   sharesMemory: false,
@@ -33,8 +52,9 @@ export const processRuntime: Runtime = {
     const child = fork(ENTRY, [], {
       execArgv,
       serialization: 'advanced',
-      stdio: ['inherit', 'inherit', 'inherit', 'ipc', 'pipe'],
+      stdio: ['inherit', 'inherit', 'pipe', 'ipc', 'pipe'],
     });
+    forwardStderr(child.stderr!);
     let lastWords = '';
     const notes = child.stdio[LAST_WORDS_FD] as Readable;
     notes.setEncoding('utf8');

@@ -9,7 +9,7 @@ import { Deque } from './pool/deque.js';
 import { createAsync } from './strategies/async.js';
 import { createProcesses } from './strategies/processes.js';
 import { createSequential } from './strategies/sequential.js';
-import { type Strategy, TaskRequest } from './strategies/strategy.js';
+import { type MapHandle, type Strategy, TaskRequest } from './strategies/strategy.js';
 import { createThreads } from './strategies/threads.js';
 import type { Indexed, Settled, TimelineEntry, WorkerUsage } from './types.js';
 import { assertTaskExists } from './worker/load-task.js';
@@ -127,12 +127,15 @@ export class Executor<I = unknown, O = unknown> {
       let remaining = inputs.length;
       let failed = false;
       if (remaining === 0) return resolve([]);
-      const handle = this.#strategy.mapArray(inputs, (index, error, value) => {
+      // Outcomes may arrive before mapArray returns (synchronous tasks in-process): hence `handle?.`.
+      let handle: MapHandle | undefined;
+      handle = this.#strategy.mapArray(inputs, (index, error, value) => {
         if (failed) return;
         if (error && !settle) {
           failed = true;
-          handle.cancel();
-          return reject(error);
+          handle?.cancel();
+          reject(error);
+          return;
         }
         results[index] = settle
           ? error
@@ -141,6 +144,7 @@ export class Executor<I = unknown, O = unknown> {
           : value;
         if (--remaining === 0) resolve(results as O[] | Settled<O>[]);
       });
+      if (failed) handle.cancel();
     });
   }
 

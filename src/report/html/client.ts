@@ -216,7 +216,9 @@ export function reportClient(win: ClientWindow): void {
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
     for (let lane = 0; lane < t.lanes; lane += every) {
-      ctx.fillText(t.laneLabel[lane] ?? '', GUTTER - 8, TOP + (lane + 0.5) * laneHeight);
+      // Thin lanes: keep the first label clear of the canvas's top edge.
+      const y = Math.max(TOP + LABEL_SPACING_PX / 2, TOP + (lane + 0.5) * laneHeight);
+      ctx.fillText(t.laneLabel[lane] ?? '', GUTTER - 8, y);
     }
   }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
-import type { ClientCanvas, ClientWindow } from '../../src/report/html/client-dom.js';
+import type { ClientCanvas, ClientWindow } from '../../src/report/html/client/dom.js';
 import { writeHtmlReport } from '../../src/report/html/index.js';
 import { HOSTILE_TASK, syntheticReport } from './synthetic.js';
 

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import type { ClientPayload } from './client.js';
+import type { ClientPayload } from './client/model.js';
 import { encodeTimeline } from './encode.js';
 import { jsonForScript } from './escape.js';
 import { pageHtml } from './page.js';

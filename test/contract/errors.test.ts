@@ -2,18 +2,10 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Settled, TaskError } from '../../src/index.js';
-import {
-  collect,
-  fixture,
-  STRATEGIES,
-  TEST_LIMIT_MS,
-  tempDir,
-  waitForFile,
-  withExecutor,
-} from './helpers.js';
+import { collect, fixture, STRATEGIES, tempDir, test, waitForFile, withExecutor } from './helpers.js';
 
 const failing = fixture('failing.mjs');
 const failingPath = fileURLToPath(failing);
@@ -53,7 +45,7 @@ function assertValidationCause(error: TaskError, value: unknown): void {
 }
 
 for (const strategy of STRATEGIES) {
-  describe(`${strategy}: errors`, { timeout: TEST_LIMIT_MS }, () => {
+  describe(`${strategy}: errors`, () => {
     test('a task that throws: TaskError naming the module and index, the original error as cause', async () => {
       await withExecutor(strategy, failing, {}, async (executor) => {
         const error = await executor.run(bad('r')).then(

@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { TestContext } from 'node:test';
+import { test as nodeTest, type TestContext, type TestOptions } from 'node:test';
 import { createExecutor, type Executor, type ExecutorOptions, type StrategyName } from '../../src/index.js';
 
 export { STRATEGIES } from '../../src/index.js';
@@ -15,7 +15,19 @@ export const CONCURRENCY = 2;
 /** How long a test waits for a task to reach a point before it fails (a guard, never a sleep). */
 export const WAIT_LIMIT_MS = 15_000;
 /** A per-test guard, so an engine that hangs fails the test instead of the whole run. */
-export const TEST_LIMIT_MS = 30_000;
+export const TEST_LIMIT_MS = 60_000;
+
+type Body = (t: TestContext) => void | Promise<void>;
+
+/**
+ * node:test's `test`, with TEST_LIMIT_MS per test. (A `describe` time limit would cover all its
+ * tests together, which a busy machine can exceed without anything being wrong.)
+ */
+export function test(name: string, optionsOrBody: TestOptions | Body, maybeBody?: Body): void {
+  const [options, body] =
+    typeof optionsOrBody === 'function' ? [{}, optionsOrBody] : [optionsOrBody, maybeBody as Body];
+  void nodeTest(name, { timeout: TEST_LIMIT_MS, ...options }, body);
+}
 
 export function fixture(name: string): URL {
   return new URL(`../../../test/fixtures/contract/${name}`, import.meta.url);

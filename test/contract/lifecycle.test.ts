@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { before, describe, test } from 'node:test';
+import { before, describe } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { StrategyName } from '../../src/index.js';
 import {
@@ -17,8 +17,8 @@ import {
   range,
   readLines,
   STRATEGIES,
-  TEST_LIMIT_MS,
   tempDir,
+  test,
   threadCount,
   waitForFile,
   withExecutor,
@@ -73,7 +73,7 @@ before(async () => {
 });
 
 for (const strategy of STRATEGIES) {
-  describe(`${strategy}: lifecycle`, { timeout: TEST_LIMIT_MS }, () => {
+  describe(`${strategy}: lifecycle`, () => {
     test('setup runs once per worker, and its state is what tasks see', async (t) => {
       const dir = tempDir(t);
       const results = await withExecutor(strategy, lifecycle, { taskOptions: { dir } }, async (executor) => {

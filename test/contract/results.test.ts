@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe } from 'node:test';
 import { ClosedError, type Indexed } from '../../src/index.js';
 import {
   collect,
@@ -12,8 +12,8 @@ import {
   make,
   range,
   STRATEGIES,
-  TEST_LIMIT_MS,
   tempDir,
+  test,
   withExecutor,
 } from './helpers.js';
 
@@ -35,7 +35,7 @@ function assertEachIndexOnce(indices: number[], count: number): void {
 }
 
 for (const strategy of STRATEGIES) {
-  describe(`${strategy}: results`, { timeout: TEST_LIMIT_MS }, () => {
+  describe(`${strategy}: results`, () => {
     test('map returns results in input order, whatever order they complete in', async () => {
       const inputs = [40, 0, 25, 5, 0, 10].map((ms, value) => ({ value, ms }));
       await withExecutor(strategy, echo, { export: 'delayed' }, async (executor) => {

@@ -1,10 +1,11 @@
 // The contract, part 5: a worker that dies fails only the task it ran; a replacement takes over.
 import assert from 'node:assert/strict';
 import { readdirSync, watch } from 'node:fs';
+import { join } from 'node:path';
 import { describe } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Executor, type StrategyName, WorkerDiedError } from '../../src/index.js';
-import { collect, fixture, isPooled, make, range, STRATEGIES, tempDir, test } from './helpers.js';
+import { collect, fixture, isPooled, make, range, readLines, STRATEGIES, tempDir, test } from './helpers.js';
 
 const dying = fixture('dying.mjs');
 const dyingPath = fileURLToPath(dying);
@@ -154,7 +155,7 @@ for (const strategy of STRATEGIES) {
       test(`${death.name}: later tasks run on a new worker`, { skip: death.skip(strategy) }, async (t) => {
         const dir = tempDir(t);
         // One worker, so what runs after the death runs on its replacement.
-        await withDeath(strategy, death, dir, 1, async (executor) => {
+        const [dead, replacement] = await withDeath(strategy, death, dir, 1, async (executor) => {
           const before = await executor.run('a');
           await assert.rejects(executor.run('die'), (error) => {
             assertDied(error, 1, death.how);
@@ -166,7 +167,11 @@ for (const strategy of STRATEGIES) {
             (await executor.map(['c', 'd', 'e'])).map((r) => r.workerId),
             [after.workerId, after.workerId, after.workerId],
           );
+          return [String(before.workerId), String(after.workerId)];
         });
+        // The replacement ran its own setup, and its teardown at close; the dead worker could not.
+        assert.deepEqual(readLines(join(dir, 'setup.log')), [dead, replacement]);
+        assert.deepEqual(readLines(join(dir, 'teardown.log')), [replacement]);
       });
     }
 

@@ -11,6 +11,7 @@ import {
   isPooled,
   make,
   range,
+  readLines,
   STRATEGIES,
   tempDir,
   test,
@@ -170,7 +171,10 @@ for (const strategy of STRATEGIES) {
         await using executor = make(strategy, fixture('lifecycle.mjs'), { taskOptions: { dir } });
         escaped = executor;
         await executor.run(1);
+        assert.deepEqual(readLines(join(dir, 'teardown.log')), []);
       }
+      // Leaving the block ran close() to the end: teardown done, the executor refuses work.
+      assert.ok(readLines(join(dir, 'teardown.log')).length > 0, 'teardown did not run');
       await assert.rejects(escaped.run(2), ClosedError);
     });
   });

@@ -149,9 +149,7 @@ for (const strategy of STRATEGIES) {
       });
     });
 
-    test('a fail-fast map rejects with the error even when it is known at once', {
-      todo: "engine bug: map's callback runs inside mapArray when the error is known at once (a broken module, or an uncloneable input or a throw under sequential/async), before `handle` exists: ReferenceError",
-    }, async () => {
+    test('a fail-fast map rejects with the error even when it is known at once', async () => {
       // A broken executor knows the error of every call after the first.
       const broken = createExecutor({ task: echo, strategy, concurrency, export: 'nope' });
       try {

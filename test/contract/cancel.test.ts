@@ -86,12 +86,7 @@ for (const strategy of STRATEGIES) {
       });
     });
 
-    const headOfLine =
-      isPooled(strategy) &&
-      'engine bug: once tasks look tiny the pool batches inputs into a worker behind a slow one, where they time out without having started';
-    test('the executor time-out applies to stream: only the slow input times out', {
-      todo: headOfLine,
-    }, async (t) => {
+    test('the executor time-out applies to stream: only the slow input times out', async (t) => {
       const dir = tempDir(t);
       for (const input of ['a', 'c', 'd']) writeFileSync(join(dir, `release-${input}`), '');
       await withExecutor(
@@ -115,11 +110,7 @@ for (const strategy of STRATEGIES) {
       );
     });
 
-    test('the executor time-out applies to map over an array: only the slow input times out', {
-      todo:
-        isPooled(strategy) &&
-        'engine bug: the pool gives map chunks no timer (job.request is null), so `timeout` never fires for map over an array',
-    }, async (t) => {
+    test('the executor time-out applies to map over an array: only the slow input times out', async (t) => {
       const dir = tempDir(t);
       for (const input of ['a', 'c', 'd']) writeFileSync(join(dir, `release-${input}`), '');
       // If the engine never times input b out, release it later, so the test fails instead of hanging.

@@ -105,23 +105,12 @@ async function withDeath<T>(
   }
 }
 
-/** Known engine bugs, kept as todo tests. */
-function blamesTheWrongInput(strategy: StrategyName, death: Death, mode: 'map' | 'stream'): string | false {
-  return (
-    strategy === 'processes' &&
-    (death.name === 'oom' || death.name === 'awaitKill') &&
-    mode === 'stream' &&
-    'engine bug: a process that dies without last words (OOM, SIGKILL) gets its oldest outstanding run blamed: inputs that already ran can fail too, and the culprit kills more workers'
-  );
-}
-
 for (const strategy of STRATEGIES) {
   describe(`${strategy}: worker deaths`, () => {
     for (const death of DEATHS) {
       for (const mode of ['map', 'stream'] as const) {
         const name = `${death.name} in a ${mode}: only that input fails, every other completes, a replacement is started`;
-        const todo = blamesTheWrongInput(strategy, death, mode);
-        test(name, { skip: death.skip(strategy), todo }, async (t) => {
+        test(name, { skip: death.skip(strategy) }, async (t) => {
           const dir = tempDir(t);
           const inputs = ['a', 'b', 'c', 'die', 'd', 'e', 'f', 'g', 'h', 'i'];
           await withDeath(strategy, death, dir, 2, async (executor) => {

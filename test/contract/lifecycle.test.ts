@@ -155,12 +155,7 @@ for (const strategy of STRATEGIES) {
       assert.equal(stdout, '[1,2,3,4]\n');
     });
 
-    test('a program that forgets to close its executor still ends on its own', {
-      todo:
-        strategy === 'processes'
-          ? "engine bug: each child's last-words pipe (fd 4) stays ref'd, so an idle pool keeps the program alive"
-          : false,
-    }, async () => {
+    test('a program that forgets to close its executor still ends on its own', async () => {
       const { code, stdout, stderr } = await runScript(strategy, 'forget', fixture('echo.mjs'));
       assert.equal(code, 0, stderr);
       assert.equal(stdout, '[1,2,3,4]\n');

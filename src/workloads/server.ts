@@ -68,13 +68,15 @@ export const KEEP_ALIVE_TIMEOUT_MS = 10_000;
 /** A trickled body is sent in at most this many pieces. */
 export const TRICKLE_PIECES = 16;
 
+/** Bodies up to this size are slices of one shared buffer; larger ones are made per request and let go. */
+const SHARED_BODY_BYTES = 1024 * 1024;
 const FILLER = 'fanout loopback page. ';
-let filler = Buffer.alloc(0);
+let sharedBody: Buffer | undefined;
 
-/** A body of `size` bytes; one shared buffer, grown when a larger body is asked for. */
 function bodyOf(size: number): Buffer {
-  if (filler.length < size) filler = Buffer.alloc(size, FILLER);
-  return filler.subarray(0, size);
+  if (size > SHARED_BODY_BYTES) return Buffer.alloc(size, FILLER);
+  sharedBody ??= Buffer.alloc(SHARED_BODY_BYTES, FILLER);
+  return sharedBody.subarray(0, size);
 }
 
 /** The address a client should use: wildcard addresses are reached through loopback. */
@@ -116,6 +118,11 @@ export async function startServer(options: ServerOptions = {}): Promise<FanoutSe
 
   /** Runs `action` after `ms`, unless the client hangs up first or the server closes. */
   const later = (ms: number, res: ServerResponse, action: () => void): void => {
+    // No timer for no delay: even setTimeout(0) would add about a millisecond to every request.
+    if (ms === 0) {
+      action();
+      return;
+    }
     const timer = setTimeout(() => {
       timers.delete(timer);
       res.off('close', cancel);

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { OptionError } from '../errors.js';
+import { listen } from './listen.js';
 import {
   planRequest,
   type RequestPlan,
@@ -77,29 +78,6 @@ function bodyOf(size: number): Buffer {
   if (size > SHARED_BODY_BYTES) return Buffer.alloc(size, FILLER);
   sharedBody ??= Buffer.alloc(SHARED_BODY_BYTES, FILLER);
   return sharedBody.subarray(0, size);
-}
-
-/** The address a client should use: wildcard addresses are reached through loopback. */
-function urlHost(host: string): string {
-  if (host === '0.0.0.0') return '127.0.0.1';
-  if (host === '::') return '[::1]';
-  return host.includes(':') ? `[${host}]` : host;
-}
-
-function listenError(error: NodeJS.ErrnoException, host: string, port: number): OptionError {
-  switch (error.code) {
-    case 'EADDRINUSE':
-      return new OptionError(`port ${port} is already in use on ${host}; pick another, or 0 for a free one`);
-    case 'EACCES':
-      return new OptionError(`port ${port} on ${host} needs privileges; pick one above 1023, or 0`);
-    case 'EADDRNOTAVAIL':
-      return new OptionError(`host ${host} is not an address of this machine`);
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new OptionError(`host ${host} cannot be resolved`);
-    default:
-      return new OptionError(`cannot listen on ${host}:${port}: ${error.message}`);
-  }
 }
 
 /** Whether an HTTP status forbids a body. */
@@ -205,19 +183,7 @@ export async function startServer(options: ServerOptions = {}): Promise<FanoutSe
     socket.setNoDelay(true);
   });
 
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException): void => reject(listenError(error, host, port));
-    server.once('error', onError);
-    server.listen({ host, port }, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-  // A late error (after listening) must not crash the process that embeds the server.
-  server.on('error', () => {});
-  const address = server.address();
-  const actualPort = typeof address === 'object' && address !== null ? address.port : port;
-  const url = `http://${urlHost(host)}:${actualPort}/`;
+  const { url, port: actualPort } = await listen(server, host, port);
   let closed: Promise<void> | undefined;
 
   return {

@@ -96,7 +96,8 @@ test('fault=stall never answers: the client gives up, the server answered nothin
 });
 
 test('fault=trickle sends the whole body in pieces, finishing no earlier than the delay', async () => {
-  const delay = 320;
+  // 16 pieces 50 ms apart: only a stall of the whole test process for 800 ms could merge them all into one read.
+  const delay = 800;
   const size = 1600;
   const start = performance.now();
   const response = await fetchAll(`${server.url}?fault=trickle&delay=${delay}&size=${size}`, agent);

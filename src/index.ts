@@ -19,6 +19,15 @@ export {
   type StreamOptions,
 } from './executor.js';
 export { DEFAULT_ASYNC_CONCURRENCY, type ExecutorOptions, STRATEGIES, type StrategyName } from './options.js';
+export {
+  type ReportData,
+  type ReportProbe,
+  type ReportSection,
+  type ReportStrategy,
+  type ReportTimelineEntry,
+  renderHtmlReport,
+  writeHtmlReport,
+} from './report/html/index.js';
 export type {
   Indexed,
   Settled,
@@ -28,3 +37,12 @@ export type {
   TimelineEntry,
   WorkerUsage,
 } from './types.js';
+export {
+  type FanoutServer,
+  type ServerOptions,
+  type ServerStats,
+  startServer,
+  WORKLOADS,
+  type WorkloadName,
+  workloadUrl,
+} from './workloads/index.js';

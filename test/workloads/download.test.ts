@@ -20,8 +20,6 @@ const CONCURRENCY: Record<StrategyName, number> = { sequential: 1, async: 4, thr
 const STALL_TIMEOUT_MS = 300;
 /** undici's own headers time-out in the map() stall test: it ends the stall if the executor's does not. */
 const BACKSTOP_TIMEOUT_MS = 3000;
-/** Strategies whose map() does not apply `timeout` (reported to the lead as an engine bug). */
-const MAP_IGNORES_TIMEOUT = new Set<StrategyName>(['threads', 'processes']);
 
 const idsOf = (prefix: string, count: number): string[] =>
   Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
@@ -130,11 +128,7 @@ for (const strategy of STRATEGIES) {
     }
   });
 
-  test(`${strategy}: map() applies the executor's timeout too`, {
-    todo: MAP_IGNORES_TIMEOUT.has(strategy)
-      ? 'engine bug: map() over an array ignores `timeout` under threads and processes'
-      : false,
-  }, async () => {
+  test(`${strategy}: map() applies the executor's timeout too`, async () => {
     const own = await startServer();
     // A headers time-out far beyond the executor's, so only the executor's can end the stall in time.
     const executor = createExecutor<string, number>({

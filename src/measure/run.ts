@@ -99,6 +99,7 @@ export async function measureRun(options: RunOptions): Promise<RunResult> {
         cpuSystemMs,
         childCpuMs: (usage.childCpuUser + usage.childCpuSystem) / US_PER_MS,
         peakRss: rss.peak,
+        baselineRss: rss.baseline,
         rssMethod: rss.method,
         throughput: wallMs > 0 ? (options.inputs.length * 1000) / wallMs : 0,
         failed: countFailed(outcomes),

@@ -34,6 +34,8 @@ export interface RunMeasurement {
   childCpuMs: number;
   /** The peak resident set size of the whole process tree during the run. */
   peakRss: number;
+  /** The tree's RSS as the run began (this process, Node and fanout included): the peak rose from here. */
+  baselineRss: number;
   rssMethod: RssMethod;
   /** Inputs per second of wall time, failed inputs included. */
   throughput: number;
@@ -59,9 +61,6 @@ export interface Mismatch {
   expected: string;
   actual: string;
 }
-
-/** What the reports warn about, with the strategy it concerns. */
-export type Warning = SpreadWarning & { strategy: StrategyName };
 
 export interface StrategyMeasurement {
   strategy: StrategyName;

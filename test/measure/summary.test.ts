@@ -17,6 +17,7 @@ function run(wallMs: number, failed = 0): RunMeasurement {
     cpuSystemMs: 0,
     childCpuMs: 0,
     peakRss: 1000,
+    baselineRss: 500,
     rssMethod: 'proc',
     throughput: 10_000 / wallMs,
     failed,

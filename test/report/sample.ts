@@ -18,6 +18,7 @@ function run(n: number, wallMs: number, cpuMs: number, rssMb: number, failed = 0
     cpuSystemMs: cpuMs * 0.1,
     childCpuMs: 0,
     peakRss: rssMb * MB,
+    baselineRss: 50 * MB,
     rssMethod: 'proc',
     throughput: (20 * 1000) / wallMs,
     failed,

@@ -38,10 +38,10 @@ export function formatRate(perSecond: number): string {
   return sig3(perSecond);
 }
 
-/** `1.93 ×`; a dash where there is nothing to compare with. */
+/** `1.93 ×`, `39.9 ×`; a dash where there is nothing to compare with. */
 export function formatRatio(ratio: number | undefined): string {
   if (ratio === undefined || !Number.isFinite(ratio)) return '—';
-  return `${ratio >= 100 ? ratio.toFixed(0) : ratio.toFixed(2)} ×`;
+  return `${ratio >= 10 ? sig3(ratio) : ratio.toFixed(2)} ×`;
 }
 
 /** `87 %`. */

@@ -53,7 +53,13 @@ export function titleLine(c: Comparison): string {
   );
 }
 
-/** One line per other strategy, hyperfine-style: `threads ran 1.93 × faster than sequential`. */
+/** Said of a difference smaller than the runs' own spread. */
+export const OVERLAP_NOTE = '(the runs overlap: no clear difference)';
+
+/**
+ * One line per other strategy, hyperfine-style: `threads ran 1.93 × faster than sequential`, with a
+ * note where the fastest's slowest run was no faster than the other's fastest run.
+ */
 export function summaryLines(c: Comparison): string[] {
   if (c.strategies.length < 2) return [];
   const fastest = c.strategies.find((s) => s.strategy === c.fastest)!;
@@ -61,7 +67,8 @@ export function summaryLines(c: Comparison): string[] {
     .filter((s) => s !== fastest)
     .map((s) => {
       const ratio = fastest.wallMs.median > 0 ? s.wallMs.median / fastest.wallMs.median : undefined;
-      return `${fastest.strategy} ran ${formatRatio(ratio)} faster than ${s.strategy}`;
+      const line = `${fastest.strategy} ran ${formatRatio(ratio)} faster than ${s.strategy}`;
+      return fastest.wallMs.max >= s.wallMs.min ? `${line} ${OVERLAP_NOTE}` : line;
     });
 }
 

@@ -32,6 +32,12 @@ export interface CompareOptions {
   task: string | URL;
   inputs: readonly unknown[];
   /**
+   * What the reports call the job.
+   * @default the task module's path
+   * @example 'download: 80 GETs from the embedded server'
+   */
+  label?: string;
+  /**
    * The strategies to measure, in this order; the first is the reference results are checked against.
    * @default all four: sequential, async, threads, processes
    */
@@ -193,6 +199,7 @@ export async function compareStrategies(options: CompareOptions): Promise<Compar
   }
   return summarizeComparison({
     task: taskLabel(task),
+    label: options.label ?? taskLabel(task),
     export: options.export ?? 'default',
     inputs: total,
     warmup,

@@ -25,6 +25,7 @@ export interface Tally {
 
 export interface ComparisonParts {
   task: string;
+  label: string;
   export: string;
   inputs: number;
   warmup: number;
@@ -78,6 +79,7 @@ export function summarizeComparison(parts: ComparisonParts): Comparison {
   const fastest = strategies.reduce((a, b) => (b.wallMs.median < a.wallMs.median ? b : a));
   return {
     task: parts.task,
+    label: parts.label,
     export: parts.export,
     inputs: parts.inputs,
     warmup: parts.warmup,

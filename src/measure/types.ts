@@ -101,6 +101,8 @@ export interface MachineInfo {
 export interface Comparison {
   /** The task module, as a path or URL. */
   task: string;
+  /** What the reports call the job: the label given, else the task module's path. */
+  label: string;
   export: string;
   inputs: number;
   warmup: number;

@@ -48,7 +48,7 @@ export function titleLine(c: Comparison): string {
   const warmup = c.warmup === 0 ? 'no warm-up' : `after ${c.warmup} warm-up${c.warmup === 1 ? '' : 's'}`;
   const exported = c.export === 'default' ? '' : ` (export ${c.export})`;
   return (
-    `${c.task}${exported} · ${c.inputs} input${c.inputs === 1 ? '' : 's'} · ${runs} each ${warmup} · ` +
+    `${c.label}${exported} · ${c.inputs} input${c.inputs === 1 ? '' : 's'} · ${runs} each ${warmup} · ` +
     `${c.machine.cores} cores · Node ${c.machine.node} on ${c.machine.platform}`
   );
 }

@@ -82,6 +82,7 @@ test('an I/O-like task: warm-up and repeated runs, concurrency per strategy, pro
   const events: ProgressEvent[] = [];
   const c = await compareStrategies({
     task: fixture('sleep.mjs'),
+    label: 'eight short sleeps',
     inputs,
     strategies: ['sequential', 'async', 'threads'],
     concurrency: { async: 4, threads: 2 },
@@ -90,6 +91,7 @@ test('an I/O-like task: warm-up and repeated runs, concurrency per strategy, pro
     onProgress: (event) => events.push(event),
   });
   assertComparisonInvariants(c, inputs.length, 2, 1);
+  assert.equal(c.label, 'eight short sleeps');
   assert.deepEqual(
     c.strategies.map((s) => [s.strategy, s.concurrency]),
     [
@@ -189,6 +191,8 @@ test('a named export, and a task that cannot run, which stops the comparison', a
   });
   assert.equal(named.failed, 0);
   assert.equal(named.export, 'triple');
+  assert.equal(named.label, named.task, 'without a label, the reports name the module');
+  assert.match(named.task, /named\.mjs$/);
   for (const strategies of [['sequential'], ['threads'], ['processes']] as const) {
     await assert.rejects(
       compareStrategies({ task: fixture('throws-on-load.mjs'), inputs: [1], strategies, runs: 1, warmup: 0 }),

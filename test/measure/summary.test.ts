@@ -39,6 +39,7 @@ function tally(strategy: StrategyName, concurrency: number, walls: number[], fai
 
 const parts = {
   task: 'task.mjs',
+  label: 'task.mjs',
   export: 'default',
   inputs: 10,
   warmup: 0,

@@ -39,6 +39,7 @@ export function sampleComparison(overrides: { failed?: number; mismatch?: boolea
   });
   return summarizeComparison({
     task: '/home/me/task.mjs',
+    label: '/home/me/task.mjs',
     export: 'default',
     inputs: 20,
     warmup: 1,

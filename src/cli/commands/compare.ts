@@ -72,6 +72,7 @@ async function runCompare(task: string, flags: CompareFlags): Promise<void> {
   try {
     comparison = await compareStrategies({
       task,
+      label: task,
       inputs,
       strategies,
       concurrency,

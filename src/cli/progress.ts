@@ -47,7 +47,8 @@ function barProgress(stream: ProgressOptions['stream']): Progress {
       format: '{label} {bar} {value}/{total} inputs  step {step}/{steps}',
       barsize: BAR_SIZE,
       fps: BAR_FPS,
-      hideCursor: true,
+      // A hidden cursor would stay hidden after Ctrl-C; restoring it would mean taking over SIGINT.
+      hideCursor: false,
       clearOnComplete: true,
     },
     cliProgress.Presets.shades_classic,

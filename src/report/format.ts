@@ -6,19 +6,17 @@ const KIB = 1024;
 const MIB = KIB * 1024;
 const GIB = MIB * 1024;
 
-/** 3 significant figures, without the exponent notation `toPrecision` falls into for large values. */
+/** 3 significant figures (9.999 → `10.0`), without the exponent notation `toPrecision` uses past 1000. */
 function sig3(value: number): string {
-  const abs = Math.abs(value);
-  if (abs >= 100) return value.toFixed(0);
-  if (abs >= 10) return value.toFixed(1);
-  return value.toFixed(2);
+  return Math.abs(value) >= 99.95 ? value.toFixed(0) : value.toPrecision(3);
 }
 
 /** `1.23 s`, `45.6 ms`, `812 µs`. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return '—';
-  if (Math.abs(ms) >= 1000) return `${sig3(ms / 1000)} s`;
-  if (Math.abs(ms) >= 1) return `${sig3(ms)} ms`;
+  // Thresholds just below the unit, so 999.6 ms reads `1.00 s` rather than `1000 ms`.
+  if (Math.abs(ms) >= 999.5) return `${sig3(ms / 1000)} s`;
+  if (Math.abs(ms) >= 0.9995) return `${sig3(ms)} ms`;
   return `${sig3(ms * 1000)} µs`;
 }
 

@@ -18,6 +18,18 @@ export {
   type RunOptions,
   type StreamOptions,
 } from './executor.js';
+export { type CompareOptions, compareStrategies, DEFAULT_RUNS, DEFAULT_WARMUP } from './measure/compare.js';
+export type { SpreadWarning, Summary } from './measure/stats.js';
+export type {
+  Comparison,
+  FailureSample,
+  MachineInfo,
+  Mismatch,
+  ProgressEvent,
+  RssMethod,
+  RunMeasurement,
+  StrategyMeasurement,
+} from './measure/types.js';
 export { DEFAULT_ASYNC_CONCURRENCY, type ExecutorOptions, STRATEGIES, type StrategyName } from './options.js';
 export {
   type ReportData,
@@ -28,6 +40,9 @@ export {
   renderHtmlReport,
   writeHtmlReport,
 } from './report/html/index.js';
+export { renderJson } from './report/json.js';
+export { renderMarkdown } from './report/markdown.js';
+export { renderComparison, renderNotes, renderSummary, renderTable } from './report/table.js';
 export type {
   Indexed,
   Settled,

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { registerCompare } from './compare.js';
 import { registerServe } from './serve.js';
 
 /** Every command, in the order `fanout --help` lists them. */
 export function registerCommands(program: Command): void {
+  registerCompare(program);
   registerServe(program);
 }

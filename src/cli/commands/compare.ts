@@ -7,8 +7,10 @@ import type { Command } from 'commander';
 import { compareStrategies, DEFAULT_RUNS, DEFAULT_WARMUP } from '../../measure/compare.js';
 import type { Comparison } from '../../measure/types.js';
 import { STRATEGIES } from '../../options.js';
+import { writeHtmlReport } from '../../report/html/index.js';
 import { renderJson } from '../../report/json.js';
 import { renderMarkdown } from '../../report/markdown.js';
+import { comparisonSection, reportData } from '../../report/sections.js';
 import { renderComparison } from '../../report/table.js';
 import { CliError, EXIT_SOME_FAILED } from '../errors.js';
 import { readAllInputs } from '../inputs.js';
@@ -26,6 +28,7 @@ interface CompareFlags {
   timeout?: string;
   exportJson?: string;
   exportMarkdown?: string;
+  report?: string;
   quiet?: boolean;
 }
 
@@ -65,6 +68,7 @@ async function runCompare(task: string, flags: CompareFlags): Promise<void> {
   const timeout = flags.timeout === undefined ? undefined : parseMilliseconds('--timeout', flags.timeout);
   checkExportPath('--export-json', flags.exportJson);
   checkExportPath('--export-markdown', flags.exportMarkdown);
+  checkExportPath('--report', flags.report);
   const inputs = await readAllInputs(flags.inputs);
 
   const progress = createProgress({ stream: process.stderr, quiet: flags.quiet });
@@ -88,6 +92,13 @@ async function runCompare(task: string, flags: CompareFlags): Promise<void> {
   process.stdout.write(renderComparison(comparison, createStyle(useColor(process.stdout))));
   writeExport(flags.exportJson, renderJson, comparison);
   writeExport(flags.exportMarkdown, renderMarkdown, comparison);
+  if (flags.report !== undefined) {
+    await writeHtmlReport(
+      flags.report,
+      reportData(`fanout compare: ${task}`, [comparisonSection(comparison)]),
+    );
+    process.stdout.write(`\nReport: ${resolve(flags.report)}\n`);
+  }
   if (comparison.failed > 0) process.exitCode = EXIT_SOME_FAILED;
 }
 
@@ -112,6 +123,7 @@ export function registerCompare(program: Command): void {
     .option('--timeout <ms>', 'a time-out per task, in ms (a task past it fails)')
     .option('--export-json <file>', 'write every run and every timeline as JSON')
     .option('--export-markdown <file>', 'write the table as Markdown')
+    .option('--report <file>', 'write a self-contained HTML report with every timeline')
     .option('-q, --quiet', 'no progress on stderr')
     .addHelpText('after', EXAMPLES)
     .action((task: string, flags: CompareFlags) => runCompare(task, flags));

@@ -1,0 +1,26 @@
+/** The CPU-bound workload of table 2, shared by the driver and its child: sizes, inputs, the true answers. */
+
+/**
+ * The size of one task: sum(i*i for i in range(n)) for n = BASE_N + i, as the seed does for 5,000,000
+ * (which takes a few ms in JavaScript). Kept below 2^26, the largest n the exact task accepts.
+ */
+export const BASE_N = 60_000_000;
+
+export interface Calibration {
+  exactMs: number;
+  plainMs: number;
+}
+
+export interface CpuSample {
+  samples: number[];
+}
+
+/** The true value, from the closed form (n-1)·n·(2n-1)/6. */
+export function squareSumExact(n: number): bigint {
+  const big = BigInt(n);
+  return ((big - 1n) * big * (2n * big - 1n)) / 6n;
+}
+
+export function inputsFor(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => BASE_N + i);
+}

@@ -30,27 +30,29 @@ export interface Plan {
   progress: (text: string) => void;
 }
 
-/** The CPU-bound strategies, in table order; `sequential` first, as every speed-up's baseline. */
-const CPU_STRATEGIES = ['sequential', 'async', 'threads', 'processes'] as const;
+/**
+ * Table 2's rows: `sequential` first, as every speed-up's baseline; then the other strategies; then `bare`,
+ * the same work dealt out to bare worker threads with no pool, as the machine's own ceiling.
+ */
+const CPU_STRATEGIES = ['sequential', 'async', 'threads', 'processes', 'bare'] as const;
+/** Table 2 runs each strategy once per round; the median of the rounds is shown. */
+export const CPU_ROUNDS = 3;
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 const THROUGHPUT_CHILD = here('./throughput.js');
 const CPU_CHILD = here('./cpu.js');
 const PYTHON_SCRIPT = here('../../bench/python/pool_map.py');
 
-async function measureRow(
-  row: ThroughputRow | CpuRow,
-  plan: Plan,
-  command: string,
-  args: string[],
-): Promise<void> {
-  const result = await runChild<ThroughputSample | CpuSample>(command, args);
+async function measureRow(row: ThroughputRow, plan: Plan, command: string, args: string[]): Promise<void> {
+  const result = await runChild<ThroughputSample>(command, args);
   if (result.ok) row.samples = result.value!.samples;
-  else {
-    row.failed = true;
-    row.note = `failed: ${result.error}`;
-    plan.progress(`failed: ${result.error}`);
-  }
+  else fail(row, plan, result.error);
+}
+
+function fail(row: ThroughputRow | CpuRow, plan: Plan, error: string | undefined): void {
+  row.failed = true;
+  row.note = `failed: ${error}`;
+  plan.progress(`failed: ${error}`);
 }
 
 export async function measureThroughput(plan: Plan): Promise<ThroughputRow[]> {
@@ -123,12 +125,21 @@ export async function measureCpu(plan: Plan): Promise<CpuResult> {
   // Enough inputs for `sequential` to last `sequentialSeconds`, at least `minCpuInputs`, a multiple of cores.
   const needed = Math.ceil((sizes.sequentialSeconds * 1000) / calibration.exactMs);
   const count = Math.ceil(Math.max(sizes.minCpuInputs, needed) / workers) * workers;
-  const rows: CpuRow[] = [];
-  for (const strategy of CPU_STRATEGIES) {
-    plan.progress(`CPU-bound, ${strategy}, ${count} inputs…`);
-    const row: CpuRow = { strategy };
-    rows.push(row);
-    await measureRow(row, plan, process.execPath, [CPU_CHILD, strategy, String(count), String(workers)]);
+  const rows: CpuRow[] = CPU_STRATEGIES.map((strategy) => ({ strategy, samples: [] }));
+  // Round-robin, one child per strategy per round: a change in the machine's load hits every strategy alike.
+  for (let round = 1; round <= CPU_ROUNDS; round++) {
+    for (const row of rows) {
+      if (row.failed) continue;
+      plan.progress(`CPU-bound, round ${round} of ${CPU_ROUNDS}, ${row.strategy}, ${count} inputs…`);
+      const result = await runChild<CpuSample>(process.execPath, [
+        CPU_CHILD,
+        row.strategy,
+        String(count),
+        String(workers),
+      ]);
+      if (result.ok) row.samples!.push(...result.value!.samples);
+      else fail(row, plan, result.error);
+    }
   }
   return { rows, calibration, count };
 }

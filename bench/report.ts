@@ -44,7 +44,7 @@ export function cpuTable(rows: readonly CpuRow[], cores: number): string {
     const time = wallTime(row);
     const speed = speedUp(rows, row);
     return [
-      row.strategy,
+      row.strategy === 'bare' ? 'bare worker_threads, no pool (reference)' : row.strategy,
       time ? time.median.toFixed(2) : '—',
       time ? `${time.min.toFixed(2)} – ${time.max.toFixed(2)}` : (row.note ?? ''),
       formatRatio(speed),
@@ -64,7 +64,7 @@ export function exactnessTable(calibration: Calibration): string {
     [
       ['plain number loop, `sum += i * i`', calibration.plainMs.toFixed(1), 'no', '1.00×'],
       [
-        'numbers carried at 2^52, one BigInt at the end',
+        'sum + its exact rounding error (Fast2Sum), one BigInt at the end',
         calibration.exactMs.toFixed(1),
         'yes',
         formatRatio(calibration.exactMs / calibration.plainMs),

@@ -3,7 +3,7 @@
 //   --full   also time 1,000,000 run calls as the `map` of pools with no batched map (minutes per pool)
 import { parseArgs } from 'node:util';
 import { describeMachine, machineLine } from './machine.js';
-import { measureCpu, measureThroughput, type Sizes } from './measure.js';
+import { CPU_ROUNDS, measureCpu, measureThroughput, type Sizes } from './measure.js';
 import { DRIVERS } from './pools/index.js';
 import { MAX_TIMED_REPETITIONS, MIN_REPETITIONS, MIN_TIMED_SECONDS } from './repeat.js';
 import { cpuTable, exactnessTable, targets, targetsTable, throughputTable } from './report.js';
@@ -32,8 +32,9 @@ async function main(): Promise<void> {
 
   print(`Machine: ${machineLine(machine)}`);
   print(
-    `Every row runs in its own process: ${workers} workers, a warm-up, then timed at least ${MIN_REPETITIONS} ` +
-      `times and for at least ${MIN_TIMED_SECONDS} s (at most ${MAX_TIMED_REPETITIONS} times); medians shown.`,
+    `Every measurement runs in its own process. A table 1 row: ${workers} workers, a warm-up, then timed at ` +
+      `least ${MIN_REPETITIONS} times and for at least ${MIN_TIMED_SECONDS} s (at most ${MAX_TIMED_REPETITIONS} ` +
+      'times); medians shown.',
   );
   print();
   print(`Table 1: no-op task, \`export default (x) => x\`, ${workers} workers`);
@@ -55,6 +56,8 @@ async function main(): Promise<void> {
   );
   print();
   print(cpuTable(cpu.rows, workers));
+  print();
+  print(`Each strategy ran once per round, in turn, for ${CPU_ROUNDS} rounds; medians shown.`);
   if (cpu.calibration) {
     print();
     print('Table 3: what exactness costs, one task on the main thread (median of 3)');

@@ -2,7 +2,7 @@
 
 /**
  * The size of one task: sum(i*i for i in range(n)) for n = BASE_N + i, as the seed does for 5,000,000
- * (which takes a few ms in JavaScript). Kept below 2^26, the largest n the exact task accepts.
+ * (which takes a few ms in JavaScript). At most 94,906,266, the largest n the exact task accepts.
  */
 export const BASE_N = 60_000_000;
 

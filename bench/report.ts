@@ -119,8 +119,8 @@ export function targetsTable(list: readonly Target[]): string {
     ['target', 'measured', 'required', 'verdict'],
     list.map((target) => [
       target.name,
-      target.measured === undefined ? '—' : `${target.measured.toFixed(2)}${target.unit}`,
-      `≥ ${target.required.toFixed(2)}${target.unit}`,
+      target.measured === undefined ? '—' : `${target.measured.toFixed(3)}${target.unit}`,
+      `≥ ${target.required}${target.unit}`,
       verdict(target),
     ]),
   );

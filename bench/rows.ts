@@ -71,5 +71,5 @@ export function verdict(target: Target): string {
   if (met === undefined) return 'not measured';
   if (met) return 'met';
   const short = (1 - target.measured! / target.required) * 100;
-  return `missed by ${short.toFixed(0)}%`;
+  return `missed by ${short < 10 ? short.toFixed(1) : short.toFixed(0)}%`;
 }

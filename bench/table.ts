@@ -17,5 +17,6 @@ export function formatCount(value: number): string {
 }
 
 export function formatRatio(value: number | undefined): string {
-  return value === undefined || !Number.isFinite(value) ? '—' : `${value.toFixed(2)}×`;
+  if (value === undefined || !Number.isFinite(value)) return '—';
+  return `${value < 0.1 ? value.toFixed(3) : value.toFixed(2)}×`;
 }

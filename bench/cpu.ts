@@ -1,11 +1,18 @@
 // One row of the CPU-bound table, measured in this process. Two commands:
-//   node dist/bench/cpu.js calibrate            → {"exactMs": …, "plainMs": …} for one task of BASE_N
+//   node dist/bench/cpu.js calibrate            → {"exactMs", "exactBestMs", "plainMs"} for one task of BASE_N
 //   node dist/bench/cpu.js STRATEGY COUNT WORKERS → {"samples": [seconds]}: one timed `map` over COUNT inputs
 //   node dist/bench/cpu.js bare COUNT WORKERS     → the same work on bare worker threads, split evenly, no pool
 // (the driver interleaves the strategies, one child per strategy per round; see bench/measure.ts)
 import { Worker } from 'node:worker_threads';
 import { createExecutor, type StrategyName } from '../src/index.js';
-import { BASE_N, type Calibration, type CpuSample, inputsFor, squareSumExact } from './square-sum.js';
+import {
+  BASE_N,
+  CALIBRATION_RUNS,
+  type Calibration,
+  type CpuSample,
+  inputsFor,
+  squareSumExact,
+} from './square-sum.js';
 
 const EXACT_TASK = new URL('../../bench/tasks/square-sum.mjs', import.meta.url);
 const PLAIN_TASK = new URL('../../bench/tasks/square-sum-plain.mjs', import.meta.url);
@@ -13,10 +20,9 @@ const BARE_WORKER = new URL('../../bench/tasks/bare-worker.mjs', import.meta.url
 /** Small tasks, a few per worker, so every worker is started and has loaded the task before timing. */
 const WARM_UP_N = 1_000_000;
 const WARM_UP_PER_WORKER = 4;
-/** Calibration times one task this many times, after one untimed call, and keeps the median. */
-const CALIBRATION_RUNS = 3;
 
-async function timeOne(url: URL): Promise<number> {
+/** The sorted times of one task, in ms. */
+async function timeOne(url: URL): Promise<number[]> {
   const { default: task } = (await import(url.href)) as { default: (n: number) => unknown };
   task(BASE_N);
   const times: number[] = [];
@@ -25,11 +31,14 @@ async function timeOne(url: URL): Promise<number> {
     task(BASE_N + r);
     times.push(performance.now() - start);
   }
-  return times.sort((a, b) => a - b)[CALIBRATION_RUNS >> 1]!;
+  return times.sort((a, b) => a - b);
 }
 
 async function calibrate(): Promise<Calibration> {
-  return { exactMs: await timeOne(EXACT_TASK), plainMs: await timeOne(PLAIN_TASK) };
+  const exact = await timeOne(EXACT_TASK);
+  const plain = await timeOne(PLAIN_TASK);
+  const median = (times: number[]): number => times[times.length >> 1]!;
+  return { exactMs: median(exact), exactBestMs: exact[0]!, plainMs: median(plain) };
 }
 
 async function measure(strategy: StrategyName, count: number, workers: number): Promise<CpuSample> {

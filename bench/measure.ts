@@ -123,7 +123,7 @@ export async function measureCpu(plan: Plan): Promise<CpuResult> {
   }
   const calibration = calibrated.value!;
   // Enough inputs for `sequential` to last `sequentialSeconds`, at least `minCpuInputs`, a multiple of cores.
-  const needed = Math.ceil((sizes.sequentialSeconds * 1000) / calibration.exactMs);
+  const needed = Math.ceil((sizes.sequentialSeconds * 1000) / calibration.exactBestMs);
   const count = Math.ceil(Math.max(sizes.minCpuInputs, needed) / workers) * workers;
   const rows: CpuRow[] = CPU_STRATEGIES.map((strategy) => ({ strategy, samples: [] }));
   // Round-robin, one child per strategy per round: a change in the machine's load hits every strategy alike.

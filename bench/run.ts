@@ -7,7 +7,7 @@ import { CPU_ROUNDS, measureCpu, measureThroughput, type Sizes } from './measure
 import { DRIVERS } from './pools/index.js';
 import { MAX_TIMED_REPETITIONS, MIN_REPETITIONS, MIN_TIMED_SECONDS } from './repeat.js';
 import { cpuTable, exactnessTable, targets, targetsTable, throughputTable } from './report.js';
-import { BASE_N } from './square-sum.js';
+import { BASE_N, CALIBRATION_RUNS } from './square-sum.js';
 import { formatCount } from './table.js';
 
 const SIZES: Record<'normal' | 'quick', Sizes> = {
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   print(`Each strategy ran once per round, in turn, for ${CPU_ROUNDS} rounds; medians shown.`);
   if (cpu.calibration) {
     print();
-    print('Table 3: what exactness costs, one task on the main thread (median of 3)');
+    print(`Table 3: what exactness costs, one task on the main thread (median of ${CALIBRATION_RUNS})`);
     print();
     print(exactnessTable(cpu.calibration));
   }

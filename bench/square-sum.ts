@@ -6,9 +6,15 @@
  */
 export const BASE_N = 60_000_000;
 
+/** Calibration times one task this many times, after one untimed call. */
+export const CALIBRATION_RUNS = 5;
+
 export interface Calibration {
+  /** Medians, for table 3. */
   exactMs: number;
   plainMs: number;
+  /** The fastest exact run, for sizing table 2: load can only make the real runs slower than this. */
+  exactBestMs: number;
 }
 
 export interface CpuSample {

@@ -1,7 +1,7 @@
 // One row of the throughput table, measured in this process: node dist/bench/throughput.js POOL MODE INPUTS
 // WORKERS. Prints one JSON line, {"samples": [seconds, …]}, after closing the pool.
 import { findDriver } from './pools/index.js';
-import type { BenchPool } from './pools/pool.js';
+import { type BenchPool, mapByRuns } from './pools/pool.js';
 import { repeat } from './repeat.js';
 import type { Mode } from './rows.js';
 
@@ -15,18 +15,11 @@ export interface ThroughputSample {
 /** `run`: every input issued as its own run call, then all awaited. `map`: one call to the pool's map. */
 async function once(pool: BenchPool, mode: Mode, inputs: number[]): Promise<number> {
   const start = performance.now();
-  let results: unknown[];
-  if (mode === 'map') {
-    results = await pool.map(inputs);
-  } else {
-    const pending = new Array<Promise<unknown>>(inputs.length);
-    for (let i = 0; i < inputs.length; i++) pending[i] = pool.run(inputs[i]!);
-    results = await Promise.all(pending);
-  }
+  const results = mode === 'map' ? await pool.map(inputs) : await mapByRuns(pool, inputs);
   const seconds = (performance.now() - start) / 1000;
-  const last = inputs.length - 1;
-  if (results.length !== inputs.length || results[last] !== inputs[last]) {
-    throw new Error(`wrong results: ${results.length} results, the last one ${String(results[last])}`);
+  const wrong = results.findIndex((value, i) => value !== inputs[i]);
+  if (results.length !== inputs.length || wrong !== -1) {
+    throw new Error(`wrong results: ${results.length} results, result ${wrong} is ${String(results[wrong])}`);
   }
   return seconds;
 }

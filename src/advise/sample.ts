@@ -1,0 +1,124 @@
+/**
+ * The sequential sample: the task run on the first inputs, one at a time, in this process, with its
+ * CPU time (`process.cpuUsage`), wall time and event-loop busy time (`eventLoopUtilization`) per task.
+ * The per-task clocks here are small on purpose: src/measure/ should replace them when it lands.
+ */
+import { type EventLoopUtilization, performance } from 'node:perf_hooks';
+import { SetupError, TaskLoadError } from '../errors.js';
+import { createExecutor } from '../executor.js';
+import { mean, quantile, share } from './stats.js';
+import type { TaskRef } from './task-ref.js';
+import { SAMPLE_MAX_TASKS, SAMPLE_MIN_TASKS } from './thresholds.js';
+import type { SampleFigures } from './types.js';
+
+export interface SampleRun {
+  figures: SampleFigures;
+  /** The inputs that succeeded and their outputs, for the message figures. */
+  inputs: unknown[];
+  outputs: unknown[];
+}
+
+const cpuMs = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1000;
+
+/** The clocks at one moment, to take differences of. */
+interface Mark {
+  wall: number;
+  cpu: NodeJS.CpuUsage;
+  elu: EventLoopUtilization;
+}
+
+const mark = (): Mark => ({
+  elu: performance.eventLoopUtilization(),
+  cpu: process.cpuUsage(),
+  wall: performance.now(),
+});
+
+/**
+ * Runs inputs until `targetMs(mean wall time so far)` has passed (and at least SAMPLE_MIN_TASKS ran
+ * after the first), or SAMPLE_MAX_TASKS did, or the inputs ran out. The shares are taken over the
+ * whole run after the first input, so that reading the clocks does not weigh on tiny tasks.
+ */
+export async function runSample(
+  ref: TaskRef,
+  inputs: readonly unknown[],
+  targetMs: (meanWallMs: number) => number,
+): Promise<SampleRun> {
+  const executor = createExecutor({ ...ref, strategy: 'sequential' });
+  const walls: number[] = [];
+  const okInputs: unknown[] = [];
+  const outputs: unknown[] = [];
+  let firstMs: number | undefined;
+  let failed = 0;
+  let firstError: Error | undefined;
+  const start = mark();
+  let from: Mark | undefined;
+  let to: Mark;
+  const started = start.wall;
+  try {
+    for (let i = 0; i < inputs.length && i <= SAMPLE_MAX_TASKS; i++) {
+      if (walls.length >= SAMPLE_MIN_TASKS && performance.now() - started >= targetMs(mean(walls))) break;
+      if (i === 1) from = mark();
+      const input = inputs[i];
+      const t0 = performance.now();
+      let output: unknown;
+      try {
+        output = await executor.run(input);
+      } catch (error) {
+        // A module that cannot load or a setup that throws fails every input alike: nothing to measure.
+        if (error instanceof TaskLoadError || error instanceof SetupError) throw error;
+        failed++;
+        firstError ??= error as Error;
+        continue;
+      }
+      const wall = performance.now() - t0;
+      okInputs.push(input);
+      outputs.push(output);
+      if (i === 0) firstMs = wall;
+      else walls.push(wall);
+    }
+    to = mark();
+  } finally {
+    await executor.close();
+  }
+  if (okInputs.length === 0) throw firstError ?? new Error('no inputs to sample');
+  if (walls.length === 0) {
+    // A single input: its own figures are all there is, loading included.
+    walls.push(firstMs ?? 0);
+    from = start;
+  }
+  const wall = to.wall - from!.wall;
+  const cpu = cpuMs(to.cpu) - cpuMs(from!.cpu);
+  const busy = performance.eventLoopUtilization(to.elu, from!.elu).active;
+  return {
+    figures: figures(walls, failed, firstMs ?? mean(walls), wall, cpu, busy),
+    inputs: okInputs,
+    outputs,
+  };
+}
+
+function figures(
+  walls: readonly number[],
+  failed: number,
+  firstTaskMs: number,
+  totalWall: number,
+  totalCpu: number,
+  totalBusy: number,
+): SampleFigures {
+  const tasks = walls.length;
+  const wallMs = mean(walls);
+  const cpuShare = share(totalCpu, totalWall);
+  const busyShare = Math.min(1, share(totalBusy, totalWall));
+  return {
+    tasks,
+    failed,
+    firstTaskMs,
+    wallMs,
+    // Per task, the shares of the mean: the time between tasks is spread over them.
+    cpuMs: wallMs * cpuShare,
+    busyMs: wallMs * busyShare,
+    cpuShare,
+    busyShare,
+    p50Ms: quantile(walls, 0.5),
+    p95Ms: quantile(walls, 0.95),
+  };
+}

@@ -174,6 +174,7 @@ export async function advise(options: AdviseOptions): Promise<Advice> {
     plan,
     inputs: sampled.inputs,
     sample,
+    baseline: probes[0]!,
     startup,
     cores,
     total,

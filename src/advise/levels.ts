@@ -20,6 +20,14 @@ export function doublingLevels(top: number): number[] {
   return levels;
 }
 
+/**
+ * Async levels: as `doublingLevels` without 1, since async with one task in flight is the sequential
+ * sample over again (that sample stands for level 1 in the search).
+ */
+export function asyncLevels(top: number): number[] {
+  return doublingLevels(top).filter((level) => level > 1);
+}
+
 export interface Plan {
   /** Levels to try for each strategy, in the order the strategies are probed. */
   async: number[];
@@ -40,7 +48,7 @@ export interface PlanInput {
 }
 
 /**
- * - I/O-bound: async from 1 doubling up to 256 (or the limit, or the job's size), stopping at the knee;
+ * - I/O-bound: async from 2 doubling up to 256 (or the limit, or the job's size), stopping at the knee;
  *   threads and processes once, at the core count, for their projections.
  * - CPU-bound: threads and processes from 1 doubling up to the core count; async once.
  * - Mixed: both searches; workers up to as many as keep every core busy while some of them wait
@@ -56,7 +64,7 @@ export function planLevels(input: PlanInput): Plan {
   const coresTop = Math.min(cap, cores);
   if (kind === 'io-bound') {
     return {
-      async: doublingLevels(asyncTop),
+      async: asyncLevels(asyncTop),
       threads: [coresTop],
       processes: [coresTop],
       searched: ['async'],
@@ -65,7 +73,7 @@ export function planLevels(input: PlanInput): Plan {
   }
   if (kind === 'cpu-bound') {
     return {
-      async: [coresTop],
+      async: coresTop > 1 ? [coresTop] : [],
       threads: doublingLevels(coresTop),
       processes: doublingLevels(coresTop),
       searched: ['threads', 'processes'],
@@ -75,7 +83,7 @@ export function planLevels(input: PlanInput): Plan {
   const keepBusy = Math.ceil(cores * Math.min(overlapBound(busyShare), WORKERS_PER_CORE_MAX));
   const workerTop = Math.min(cap, Math.max(cores, keepBusy));
   return {
-    async: doublingLevels(asyncTop),
+    async: asyncLevels(asyncTop),
     threads: doublingLevels(workerTop),
     processes: doublingLevels(workerTop),
     searched: ['async', 'threads', 'processes'],
@@ -117,16 +125,19 @@ export function kneeReached(previous: Probe, last: Probe): Knee | null {
   }
   // Only for async: there, time per task grows when something outside (a server, a pool) queues the
   // requests. Workers' task times grow when they share cores, which the throughput already shows.
+  // The median must climb too: one late timer on a busy machine moves the 95th percentile alone.
   if (
     last.strategy === 'async' &&
     last.p95Ms > previous.p95Ms * LATENCY_CLIMB_FACTOR &&
+    last.p50Ms > previous.p50Ms * LATENCY_CLIMB_FACTOR &&
     gain + 1 < LATENCY_CLIMB_FACTOR
   ) {
     return {
       reason:
-        `${last.strategy}: ${step} raised the 95th-percentile task time from ${ms(previous.p95Ms)} to ` +
-        `${ms(last.p95Ms)} while throughput rose only ${percent(gain)}: tasks are queueing somewhere, ` +
-        `so ${last.concurrency} is past the knee and the search went no higher.`,
+        `${last.strategy}: ${step} raised the task time from ${ms(previous.p50Ms)} to ${ms(last.p50Ms)} ` +
+        `(median; 95th percentile ${ms(previous.p95Ms)} to ${ms(last.p95Ms)}) while throughput rose only ` +
+        `${percent(gain)}: tasks are queueing somewhere, so ${last.concurrency} is past the knee and the ` +
+        'search went no higher.',
       excludeLast: true,
     };
   }

@@ -19,6 +19,8 @@ export interface SearchContext {
   plan: Plan;
   inputs: readonly unknown[];
   sample: SampleFigures;
+  /** The sequential sample as a probe: async's level 1 in the search for the knee. */
+  baseline: Probe;
   /** Filled in here when a worker's start-up was not measured yet. */
   startup: StartupFigures;
   cores: number;
@@ -86,12 +88,12 @@ export async function search(context: SearchContext): Promise<SearchResult> {
   const probes: Probe[] = [];
   const notes: string[] = [];
   const pastKnee: Probe[] = [];
-  const sequentialTasksPerSecond = context.sample.wallMs > 0 ? 1000 / context.sample.wallMs : 0;
+  const sequentialTasksPerSecond = context.baseline.tasksPerSecond;
   let probesLeft = plan.order.reduce((n, s) => n + plan[s].length, 0);
   let outOfBudget = false;
   for (const strategy of plan.order) {
     const levels = plan[strategy];
-    let previous: Probe | undefined;
+    let previous: Probe | undefined = strategy === 'async' ? context.baseline : undefined;
     let index = 0;
     for (; index < levels.length; index++) {
       const concurrency = levels[index]!;
@@ -115,17 +117,30 @@ export async function search(context: SearchContext): Promise<SearchResult> {
         outOfBudget = true;
         break;
       }
-      context.onProgress(`probing ${strategy} at ${concurrency} (${size.tasks} tasks)`);
-      const probe = await runProbe(context.ref, {
-        strategy,
-        concurrency,
-        tasks: size.tasks,
-        inputs: context.inputs,
-        sequentialTasksPerSecond,
-      });
-      probes.push(probe);
+      const run = (tasks: number): Promise<Probe> => {
+        context.onProgress(`probing ${strategy} at ${concurrency} (${tasks} tasks)`);
+        return runProbe(context.ref, {
+          strategy,
+          concurrency,
+          tasks,
+          inputs: context.inputs,
+          sequentialTasksPerSecond,
+        });
+      };
+      let probe = await run(size.tasks);
       probesLeft--;
-      const knee = previous && plan.searched.includes(strategy) ? kneeReached(previous, probe) : null;
+      const searched = previous !== undefined && plan.searched.includes(strategy);
+      let knee = searched ? kneeReached(previous!, probe) : null;
+      const again = knee ? sizeProbe(strategy, concurrency, probesLeft + 1, context) : null;
+      if (knee && again) {
+        // One noisy probe must not end the search: measure the level again and keep the faster run
+        // (noise only ever slows a run down), then judge again.
+        const second = await run(again.tasks);
+        if (second.tasksPerSecond > probe.tasksPerSecond) probe = second;
+        knee = kneeReached(previous!, probe);
+        if (knee) knee.reason += ' (seen twice)';
+      }
+      probes.push(probe);
       previous = probe;
       if (knee) {
         notes.push(knee.reason);

@@ -27,8 +27,8 @@ export const PLATEAU_TOLERANCE = 0.1;
 export const KNEE_MIN_GAIN = 0.1;
 
 /**
- * The search also stops when the 95th-percentile task time grows by more than this factor from one
- * level to the next while throughput grew by less: tasks are queueing somewhere (the knee).
+ * The search also stops when the task time (median and 95th percentile both) grows by more than
+ * this factor from one level to the next while throughput grew by less: tasks are queueing (the knee).
  */
 export const LATENCY_CLIMB_FACTOR = 1.5;
 

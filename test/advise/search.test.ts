@@ -23,7 +23,8 @@ describe('levels', () => {
       total: 10_000,
       maxConcurrency: undefined,
     });
-    assert.deepEqual(plan.async, [1, 2, 4, 8, 16, 32, 64, 128, 256]);
+    // Level 1 is the sequential sample over again: the search starts at 2.
+    assert.deepEqual(plan.async, [2, 4, 8, 16, 32, 64, 128, 256]);
     assert.deepEqual(plan.threads, [2]);
     assert.deepEqual(plan.processes, [2]);
     assert.deepEqual(plan.searched, ['async']);
@@ -32,7 +33,7 @@ describe('levels', () => {
   test('no level above the job size or the user limit', () => {
     assert.deepEqual(
       planLevels({ kind: 'io-bound', cores: 8, busyShare: 0.01, total: 5, maxConcurrency: undefined }).async,
-      [1, 2, 4, 5],
+      [2, 4, 5],
     );
     const limited = planLevels({ kind: 'cpu-bound', cores: 8, busyShare: 1, total: null, maxConcurrency: 3 });
     assert.deepEqual(limited.threads, [1, 2, 3]);
@@ -76,10 +77,18 @@ describe('kneeReached', () => {
   test('under async, task times that climb faster than throughput are the knee', () => {
     const knee = kneeReached(probe('async', 4, 100, 50), probe('async', 8, 120, 90));
     assert.ok(knee);
-    assert.match(knee.reason, /from 50 ms to 90 ms while throughput rose only 20%/);
+    assert.match(
+      knee.reason,
+      /from 45 ms to 81 ms \(median; 95th percentile 50 ms to 90 ms\) while throughput rose only 20%/,
+    );
     assert.equal(knee.excludeLast, true);
     // Workers sharing cores take longer per task: the throughput alone decides for them.
     assert.equal(kneeReached(probe('threads', 2, 100, 50), probe('threads', 4, 120, 90)), null);
+  });
+
+  test('a late straggler alone (the 95th percentile up, the median flat) is not', () => {
+    const straggler = { ...probe('async', 8, 120, 90), p50Ms: 46 };
+    assert.equal(kneeReached(probe('async', 4, 100, 50), straggler), null);
   });
 
   test('new failures are the knee', () => {

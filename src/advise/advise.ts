@@ -17,6 +17,7 @@ import type { TaskRef } from './task-ref.js';
 import {
   ASYNC_MAX_CONCURRENCY,
   DEFAULT_BUDGET_MS,
+  SAMPLE_BUDGET_MAX_SHARE,
   SAMPLE_BUDGET_SHARE,
   SAMPLE_MAX_TASKS,
   THRESHOLDS,
@@ -108,7 +109,10 @@ export async function advise(options: AdviseOptions): Promise<Advice> {
   const cores = availableParallelism();
 
   onProgress(`sampling up to ${Math.min(inputs.length, SAMPLE_MAX_TASKS + 1)} inputs sequentially`);
-  const sampled = await runSample(ref, inputs, (meanWallMs) => allowedMs(meanWallMs) * SAMPLE_BUDGET_SHARE);
+  const sampled = await runSample(ref, inputs, (meanWallMs) => ({
+    targetMs: allowedMs(meanWallMs) * SAMPLE_BUDGET_SHARE,
+    maxMs: allowedMs(meanWallMs) * SAMPLE_BUDGET_MAX_SHARE,
+  }));
   const sample = sampled.figures;
   const deadline = started + allowedMs(sample.wallMs);
   const message = measureMessages(sampled.inputs, sampled.outputs);

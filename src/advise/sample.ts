@@ -33,15 +33,23 @@ const mark = (): Mark => ({
   wall: performance.now(),
 });
 
+/** How long the sample may run, given the mean task time so far. */
+export interface SampleLimits {
+  /** Stop after this long, once SAMPLE_MIN_TASKS were measured… */
+  targetMs: number;
+  /** …and after this long in any case, once one was. */
+  maxMs: number;
+}
+
 /**
- * Runs inputs until `targetMs(mean wall time so far)` has passed (and at least SAMPLE_MIN_TASKS ran
- * after the first), or SAMPLE_MAX_TASKS did, or the inputs ran out. The shares are taken over the
- * whole run after the first input, so that reading the clocks does not weigh on tiny tasks.
+ * Runs inputs until its limits say stop, or SAMPLE_MAX_TASKS ran, or the inputs ran out. The shares
+ * are taken over the whole run after the first input, so that reading the clocks does not weigh on
+ * tiny tasks.
  */
 export async function runSample(
   ref: TaskRef,
   inputs: readonly unknown[],
-  targetMs: (meanWallMs: number) => number,
+  limits: (meanWallMs: number) => SampleLimits,
 ): Promise<SampleRun> {
   const executor = createExecutor({ ...ref, strategy: 'sequential' });
   const walls: number[] = [];
@@ -56,7 +64,11 @@ export async function runSample(
   const started = start.wall;
   try {
     for (let i = 0; i < inputs.length && i <= SAMPLE_MAX_TASKS; i++) {
-      if (walls.length >= SAMPLE_MIN_TASKS && performance.now() - started >= targetMs(mean(walls))) break;
+      if (walls.length > 0) {
+        const elapsed = performance.now() - started;
+        const { targetMs, maxMs } = limits(mean(walls));
+        if ((walls.length >= SAMPLE_MIN_TASKS && elapsed >= targetMs) || elapsed >= maxMs) break;
+      }
       if (i === 1) from = mark();
       const input = inputs[i];
       const t0 = performance.now();

@@ -41,8 +41,10 @@ export const WORKERS_PER_CORE_MAX = 4;
 /** The default time budget, in ms. */
 export const DEFAULT_BUDGET_MS = 10_000;
 
-/** The share of the budget the sequential sample may use. */
+/** The share of the budget the sequential sample aims to use… */
 export const SAMPLE_BUDGET_SHARE = 0.2;
+/** …and the share after which it stops even with fewer than SAMPLE_MIN_TASKS measured (slow tasks). */
+export const SAMPLE_BUDGET_MAX_SHARE = 0.5;
 /** The sequential sample measures at least this many inputs (after the first), when there are that many. */
 export const SAMPLE_MIN_TASKS = 3;
 /** …and at most this many: enough for a median and a 95th percentile. */

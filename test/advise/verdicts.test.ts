@@ -69,6 +69,17 @@ test('a task that returns at once is too small: sequential, with Knuth', async (
   assert.ok(advice.projections.some((p) => p.basis === 'bound'));
 });
 
+test('slow tasks on a short budget: the sample stops early, and an unmeasured choice says so', async () => {
+  // 200 ms a task, 600 ms to spend: the sample stops at half the budget; no probe fits in the rest.
+  const advice = await advise({ task: fixture('sleep'), inputs: repeat(200, 10), budgetMs: 600 });
+  assert.ok(advice.measurements.sample.tasks < 3, `${advice.measurements.sample.tasks} tasks sampled`);
+  assert.equal(advice.verdict.kind, 'io-bound');
+  assert.equal(advice.verdict.strategy, 'async');
+  assert.equal(advice.probes.length, 1);
+  assert.ok(advice.verdict.reasons.some((r) => /Not measured/.test(r)));
+  assert.ok(advice.projections.some((p) => p.strategy === 'async' && p.basis === 'bound'));
+});
+
 test('a task module that does not exist is one clear error', async () => {
   await assert.rejects(
     advise({ task: fixture('missing'), inputs: [1] }),

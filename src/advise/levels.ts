@@ -105,9 +105,9 @@ export interface Knee {
  * Whether going from `previous` to `last` (the next level up) passed the knee, or null.
  * Throughput that stopped rising, latency that climbed faster than throughput, or new failures.
  */
-export function kneeReached(previous: Probe, last: Probe): Knee | null {
+export function kneeReached(previous: Probe, last: Probe, measuredTwice = false): Knee | null {
   const gain = previous.tasksPerSecond > 0 ? last.tasksPerSecond / previous.tasksPerSecond - 1 : 0;
-  const step = `going from ${previous.concurrency} to ${last.concurrency}`;
+  const step = `going from ${previous.concurrency} to ${last.concurrency}${measuredTwice ? ' (measured twice)' : ''}`;
   if (last.failed > previous.failed) {
     return {
       reason: `${last.strategy}: ${step} made ${last.failed} of ${last.tasks} tasks fail (against ${previous.failed}): past the knee, the search went no higher.`,

@@ -137,8 +137,7 @@ export async function search(context: SearchContext): Promise<SearchResult> {
         // (noise only ever slows a run down), then judge again.
         const second = await run(again.tasks);
         if (second.tasksPerSecond > probe.tasksPerSecond) probe = second;
-        knee = kneeReached(previous!, probe);
-        if (knee) knee.reason += ' (seen twice)';
+        knee = kneeReached(previous!, probe, true);
       }
       probes.push(probe);
       previous = probe;

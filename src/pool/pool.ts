@@ -70,6 +70,8 @@ const SETTLED = 2;
 class MapRun {
   next = 0;
   cancelled = false;
+  /** With a time-out, a map's inputs go as single tasks (each with its own timer) instead of chunks. */
+  singles: TaskRequest[] | null = null;
   constructor(
     readonly inputs: readonly unknown[],
     readonly onItem: ItemCallback,
@@ -84,6 +86,8 @@ class ChunkJob {
   returned = false;
   timer: NodeJS.Timeout | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
+  suspect = false;
+  readonly timeout = undefined;
   constructor(
     readonly input: unknown[],
     readonly index: number,
@@ -105,6 +109,8 @@ class Slot {
   closed = false;
   readonly outstanding = new Deque<Job>();
   items = 0;
+  /** Holds a job that must run alone (a suspect, or a task with a time-out): takes nothing more. */
+  alone = false;
   nextSeq = 1;
   killedFor: Job | null = null;
   killReason: string | undefined;
@@ -165,17 +171,37 @@ export class Pool implements Strategy {
   mapArray(inputs: readonly unknown[], onItem: ItemCallback): MapHandle {
     const run = new MapRun(inputs, onItem);
     const problem = this.#refusal();
+    const { timeout } = this.#options;
     if (problem) {
       for (let i = 0; i < inputs.length; i++) onItem(i, problem, undefined);
+    } else if (timeout !== undefined) {
+      // A time-out is per task: each input travels alone, with its own timer.
+      const done = (request: TaskRequest, error: Error | undefined, value: unknown): void => {
+        if (!run.cancelled) onItem(request.index, error, value);
+      };
+      run.singles = inputs.map((input, index) => new TaskRequest(input, index, undefined, timeout, done));
+      for (const request of run.singles) this.#queue.push(request);
+      this.#schedulePump();
     } else if (inputs.length > 0) {
       this.#queue.push(run);
       this.#schedulePump();
     }
-    return {
-      cancel: () => {
-        run.cancelled = true;
-      },
-    };
+    return { cancel: () => this.#cancelMap(run) };
+  }
+
+  /** A map that failed fast: hand out nothing more of it, and abort what is running. */
+  #cancelMap(run: MapRun): void {
+    if (run.cancelled) return;
+    run.cancelled = true;
+    if (run.singles) {
+      for (const request of run.singles) this.#abandon(request, 'abort');
+      return;
+    }
+    for (const slot of this.#slots) {
+      for (const job of slot.outstanding) {
+        if (job.owner === run) slot.transport.send([TAG, ABORT, job.seq, 'abort']);
+      }
+    }
   }
 
   capacityHint(): number {
@@ -249,6 +275,7 @@ export class Pool implements Strategy {
   }
 
   #hasRoom(slot: Slot): boolean {
+    if (slot.alone) return false;
     const ms = this.#itemMs;
     // Until a task has been timed, and for long tasks, one job at a time per worker.
     if (ms === undefined || ms >= LONG_TASK_MS) return slot.items === 0;
@@ -290,48 +317,72 @@ export class Pool implements Strategy {
     this.#dropSettledHead();
     const head = this.#queue.peek();
     if (head === undefined) return false;
-    if (head instanceof MapRun || head.owner !== null) {
-      let job: ChunkJob;
-      if (head instanceof MapRun) {
-        const size = this.#chunkSize(head);
-        const start = head.next;
-        head.next += size;
-        job = new ChunkJob(head.inputs.slice(start, start + size), start, size, head);
-      } else {
-        job = this.#queue.shift() as ChunkJob;
-      }
-      this.#dispatch(slot, job);
-      try {
-        const packed = packNumbers(job.input);
-        if (packed) slot.transport.send([TAG, CHUNK, job.seq, packed], [packed.buffer as ArrayBuffer]);
-        else slot.transport.send([TAG, CHUNK, job.seq, job.input]);
-      } catch {
-        this.#undispatch(slot, [job]);
-        this.#splitUncloneable(job);
-      }
+    if (!(head instanceof MapRun) && this.#mustRunAlone(head)) {
+      if (slot.items > 0) return false;
+      this.#queue.shift();
+      slot.alone = true;
+      if (head.owner === null) this.#sendSingles(slot, [head]);
+      else this.#sendChunk(slot, head);
       return true;
     }
-    const max = this.#batchSize();
-    const first = slot.nextSeq;
+    if (head instanceof MapRun) {
+      const size = this.#chunkSize(head);
+      const start = head.next;
+      head.next += size;
+      this.#sendChunk(slot, new ChunkJob(head.inputs.slice(start, start + size), start, size, head));
+      return true;
+    }
+    if (head.owner !== null) {
+      this.#sendChunk(slot, this.#queue.shift() as ChunkJob);
+      return true;
+    }
+    // A short queue is spread over the workers rather than sent whole to the first.
+    const max = Math.min(this.#batchSize(), Math.ceil(this.#queue.length / this.#slots.length));
     const jobs: TaskRequest[] = [];
-    const inputs: unknown[] = [];
     for (let next = this.#queue.peek(); jobs.length < max && next instanceof TaskRequest; ) {
+      if (next.state !== SETTLED && this.#mustRunAlone(next)) break;
       this.#queue.shift();
-      if (next.state !== SETTLED) {
-        this.#dispatch(slot, next);
-        jobs.push(next);
-        inputs.push(next.input);
-      }
+      if (next.state !== SETTLED) jobs.push(next);
       next = this.#queue.peek();
     }
-    if (jobs.length === 0) return true;
+    if (jobs.length > 0) this.#sendSingles(slot, jobs);
+    return true;
+  }
+
+  /**
+   * A task with a time-out goes to a worker alone, so its clock starts when it starts; a suspect goes
+   * alone so that, if it kills its worker again, there is no doubt which input did it.
+   */
+  #mustRunAlone(job: Job): boolean {
+    return job.suspect || job.timeout !== undefined;
+  }
+
+  #sendSingles(slot: Slot, jobs: TaskRequest[]): void {
+    const first = slot.nextSeq;
+    const inputs = new Array<unknown>(jobs.length);
+    for (let i = 0; i < jobs.length; i++) {
+      const job = jobs[i]!;
+      this.#dispatch(slot, job);
+      inputs[i] = job.input;
+    }
     try {
       slot.transport.send([TAG, RUN, first, inputs]);
     } catch {
       this.#undispatch(slot, jobs);
       this.#requeueCloneable(jobs);
     }
-    return true;
+  }
+
+  #sendChunk(slot: Slot, job: ChunkJob): void {
+    this.#dispatch(slot, job);
+    try {
+      const packed = packNumbers(job.input);
+      if (packed) slot.transport.send([TAG, CHUNK, job.seq, packed], [packed.buffer as ArrayBuffer]);
+      else slot.transport.send([TAG, CHUNK, job.seq, job.input]);
+    } catch {
+      this.#undispatch(slot, [job]);
+      this.#splitUncloneable(job);
+    }
   }
 
   #dispatch(slot: Slot, job: Job): void {
@@ -506,6 +557,7 @@ export class Pool implements Strategy {
 
   /** A worker with nothing outstanding does not keep the process alive: a forgotten close() never hangs it. */
   #settleSlot(slot: Slot): void {
+    slot.alone = false;
     if (!slot.closing) slot.transport.unref();
   }
 
@@ -620,31 +672,50 @@ export class Pool implements Strategy {
     }
     const jobs = slot.outstanding.drain();
     slot.items = 0;
-    // Which job was running: the one we killed it for, else what the worker recorded, else the oldest.
-    const culprit = slot.killedFor?.seq ?? (exit.note ? exit.note.seq : jobs[0]?.seq);
-    const offset = slot.killedFor ? undefined : exit.note?.offset;
+    // Which job was running: the one we killed it for, else what the worker recorded, else — a process
+    // killed outright says nothing — the only job it had; with several, none is blamed: they all run
+    // again, each alone, so that a second death names its culprit for certain.
+    let culprit: number | undefined;
+    let offset: number | undefined;
+    if (slot.killedFor) culprit = slot.killedFor.seq;
+    else if (exit.note) [culprit, offset] = [exit.note.seq, exit.note.offset];
+    else if (jobs.length === 1) culprit = jobs[0]!.seq;
+    const fail = (index: number): WorkerDiedError =>
+      new WorkerDiedError(
+        `worker ${slot.id} (${kind}) died while running input ${index} of ${this.#label}: ${how}`,
+        index,
+        cause,
+      );
     const requeue: Job[] = [];
     for (const job of jobs) {
       clearTimeout(job.timer);
-      if (job.seq !== culprit) {
-        if (job.state !== SETTLED && !job.owner?.cancelled) requeue.push(this.#reset(job));
-        continue;
-      }
-      const fail = (index: number): WorkerDiedError =>
-        new WorkerDiedError(
-          `worker ${slot.id} (${kind}) died while running input ${index} of ${this.#label}: ${how}`,
-          index,
-          cause,
-        );
-      if (job.owner === null) {
-        this.#settle(job, fail(job.index), undefined);
-      } else if (!job.owner.cancelled) {
-        requeue.push(...this.#splitChunk(job, offset, fail));
+      if (job.state === SETTLED || job.owner?.cancelled) continue;
+      if (job.seq === culprit) {
+        if (job.owner === null) this.#settle(job, fail(job.index), undefined);
+        else requeue.push(...this.#splitChunk(job, offset, fail));
+      } else if (culprit === undefined) {
+        requeue.push(...this.#asSuspects(job));
+      } else {
+        requeue.push(this.#reset(job));
       }
     }
     for (let i = requeue.length - 1; i >= 0; i--) this.#queue.unshift(requeue[i]!);
     if (this.#queue.length > 0 || !this.#closing) this.#spawn();
     this.#checkIdle();
+  }
+
+  /** A job that may have killed its worker: run again alone, a chunk one input at a time. */
+  #asSuspects(job: Job): Job[] {
+    if (job.owner === null || job.count === 1) {
+      this.#reset(job).suspect = true;
+      return [job];
+    }
+    const run = job.owner;
+    return job.input.map((input, k) => {
+      const piece = new ChunkJob([input], job.index + k, 1, run);
+      piece.suspect = true;
+      return piece;
+    });
   }
 
   #reset(job: Job): Job {
@@ -659,15 +730,13 @@ export class Pool implements Strategy {
    * not say which item (a process killed outright), the items run again one per job, so a second death
    * names the culprit exactly.
    */
-  #splitChunk(job: ChunkJob, offset: number | undefined, fail: (index: number) => Error): ChunkJob[] {
+  #splitChunk(job: ChunkJob, offset: number | undefined, fail: (index: number) => Error): Job[] {
     const run = job.owner;
     const inputs = job.input;
     if (offset === undefined) {
-      if (inputs.length === 1) {
-        run.onItem(job.index, fail(job.index), undefined);
-        return [];
-      }
-      return inputs.map((input, k) => new ChunkJob([input], job.index + k, 1, run));
+      if (inputs.length > 1) return this.#asSuspects(job);
+      run.onItem(job.index, fail(job.index), undefined);
+      return [];
     }
     run.onItem(job.index + offset, fail(job.index + offset), undefined);
     const pieces: ChunkJob[] = [];

@@ -9,7 +9,9 @@ import {
   AbortError,
   CloneError,
   ClosedError,
+  deserializeError,
   SetupError,
+  serializeError,
   TaskError,
   type TaskLoadError,
   TimeoutError,
@@ -37,6 +39,12 @@ function cloneProblem(value: unknown): string | undefined {
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
+}
+
+/** The tasks of one map: when it fails fast, the rest are not started and the running ones are aborted. */
+interface MapGroup {
+  cancelled: boolean;
+  running: Set<Context>;
 }
 
 interface Thenable {
@@ -83,16 +91,20 @@ export class LocalStrategy implements Strategy {
   }
 
   mapArray(inputs: readonly unknown[], onItem: ItemCallback): MapHandle {
-    let cancelled = false;
+    const group: MapGroup = { cancelled: false, running: new Set() };
     const done = (request: TaskRequest, error: Error | undefined, value: unknown): void => {
-      if (!cancelled) onItem(request.index, error, value);
+      if (!group.cancelled) onItem(request.index, error, value);
     };
     for (let index = 0; index < inputs.length; index++) {
-      this.submit(new TaskRequest(inputs[index], index, undefined, this.#options.timeout, done));
+      const request = new TaskRequest(inputs[index], index, undefined, this.#options.timeout, done);
+      request.slot = group;
+      this.submit(request);
     }
     return {
       cancel: () => {
-        cancelled = true;
+        group.cancelled = true;
+        const reason = new AbortError('its map failed on another input', -1);
+        for (const context of group.running) context.abort(reason);
       },
     };
   }
@@ -154,13 +166,25 @@ export class LocalStrategy implements Strategy {
     // Synchronous tasks complete inside #start: loop here instead of recursing through #finish.
     if (this.#pumping) return;
     this.#pumping = true;
-    while (this.#running < this.concurrency && this.#queue.length > 0) this.#start(this.#queue.shift()!);
-    this.#pumping = false;
+    try {
+      while (this.#running < this.concurrency && this.#queue.length > 0) this.#start(this.#queue.shift()!);
+    } finally {
+      this.#pumping = false;
+    }
     this.#wakeIfIdle();
   }
 
   #start(request: TaskRequest): void {
     const { index, signal, timeout } = request;
+    const group = request.slot as MapGroup | null;
+    if (group?.cancelled) {
+      request.done(
+        request,
+        new AbortError(`input ${index} of ${this.#label} was not run: its map failed`, index),
+        undefined,
+      );
+      return;
+    }
     if (signal?.aborted) {
       request.done(
         request,
@@ -227,12 +251,11 @@ export class LocalStrategy implements Strategy {
         undefined,
       );
     };
-    const fail = (error: unknown): void => {
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      finish(
-        new TaskError(`task ${this.#label} failed on input ${index}: ${reason}`, index, error),
-        undefined,
-      );
+    const fail = (thrown: unknown): void => {
+      // A thrown non-Error becomes the same NonError a worker would send, so causes match everywhere.
+      const cause = thrown instanceof Error ? thrown : deserializeError(serializeError(thrown));
+      const message = `task ${this.#label} failed on input ${index}: ${cause.name}: ${cause.message}`;
+      finish(new TaskError(message, index, cause), undefined);
     };
     let result: unknown;
     try {
@@ -242,6 +265,20 @@ export class LocalStrategy implements Strategy {
       return;
     }
     if (result !== null && typeof result === 'object' && typeof (result as Thenable).then === 'function') {
+      if (group) {
+        group.running.add(context);
+        (result as Thenable).then(
+          (value) => {
+            group.running.delete(context);
+            succeed(value);
+          },
+          (error) => {
+            group.running.delete(context);
+            fail(error);
+          },
+        );
+        return;
+      }
       (result as Thenable).then(succeed, fail);
     } else {
       succeed(result);

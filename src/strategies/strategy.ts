@@ -16,6 +16,8 @@ export class TaskRequest {
   returned = false;
   timer: NodeJS.Timeout | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
+  /** Run again after a worker died without saying which job killed it: goes to a worker alone. */
+  suspect = false;
   readonly owner = null;
   readonly count = 1;
 

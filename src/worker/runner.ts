@@ -95,6 +95,7 @@ export class Runner {
   #draining = false;
   #closing = false;
   #currentSeq = 0;
+  #lastStarted = 0;
   #currentOffset = 0;
   #currentContext: Context | undefined;
   #spareContext: Context | undefined;
@@ -142,8 +143,9 @@ export class Runner {
         }
         return;
       case ABORT:
+        // Jobs start in seq order: a seq at or below the last started one is running now or already done.
         if (message[2] === this.#currentSeq) this.#currentContext?.abort(abortReason(message[3]));
-        else this.#abortedEarly.add(message[2]);
+        else if (message[2] > this.#lastStarted) this.#abortedEarly.add(message[2]);
         return;
       case STATS:
         this.#port.post([TAG, STATS, workerStats()]);
@@ -190,6 +192,7 @@ export class Runner {
     context ??= new Context(this.#init.workerId, this.#state, this.#init.taskOptions);
     this.#currentContext = context;
     this.#currentSeq = seq;
+    this.#lastStarted = seq;
     if (this.#shared) Atomics.store(this.#shared, SLOT_SEQ, seq);
     return context;
   }

@@ -1,7 +1,7 @@
 /** `fanout advise` as a real child process, its output parsed. */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -77,6 +77,30 @@ test('the text names the verdict, the recommendation, the reasons and the projec
   assert.match(stdout, /^ {2}sequential +\S+ m?s$/m);
 });
 
+test('--report writes one HTML file with the verdict and the probes', async () => {
+  const inputs = inputsFile(
+    'sleep-report.ndjson',
+    Array.from({ length: 30 }, () => 20),
+  );
+  const report = join(dir, 'advice.html');
+  const { code, stdout } = await fanout([
+    'advise',
+    fixture('sleep'),
+    '--inputs',
+    inputs,
+    '--budget',
+    '1.5',
+    '--report',
+    report,
+  ]);
+  assert.equal(code, 0);
+  assert.match(stdout, /^Report: .*advice\.html$/m);
+  const html = readFileSync(report, 'utf8');
+  assert.match(html, /^<!doctype html>/i);
+  assert.match(html, /<svg/);
+  assert.match(html, /async/);
+});
+
 test('--quiet prints the recommendation alone', async () => {
   const inputs = inputsFile('tiny.ndjson', [1, 2, 3, 4]);
   const { code, stdout } = await fanout(['advise', fixture('tiny'), '--inputs', inputs, '--quiet']);
@@ -91,13 +115,17 @@ test('usage and setup errors: exit 2 and one line naming the cause', async () =>
     [['advise', fixture('tiny'), '--inputs', join(dir, 'absent.ndjson')], /inputs file not found/],
     [
       ['advise', fixture('tiny'), '--inputs', inputs, '--budget', 'soon'],
-      /--budget expects a positive number of seconds, got `soon`/,
+      /--budget: expected a positive number of seconds, got `soon`/,
     ],
     [
       ['advise', fixture('tiny'), '--inputs', inputs, '--max-concurrency', '0'],
-      /--max-concurrency expects a positive integer/,
+      /--max-concurrency: expected a whole number of at least 1, got `0`/,
     ],
     [['advise', fixture('absent'), '--inputs', inputs], /task module not found/],
+    [
+      ['advise', fixture('tiny'), '--inputs', inputs, '--report', join(dir, 'no', 'r.html')],
+      /--report: directory not found/,
+    ],
     [['advise', fixture('tiny'), '--inputs', inputsFile('empty.json', []), '--quiet'], /holds no inputs/],
   ];
   for (const [args, message] of cases) {

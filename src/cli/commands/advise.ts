@@ -2,12 +2,18 @@
  * `fanout advise <task> --inputs <file|->`: a short measured sample, then the verdict, the recommended
  * strategy and concurrency, the figures behind them and the projected wall time under each model.
  */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { advise } from '../../advise/advise.js';
 import { renderAdvice, renderRecommendation } from '../../advise/render.js';
+import { adviceSection } from '../../advise/report-section.js';
 import { DEFAULT_BUDGET_MS } from '../../advise/thresholds.js';
+import { writeHtmlReport } from '../../report/html/index.js';
+import { reportData } from '../../report/sections.js';
 import { CliError } from '../errors.js';
 import { readAllInputs } from '../inputs.js';
+import { parseCount } from '../strategy-options.js';
 import { createStyle, useColor } from '../style.js';
 
 interface AdviseFlags {
@@ -15,31 +21,36 @@ interface AdviseFlags {
   budget?: string;
   maxConcurrency?: string;
   export?: string;
+  report?: string;
   json?: boolean;
   quiet?: boolean;
 }
 
 function parseBudget(text: string | undefined): number {
   if (text === undefined) return DEFAULT_BUDGET_MS;
-  const seconds = Number(text);
-  if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
-    throw new CliError(`--budget expects a positive number of seconds, got \`${text}\``);
+  const seconds = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!(seconds > 0) || !Number.isFinite(seconds)) {
+    throw new CliError(`--budget: expected a positive number of seconds, got \`${text}\``);
   }
   return seconds * 1000;
 }
 
-function parseConcurrency(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < 1) {
-    throw new CliError(`--max-concurrency expects a positive integer, got \`${text}\``);
+/** The report's directory must exist before the measuring, not after. */
+function checkReportPath(file: string | undefined): void {
+  if (file === undefined) return;
+  const dir = dirname(resolve(file));
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new CliError(`--report: directory not found: ${dir}`);
+  if (existsSync(file) && statSync(file).isDirectory()) {
+    throw new CliError(`--report: expected a file, got a directory: ${file}`);
   }
-  return value;
 }
 
 async function action(task: string, flags: AdviseFlags): Promise<void> {
   const budgetMs = parseBudget(flags.budget);
-  const maxConcurrency = parseConcurrency(flags.maxConcurrency);
+  const maxConcurrency =
+    flags.maxConcurrency === undefined ? undefined : parseCount('--max-concurrency', flags.maxConcurrency, 1);
+  checkReportPath(flags.report);
   const inputs = await readAllInputs(flags.inputs);
   if (inputs.length === 0)
     throw new CliError(`${flags.inputs === '-' ? 'stdin' : flags.inputs} holds no inputs`);
@@ -56,6 +67,10 @@ async function action(task: string, flags: AdviseFlags): Promise<void> {
   if (flags.json) process.stdout.write(`${JSON.stringify(advice, null, 2)}\n`);
   else if (flags.quiet) process.stdout.write(renderRecommendation(advice));
   else process.stdout.write(renderAdvice(advice, createStyle(useColor(process.stdout))));
+  if (flags.report !== undefined) {
+    await writeHtmlReport(flags.report, reportData(`fanout advise: ${task}`, [adviceSection(advice, task)]));
+    if (!quiet) process.stdout.write(`\nReport: ${resolve(flags.report)}\n`);
+  }
 }
 
 export function registerAdvise(program: Command): void {
@@ -69,6 +84,7 @@ export function registerAdvise(program: Command): void {
     .option('--budget <seconds>', 'about how long to spend measuring', String(DEFAULT_BUDGET_MS / 1000))
     .option('--max-concurrency <n>', 'the highest concurrency to try')
     .option('--export <name>', 'the export to call instead of the default')
+    .option('--report <file>', 'write a self-contained HTML report: the verdict and the probes, charted')
     .option('--json', 'print everything measured, as JSON')
     .option('--quiet', 'print only the recommendation')
     .action(action);

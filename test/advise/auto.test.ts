@@ -1,7 +1,7 @@
 /** `chooseStrategy`, what `strategy: 'auto'` runs: it picks from the first inputs and says why. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { autoSampleSize, chooseStrategy } from '../../src/advise/auto.js';
+import { autoSampleSize, chooseStrategy, takeSample } from '../../src/advise/auto.js';
 import { createExecutor } from '../../src/index.js';
 
 const fixture = (name: string): URL => new URL(`../../../test/fixtures/advise/${name}.mjs`, import.meta.url);
@@ -32,4 +32,35 @@ test('auto on a tiny job stays sequential, and says it is too small', async () =
   assert.equal(choice.strategy, 'sequential');
   assert.equal(choice.concurrency, 1);
   assert.equal(choice.advice.verdict.kind, 'too-small');
+});
+
+test('takeSample reads the first inputs once, and all of them come back in order', async () => {
+  let reads = 0;
+  function* inputs(): Generator<number> {
+    for (let i = 0; i < 10; i++) {
+      reads++;
+      yield i;
+    }
+  }
+  const taken = await takeSample(inputs(), 4);
+  assert.deepEqual(taken.sample, [0, 1, 2, 3]);
+  assert.equal(taken.exhausted, false);
+  assert.equal(reads, 4);
+  const all: number[] = [];
+  for await (const input of taken.all) all.push(input);
+  assert.deepEqual(all, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.equal(reads, 10);
+});
+
+test('takeSample of a short async iterable: the sample is the whole job', async () => {
+  async function* inputs(): AsyncGenerator<string> {
+    yield 'a';
+    yield 'b';
+  }
+  const taken = await takeSample(inputs(), 5);
+  assert.deepEqual(taken.sample, ['a', 'b']);
+  assert.equal(taken.exhausted, true);
+  const all: string[] = [];
+  for await (const input of taken.all) all.push(input);
+  assert.deepEqual(all, ['a', 'b']);
 });

@@ -8,7 +8,7 @@ import { SetupError, TaskLoadError } from '../errors.js';
 import { createExecutor } from '../executor.js';
 import { mean, quantile, share } from './stats.js';
 import type { TaskRef } from './task-ref.js';
-import { SAMPLE_MAX_TASKS, SAMPLE_MIN_TASKS } from './thresholds.js';
+import { SAMPLE_MAX_TASKS, SAMPLE_MIN_SPAN_MS, SAMPLE_MIN_TASKS } from './thresholds.js';
 import type { SampleFigures } from './types.js';
 
 export interface SampleRun {
@@ -42,9 +42,10 @@ export interface SampleLimits {
 }
 
 /**
- * Runs inputs until its limits say stop, or SAMPLE_MAX_TASKS ran, or the inputs ran out. The shares
- * are taken over the whole run after the first input, so that reading the clocks does not weigh on
- * tiny tasks.
+ * Runs inputs until its limits say stop, or SAMPLE_MAX_TASKS ran, or the inputs ran out; but until
+ * the run spans SAMPLE_MIN_SPAN_MS at least, going round the inputs again if need be, so that one
+ * hiccup of the machine cannot outweigh a sample of tiny tasks. The shares are taken over the whole
+ * run after the first input, so that reading the clocks does not weigh on tiny tasks either.
  */
 export async function runSample(
   ref: TaskRef,
@@ -62,15 +63,20 @@ export async function runSample(
   let from: Mark | undefined;
   let to: Mark;
   const started = start.wall;
+  let wallSum = 0;
+  const spanMs = (): number => (from ? performance.now() - from.wall : 0);
   try {
-    for (let i = 0; i < inputs.length && i <= SAMPLE_MAX_TASKS; i++) {
+    for (let i = 0; ; i++) {
+      // Past the last input, go round again while the span is too short to measure (tiny tasks).
+      if (i >= inputs.length && (okInputs.length === 0 || spanMs() >= SAMPLE_MIN_SPAN_MS)) break;
       if (walls.length > 0) {
         const elapsed = performance.now() - started;
-        const { targetMs, maxMs } = limits(mean(walls));
+        const { targetMs, maxMs } = limits(wallSum / walls.length);
         if ((walls.length >= SAMPLE_MIN_TASKS && elapsed >= targetMs) || elapsed >= maxMs) break;
+        if (walls.length >= SAMPLE_MAX_TASKS && spanMs() >= SAMPLE_MIN_SPAN_MS) break;
       }
       if (i === 1) from = mark();
-      const input = inputs[i];
+      const input = inputs[i % inputs.length];
       const t0 = performance.now();
       let output: unknown;
       try {
@@ -78,15 +84,20 @@ export async function runSample(
       } catch (error) {
         // A module that cannot load or a setup that throws fails every input alike: nothing to measure.
         if (error instanceof TaskLoadError || error instanceof SetupError) throw error;
-        failed++;
+        if (i < inputs.length) failed++;
         firstError ??= error as Error;
         continue;
       }
       const wall = performance.now() - t0;
-      okInputs.push(input);
-      outputs.push(output);
+      if (i < inputs.length && okInputs.length <= SAMPLE_MAX_TASKS) {
+        okInputs.push(input);
+        outputs.push(output);
+      }
       if (i === 0) firstMs = wall;
-      else walls.push(wall);
+      else {
+        walls.push(wall);
+        wallSum += wall;
+      }
     }
     to = mark();
   } finally {

@@ -47,8 +47,13 @@ export const SAMPLE_BUDGET_SHARE = 0.2;
 export const SAMPLE_BUDGET_MAX_SHARE = 0.5;
 /** The sequential sample measures at least this many inputs (after the first), when there are that many. */
 export const SAMPLE_MIN_TASKS = 3;
-/** …and at most this many: enough for a median and a 95th percentile. */
+/** …and at most this many: enough for a median and a 95th percentile… */
 export const SAMPLE_MAX_TASKS = 100;
+/**
+ * …unless they span less than this, in ms: then it goes on (round the inputs again if need be), so
+ * that a millisecond's hiccup of a busy machine cannot decide the verdict on tiny tasks.
+ */
+export const SAMPLE_MIN_SPAN_MS = 20;
 
 /** A probe runs at least this many rounds of `concurrency` tasks, so the pipeline is full most of the time. */
 export const PROBE_MIN_ROUNDS = 4;

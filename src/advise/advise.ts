@@ -144,13 +144,10 @@ export async function advise(options: AdviseOptions): Promise<Advice> {
     projections,
   });
 
-  // Only a task that computes needs a worker's start-up to judge whether the job is too small.
-  if (character.kind !== 'io-bound') {
-    onProgress('timing the start-up of a worker thread');
-    const result = await measureStartup(ref, 'threads', sampled.inputs[0], sample.wallMs);
-    startup.threadsMs = result.ms;
-    if (result.ms === null) notes.push(`threads: not probed, the first task failed: ${result.error}`);
-  }
+  // A job shorter than a worker thread's start-up is too small, whatever its kind: time one.
+  onProgress('timing the start-up of a worker thread');
+  const threadStart = await measureStartup(ref, 'threads', sampled.inputs[0], sample.wallMs);
+  startup.threadsMs = threadStart.ms; // when it failed, the search tries once more and says why
   const boundsInput: BoundsInput | null =
     total === null ? null : { kind: character.kind, sample, message, startup, total, cores, ...caps };
   const small = boundsInput && tooSmall(boundsInput);
@@ -181,10 +178,11 @@ export async function advise(options: AdviseOptions): Promise<Advice> {
     baseline: probes[0]!,
     startup,
     cores,
-    total,
     deadline,
     onProgress,
   });
+  // The sequential probe, measured with `map` like the others, replaces the sample's figures.
+  if (found.sequential) probes[0] = found.sequential;
   probes.push(...found.probes);
   notes.push(...found.notes);
 

@@ -163,29 +163,43 @@ export interface TooSmall {
 }
 
 /**
- * Too small when even a perfect speed-up would save less than it costs to start the cheapest model
- * that could help (for CPU work, a worker thread and its messages; for waiting work, async, which
- * costs next to nothing to start). Null when parallelism could pay.
+ * Too small when the whole job would finish sequentially before a single worker thread has started
+ * (both measured), or when even a perfect speed-up would save less than it costs to start the
+ * cheapest model that could help (for CPU work, a worker thread and its messages; for waiting work,
+ * async, which costs next to nothing to start). Null when parallelism could pay.
  */
 export function tooSmall(input: BoundsInput): TooSmall | null {
-  const { sample, total } = input;
+  const { sample, total, startup } = input;
   const sequentialMs = total * sample.wallMs;
   const list = bounds(input);
+  const job = `The whole job would take about ${ms(sequentialMs)} sequentially (${total} input${total === 1 ? '' : 's'} × ${ms(sample.wallMs)})`;
+  const knuth = 'Run it sequentially: "premature optimization is the root of all evil" (Knuth).';
+  const saving = (b: Bound): number => sequentialMs * (1 - 1 / b.speedup);
+  if (startup.threadsMs !== null && sequentialMs <= startup.threadsMs) {
+    const most = Math.max(0, ...list.map(saving));
+    return {
+      reasons: [
+        `${job}: less than starting a single worker thread takes (${ms(startup.threadsMs)}, measured).`,
+        `Parallelism could save at most ${ms(most)} here, too little to be worth its machinery.`,
+        knuth,
+      ],
+      projections: boundProjections(input, list),
+    };
+  }
   if (list.length === 0) return null;
-  const net = (b: Bound): number => sequentialMs * (1 - 1 / b.speedup) - b.overheadMs;
+  const net = (b: Bound): number => saving(b) - b.overheadMs;
   if (list.some((b) => net(b) > 0)) return null;
   const best = list.reduce((a, b) => (net(b) > net(a) ? b : a));
-  const savingMs = sequentialMs * (1 - 1 / best.speedup);
   const where =
     best.strategy === 'async'
       ? `with ${best.concurrency} in flight`
       : `on ${best.concurrency} worker threads`;
   return {
     reasons: [
-      `The whole job would take about ${ms(sequentialMs)} sequentially (${total} input${total === 1 ? '' : 's'} × ${ms(sample.wallMs)}).`,
-      `Run ${where}, it could save at most ${ms(savingMs)}, but ${best.overheadWords} (measured): ` +
+      `${job}.`,
+      `Run ${where}, it could save at most ${ms(saving(best))}, but ${best.overheadWords} (measured): ` +
         'parallelism cannot pay for itself here.',
-      'Run it sequentially: "premature optimization is the root of all evil" (Knuth).',
+      knuth,
     ],
     projections: boundProjections(input, list),
   };

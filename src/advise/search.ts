@@ -24,13 +24,17 @@ export interface SearchContext {
   /** Filled in here when a worker's start-up was not measured yet. */
   startup: StartupFigures;
   cores: number;
-  total: number | null;
   /** `performance.now()` by which to be done. */
   deadline: number;
   onProgress: (message: string) => void;
 }
 
 export interface SearchResult {
+  /**
+   * Sequential, probed with `map` like every other model, when the budget allowed: the fair baseline
+   * (the sample awaits each task and reads clocks around it, which weighs on tiny tasks).
+   */
+  sequential?: Probe;
   probes: Probe[];
   /** Probes past a knee (queueing or failing): charted, never recommended. */
   pastKnee: Probe[];
@@ -62,9 +66,9 @@ export function sizeProbe(
   const warmup = concurrency / rate;
   const share = remaining / Math.max(1, probesLeft);
   const target = Math.min(PROBE_TARGET_MS, share - fixed - warmup);
+  // Sized by time, not by the job: a probe measures the rate, and the job's size only scales it.
   const fewest = concurrency * PROBE_MIN_ROUNDS;
-  const most = Math.min(PROBE_MAX_TASKS, Math.max(fewest, context.total ?? PROBE_MAX_TASKS));
-  const tasks = Math.min(most, Math.max(fewest, Math.round(target * rate)));
+  const tasks = Math.min(Math.max(PROBE_MAX_TASKS, fewest), Math.max(fewest, Math.round(target * rate)));
   const estimatedMs = fixed + warmup + tasks / rate;
   return estimatedMs <= remaining ? { tasks, estimatedMs } : null;
 }
@@ -88,12 +92,27 @@ export async function search(context: SearchContext): Promise<SearchResult> {
   const probes: Probe[] = [];
   const notes: string[] = [];
   const pastKnee: Probe[] = [];
-  const sequentialTasksPerSecond = context.baseline.tasksPerSecond;
   let probesLeft = plan.order.reduce((n, s) => n + plan[s].length, 0);
   let outOfBudget = false;
+  let baseline = context.baseline;
+  let sequential: Probe | undefined;
+  const first = sizeProbe('sequential', 1, probesLeft + 1, context);
+  if (first) {
+    context.onProgress(`probing sequential (${first.tasks} tasks)`);
+    sequential = await runProbe(context.ref, {
+      strategy: 'sequential',
+      concurrency: 1,
+      tasks: first.tasks,
+      inputs: context.inputs,
+      sequentialTasksPerSecond: 0,
+    });
+    sequential.speedup = 1;
+    baseline = sequential;
+  }
+  const sequentialTasksPerSecond = baseline.tasksPerSecond;
   for (const strategy of plan.order) {
     const levels = plan[strategy];
-    let previous: Probe | undefined = strategy === 'async' ? context.baseline : undefined;
+    let previous: Probe | undefined = strategy === 'async' ? baseline : undefined;
     let index = 0;
     for (; index < levels.length; index++) {
       const concurrency = levels[index]!;
@@ -150,5 +169,5 @@ export async function search(context: SearchContext): Promise<SearchResult> {
     }
     probesLeft -= levels.length - index;
   }
-  return { probes, pastKnee, notes };
+  return { sequential, probes, pastKnee, notes };
 }

@@ -49,14 +49,16 @@ describe('characterize', () => {
 });
 
 describe('tooSmall', () => {
-  test('a job shorter than a worker thread takes to start is too small', () => {
-    const result = tooSmall(boundsInput(sampleOf(0.005, 1), 200));
-    assert.ok(result);
-    assert.match(result.reasons[0]!, /about 1(\.0)? ms sequentially \(200 inputs × 0\.005 ms\)/);
-    assert.match(result.reasons[1]!, /starting a worker thread took 40 ms/);
-    assert.match(result.reasons[2]!, /Knuth/);
-    assert.equal(result.projections[0]!.strategy, 'sequential');
-    assert.equal(result.projections[1]!.basis, 'bound');
+  test('a job shorter than a worker thread takes to start is too small, whatever its kind', () => {
+    for (const busy of [1, 0.5, 0.05]) {
+      const result = tooSmall(boundsInput(sampleOf(0.005, busy), 200));
+      assert.ok(result, `busy share ${busy}`);
+      assert.match(result.reasons[0]!, /about 1(\.0)? ms sequentially \(200 inputs × 0\.005 ms\)/);
+      assert.match(result.reasons[0]!, /less than starting a single worker thread takes \(40 ms, measured\)/);
+      assert.match(result.reasons[2]!, /Knuth/);
+      assert.ok(result.projections.some((p) => p.strategy === 'sequential' && p.basis === 'probe'));
+      assert.ok(result.projections.some((p) => p.basis === 'bound'));
+    }
   });
 
   test('a job that runs long enough to repay the start-up is not', () => {
@@ -68,15 +70,22 @@ describe('tooSmall', () => {
     assert.equal(tooSmall(boundsInput(sampleOf(1, 1), 100)), null);
     // …unless every input costs 1 ms to pass.
     const heavy = { ...boundsInput(sampleOf(1, 1), 100), message: { ...message, cloneMs: 1 } };
-    assert.ok(tooSmall(heavy));
+    const result = tooSmall(heavy);
+    assert.ok(result);
+    assert.match(
+      result.reasons[1]!,
+      /save at most 75 ms, but starting a worker thread took 40 ms and passing every input and output would cost about 100 ms more/,
+    );
   });
 
   test('waiting work costs nothing to overlap: not too small unless there is nothing to overlap', () => {
-    assert.equal(tooSmall(boundsInput(sampleOf(0.05, 0.1), 20)), null);
-    assert.ok(tooSmall(boundsInput(sampleOf(30, 0.01), 1)));
+    assert.equal(tooSmall(boundsInput(sampleOf(1, 0.1), 100)), null);
+    const one = tooSmall(boundsInput(sampleOf(100, 0.01), 1));
+    assert.ok(one);
+    assert.match(one.reasons[1]!, /with 1 in flight, it could save at most 0 ms/);
   });
 
-  test('a worker start-up that was not measured is no candidate', () => {
+  test('without a measured start-up there is nothing to weigh a computing job against', () => {
     const input = { ...boundsInput(sampleOf(0.005, 1), 200), startup: { ...startup, threadsMs: null } };
     assert.equal(tooSmall(input), null);
   });

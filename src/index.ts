@@ -1,4 +1,16 @@
 export {
+  type Advice,
+  type AdviseOptions,
+  type AutoChoice,
+  advise,
+  autoSampleSize,
+  chooseStrategy,
+  type Probe,
+  type Projection,
+  renderAdvice,
+  type Verdict,
+} from './advise/index.js';
+export {
   AbortError,
   CloneError,
   ClosedError,

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAdvise } from './advise.js';
 import { registerCompare } from './compare.js';
 import { registerDemo } from './demo.js';
 import { registerServe } from './serve.js';
@@ -7,5 +8,6 @@ import { registerServe } from './serve.js';
 export function registerCommands(program: Command): void {
   registerDemo(program);
   registerCompare(program);
+  registerAdvise(program);
   registerServe(program);
 }

@@ -1,0 +1,227 @@
+/**
+ * The advisor: sample the task sequentially, classify it, search the strategies and levels that could
+ * help, and recommend one with its reasons and the projected wall time of the whole job under each.
+ */
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { describe, OptionError } from '../errors.js';
+import { expectPositiveInteger } from '../options.js';
+import { choose } from './choose.js';
+import { type BoundsInput, boundProjections, bounds, characterize, tooSmall } from './classify.js';
+import { planLevels } from './levels.js';
+import { measureMessages } from './message.js';
+import { runSample } from './sample.js';
+import { search } from './search.js';
+import { measureStartup } from './startup.js';
+import type { TaskRef } from './task-ref.js';
+import {
+  ASYNC_MAX_CONCURRENCY,
+  DEFAULT_BUDGET_MS,
+  SAMPLE_BUDGET_MAX_SHARE,
+  SAMPLE_BUDGET_SHARE,
+  SAMPLE_MAX_TASKS,
+  THRESHOLDS,
+  WORKERS_PER_CORE_MAX,
+} from './thresholds.js';
+import type { Advice, AdviseOptions, Probe, SampleFigures, StartupFigures, Verdict } from './types.js';
+import { model, ms } from './words.js';
+
+interface Checked {
+  ref: TaskRef;
+  inputs: readonly unknown[];
+  total: number | null;
+  budgetMs: number;
+  maxConcurrency: number | undefined;
+  maxShareOfJob: number | undefined;
+  onProgress: (message: string) => void;
+}
+
+function check(options: AdviseOptions): Checked {
+  if (options === null || typeof options !== 'object') {
+    throw new OptionError(`Expected options to be an object, got \`${describe(options)}\``);
+  }
+  const { inputs } = options;
+  if (!Array.isArray(inputs) || inputs.length === 0) {
+    throw new OptionError(`Expected \`inputs\` to be a non-empty array, got \`${describe(inputs)}\``);
+  }
+  const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+  if (typeof budgetMs !== 'number' || !Number.isFinite(budgetMs) || budgetMs <= 0) {
+    throw new OptionError(
+      `Expected \`budgetMs\` to be a positive number of ms, got \`${describe(budgetMs)}\``,
+    );
+  }
+  const total = options.total === undefined ? inputs.length : options.total;
+  if (total !== null && (typeof total !== 'number' || !Number.isInteger(total) || total < 1)) {
+    throw new OptionError(`Expected \`total\` to be a positive integer or null, got \`${describe(total)}\``);
+  }
+  const share = options.maxShareOfJob;
+  if (share !== undefined && (typeof share !== 'number' || !(share > 0))) {
+    throw new OptionError(`Expected \`maxShareOfJob\` to be a positive number, got \`${describe(share)}\``);
+  }
+  return {
+    ref: { task: options.task, export: options.export, taskOptions: options.taskOptions },
+    inputs,
+    total,
+    budgetMs,
+    maxConcurrency:
+      options.maxConcurrency === undefined
+        ? undefined
+        : expectPositiveInteger('maxConcurrency', options.maxConcurrency),
+    maxShareOfJob: share,
+    onProgress: options.onProgress ?? (() => {}),
+  };
+}
+
+/** The sequential sample as the first probe: concurrency 1, speed-up 1. */
+function sequentialProbe(sample: SampleFigures): Probe {
+  return {
+    strategy: 'sequential',
+    concurrency: 1,
+    tasks: sample.tasks,
+    failed: sample.failed,
+    wallMs: sample.wallMs * sample.tasks,
+    cpuMs: sample.cpuMs * sample.tasks,
+    tasksPerSecond: sample.wallMs > 0 ? 1000 / sample.wallMs : 0,
+    p50Ms: sample.p50Ms,
+    p95Ms: sample.p95Ms,
+    speedup: 1,
+  };
+}
+
+/**
+ * Measures the task on a sample of `inputs` and recommends a strategy and concurrency.
+ *
+ * The advisor runs the task on some inputs, some of them several times: the task must be safe to
+ * repeat on them.
+ *
+ * @example
+ * const advice = await advise({ task: './task.js', inputs, budgetMs: 5000 });
+ * console.log(advice.verdict.kind, advice.verdict.strategy, advice.verdict.concurrency);
+ */
+export async function advise(options: AdviseOptions): Promise<Advice> {
+  const { ref, inputs, total, budgetMs, maxConcurrency, maxShareOfJob, onProgress } = check(options);
+  const started = performance.now();
+  // The budget, capped (for `strategy: 'auto'`) at a share of the job's projected sequential time.
+  const allowedMs = (meanWallMs: number): number =>
+    maxShareOfJob === undefined || total === null
+      ? budgetMs
+      : Math.min(budgetMs, maxShareOfJob * total * meanWallMs);
+  const cores = availableParallelism();
+
+  onProgress(`sampling up to ${Math.min(inputs.length, SAMPLE_MAX_TASKS + 1)} inputs sequentially`);
+  const sampled = await runSample(ref, inputs, (meanWallMs) => ({
+    targetMs: allowedMs(meanWallMs) * SAMPLE_BUDGET_SHARE,
+    maxMs: allowedMs(meanWallMs) * SAMPLE_BUDGET_MAX_SHARE,
+  }));
+  const sample = sampled.figures;
+  const deadline = started + allowedMs(sample.wallMs);
+  const message = measureMessages(sampled.inputs, sampled.outputs);
+  const character = characterize(sample);
+  const startup: StartupFigures = {
+    inProcessMs: Math.max(0, sample.firstTaskMs - sample.wallMs),
+    threadsMs: null,
+    processesMs: null,
+  };
+  const notes: string[] = [];
+  const caps = {
+    asyncCap: Math.min(maxConcurrency ?? ASYNC_MAX_CONCURRENCY, total ?? Number.POSITIVE_INFINITY),
+    workerCap: Math.min(maxConcurrency ?? cores * WORKERS_PER_CORE_MAX, total ?? Number.POSITIVE_INFINITY),
+  };
+  const probes: Probe[] = [sequentialProbe(sample)];
+  const finish = (verdict: Verdict, projections: Advice['projections']): Advice => ({
+    verdict,
+    measurements: {
+      total,
+      cores,
+      budgetMs,
+      elapsedMs: performance.now() - started,
+      sample,
+      message,
+      startup,
+      thresholds: THRESHOLDS,
+    },
+    probes,
+    projections,
+  });
+
+  // A job shorter than a worker thread's start-up is too small, whatever its kind: time one.
+  onProgress('timing the start-up of a worker thread');
+  const threadStart = await measureStartup(ref, 'threads', sampled.inputs[0], sample.wallMs);
+  startup.threadsMs = threadStart.ms; // when it failed, the search tries once more and says why
+  const boundsInput: BoundsInput | null =
+    total === null ? null : { kind: character.kind, sample, message, startup, total, cores, ...caps };
+  const small = boundsInput && tooSmall(boundsInput);
+  if (small) {
+    return finish(
+      {
+        kind: 'too-small',
+        strategy: 'sequential',
+        concurrency: 1,
+        reasons: [...character.reasons, ...notes, ...small.reasons],
+      },
+      small.projections,
+    );
+  }
+
+  const plan = planLevels({
+    kind: character.kind,
+    cores,
+    busyShare: sample.busyShare,
+    total,
+    maxConcurrency,
+  });
+  const found = await search({
+    ref,
+    plan,
+    inputs: sampled.inputs,
+    sample,
+    baseline: probes[0]!,
+    startup,
+    cores,
+    deadline,
+    onProgress,
+  });
+  // The sequential probe, measured with `map` like the others, replaces the sample's figures.
+  if (found.sequential) probes[0] = found.sequential;
+  probes.push(...found.probes);
+  notes.push(...found.notes);
+
+  if (found.probes.length === 0 && boundsInput) {
+    // Nothing but the sample was measured: the best the start-ups allow, said to be a bound.
+    const list = bounds(boundsInput);
+    const projections = boundProjections(boundsInput, list);
+    const best = projections[0]!;
+    return finish(
+      {
+        kind: character.kind,
+        strategy: best.strategy,
+        concurrency: best.concurrency,
+        reasons: [
+          ...character.reasons,
+          ...notes,
+          `Not measured: ${model(best.strategy, best.concurrency)} is the best bound (its start-up measured, ` +
+            `its speed-up assumed perfect): ${ms(best.wallMs)} for ${total} inputs. A larger budget measures it.`,
+        ],
+      },
+      projections,
+    );
+  }
+  const choice = choose({
+    kind: character.kind,
+    probes,
+    pastKnee: found.pastKnee,
+    startup,
+    message,
+    total,
+    cores,
+  });
+  return finish(
+    {
+      kind: choice.kind,
+      strategy: choice.strategy,
+      concurrency: choice.concurrency,
+      reasons: [...character.reasons, ...notes, ...choice.reasons],
+    },
+    choice.projections,
+  );
+}

@@ -1,0 +1,100 @@
+/**
+ * `strategy: 'auto'`: the advisor on the first inputs of a job, for the executor (and `--strategy auto`)
+ * to run the rest with the winner.
+ */
+import type { StrategyName } from '../options.js';
+import { advise } from './advise.js';
+import type { Advice, AdviseOptions } from './types.js';
+
+/** The share of a job's inputs sampled by `auto`… */
+export const AUTO_SAMPLE_SHARE = 0.05;
+/** …but at least this many (or all of them, when the job is smaller)… */
+export const AUTO_SAMPLE_MIN = 20;
+/** …and at most this many. */
+export const AUTO_SAMPLE_MAX = 500;
+/** The advisor's time budget under `auto`, in ms: a job that wants `auto` wants to get going. */
+export const AUTO_BUDGET_MS = 3000;
+/** …and at most this share of the job's projected sequential time: advising must not cost more than it saves. */
+export const AUTO_MAX_SHARE_OF_JOB = 0.1;
+
+/** How many of the first inputs `auto` samples from a job of `total` inputs (null: unknown, as for a stream). */
+export function autoSampleSize(total: number | null): number {
+  if (total === null) return AUTO_SAMPLE_MAX;
+  const share = Math.ceil(total * AUTO_SAMPLE_SHARE);
+  return Math.min(total, AUTO_SAMPLE_MAX, Math.max(AUTO_SAMPLE_MIN, share));
+}
+
+export interface AutoChoice {
+  strategy: StrategyName;
+  concurrency: number;
+  /** Everything measured, and the verdict's reasons (`advice.verdict.reasons`) to show the user. */
+  advice: Advice;
+}
+
+export interface ChooseStrategyOptions extends Omit<AdviseOptions, 'inputs'> {
+  /** The job's first inputs (see `autoSampleSize`); they are run during the choice and not kept. */
+  sample: readonly unknown[];
+}
+
+/**
+ * Picks a strategy and concurrency for a job from its first inputs. The task runs on them while
+ * advising, some more than once; the caller then runs the whole job, the sampled inputs included.
+ *
+ * @example
+ * const first = inputs.slice(0, autoSampleSize(inputs.length));
+ * const { strategy, concurrency, advice } = await chooseStrategy({ task, sample: first, total: inputs.length });
+ */
+export async function chooseStrategy(options: ChooseStrategyOptions): Promise<AutoChoice> {
+  const { sample, ...rest } = options;
+  const advice = await advise({
+    ...rest,
+    inputs: sample,
+    total: rest.total === undefined ? sample.length : rest.total,
+    budgetMs: rest.budgetMs ?? AUTO_BUDGET_MS,
+    maxShareOfJob: rest.maxShareOfJob ?? AUTO_MAX_SHARE_OF_JOB,
+  });
+  return { strategy: advice.verdict.strategy, concurrency: advice.verdict.concurrency, advice };
+}
+
+export interface TakenSample<T> {
+  /** The first inputs, at most the size asked for. */
+  sample: T[];
+  /** True when the sample is every input there is (the job's size is then `sample.length`). */
+  exhausted: boolean;
+  /** Every input, the sampled ones first, read lazily from where the sample stopped. */
+  all: AsyncIterable<T>;
+}
+
+/**
+ * Reads the first `size` inputs of any iterable, for `auto` under `stream`: the choice is made on
+ * them, then `all` gives the whole job, the sample included, without reading anything twice.
+ */
+export async function takeSample<T>(
+  inputs: Iterable<T> | AsyncIterable<T>,
+  size: number,
+): Promise<TakenSample<T>> {
+  const iterator =
+    Symbol.asyncIterator in inputs
+      ? (inputs as AsyncIterable<T>)[Symbol.asyncIterator]()
+      : (inputs as Iterable<T>)[Symbol.iterator]();
+  const sample: T[] = [];
+  let exhausted = false;
+  while (sample.length < size) {
+    const step = await iterator.next();
+    if (step.done) {
+      exhausted = true;
+      break;
+    }
+    sample.push(step.value);
+  }
+  async function* all(): AsyncGenerator<T> {
+    yield* sample;
+    if (exhausted) return;
+    try {
+      for (let step = await iterator.next(); !step.done; step = await iterator.next()) yield step.value;
+    } finally {
+      await iterator.return?.();
+    }
+  }
+  return { sample, exhausted, all: all() };
+}

@@ -1,0 +1,235 @@
+/**
+ * From the probes to a recommendation and the projections: a pure function of the measured figures.
+ */
+import type { StrategyName } from '../options.js';
+import type { Character } from './classify.js';
+import { PLATEAU_TOLERANCE } from './thresholds.js';
+import type { MessageFigures, Probe, Projection, StartupFigures, VerdictKind } from './types.js';
+import { bytes, model, ms, percent, rate, times } from './words.js';
+
+/** Cheapest first, in start-up, memory per worker and message cost (docs/choosing.md has the figures). */
+const COST_ORDER: readonly StrategyName[] = ['sequential', 'async', 'threads', 'processes'];
+
+export interface ChooseInput {
+  kind: Character;
+  /** Every probe, the sequential one included. */
+  probes: readonly Probe[];
+  /** Probes the search found past a knee: never recommended. */
+  pastKnee?: readonly Probe[];
+  startup: StartupFigures;
+  message: MessageFigures;
+  total: number | null;
+  cores: number;
+}
+
+export interface Choice {
+  kind: VerdictKind;
+  strategy: StrategyName;
+  concurrency: number;
+  reasons: string[];
+  projections: Projection[];
+}
+
+/** The fixed cost of a model at a level: loading in-process, or starting the workers (a batch per core). */
+export function startupMs(
+  strategy: StrategyName,
+  concurrency: number,
+  startup: StartupFigures,
+  cores: number,
+): number | null {
+  if (strategy === 'sequential' || strategy === 'async') return startup.inProcessMs;
+  const one = strategy === 'threads' ? startup.threadsMs : startup.processesMs;
+  return one === null ? null : one * Math.ceil(concurrency / cores);
+}
+
+interface Scored {
+  probe: Probe;
+  /** Lower is better: projected wall time for the job, or time per task when the job's size is unknown. */
+  score: number;
+  wallMs: number | null;
+}
+
+function scoreProbe(probe: Probe, input: ChooseInput): Scored | null {
+  if (probe.tasksPerSecond <= 0 || probe.failed >= probe.tasks) return null;
+  const fixed = startupMs(probe.strategy, probe.concurrency, input.startup, input.cores);
+  if (fixed === null) return null;
+  if (input.total === null) return { probe, score: 1000 / probe.tasksPerSecond, wallMs: null };
+  const wallMs = fixed + (input.total / probe.tasksPerSecond) * 1000;
+  return { probe, score: wallMs, wallMs };
+}
+
+const within = (score: number, best: number): boolean => score <= best * (1 + PLATEAU_TOLERANCE);
+
+/** The best of a strategy's levels: the lowest level within the tolerance of its best score. */
+function pickLevel(scored: readonly Scored[]): Scored {
+  const best = Math.min(...scored.map((s) => s.score));
+  return scored
+    .filter((s) => within(s.score, best))
+    .reduce((a, b) => (b.probe.concurrency < a.probe.concurrency ? b : a));
+}
+
+export function choose(input: ChooseInput): Choice {
+  const { probes, total } = input;
+  const sequential = probes.find((p) => p.strategy === 'sequential')!;
+  // A probe whose tasks failed where the sequential sample's did not is not a candidate: it broke something.
+  const eligible = probes.filter(
+    (p) => (p.failed === 0 || sequential.failed > 0) && !(input.pastKnee ?? []).includes(p),
+  );
+  const picks: Scored[] = [];
+  for (const strategy of COST_ORDER) {
+    const scored = eligible
+      .filter((p) => p.strategy === strategy)
+      .map((p) => scoreProbe(p, input))
+      .filter((s): s is Scored => s !== null);
+    if (scored.length > 0) picks.push(pickLevel(scored));
+  }
+  const best = Math.min(...picks.map((s) => s.score));
+  const winner = picks.find((s) => within(s.score, best))!; // picks are in COST_ORDER: the cheapest tie wins
+  const fastest = picks.find((s) => s.score === best)!;
+  const seq = picks.find((s) => s.probe.strategy === 'sequential') ?? winner;
+  const projections: Projection[] =
+    total === null
+      ? []
+      : picks
+          .map(
+            (s): Projection => ({
+              strategy: s.probe.strategy,
+              concurrency: s.probe.concurrency,
+              wallMs: s.wallMs!,
+              basis: 'probe',
+            }),
+          )
+          .sort((a, b) => a.wallMs - b.wallMs);
+
+  const reasons = [measuredLine(picks, sequential)];
+  const chosen = winner.probe;
+  let kind: VerdictKind = input.kind;
+  if (chosen.strategy === 'sequential') {
+    const faster = picks.find(
+      (s) => s.probe.tasksPerSecond > sequential.tasksPerSecond * (1 + PLATEAU_TOLERANCE),
+    );
+    if (faster && total !== null) {
+      kind = 'too-small';
+      const p = faster.probe;
+      reasons.push(
+        `${model(p.strategy, p.concurrency)} ran ${times(p.speedup)} as fast per task, but over ${total} inputs ` +
+          `it projects ${ms(faster.wallMs!)} against ${ms(seq.wallMs!)} sequentially, its start-up ` +
+          `(${ms(startupMs(p.strategy, p.concurrency, input.startup, input.cores)!)}, measured) included: ` +
+          'too small to be worth parallelising. Run it sequentially ("premature optimization is the root of all evil", Knuth).',
+      );
+    } else {
+      reasons.push(
+        `No model measured more than ${percent(PLATEAU_TOLERANCE)} faster than sequential: parallelism does not ` +
+          'pay for this task here, so keep it simple and run it sequentially.',
+      );
+    }
+  } else {
+    reasons.push(recommendation(winner, seq, total));
+    if (fastest !== winner) {
+      reasons.push(
+        `${model(fastest.probe.strategy, fastest.probe.concurrency)} measured ${percent(winner.score / best - 1)} ` +
+          `better, within the ${percent(PLATEAU_TOLERANCE)} counted as equal: ${chosen.strategy} is cheaper` +
+          costWords(chosen.strategy, fastest.probe.strategy, input.startup) +
+          '.',
+      );
+    }
+    const higher = eligible
+      .filter((p) => p.strategy === chosen.strategy && p.concurrency > chosen.concurrency)
+      .map((p) => scoreProbe(p, input))
+      .filter((x): x is Scored => x !== null)
+      .sort((a, b) => a.score - b.score)[0];
+    if (higher) reasons.push(higherLine(higher, winner));
+  }
+  const workers = picks.filter((s) => s.probe.strategy === 'threads' || s.probe.strategy === 'processes');
+  if (workers.length > 0) reasons.push(messageLine(input.message, eligible));
+  return { kind, strategy: chosen.strategy, concurrency: chosen.concurrency, reasons, projections };
+}
+
+/** Why a higher level of the chosen strategy lost. */
+function higherLine(higher: Scored, chosen: Scored): string {
+  const h = higher.probe;
+  const c = chosen.probe;
+  if (h.tasksPerSecond > c.tasksPerSecond * (1 + PLATEAU_TOLERANCE) && higher.wallMs !== null) {
+    return (
+      `${model(h.strategy, h.concurrency)} ran faster (${rate(h.tasksPerSecond)} against ${rate(c.tasksPerSecond)}), ` +
+      `but over the whole job it projects ${ms(higher.wallMs)} against ${ms(chosen.wallMs!)}: within ` +
+      `${percent(PLATEAU_TOLERANCE)}, so the lower level is enough.`
+    );
+  }
+  return (
+    `More in flight did not pay: ${model(h.strategy, h.concurrency)} ran ${rate(h.tasksPerSecond)} against ` +
+    `${rate(c.tasksPerSecond)} at ${c.concurrency}` +
+    (h.p95Ms > c.p95Ms * (1 + PLATEAU_TOLERANCE)
+      ? `, with 95th-percentile task times of ${ms(h.p95Ms)} against ${ms(c.p95Ms)}.`
+      : '.')
+  );
+}
+
+function measuredLine(picks: readonly Scored[], sequential: Probe): string {
+  const parts = [...picks]
+    .sort((a, b) => b.probe.tasksPerSecond - a.probe.tasksPerSecond)
+    .map(({ probe: p }) => {
+      if (p.strategy === 'sequential') return `sequential ${rate(p.tasksPerSecond)}`;
+      const speed = `${times(p.speedup)} sequential`;
+      // Parallel efficiency: the speed-up per worker.
+      const efficiency =
+        p.strategy === 'threads' || p.strategy === 'processes'
+          ? `, ${percent(p.speedup / p.concurrency)} efficiency`
+          : '';
+      return `${model(p.strategy, p.concurrency)} ${rate(p.tasksPerSecond)} (${speed}${efficiency})`;
+    });
+  const failures =
+    sequential.failed > 0 ? ` ${sequential.failed} sampled inputs failed and are left out.` : '';
+  return `Measured throughput, each model at its best level: ${parts.join('; ')}.${failures}`;
+}
+
+function recommendation(winner: Scored, seq: Scored, total: number | null): string {
+  const p = winner.probe;
+  if (total === null || winner.wallMs === null || seq.wallMs === null) {
+    return `Recommended: ${model(p.strategy, p.concurrency)}, the best measured throughput (the job's size is unknown, so there is no projection).`;
+  }
+  return (
+    `Recommended: ${model(p.strategy, p.concurrency)}, projected ${ms(winner.wallMs)} for ${total} inputs ` +
+    `against ${ms(seq.wallMs)} sequentially (${times(seq.wallMs / winner.wallMs)} faster, start-up included).`
+  );
+}
+
+function costWords(cheap: StrategyName, dear: StrategyName, startup: StartupFigures): string {
+  if (
+    cheap === 'threads' &&
+    dear === 'processes' &&
+    startup.threadsMs !== null &&
+    startup.processesMs !== null
+  ) {
+    return ` (a worker thread started in ${ms(startup.threadsMs)}, a child process in ${ms(startup.processesMs)}, measured)`;
+  }
+  if (cheap === 'async' || cheap === 'sequential') return ' (no workers to start, no messages to copy)';
+  return '';
+}
+
+function messageLine(message: MessageFigures, probes: readonly Probe[]): string {
+  let line =
+    `Each task's input and output average ${bytes(message.inputBytes)} and ${bytes(message.outputBytes)} ` +
+    `serialized; cloning them costs ${ms(message.cloneMs)} per task, which every message to a worker pays.`;
+  // Threads against processes at the highest level both were probed at: like against like.
+  const level = Math.max(
+    0,
+    ...probes
+      .filter((p) => p.strategy === 'processes')
+      .map((p) => p.concurrency)
+      .filter((c) => probes.some((p) => p.strategy === 'threads' && p.concurrency === c)),
+  );
+  const threads = probes.find((p) => p.strategy === 'threads' && p.concurrency === level);
+  const processes = probes.find((p) => p.strategy === 'processes' && p.concurrency === level);
+  if (!threads || !processes || processes.tasksPerSecond <= 0) return line;
+  const ratio = threads.tasksPerSecond / processes.tasksPerSecond;
+  const at = `at ${level}`;
+  if (ratio > 1 + PLATEAU_TOLERANCE) {
+    line += ` Threads ran ${percent(ratio - 1)} faster than processes ${at}: a process must also copy every message through a pipe.`;
+  } else if (ratio < 1 / (1 + PLATEAU_TOLERANCE)) {
+    line += ` Processes ran ${percent(1 / ratio - 1)} faster than threads ${at}.`;
+  } else {
+    line += ` Threads and processes measured within ${percent(PLATEAU_TOLERANCE)} of each other ${at}.`;
+  }
+  return line;
+}

@@ -1,0 +1,206 @@
+/**
+ * What kind of work the task does, and whether the job is too small to parallelise: pure functions
+ * of the measured figures, each returning its reasons in plain words with the numbers in them.
+ */
+import type { StrategyName } from '../options.js';
+import { CPU_BUSY_SHARE_MIN, IO_BUSY_SHARE_MAX } from './thresholds.js';
+import type { MessageFigures, Projection, SampleFigures, StartupFigures } from './types.js';
+import { ms, percent } from './words.js';
+
+export type Character = 'io-bound' | 'cpu-bound' | 'mixed';
+
+/** A difference between CPU share and busy share this large is worth a remark (not a verdict). */
+const SHARE_GAP_NOTE = 0.25;
+
+export interface Characterized {
+  kind: Character;
+  reasons: string[];
+}
+
+/** The task's character, from the share of its time the event loop was busy. */
+export function characterize(sample: SampleFigures): Characterized {
+  const { busyShare, cpuShare, busyMs, cpuMs, wallMs, tasks } = sample;
+  const measured = `${ms(busyMs)} of ${ms(wallMs)} per task, over ${tasks} input${tasks === 1 ? '' : 's'} run one at a time`;
+  const reasons: string[] = [];
+  let kind: Character;
+  if (busyShare <= IO_BUSY_SHARE_MAX) {
+    kind = 'io-bound';
+    reasons.push(
+      `The event loop was busy ${percent(busyShare)} of each task's time (${measured}): ` +
+        `the task mostly waits (at most ${percent(IO_BUSY_SHARE_MAX)} counts as waiting), so ` +
+        `async can overlap ${overlap(busyShare)} of them on one thread.`,
+    );
+  } else if (busyShare >= CPU_BUSY_SHARE_MIN) {
+    kind = 'cpu-bound';
+    reasons.push(
+      `The event loop was busy ${percent(busyShare)} of each task's time (${measured}): ` +
+        `the task computes (at least ${percent(CPU_BUSY_SHARE_MIN)} counts as computing); async ` +
+        `cannot overlap it, only worker threads or processes can run it in parallel.`,
+    );
+  } else {
+    kind = 'mixed';
+    reasons.push(
+      `The event loop was busy ${percent(busyShare)} of each task's time (${measured}): between ` +
+        `${percent(IO_BUSY_SHARE_MAX)} and ${percent(CPU_BUSY_SHARE_MIN)}, the task both computes and ` +
+        `waits; async can overlap ${overlap(busyShare)} of them, workers can add cores.`,
+    );
+  }
+  reasons.push(`CPU time was ${percent(cpuShare)} of wall time (${ms(cpuMs)} of ${ms(wallMs)} per task).`);
+  if (cpuShare - busyShare >= SHARE_GAP_NOTE) {
+    reasons.push(
+      'The task used more CPU than it held the event loop: some of its work ran on other threads ' +
+        '(the libuv pool for crypto, zlib or files, native code), which async overlaps too.',
+    );
+  } else if (busyShare - cpuShare >= SHARE_GAP_NOTE && kind !== 'io-bound') {
+    reasons.push(
+      'The task held the event loop longer than it got the CPU: other programs are competing for ' +
+        'the cores, so the timings below are noisy.',
+    );
+  }
+  return { kind, reasons };
+}
+
+/** How many tasks the event loop can interleave before it is itself the bottleneck: 1 / busy share. */
+export function overlapBound(busyShare: number): number {
+  return busyShare > 0 ? 1 / busyShare : Number.POSITIVE_INFINITY;
+}
+
+function overlap(busyShare: number): string {
+  const bound = overlapBound(busyShare);
+  if (!Number.isFinite(bound)) return 'any number';
+  return `up to about ${bound < 10 ? bound.toFixed(1) : Math.floor(bound)}`;
+}
+
+export interface BoundsInput {
+  kind: Character;
+  sample: SampleFigures;
+  message: MessageFigures;
+  startup: StartupFigures;
+  total: number;
+  cores: number;
+  /** The highest concurrency the advisor may use for async (already capped by the user's limit). */
+  asyncCap: number;
+  /** The highest for workers. */
+  workerCap: number;
+}
+
+/** The best a model could do for the whole job: its measured start-up, then a perfect speed-up. */
+export interface Bound {
+  strategy: StrategyName;
+  concurrency: number;
+  /** The speed-up it could reach at best on the task's own time. */
+  speedup: number;
+  /** What it costs beyond the task's own time, measured: start-up and messages. */
+  overheadMs: number;
+  overheadWords: string;
+  /** Its projected wall time for the whole job at that best. */
+  wallMs: number;
+}
+
+/**
+ * For each model that could help a task of this kind (async for waiting, worker threads for
+ * computing, both for mixed), the best it could do. Workers whose start-up was not measured are left out.
+ */
+export function bounds(input: BoundsInput): Bound[] {
+  const { kind, sample, message, startup, total, cores } = input;
+  const sequentialMs = total * sample.wallMs;
+  const out: Bound[] = [];
+  if (kind !== 'cpu-bound') {
+    const concurrency = Math.max(1, Math.min(input.asyncCap, total));
+    const speedup = Math.min(concurrency, overlapBound(sample.busyShare));
+    out.push({
+      strategy: 'async',
+      concurrency,
+      speedup,
+      overheadMs: 0,
+      overheadWords: 'async starts at no extra cost',
+      // In-process models pay for loading the module once, as sequential does.
+      wallMs: startup.inProcessMs + sequentialMs / speedup,
+    });
+  }
+  if (kind !== 'io-bound' && startup.threadsMs !== null) {
+    const concurrency = Math.max(1, Math.min(cores, input.workerCap, total));
+    const messagesMs = total * message.cloneMs;
+    const overheadMs = startup.threadsMs + messagesMs;
+    out.push({
+      strategy: 'threads',
+      concurrency,
+      speedup: concurrency,
+      overheadMs,
+      overheadWords:
+        `starting a worker thread took ${ms(startup.threadsMs)} and passing every input and output ` +
+        `would cost about ${ms(messagesMs)} more`,
+      // A worker's start-up includes loading the module in it.
+      wallMs: overheadMs + sequentialMs / concurrency,
+    });
+  }
+  return out;
+}
+
+/** The bounds as projections, with sequential's (measured), fastest first. */
+export function boundProjections(input: BoundsInput, list: readonly Bound[]): Projection[] {
+  return [
+    {
+      strategy: 'sequential' as const,
+      concurrency: 1,
+      wallMs: input.startup.inProcessMs + input.total * input.sample.wallMs,
+      basis: 'probe' as const,
+    },
+    ...list.map(
+      (b): Projection => ({
+        strategy: b.strategy,
+        concurrency: b.concurrency,
+        wallMs: b.wallMs,
+        basis: 'bound',
+      }),
+    ),
+  ].sort((a, b) => a.wallMs - b.wallMs);
+}
+
+export interface TooSmall {
+  reasons: string[];
+  projections: Projection[];
+}
+
+/**
+ * Too small when the whole job would finish sequentially before a single worker thread has started
+ * (both measured), or when even a perfect speed-up would save less than it costs to start the
+ * cheapest model that could help (for CPU work, a worker thread and its messages; for waiting work,
+ * async, which costs next to nothing to start). Null when parallelism could pay.
+ */
+export function tooSmall(input: BoundsInput): TooSmall | null {
+  const { sample, total, startup } = input;
+  const sequentialMs = total * sample.wallMs;
+  const list = bounds(input);
+  const job = `The whole job would take about ${ms(sequentialMs)} sequentially (${total} input${total === 1 ? '' : 's'} × ${ms(sample.wallMs)})`;
+  const knuth = 'Run it sequentially: "premature optimization is the root of all evil" (Knuth).';
+  const saving = (b: Bound): number => sequentialMs * (1 - 1 / b.speedup);
+  if (startup.threadsMs !== null && sequentialMs <= startup.threadsMs) {
+    const most = Math.max(0, ...list.map(saving));
+    return {
+      reasons: [
+        `${job}: less than starting a single worker thread takes (${ms(startup.threadsMs)}, measured).`,
+        `Parallelism could save at most ${ms(most)} here, too little to be worth its machinery.`,
+        knuth,
+      ],
+      projections: boundProjections(input, list),
+    };
+  }
+  if (list.length === 0) return null;
+  const net = (b: Bound): number => saving(b) - b.overheadMs;
+  if (list.some((b) => net(b) > 0)) return null;
+  const best = list.reduce((a, b) => (net(b) > net(a) ? b : a));
+  const where =
+    best.strategy === 'async'
+      ? `with ${best.concurrency} in flight`
+      : `on ${best.concurrency} worker threads`;
+  return {
+    reasons: [
+      `${job}.`,
+      `Run ${where}, it could save at most ${ms(saving(best))}, but ${best.overheadWords} (measured): ` +
+        'parallelism cannot pay for itself here.',
+      knuth,
+    ],
+    projections: boundProjections(input, list),
+  };
+}

@@ -1,0 +1,28 @@
+/** The advisor: what `fanout advise` and `strategy: 'auto'` use. */
+export { advise } from './advise.js';
+export {
+  AUTO_BUDGET_MS,
+  AUTO_MAX_SHARE_OF_JOB,
+  AUTO_SAMPLE_MAX,
+  AUTO_SAMPLE_MIN,
+  AUTO_SAMPLE_SHARE,
+  type AutoChoice,
+  autoSampleSize,
+  type ChooseStrategyOptions,
+  chooseStrategy,
+  type TakenSample,
+  takeSample,
+} from './auto.js';
+export { renderAdvice, renderRecommendation } from './render.js';
+export type {
+  Advice,
+  AdviceMeasurements,
+  AdviseOptions,
+  MessageFigures,
+  Probe,
+  Projection,
+  SampleFigures,
+  StartupFigures,
+  Verdict,
+  VerdictKind,
+} from './types.js';

@@ -1,0 +1,68 @@
+/**
+ * One probe: the task under one strategy at one concurrency. A warm-up round starts the workers and
+ * opens whatever `setup` opens; then a measured `map` over `tasks` inputs gives the throughput, and
+ * the executor's timeline gives each task's time in its worker.
+ */
+import { performance } from 'node:perf_hooks';
+import { createExecutor } from '../executor.js';
+import type { StrategyName } from '../options.js';
+import { quantile } from './stats.js';
+import { cycle, type TaskRef } from './task-ref.js';
+import type { Probe } from './types.js';
+
+export interface ProbeSpec {
+  strategy: StrategyName;
+  concurrency: number;
+  /** Inputs to run in the measured part (taken round and round from `inputs`). */
+  tasks: number;
+  inputs: readonly unknown[];
+  /** The sequential sample's throughput, for the speed-up. */
+  sequentialTasksPerSecond: number;
+}
+
+const cpuMs = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1000;
+
+export async function runProbe(ref: TaskRef, spec: ProbeSpec): Promise<Probe> {
+  const { strategy, concurrency, tasks, inputs } = spec;
+  const executor = createExecutor({
+    ...ref,
+    strategy,
+    concurrency: strategy === 'sequential' ? 1 : concurrency,
+    timeline: true,
+  });
+  try {
+    await executor.map(cycle(inputs, concurrency), { settle: true });
+    const batch = cycle(inputs, tasks, concurrency);
+    const before = executor.timeline().length;
+    const children = strategy === 'processes' ? await executor.usage() : undefined;
+    const cpu = process.cpuUsage();
+    const start = performance.now();
+    const outcomes = await executor.map(batch, { settle: true });
+    const wallMs = performance.now() - start;
+    let probeCpu = cpuMs(process.cpuUsage(cpu));
+    if (children) {
+      const after = await executor.usage();
+      probeCpu +=
+        (after.childCpuUser - children.childCpuUser + after.childCpuSystem - children.childCpuSystem) / 1000;
+    }
+    const durations = executor
+      .timeline()
+      .slice(before)
+      .map((entry) => entry.end - entry.start);
+    const tasksPerSecond = (tasks / wallMs) * 1000;
+    return {
+      strategy,
+      concurrency,
+      tasks,
+      failed: outcomes.filter((o) => o.status === 'rejected').length,
+      wallMs,
+      cpuMs: probeCpu,
+      tasksPerSecond,
+      p50Ms: quantile(durations, 0.5),
+      p95Ms: quantile(durations, 0.95),
+      speedup: spec.sequentialTasksPerSecond > 0 ? tasksPerSecond / spec.sequentialTasksPerSecond : 0,
+    };
+  } finally {
+    await executor.close();
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The advice as text for a terminal: values in, a string out. Colour comes from the caller's style.
+ */
+import type { Advice } from './types.js';
+import { bytes, ms, percent, rate } from './words.js';
+
+export interface TextStyle {
+  bold(text: string): string;
+  dim(text: string): string;
+  green(text: string): string;
+}
+
+const plain: TextStyle = { bold: (t) => t, dim: (t) => t, green: (t) => t };
+
+const KIND_WORDS: Record<Advice['verdict']['kind'], string> = {
+  'io-bound': 'I/O-bound: the task mostly waits',
+  'cpu-bound': 'CPU-bound: the task mostly computes',
+  mixed: 'mixed: the task both computes and waits',
+  'too-small': 'too small to be worth parallelising',
+};
+
+/** One line: the recommendation alone (for `--quiet`). */
+export function renderRecommendation(advice: Advice): string {
+  const { kind, strategy, concurrency } = advice.verdict;
+  return `${kind}: ${strategy}${strategy === 'sequential' ? '' : ` --concurrency ${concurrency}`}\n`;
+}
+
+export function renderAdvice(advice: Advice, style: TextStyle = plain): string {
+  const { verdict, measurements: m, probes, projections } = advice;
+  const lines: string[] = [];
+  lines.push(`${style.bold('Verdict:')} ${KIND_WORDS[verdict.kind]}`);
+  const level = verdict.strategy === 'sequential' ? '' : ` at concurrency ${verdict.concurrency}`;
+  lines.push(`${style.bold('Recommended:')} ${style.green(`${verdict.strategy}${level}`)}`);
+  lines.push('');
+  lines.push(style.bold('Why'));
+  for (const reason of verdict.reasons) lines.push(`  - ${reason}`);
+  lines.push('');
+  lines.push(style.bold('Measured'));
+  const s = m.sample;
+  lines.push(
+    `  per task, run sequentially: ${ms(s.wallMs)} wall (p50 ${ms(s.p50Ms)}, p95 ${ms(s.p95Ms)}), ` +
+      `${ms(s.cpuMs)} CPU (${percent(s.cpuShare)}), event loop busy ${percent(s.busyShare)}; first input ${ms(s.firstTaskMs)}`,
+  );
+  const starts = [
+    m.startup.threadsMs === null ? null : `worker thread ${ms(m.startup.threadsMs)}`,
+    m.startup.processesMs === null ? null : `child process ${ms(m.startup.processesMs)}`,
+  ].filter((x) => x !== null);
+  if (starts.length > 0) lines.push(`  start-up: ${starts.join(', ')}`);
+  lines.push(
+    `  messages: input ${bytes(m.message.inputBytes)}, output ${bytes(m.message.outputBytes)}, ` +
+      `clone ${ms(m.message.cloneMs)} per task`,
+  );
+  lines.push('');
+  lines.push(style.bold('Probes'));
+  lines.push(style.dim('  strategy     concurrency   throughput        p50        p95   tasks'));
+  for (const p of probes) {
+    lines.push(
+      `  ${p.strategy.padEnd(12)} ${String(p.concurrency).padStart(11)} ${rate(p.tasksPerSecond).padStart(12)} ` +
+        `${ms(p.p50Ms).padStart(10)} ${ms(p.p95Ms).padStart(10)} ${String(p.tasks).padStart(7)}` +
+        (p.failed > 0 ? `  (${p.failed} failed)` : ''),
+    );
+  }
+  if (projections.length > 0) {
+    lines.push('');
+    lines.push(style.bold(`Projected wall time for all ${m.total} inputs`));
+    for (const p of projections) {
+      const label = p.strategy === 'sequential' ? 'sequential' : `${p.strategy} at ${p.concurrency}`;
+      const basis =
+        p.basis === 'bound' ? style.dim('  (at best: start-up measured, speed-up assumed perfect)') : '';
+      lines.push(`  ${label.padEnd(22)} ${ms(p.wallMs).padStart(10)}${basis}`);
+    }
+  }
+  lines.push('');
+  lines.push(style.dim(`Advised in ${ms(m.elapsedMs)} (budget ${ms(m.budgetMs)}) on ${m.cores} cores.`));
+  return `${lines.join('\n')}\n`;
+}

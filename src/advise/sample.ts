@@ -1,0 +1,147 @@
+/**
+ * The sequential sample: the task run on the first inputs, one at a time, in this process, with its
+ * CPU time (`process.cpuUsage`), wall time and event-loop busy time (`eventLoopUtilization`) per task.
+ * The per-task clocks here are small on purpose: src/measure/ should replace them when it lands.
+ */
+import { type EventLoopUtilization, performance } from 'node:perf_hooks';
+import { SetupError, TaskLoadError } from '../errors.js';
+import { createExecutor } from '../executor.js';
+import { mean, quantile, share } from './stats.js';
+import type { TaskRef } from './task-ref.js';
+import { SAMPLE_MAX_TASKS, SAMPLE_MIN_SPAN_MS, SAMPLE_MIN_TASKS } from './thresholds.js';
+import type { SampleFigures } from './types.js';
+
+export interface SampleRun {
+  figures: SampleFigures;
+  /** The inputs that succeeded and their outputs, for the message figures. */
+  inputs: unknown[];
+  outputs: unknown[];
+}
+
+const cpuMs = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1000;
+
+/** The clocks at one moment, to take differences of. */
+interface Mark {
+  wall: number;
+  cpu: NodeJS.CpuUsage;
+  elu: EventLoopUtilization;
+}
+
+const mark = (): Mark => ({
+  elu: performance.eventLoopUtilization(),
+  cpu: process.cpuUsage(),
+  wall: performance.now(),
+});
+
+/** How long the sample may run, given the mean task time so far. */
+export interface SampleLimits {
+  /** Stop after this long, once SAMPLE_MIN_TASKS were measured… */
+  targetMs: number;
+  /** …and after this long in any case, once one was. */
+  maxMs: number;
+}
+
+/**
+ * Runs inputs until its limits say stop, or SAMPLE_MAX_TASKS ran, or the inputs ran out; but until
+ * the run spans SAMPLE_MIN_SPAN_MS at least, going round the inputs again if need be, so that one
+ * hiccup of the machine cannot outweigh a sample of tiny tasks. The shares are taken over the whole
+ * run after the first input, so that reading the clocks does not weigh on tiny tasks either.
+ */
+export async function runSample(
+  ref: TaskRef,
+  inputs: readonly unknown[],
+  limits: (meanWallMs: number) => SampleLimits,
+): Promise<SampleRun> {
+  const executor = createExecutor({ ...ref, strategy: 'sequential' });
+  const walls: number[] = [];
+  const okInputs: unknown[] = [];
+  const outputs: unknown[] = [];
+  let firstMs: number | undefined;
+  let failed = 0;
+  let firstError: Error | undefined;
+  const start = mark();
+  let from: Mark | undefined;
+  let to: Mark;
+  const started = start.wall;
+  let wallSum = 0;
+  const spanMs = (): number => (from ? performance.now() - from.wall : 0);
+  try {
+    for (let i = 0; ; i++) {
+      // Past the last input, go round again while the span is too short to measure (tiny tasks).
+      if (i >= inputs.length && (okInputs.length === 0 || spanMs() >= SAMPLE_MIN_SPAN_MS)) break;
+      if (walls.length > 0) {
+        const elapsed = performance.now() - started;
+        const { targetMs, maxMs } = limits(wallSum / walls.length);
+        if ((walls.length >= SAMPLE_MIN_TASKS && elapsed >= targetMs) || elapsed >= maxMs) break;
+        if (walls.length >= SAMPLE_MAX_TASKS && spanMs() >= SAMPLE_MIN_SPAN_MS) break;
+      }
+      if (i === 1) from = mark();
+      const input = inputs[i % inputs.length];
+      const t0 = performance.now();
+      let output: unknown;
+      try {
+        output = await executor.run(input);
+      } catch (error) {
+        // A module that cannot load or a setup that throws fails every input alike: nothing to measure.
+        if (error instanceof TaskLoadError || error instanceof SetupError) throw error;
+        if (i < inputs.length) failed++;
+        firstError ??= error as Error;
+        continue;
+      }
+      const wall = performance.now() - t0;
+      if (i < inputs.length && okInputs.length <= SAMPLE_MAX_TASKS) {
+        okInputs.push(input);
+        outputs.push(output);
+      }
+      if (i === 0) firstMs = wall;
+      else {
+        walls.push(wall);
+        wallSum += wall;
+      }
+    }
+    to = mark();
+  } finally {
+    await executor.close();
+  }
+  if (okInputs.length === 0) throw firstError ?? new Error('no inputs to sample');
+  if (walls.length === 0) {
+    // A single input: its own figures are all there is, loading included.
+    walls.push(firstMs ?? 0);
+    from = start;
+  }
+  const wall = to.wall - from!.wall;
+  const cpu = cpuMs(to.cpu) - cpuMs(from!.cpu);
+  const busy = performance.eventLoopUtilization(to.elu, from!.elu).active;
+  return {
+    figures: figures(walls, failed, firstMs ?? mean(walls), wall, cpu, busy),
+    inputs: okInputs,
+    outputs,
+  };
+}
+
+function figures(
+  walls: readonly number[],
+  failed: number,
+  firstTaskMs: number,
+  totalWall: number,
+  totalCpu: number,
+  totalBusy: number,
+): SampleFigures {
+  const tasks = walls.length;
+  const wallMs = mean(walls);
+  const cpuShare = share(totalCpu, totalWall);
+  const busyShare = Math.min(1, share(totalBusy, totalWall));
+  return {
+    tasks,
+    failed,
+    firstTaskMs,
+    wallMs,
+    // Per task, the shares of the mean: the time between tasks is spread over them.
+    cpuMs: wallMs * cpuShare,
+    busyMs: wallMs * busyShare,
+    cpuShare,
+    busyShare,
+    p50Ms: quantile(walls, 0.5),
+    p95Ms: quantile(walls, 0.95),
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Every limit the advisor decides with. Each is applied to a measured figure, never used alone,
+ * and the verdict's reasons quote both the figure and the threshold.
+ */
+
+/**
+ * At most this share of a task's wall time on the event loop's thread → I/O-bound: the task mostly
+ * waits, and `async` can overlap at least 1 / 0.2 = 5 such tasks before the loop itself is the limit.
+ */
+export const IO_BUSY_SHARE_MAX = 0.2;
+
+/**
+ * At least this share → CPU-bound: the task mostly computes, and `async` could at best run
+ * 1 / 0.8 = 1.25 times faster than sequential; only threads or processes can add more.
+ */
+export const CPU_BUSY_SHARE_MIN = 0.8;
+
+/**
+ * Levels whose measured throughput (or projected wall time) is within this fraction of the best are
+ * counted as equal, and the cheapest of them wins: the lowest concurrency, then sequential < async
+ * < threads < processes (in start-up time, memory and message cost, all measured). Ten per cent:
+ * on a shared machine, repeated probes of one level differ by about that much.
+ */
+export const PLATEAU_TOLERANCE = 0.1;
+
+/** Doubling the concurrency must raise the throughput by at least this much, or the search stops. */
+export const KNEE_MIN_GAIN = 0.1;
+
+/**
+ * The search also stops when the task time (median and 95th percentile both) grows by more than
+ * this factor from one level to the next while throughput grew by less: tasks are queueing (the knee).
+ */
+export const LATENCY_CLIMB_FACTOR = 1.5;
+
+/** The highest `async` concurrency probed unless `maxConcurrency` says otherwise. */
+export const ASYNC_MAX_CONCURRENCY = 256;
+
+/** For mixed tasks, workers are probed beyond the core count, up to this many per core. */
+export const WORKERS_PER_CORE_MAX = 4;
+
+/** The default time budget, in ms. */
+export const DEFAULT_BUDGET_MS = 10_000;
+
+/** The share of the budget the sequential sample aims to use… */
+export const SAMPLE_BUDGET_SHARE = 0.2;
+/** …and the share after which it stops even with fewer than SAMPLE_MIN_TASKS measured (slow tasks). */
+export const SAMPLE_BUDGET_MAX_SHARE = 0.5;
+/** The sequential sample measures at least this many inputs (after the first), when there are that many. */
+export const SAMPLE_MIN_TASKS = 3;
+/** …and at most this many: enough for a median and a 95th percentile… */
+export const SAMPLE_MAX_TASKS = 100;
+/**
+ * …unless they span less than this, in ms: then it goes on (round the inputs again if need be), so
+ * that a millisecond's hiccup of a busy machine cannot decide the verdict on tiny tasks.
+ */
+export const SAMPLE_MIN_SPAN_MS = 20;
+
+/** A probe runs at least this many rounds of `concurrency` tasks, so the pipeline is full most of the time. */
+export const PROBE_MIN_ROUNDS = 4;
+/** A probe aims to last about this long (less when the budget is short)… */
+export const PROBE_TARGET_MS = 400;
+/** …and never runs more tasks than this. */
+export const PROBE_MAX_TASKS = 20_000;
+
+/** The thresholds, by name, for `Advice.measurements.thresholds`. */
+export const THRESHOLDS: Record<string, number> = {
+  IO_BUSY_SHARE_MAX,
+  CPU_BUSY_SHARE_MIN,
+  PLATEAU_TOLERANCE,
+  KNEE_MIN_GAIN,
+  LATENCY_CLIMB_FACTOR,
+  ASYNC_MAX_CONCURRENCY,
+  WORKERS_PER_CORE_MAX,
+};

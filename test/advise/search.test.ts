@@ -1,0 +1,220 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { autoSampleSize } from '../../src/advise/auto.js';
+import { choose } from '../../src/advise/choose.js';
+import { doublingLevels, kneeReached, planLevels } from '../../src/advise/levels.js';
+import type { Probe } from '../../src/advise/types.js';
+import { message, probe, startup } from './figures.js';
+
+describe('levels', () => {
+  test('doubling up to the top, the top included', () => {
+    assert.deepEqual(doublingLevels(1), [1]);
+    assert.deepEqual(doublingLevels(2), [1, 2]);
+    assert.deepEqual(doublingLevels(6), [1, 2, 4, 6]);
+    assert.deepEqual(doublingLevels(8), [1, 2, 4, 8]);
+    assert.deepEqual(doublingLevels(256).length, 9);
+  });
+
+  test('I/O-bound: async is searched up to 256, workers probed once at the core count', () => {
+    const plan = planLevels({
+      kind: 'io-bound',
+      cores: 2,
+      busyShare: 0.01,
+      total: 10_000,
+      maxConcurrency: undefined,
+    });
+    // Level 1 is the sequential sample over again: the search starts at 2.
+    assert.deepEqual(plan.async, [2, 4, 8, 16, 32, 64, 128, 256]);
+    assert.deepEqual(plan.threads, [2]);
+    assert.deepEqual(plan.processes, [2]);
+    assert.deepEqual(plan.searched, ['async']);
+  });
+
+  test('no level above the job size or the user limit', () => {
+    assert.deepEqual(
+      planLevels({ kind: 'io-bound', cores: 8, busyShare: 0.01, total: 5, maxConcurrency: undefined }).async,
+      [2, 4, 5],
+    );
+    const limited = planLevels({ kind: 'cpu-bound', cores: 8, busyShare: 1, total: null, maxConcurrency: 3 });
+    assert.deepEqual(limited.threads, [1, 2, 3]);
+    assert.deepEqual(limited.async, [3]);
+  });
+
+  test('CPU-bound: workers from 1 to the cores; mixed: beyond, as far as the waits allow', () => {
+    const cpu = planLevels({
+      kind: 'cpu-bound',
+      cores: 6,
+      busyShare: 0.95,
+      total: null,
+      maxConcurrency: undefined,
+    });
+    assert.deepEqual(cpu.threads, [1, 2, 4, 6]);
+    assert.deepEqual(cpu.order, ['threads', 'processes', 'async']);
+    const mixed = planLevels({
+      kind: 'mixed',
+      cores: 2,
+      busyShare: 0.5,
+      total: null,
+      maxConcurrency: undefined,
+    });
+    assert.deepEqual(mixed.threads, [1, 2, 4]);
+    assert.deepEqual(mixed.searched, ['async', 'threads', 'processes']);
+  });
+});
+
+describe('kneeReached', () => {
+  test('throughput that stops rising is the knee', () => {
+    const knee = kneeReached(probe('async', 8, 100), probe('async', 16, 102));
+    assert.ok(knee);
+    assert.match(knee.reason, /from 8 to 16 raised throughput by only 2% \(100 tasks\/s → 102 tasks\/s/);
+    assert.equal(knee.excludeLast, false);
+  });
+
+  test('throughput that keeps rising is not', () => {
+    assert.equal(kneeReached(probe('async', 4, 100), probe('async', 8, 190)), null);
+  });
+
+  test('under async, task times that climb faster than throughput are the knee', () => {
+    const knee = kneeReached(probe('async', 4, 100, 50), probe('async', 8, 120, 90));
+    assert.ok(knee);
+    assert.match(
+      knee.reason,
+      /from 45 ms to 81 ms \(median; 95th percentile 50 ms to 90 ms\) while throughput rose only 20%/,
+    );
+    assert.equal(knee.excludeLast, true);
+    // Workers sharing cores take longer per task: the throughput alone decides for them.
+    assert.equal(kneeReached(probe('threads', 2, 100, 50), probe('threads', 4, 120, 90)), null);
+  });
+
+  test('a late straggler alone (the 95th percentile up, the median flat) is not', () => {
+    const straggler = { ...probe('async', 8, 120, 90), p50Ms: 46 };
+    assert.equal(kneeReached(probe('async', 4, 100, 50), straggler), null);
+  });
+
+  test('new failures are the knee', () => {
+    const knee = kneeReached(probe('async', 8, 100), probe('async', 16, 200, 50, 3));
+    assert.match(knee?.reason ?? '', /made 3 of 100 tasks fail/);
+  });
+});
+
+function choice(
+  probes: Probe[],
+  total: number | null = 1000,
+  kind: 'io-bound' | 'cpu-bound' | 'mixed' = 'cpu-bound',
+) {
+  return choose({ kind, probes, startup, message, total, cores: 4 });
+}
+
+describe('choose', () => {
+  test('a server that serves 4 at once: the lowest level on the plateau', () => {
+    const result = choice(
+      [
+        probe('sequential', 1, 25),
+        probe('async', 1, 25),
+        probe('async', 2, 50),
+        probe('async', 4, 98, 41),
+        probe('async', 8, 100, 80),
+        probe('threads', 4, 97),
+        probe('processes', 4, 96),
+      ],
+      1000,
+      'io-bound',
+    );
+    assert.equal(result.strategy, 'async');
+    assert.equal(result.concurrency, 4);
+    assert.equal(result.kind, 'io-bound');
+    assert.match(
+      result.reasons.join('\n'),
+      /Recommended: async at 4, projected 10\.2 s for 1000 inputs against 40\.0 s sequentially/,
+    );
+    assert.equal(result.projections[0]!.strategy, 'async');
+    assert.deepEqual(
+      result.projections.map((p) => p.strategy),
+      ['async', 'threads', 'processes', 'sequential'],
+    );
+  });
+
+  test('CPU work: the level with the best throughput, threads before processes on a tie', () => {
+    const result = choice([
+      probe('sequential', 1, 100),
+      probe('threads', 1, 95),
+      probe('threads', 2, 190),
+      probe('threads', 4, 370),
+      probe('processes', 4, 380),
+      probe('async', 4, 99),
+    ]);
+    assert.equal(result.strategy, 'threads');
+    assert.equal(result.concurrency, 4);
+    assert.ok(result.reasons.some((r) => /processes at 4 measured [\d.]+% better, within the 10%/.test(r)));
+    assert.ok(
+      result.reasons.some((r) => /a worker thread started in 40 ms, a child process in 90 ms/.test(r)),
+    );
+  });
+
+  test('a clear winner wins even when it costs more', () => {
+    const result = choice([
+      probe('sequential', 1, 100),
+      probe('threads', 4, 200),
+      probe('processes', 4, 380),
+    ]);
+    assert.equal(result.strategy, 'processes');
+    assert.ok(result.reasons.some((r) => /Processes ran 90% faster than threads at 4/.test(r)));
+  });
+
+  test('no model faster than sequential: sequential, and the kind stays', () => {
+    const result = choice([probe('sequential', 1, 100), probe('threads', 2, 104), probe('processes', 2, 60)]);
+    assert.equal(result.strategy, 'sequential');
+    assert.equal(result.kind, 'cpu-bound');
+    assert.ok(result.reasons.some((r) => /No model measured more than 10% faster than sequential/.test(r)));
+  });
+
+  test('faster per task but not over so few inputs: too small', () => {
+    // 3 inputs at 10 ms: 35 ms sequential with loading; 4 threads take 7.5 ms, but start in 40 ms.
+    const result = choice([probe('sequential', 1, 100), probe('threads', 4, 400)], 3);
+    assert.equal(result.strategy, 'sequential');
+    assert.equal(result.kind, 'too-small');
+    assert.ok(
+      result.reasons.some((r) => /threads at 4 ran 4\.0× as fast per task, but over 3 inputs/.test(r)),
+    );
+  });
+
+  test('a probe past a knee is charted but never recommended', () => {
+    const queued = probe('async', 16, 120, 190);
+    const result = choose({
+      kind: 'io-bound',
+      probes: [probe('sequential', 1, 25), probe('async', 4, 90, 50), probe('async', 8, 100, 110), queued],
+      pastKnee: [queued],
+      startup,
+      message,
+      total: 1000,
+      cores: 4,
+    });
+    assert.equal(result.concurrency, 8);
+  });
+
+  test('failures that appear only under concurrency disqualify the probe', () => {
+    const result = choice(
+      [probe('sequential', 1, 100), probe('async', 64, 900, 50, 12), probe('async', 8, 500)],
+      1000,
+      'io-bound',
+    );
+    assert.equal(result.concurrency, 8);
+  });
+
+  test('an unknown job size ranks by throughput and projects nothing', () => {
+    const result = choice([probe('sequential', 1, 100), probe('threads', 4, 390)], null);
+    assert.equal(result.strategy, 'threads');
+    assert.deepEqual(result.projections, []);
+    assert.ok(result.reasons.some((r) => /size is unknown/.test(r)));
+  });
+});
+
+describe('autoSampleSize', () => {
+  test('5% of the job, at least 20, at most 500, never more than the job', () => {
+    assert.equal(autoSampleSize(10), 10);
+    assert.equal(autoSampleSize(100), 20);
+    assert.equal(autoSampleSize(2000), 100);
+    assert.equal(autoSampleSize(1_000_000), 500);
+    assert.equal(autoSampleSize(null), 500);
+  });
+});

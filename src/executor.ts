@@ -1,9 +1,11 @@
+import type { AutoChoice } from './advise/auto.js';
 import { ClosedError, OptionError } from './errors.js';
 import {
   type ExecutorOptions,
   expectPositiveInteger,
   type ResolvedOptions,
   resolveOptions,
+  type StrategyName,
 } from './options.js';
 import { Deque } from './pool/deque.js';
 import { createAsync } from './strategies/async.js';
@@ -45,7 +47,7 @@ function settleRun(request: TaskRequest, error: Error | undefined, value: unknow
 }
 
 /** The strategy is picked here and nowhere else. */
-function createStrategy(options: ResolvedOptions): Strategy {
+function createStrategy(options: ResolvedOptions & { strategy: StrategyName }): Strategy {
   switch (options.strategy) {
     case 'sequential':
       return createSequential(options);
@@ -67,7 +69,10 @@ function createStrategy(options: ResolvedOptions): Strategy {
  * await executor.close();
  */
 export class Executor<I = unknown, O = unknown> {
-  readonly #strategy: Strategy;
+  /** Undefined under `auto` until the advisor has chosen. */
+  #strategy: Strategy | undefined;
+  #choosing: Promise<Strategy> | undefined;
+  #choice: AutoChoice | undefined;
   readonly #options: ResolvedOptions;
   #closed = false;
   #runs = 0;
@@ -84,24 +89,60 @@ export class Executor<I = unknown, O = unknown> {
         );
       }
     }
-    this.#strategy = createStrategy(this.#options);
+    const { strategy } = this.#options;
+    if (strategy !== 'auto') this.#strategy = createStrategy({ ...this.#options, strategy });
   }
 
+  /** The strategy running the tasks; `auto` until the advisor has chosen. */
   get strategy(): string {
-    return this.#strategy.name;
+    return this.#strategy?.name ?? 'auto';
   }
 
   get concurrency(): number {
-    return this.#strategy.concurrency;
+    return this.#strategy?.concurrency ?? 0;
+  }
+
+  /** Under `strategy: 'auto'`, what the advisor chose and why (`choice.advice.verdict.reasons`). */
+  get choice(): AutoChoice | undefined {
+    return this.#choice;
+  }
+
+  /**
+   * `auto`: the advisor measures a sample of the inputs (run more than once: tasks must be safe to
+   * repeat) and picks the strategy and concurrency; every later call uses that choice.
+   */
+  #choose(sample: readonly unknown[], total: number | null): Promise<Strategy> {
+    this.#choosing ??= (async () => {
+      const { chooseStrategy } = await import('./advise/auto.js');
+      const options = this.#options;
+      const choice = await chooseStrategy({
+        task: options.taskUrl,
+        export: options.exportName,
+        taskOptions: options.taskOptions,
+        sample,
+        total,
+        ...(options.concurrency > 0 ? { maxConcurrency: options.concurrency } : {}),
+      });
+      this.#choice = choice;
+      this.#strategy = createStrategy({
+        ...options,
+        strategy: choice.strategy,
+        concurrency: choice.concurrency,
+      });
+      return this.#strategy;
+    })();
+    return this.#choosing;
   }
 
   /** Runs one task. */
   run(input: I, options: RunOptions = {}): Promise<O> {
     if (this.#closed) return Promise.reject(new ClosedError());
+    if (!this.#strategy) return this.#choose([input], null).then(() => this.run(input, options));
+    const strategy = this.#strategy;
     const index = this.#runs++;
     const timeout = options.timeout ?? this.#options.timeout;
     return new Promise<O>((resolve, reject) => {
-      this.#strategy.submit(
+      strategy.submit(
         new TaskRequest(
           input,
           index,
@@ -122,6 +163,13 @@ export class Executor<I = unknown, O = unknown> {
     if (this.#closed) return Promise.reject(new ClosedError());
     const settle = options.settle === true;
     if (!Array.isArray(inputs)) return this.#mapIterable(inputs, settle);
+    const strategy = this.#strategy;
+    if (!strategy) {
+      return import('./advise/auto.js').then(async ({ autoSampleSize }) => {
+        await this.#choose(inputs.slice(0, autoSampleSize(inputs.length)), inputs.length);
+        return this.map(inputs, options as MapOptions & { settle: true });
+      });
+    }
     return new Promise((resolve, reject) => {
       const results = new Array<unknown>(inputs.length);
       let remaining = inputs.length;
@@ -129,7 +177,7 @@ export class Executor<I = unknown, O = unknown> {
       if (remaining === 0) return resolve([]);
       // Outcomes may arrive before mapArray returns (synchronous tasks in-process): hence `handle?.`.
       let handle: MapHandle | undefined;
-      handle = this.#strategy.mapArray(inputs, (index, error, value) => {
+      handle = strategy.mapArray(inputs, (index, error, value) => {
         if (failed) return;
         if (error && !settle) {
           failed = true;
@@ -165,6 +213,14 @@ export class Executor<I = unknown, O = unknown> {
   stream(inputs: Inputs<I>, options: StreamOptions & { settle: true }): AsyncGenerator<Settled<O>>;
   async *stream(inputs: Inputs<I>, options: StreamOptions = {}): AsyncGenerator<Indexed<O> | Settled<O>> {
     if (this.#closed) throw new ClosedError();
+    if (!this.#strategy) {
+      const { autoSampleSize, takeSample } = await import('./advise/auto.js');
+      const taken = await takeSample(inputs, autoSampleSize(null));
+      await this.#choose(taken.sample, taken.exhausted ? taken.sample.length : null);
+      yield* this.stream(taken.all, options as StreamOptions & { settle: true });
+      return;
+    }
+    const strategy = this.#strategy;
     const settle = options.settle === true;
     const fixedLimit =
       options.highWaterMark === undefined
@@ -189,7 +245,7 @@ export class Executor<I = unknown, O = unknown> {
     };
     try {
       while (true) {
-        const limit = fixedLimit ?? this.#strategy.capacityHint();
+        const limit = fixedLimit ?? strategy.capacityHint();
         while (!exhausted && inFlight < limit && ready.length === 0) {
           const step = asyncIterator ? await asyncIterator.next() : syncIterator!.next();
           if (step.done) {
@@ -198,7 +254,7 @@ export class Executor<I = unknown, O = unknown> {
           }
           const index = nextIndex++;
           inFlight++;
-          this.#strategy.submit(new TaskRequest(step.value, index, undefined, timeout, done));
+          strategy.submit(new TaskRequest(step.value, index, undefined, timeout, done));
         }
         const outcome = ready.shift();
         if (outcome) {
@@ -220,18 +276,23 @@ export class Executor<I = unknown, O = unknown> {
 
   /** Per-task timeline entries, when the executor was made with `timeline: true`. */
   timeline(): TimelineEntry[] {
-    return this.#strategy.timeline();
+    return this.#strategy?.timeline() ?? [];
   }
 
   /** CPU and memory of the workers that are not this process's own threads. */
   usage(): Promise<WorkerUsage> {
-    return this.#strategy.usage();
+    return (
+      this.#strategy?.usage() ??
+      Promise.resolve({ childCpuUser: 0, childCpuSystem: 0, childRss: 0, workersStarted: 0 })
+    );
   }
 
   /** Lets queued and in-flight work finish, runs `teardown` in every worker, then ends them all. */
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.#closed = true;
-    return this.#strategy.close();
+    // Under auto, a choice under way still ends in a strategy to close; no choice, nothing to close.
+    if (this.#choosing) await this.#choosing.catch(() => undefined);
+    await this.#strategy?.close();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -3,6 +3,8 @@ import { describe, OptionError } from './errors.js';
 
 export const STRATEGIES = ['sequential', 'async', 'threads', 'processes'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
+/** A strategy, or `auto`: let the advisor measure the first inputs and pick one. */
+export type StrategyChoice = StrategyName | 'auto';
 
 /** The default number of tasks in flight under `async`: finite, so a huge input never opens unbounded sockets. */
 export const DEFAULT_ASYNC_CONCURRENCY = 64;
@@ -14,7 +16,7 @@ export interface ExecutorOptions {
    * How to run the tasks.
    * @default 'threads'
    */
-  strategy?: StrategyName;
+  strategy?: StrategyChoice;
   /**
    * Tasks in flight at once: workers for `threads` and `processes`, pending promises for `async`.
    * `sequential` is always 1.
@@ -43,7 +45,7 @@ export interface ExecutorOptions {
 
 export interface ResolvedOptions {
   taskUrl: string;
-  strategy: StrategyName;
+  strategy: StrategyChoice;
   concurrency: number;
   exportName: string;
   timeout: number | undefined;
@@ -53,8 +55,9 @@ export interface ResolvedOptions {
   taskOptions: unknown;
 }
 
-export function defaultConcurrency(strategy: StrategyName): number {
+export function defaultConcurrency(strategy: StrategyChoice): number {
   if (strategy === 'sequential') return 1;
+  if (strategy === 'auto') return 0; // no cap on the advisor's search
   if (strategy === 'async') return DEFAULT_ASYNC_CONCURRENCY;
   return availableParallelism();
 }
@@ -73,11 +76,12 @@ function expectPositiveNumber(name: string, value: unknown): number {
   return value;
 }
 
-export function expectStrategy(value: unknown): StrategyName {
+export function expectStrategy(value: unknown): StrategyChoice {
+  if (value === 'auto') return value;
   if (typeof value === 'string' && (STRATEGIES as readonly string[]).includes(value))
     return value as StrategyName;
   throw new OptionError(
-    `Expected \`strategy\` to be one of ${STRATEGIES.join(', ')}, got \`${describe(value)}\``,
+    `Expected \`strategy\` to be one of ${STRATEGIES.join(', ')} or auto, got \`${describe(value)}\``,
   );
 }
 

@@ -19,7 +19,7 @@ test('a bad option names the option, what was expected and what arrived', () => 
     [{ concurrency: '2' }, /`concurrency`.*`"2" \(string\)`/],
     [
       { strategy: 'fibers' },
-      /Expected `strategy` to be one of sequential, async, threads, processes, got `"fibers" \(string\)`/,
+      /Expected `strategy` to be one of sequential, async, threads, processes or auto, got `"fibers" \(string\)`/,
     ],
     [{ strategy: 'sequential', concurrency: 2 }, /`concurrency` to be 1 under sequential/],
     [{ timeout: -5 }, /`timeout` to be a positive number of ms/],

@@ -1,6 +1,7 @@
 // The entry of a child process: everything here runs inside the child.
 import { writeSync } from 'node:fs';
 import { serialize } from 'node:v8';
+import { Worker } from 'node:worker_threads';
 import { type SerializedError, serializeError } from '../errors.js';
 import { LAST_WORDS_FD } from '../pool/process-runtime.js';
 import {
@@ -41,6 +42,22 @@ process.on('uncaughtException', (error) => {
 
 // The pool went away (it exited or crashed): a child must never outlive it.
 process.on('disconnect', () => process.exit(0));
+
+/** How often the watchdog looks for the parent. */
+const WATCHDOG_INTERVAL_MS = 250;
+
+// 'disconnect' needs this process's event loop, which a task stuck in synchronous code holds: a thread
+// of its own watches for the parent, and kills this process if the parent was killed outright.
+const watchdog = new Worker(
+  `const { workerData: { ppid, pid } } = require('node:worker_threads');
+   setInterval(() => { if (process.ppid !== ppid) process.kill(pid, 'SIGKILL'); }, ${WATCHDOG_INTERVAL_MS});`,
+  {
+    eval: true,
+    workerData: { ppid: process.ppid, pid: process.pid },
+    resourceLimits: { maxOldGenerationSizeMb: 8 },
+  },
+);
+watchdog.unref();
 
 process.once('message', (first: unknown) => {
   if (!isFanoutMessage(first) || (first as MainMessage)[1] !== INIT) return;

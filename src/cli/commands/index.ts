@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { registerRun } from './run.js';
 
 /** Every command, in the order `fanout --help` lists them. */
-export function registerCommands(_program: Command): void {}
+export function registerCommands(program: Command): void {
+  registerRun(program);
+}

@@ -9,7 +9,7 @@ import { Deque } from './pool/deque.js';
 import { createAsync } from './strategies/async.js';
 import { createProcesses } from './strategies/processes.js';
 import { createSequential } from './strategies/sequential.js';
-import type { Strategy } from './strategies/strategy.js';
+import { type MapHandle, type Strategy, TaskRequest } from './strategies/strategy.js';
 import { createThreads } from './strategies/threads.js';
 import type { Indexed, Settled, TimelineEntry, WorkerUsage } from './types.js';
 import { assertTaskExists } from './worker/load-task.js';
@@ -38,6 +38,11 @@ export interface StreamOptions extends MapOptions {
 }
 
 type Inputs<I> = Iterable<I> | AsyncIterable<I>;
+
+function settleRun(request: TaskRequest, error: Error | undefined, value: unknown): void {
+  if (error) request.reject!(error);
+  else request.resolve!(value);
+}
 
 /** The strategy is picked here and nowhere else. */
 function createStrategy(options: ResolvedOptions): Strategy {
@@ -94,14 +99,19 @@ export class Executor<I = unknown, O = unknown> {
   run(input: I, options: RunOptions = {}): Promise<O> {
     if (this.#closed) return Promise.reject(new ClosedError());
     const index = this.#runs++;
+    const timeout = options.timeout ?? this.#options.timeout;
     return new Promise<O>((resolve, reject) => {
-      this.#strategy.submit({
-        input,
-        index,
-        signal: options.signal,
-        timeout: options.timeout ?? this.#options.timeout,
-        done: (error, value) => (error ? reject(error) : resolve(value as O)),
-      });
+      this.#strategy.submit(
+        new TaskRequest(
+          input,
+          index,
+          options.signal,
+          timeout,
+          settleRun,
+          resolve as (value: unknown) => void,
+          reject,
+        ),
+      );
     });
   }
 
@@ -117,12 +127,15 @@ export class Executor<I = unknown, O = unknown> {
       let remaining = inputs.length;
       let failed = false;
       if (remaining === 0) return resolve([]);
-      const handle = this.#strategy.mapArray(inputs, (index, error, value) => {
+      // Outcomes may arrive before mapArray returns (synchronous tasks in-process): hence `handle?.`.
+      let handle: MapHandle | undefined;
+      handle = this.#strategy.mapArray(inputs, (index, error, value) => {
         if (failed) return;
         if (error && !settle) {
           failed = true;
-          handle.cancel();
-          return reject(error);
+          handle?.cancel();
+          reject(error);
+          return;
         }
         results[index] = settle
           ? error
@@ -131,6 +144,7 @@ export class Executor<I = unknown, O = unknown> {
           : value;
         if (--remaining === 0) resolve(results as O[] | Settled<O>[]);
       });
+      if (failed) handle.cancel();
     });
   }
 
@@ -164,6 +178,15 @@ export class Executor<I = unknown, O = unknown> {
     let nextIndex = 0;
     let exhausted = false;
     const timeout = this.#options.timeout;
+    const done = (request: TaskRequest, error: Error | undefined, value: unknown): void => {
+      const { index } = request;
+      ready.push(
+        error
+          ? { index, status: 'rejected', reason: error }
+          : { index, status: 'fulfilled', value: value as O },
+      );
+      wake?.();
+    };
     try {
       while (true) {
         const limit = fixedLimit ?? this.#strategy.capacityHint();
@@ -175,20 +198,7 @@ export class Executor<I = unknown, O = unknown> {
           }
           const index = nextIndex++;
           inFlight++;
-          this.#strategy.submit({
-            input: step.value,
-            index,
-            signal: undefined,
-            timeout,
-            done: (error, value) => {
-              ready.push(
-                error
-                  ? { index, status: 'rejected', reason: error }
-                  : { index, status: 'fulfilled', value: value as O },
-              );
-              wake?.();
-            },
-          });
+          this.#strategy.submit(new TaskRequest(step.value, index, undefined, timeout, done));
         }
         const outcome = ready.shift();
         if (outcome) {

@@ -18,7 +18,31 @@ export {
   type RunOptions,
   type StreamOptions,
 } from './executor.js';
+export { type CompareOptions, compareStrategies, DEFAULT_RUNS, DEFAULT_WARMUP } from './measure/compare.js';
+export type { SpreadWarning, Summary } from './measure/stats.js';
+export type {
+  Comparison,
+  FailureSample,
+  MachineInfo,
+  Mismatch,
+  ProgressEvent,
+  RssMethod,
+  RunMeasurement,
+  StrategyMeasurement,
+} from './measure/types.js';
 export { DEFAULT_ASYNC_CONCURRENCY, type ExecutorOptions, STRATEGIES, type StrategyName } from './options.js';
+export {
+  type ReportData,
+  type ReportProbe,
+  type ReportSection,
+  type ReportStrategy,
+  type ReportTimelineEntry,
+  renderHtmlReport,
+  writeHtmlReport,
+} from './report/html/index.js';
+export { renderJson } from './report/json.js';
+export { renderMarkdown } from './report/markdown.js';
+export { renderComparison, renderNotes, renderSummary, renderTable } from './report/table.js';
 export type {
   Indexed,
   Settled,
@@ -28,3 +52,12 @@ export type {
   TimelineEntry,
   WorkerUsage,
 } from './types.js';
+export {
+  type FanoutServer,
+  type ServerOptions,
+  type ServerStats,
+  startServer,
+  WORKLOADS,
+  type WorkloadName,
+  workloadUrl,
+} from './workloads/index.js';

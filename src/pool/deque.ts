@@ -44,6 +44,11 @@ export class Deque<T> {
     return this.#length === 0 ? undefined : this.#items[this.#head];
   }
 
+  *[Symbol.iterator](): Iterator<T> {
+    for (let i = 0; i < this.#length; i++)
+      yield this.#items[(this.#head + i) & (this.#items.length - 1)] as T;
+  }
+
   /** Removes and returns everything, oldest first. */
   drain(): T[] {
     const out: T[] = [];

@@ -19,10 +19,11 @@ import {
   WorkerDiedError,
 } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
-import type { ItemCallback, MapHandle, Strategy, TaskRequest } from '../strategies/strategy.js';
+import { type ItemCallback, type MapHandle, type Strategy, TaskRequest } from '../strategies/strategy.js';
 import type { TimelineEntry, WorkerUsage } from '../types.js';
 import { taskLabel } from '../worker/load-task.js';
 import { Deque } from './deque.js';
+import { packNumbers } from './pack.js';
 import {
   ABORT,
   CHUNK,
@@ -50,7 +51,7 @@ const BATCH_TARGET_MS = 2;
 const LONG_TASK_MS = 20;
 const MAX_BATCH = 16_384;
 const MAX_CHUNK = 262_144;
-/** How fast the task-time estimate follows new measurements. */
+/** How fast the task-time estimate follows new measurements, per item measured. */
 const EWMA_WEIGHT = 0.3;
 /** How long a timed-out or aborted task has to stop before its worker is replaced. */
 export const ABORT_GRACE_MS = 1000;
@@ -69,28 +70,34 @@ const SETTLED = 2;
 class MapRun {
   next = 0;
   cancelled = false;
+  /** With a time-out, a map's inputs go as single tasks (each with its own timer) instead of chunks. */
+  singles: TaskRequest[] | null = null;
   constructor(
     readonly inputs: readonly unknown[],
     readonly onItem: ItemCallback,
   ) {}
 }
 
-/** One unit of dispatch: a single task (with its request) or a chunk of a map (with its owner). */
-class Job {
+/** A piece of a map: one message, several inputs. Carries the same bookkeeping as a TaskRequest. */
+class ChunkJob {
   state = QUEUED;
   seq = 0;
-  slot: Slot | null = null;
+  slot: unknown = null;
   returned = false;
-  timer: NodeJS.Timeout | undefined;
-  onAbort: (() => void) | undefined;
+  timer: NodeJS.Timeout | undefined = undefined;
+  onAbort: (() => void) | undefined = undefined;
+  suspect = false;
+  readonly timeout = undefined;
   constructor(
-    readonly input: unknown,
+    readonly input: unknown[],
     readonly index: number,
     readonly count: number,
-    readonly request: TaskRequest | null,
-    readonly owner: MapRun | null,
+    readonly owner: MapRun,
   ) {}
 }
+
+/** One unit of dispatch: a single task (the request itself) or a chunk of a map. */
+type Job = TaskRequest | ChunkJob;
 
 type Entry = Job | MapRun;
 
@@ -102,6 +109,8 @@ class Slot {
   closed = false;
   readonly outstanding = new Deque<Job>();
   items = 0;
+  /** Holds a job that must run alone (a suspect, or a task with a time-out): takes nothing more. */
+  alone = false;
   nextSeq = 1;
   killedFor: Job | null = null;
   killReason: string | undefined;
@@ -143,37 +152,56 @@ export class Pool implements Strategy {
   submit(request: TaskRequest): void {
     const problem = this.#refusal();
     if (problem) {
-      request.done(problem, undefined);
+      request.done(request, problem, undefined);
       return;
     }
     const { signal } = request;
     if (signal?.aborted) {
-      request.done(this.#abortError(request.index, signal.reason), undefined);
+      request.done(request, this.#abortError(request.index, signal.reason), undefined);
       return;
     }
-    const job = new Job(request.input, request.index, 1, request, null);
     if (signal) {
-      job.onAbort = () => this.#abandon(job, 'abort');
-      signal.addEventListener('abort', job.onAbort, { once: true });
+      request.onAbort = () => this.#abandon(request, 'abort');
+      signal.addEventListener('abort', request.onAbort, { once: true });
     }
-    this.#queue.push(job);
+    this.#queue.push(request);
     this.#schedulePump();
   }
 
   mapArray(inputs: readonly unknown[], onItem: ItemCallback): MapHandle {
     const run = new MapRun(inputs, onItem);
     const problem = this.#refusal();
+    const { timeout } = this.#options;
     if (problem) {
       for (let i = 0; i < inputs.length; i++) onItem(i, problem, undefined);
+    } else if (timeout !== undefined) {
+      // A time-out is per task: each input travels alone, with its own timer.
+      const done = (request: TaskRequest, error: Error | undefined, value: unknown): void => {
+        if (!run.cancelled) onItem(request.index, error, value);
+      };
+      run.singles = inputs.map((input, index) => new TaskRequest(input, index, undefined, timeout, done));
+      for (const request of run.singles) this.#queue.push(request);
+      this.#schedulePump();
     } else if (inputs.length > 0) {
       this.#queue.push(run);
       this.#schedulePump();
     }
-    return {
-      cancel: () => {
-        run.cancelled = true;
-      },
-    };
+    return { cancel: () => this.#cancelMap(run) };
+  }
+
+  /** A map that failed fast: hand out nothing more of it, and abort what is running. */
+  #cancelMap(run: MapRun): void {
+    if (run.cancelled) return;
+    run.cancelled = true;
+    if (run.singles) {
+      for (const request of run.singles) this.#abandon(request, 'abort');
+      return;
+    }
+    for (const slot of this.#slots) {
+      for (const job of slot.outstanding) {
+        if (job.owner === run) slot.transport.send([TAG, ABORT, job.seq, 'abort']);
+      }
+    }
   }
 
   capacityHint(): number {
@@ -247,6 +275,7 @@ export class Pool implements Strategy {
   }
 
   #hasRoom(slot: Slot): boolean {
+    if (slot.alone) return false;
     const ms = this.#itemMs;
     // Until a task has been timed, and for long tasks, one job at a time per worker.
     if (ms === undefined || ms >= LONG_TASK_MS) return slot.items === 0;
@@ -288,46 +317,72 @@ export class Pool implements Strategy {
     this.#dropSettledHead();
     const head = this.#queue.peek();
     if (head === undefined) return false;
-    if (head instanceof MapRun || head.owner !== null) {
-      let job: Job;
-      if (head instanceof MapRun) {
-        const size = this.#chunkSize(head);
-        const start = head.next;
-        head.next += size;
-        job = new Job(head.inputs.slice(start, start + size), start, size, null, head);
-      } else {
-        job = this.#queue.shift() as Job;
-      }
-      this.#dispatch(slot, job);
-      try {
-        slot.transport.send([TAG, CHUNK, job.seq, job.input as unknown[]]);
-      } catch {
-        this.#undispatch(slot, [job]);
-        this.#splitUncloneable(job);
-      }
+    if (!(head instanceof MapRun) && this.#mustRunAlone(head)) {
+      if (slot.items > 0) return false;
+      this.#queue.shift();
+      slot.alone = true;
+      if (head.owner === null) this.#sendSingles(slot, [head]);
+      else this.#sendChunk(slot, head);
       return true;
     }
-    const max = this.#batchSize();
-    const first = slot.nextSeq;
-    const jobs: Job[] = [];
-    const inputs: unknown[] = [];
-    for (let next = this.#queue.peek(); jobs.length < max && next instanceof Job && next.owner === null; ) {
+    if (head instanceof MapRun) {
+      const size = this.#chunkSize(head);
+      const start = head.next;
+      head.next += size;
+      this.#sendChunk(slot, new ChunkJob(head.inputs.slice(start, start + size), start, size, head));
+      return true;
+    }
+    if (head.owner !== null) {
+      this.#sendChunk(slot, this.#queue.shift() as ChunkJob);
+      return true;
+    }
+    // A short queue is spread over the workers rather than sent whole to the first.
+    const max = Math.min(this.#batchSize(), Math.ceil(this.#queue.length / this.#slots.length));
+    const jobs: TaskRequest[] = [];
+    for (let next = this.#queue.peek(); jobs.length < max && next instanceof TaskRequest; ) {
+      if (next.state !== SETTLED && this.#mustRunAlone(next)) break;
       this.#queue.shift();
-      if (next.state !== SETTLED) {
-        this.#dispatch(slot, next);
-        jobs.push(next);
-        inputs.push(next.input);
-      }
+      if (next.state !== SETTLED) jobs.push(next);
       next = this.#queue.peek();
     }
-    if (jobs.length === 0) return true;
+    if (jobs.length > 0) this.#sendSingles(slot, jobs);
+    return true;
+  }
+
+  /**
+   * A task with a time-out goes to a worker alone, so its clock starts when it starts; a suspect goes
+   * alone so that, if it kills its worker again, there is no doubt which input did it.
+   */
+  #mustRunAlone(job: Job): boolean {
+    return job.suspect || job.timeout !== undefined;
+  }
+
+  #sendSingles(slot: Slot, jobs: TaskRequest[]): void {
+    const first = slot.nextSeq;
+    const inputs = new Array<unknown>(jobs.length);
+    for (let i = 0; i < jobs.length; i++) {
+      const job = jobs[i]!;
+      this.#dispatch(slot, job);
+      inputs[i] = job.input;
+    }
     try {
       slot.transport.send([TAG, RUN, first, inputs]);
     } catch {
       this.#undispatch(slot, jobs);
       this.#requeueCloneable(jobs);
     }
-    return true;
+  }
+
+  #sendChunk(slot: Slot, job: ChunkJob): void {
+    this.#dispatch(slot, job);
+    try {
+      const packed = packNumbers(job.input);
+      if (packed) slot.transport.send([TAG, CHUNK, job.seq, packed], [packed.buffer as ArrayBuffer]);
+      else slot.transport.send([TAG, CHUNK, job.seq, job.input]);
+    } catch {
+      this.#undispatch(slot, [job]);
+      this.#splitUncloneable(job);
+    }
   }
 
   #dispatch(slot: Slot, job: Job): void {
@@ -337,8 +392,9 @@ export class Pool implements Strategy {
     if (slot.outstanding.length === 0) slot.transport.ref();
     slot.outstanding.push(job);
     slot.items += job.count;
-    const timeout = job.request?.timeout;
-    if (timeout !== undefined) job.timer = setTimeout(() => this.#abandon(job, 'timeout'), timeout);
+    if (job instanceof TaskRequest && job.timeout !== undefined) {
+      job.timer = setTimeout(() => this.#abandon(job, 'timeout'), job.timeout);
+    }
   }
 
   /** Takes back jobs whose message could not be sent (the last ones dispatched to the slot). */
@@ -372,7 +428,7 @@ export class Pool implements Strategy {
   }
 
   /** A batch failed to send: fail the inputs that cannot be cloned, put the rest back in front. */
-  #requeueCloneable(jobs: Job[]): void {
+  #requeueCloneable(jobs: TaskRequest[]): void {
     for (let i = jobs.length - 1; i >= 0; i--) {
       const job = jobs[i]!;
       const problem = this.#cloneProblem(job.input);
@@ -382,15 +438,15 @@ export class Pool implements Strategy {
   }
 
   /** A chunk failed to send: fail its uncloneable items, requeue the runs of good ones between them. */
-  #splitUncloneable(job: Job): void {
-    const run = job.owner!;
-    const inputs = job.input as unknown[];
-    const pieces: Job[] = [];
+  #splitUncloneable(job: ChunkJob): void {
+    const run = job.owner;
+    const inputs = job.input;
+    const pieces: ChunkJob[] = [];
     let from = 0;
     for (let k = 0; k <= inputs.length; k++) {
       const problem = k < inputs.length ? this.#cloneProblem(inputs[k]) : undefined;
       if (k < inputs.length && problem === undefined) continue;
-      if (k > from) pieces.push(new Job(inputs.slice(from, k), job.index + from, k - from, null, run));
+      if (k > from) pieces.push(new ChunkJob(inputs.slice(from, k), job.index + from, k - from, run));
       if (problem !== undefined)
         run.onItem(job.index + k, this.#inputCloneError(job.index + k, problem), undefined);
       from = k + 1;
@@ -440,9 +496,11 @@ export class Pool implements Strategy {
 
   #onResults(slot: Slot, busy: number, items: number, flat: unknown[], timeline: number[] | null): void {
     if (items > 0) {
+      // A message of many items is many measurements: weigh it as such, so a big chunk corrects a
+      // stale estimate at once, while one odd single task moves it only a little.
       const sample = busy / items;
-      this.#itemMs =
-        this.#itemMs === undefined ? sample : this.#itemMs + EWMA_WEIGHT * (sample - this.#itemMs);
+      const weight = 1 - (1 - EWMA_WEIGHT) ** Math.min(items, 64);
+      this.#itemMs = this.#itemMs === undefined ? sample : this.#itemMs + weight * (sample - this.#itemMs);
     }
     let t = 0;
     for (let r = 0; r < flat.length; r += 3) {
@@ -470,7 +528,7 @@ export class Pool implements Strategy {
       }
       job.state = SETTLED;
       if (job.owner.cancelled) continue;
-      const [values, errors] = payload as [unknown[], [number, SerializedError][] | null];
+      const [values, errors] = payload as [ArrayLike<unknown>, [number, SerializedError][] | null];
       const { onItem } = job.owner;
       let e = 0;
       for (let k = 0; k < job.count; k++) {
@@ -489,17 +547,17 @@ export class Pool implements Strategy {
     this.#checkIdle();
   }
 
-  #settle(job: Job, error: Error | undefined, value: unknown): void {
-    if (job.state === SETTLED) return;
-    job.state = SETTLED;
-    if (job.timer !== undefined) clearTimeout(job.timer);
-    const request = job.request!;
-    if (job.onAbort) request.signal!.removeEventListener('abort', job.onAbort);
-    request.done(error, value);
+  #settle(request: TaskRequest, error: Error | undefined, value: unknown): void {
+    if (request.state === SETTLED) return;
+    request.state = SETTLED;
+    if (request.timer !== undefined) clearTimeout(request.timer);
+    if (request.onAbort) request.signal!.removeEventListener('abort', request.onAbort);
+    request.done(request, error, value);
   }
 
   /** A worker with nothing outstanding does not keep the process alive: a forgotten close() never hangs it. */
   #settleSlot(slot: Slot): void {
+    slot.alone = false;
     if (!slot.closing) slot.transport.unref();
   }
 
@@ -523,16 +581,16 @@ export class Pool implements Strategy {
   }
 
   /** A task timed out or was aborted: settle it now, tell its worker, and replace the worker if it won't stop. */
-  #abandon(job: Job, why: 'timeout' | 'abort'): void {
+  #abandon(job: TaskRequest, why: 'timeout' | 'abort'): void {
     if (job.state === SETTLED) return;
     const error =
       why === 'timeout'
         ? new TimeoutError(
-            `input ${job.index} of ${this.#label} timed out after ${job.request!.timeout} ms`,
+            `input ${job.index} of ${this.#label} timed out after ${job.timeout} ms`,
             job.index,
           )
-        : this.#abortError(job.index, job.request!.signal?.reason);
-    const { slot } = job;
+        : this.#abortError(job.index, job.signal?.reason);
+    const slot = job.slot as Slot | null;
     const wasSent = job.state === SENT;
     this.#settle(job, error, undefined);
     if (!wasSent || !slot || slot.dead) return;
@@ -614,31 +672,50 @@ export class Pool implements Strategy {
     }
     const jobs = slot.outstanding.drain();
     slot.items = 0;
-    // Which job was running: the one we killed it for, else what the worker recorded, else the oldest.
-    const culprit = slot.killedFor?.seq ?? (exit.note ? exit.note.seq : jobs[0]?.seq);
-    const offset = slot.killedFor ? undefined : exit.note?.offset;
+    // Which job was running: the one we killed it for, else what the worker recorded, else — a process
+    // killed outright says nothing — the only job it had; with several, none is blamed: they all run
+    // again, each alone, so that a second death names its culprit for certain.
+    let culprit: number | undefined;
+    let offset: number | undefined;
+    if (slot.killedFor) culprit = slot.killedFor.seq;
+    else if (exit.note) [culprit, offset] = [exit.note.seq, exit.note.offset];
+    else if (jobs.length === 1) culprit = jobs[0]!.seq;
+    const fail = (index: number): WorkerDiedError =>
+      new WorkerDiedError(
+        `worker ${slot.id} (${kind}) died while running input ${index} of ${this.#label}: ${how}`,
+        index,
+        cause,
+      );
     const requeue: Job[] = [];
     for (const job of jobs) {
       clearTimeout(job.timer);
-      if (job.seq !== culprit) {
-        if (job.state !== SETTLED && !job.owner?.cancelled) requeue.push(this.#reset(job));
-        continue;
-      }
-      const fail = (index: number): WorkerDiedError =>
-        new WorkerDiedError(
-          `worker ${slot.id} (${kind}) died while running input ${index} of ${this.#label}: ${how}`,
-          index,
-          cause,
-        );
-      if (job.owner === null) {
-        this.#settle(job, fail(job.index), undefined);
-      } else if (!job.owner.cancelled) {
-        requeue.push(...this.#splitChunk(job, offset, fail));
+      if (job.state === SETTLED || job.owner?.cancelled) continue;
+      if (job.seq === culprit) {
+        if (job.owner === null) this.#settle(job, fail(job.index), undefined);
+        else requeue.push(...this.#splitChunk(job, offset, fail));
+      } else if (culprit === undefined) {
+        requeue.push(...this.#asSuspects(job));
+      } else {
+        requeue.push(this.#reset(job));
       }
     }
     for (let i = requeue.length - 1; i >= 0; i--) this.#queue.unshift(requeue[i]!);
     if (this.#queue.length > 0 || !this.#closing) this.#spawn();
     this.#checkIdle();
+  }
+
+  /** A job that may have killed its worker: run again alone, a chunk one input at a time. */
+  #asSuspects(job: Job): Job[] {
+    if (job.owner === null || job.count === 1) {
+      this.#reset(job).suspect = true;
+      return [job];
+    }
+    const run = job.owner;
+    return job.input.map((input, k) => {
+      const piece = new ChunkJob([input], job.index + k, 1, run);
+      piece.suspect = true;
+      return piece;
+    });
   }
 
   #reset(job: Job): Job {
@@ -653,22 +730,20 @@ export class Pool implements Strategy {
    * not say which item (a process killed outright), the items run again one per job, so a second death
    * names the culprit exactly.
    */
-  #splitChunk(job: Job, offset: number | undefined, fail: (index: number) => Error): Job[] {
-    const run = job.owner!;
-    const inputs = job.input as unknown[];
+  #splitChunk(job: ChunkJob, offset: number | undefined, fail: (index: number) => Error): Job[] {
+    const run = job.owner;
+    const inputs = job.input;
     if (offset === undefined) {
-      if (inputs.length === 1) {
-        run.onItem(job.index, fail(job.index), undefined);
-        return [];
-      }
-      return inputs.map((input, k) => new Job([input], job.index + k, 1, null, run));
+      if (inputs.length > 1) return this.#asSuspects(job);
+      run.onItem(job.index, fail(job.index), undefined);
+      return [];
     }
     run.onItem(job.index + offset, fail(job.index + offset), undefined);
-    const pieces: Job[] = [];
-    if (offset > 0) pieces.push(new Job(inputs.slice(0, offset), job.index, offset, null, run));
+    const pieces: ChunkJob[] = [];
+    if (offset > 0) pieces.push(new ChunkJob(inputs.slice(0, offset), job.index, offset, run));
     if (offset + 1 < inputs.length) {
       pieces.push(
-        new Job(inputs.slice(offset + 1), job.index + offset + 1, inputs.length - offset - 1, null, run),
+        new ChunkJob(inputs.slice(offset + 1), job.index + offset + 1, inputs.length - offset - 1, run),
       );
     }
     return pieces;

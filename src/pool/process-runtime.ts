@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { serialize } from 'node:v8';
@@ -23,6 +24,25 @@ function parseNote(text: string): DeathNote | null {
   }
 }
 
+/** How V8 starts its report of a heap out of memory: the pool says so in one line instead. */
+const V8_OOM_REPORT = '<--- Last few GCs --->';
+
+/** The child's stderr goes to ours as it comes, except V8's page-long out-of-memory report. */
+function forwardStderr(stderr: Readable): void {
+  let dying = false;
+  stderr.on('data', (chunk: Buffer) => {
+    if (dying) return;
+    const text = chunk.toString('utf8');
+    const at = text.indexOf(V8_OOM_REPORT);
+    if (at === -1) {
+      process.stderr.write(chunk);
+      return;
+    }
+    dying = true;
+    if (text.slice(0, at).trim() !== '') process.stderr.write(text.slice(0, at));
+  });
+}
+
 export const processRuntime: Runtime = {
   kind: 'process',
   sharesMemory: false,
@@ -33,8 +53,9 @@ export const processRuntime: Runtime = {
     const child = fork(ENTRY, [], {
       execArgv,
       serialization: 'advanced',
-      stdio: ['inherit', 'inherit', 'inherit', 'ipc', 'pipe'],
+      stdio: ['inherit', 'inherit', 'pipe', 'ipc', 'pipe'],
     });
+    forwardStderr(child.stderr!);
     let lastWords = '';
     const notes = child.stdio[LAST_WORDS_FD] as Readable;
     notes.setEncoding('utf8');
@@ -46,22 +67,27 @@ export const processRuntime: Runtime = {
     });
     // An IPC error (the child gone mid-send) shows up as its exit too; nothing more to do here.
     child.on('error', () => {});
-    // Report the exit once the last-words pipe is drained too. ('close' would wait for both, but with
-    // an IPC channel among the stdio entries it does not fire on Node 20.)
+    // Report the exit only once nothing more can arrive: the process has exited, its last words are
+    // read to the end, and the IPC channel is closed (results sent just before a death can still be in
+    // it, and they must settle their jobs before the pool decides whom to blame). 'close' would wait
+    // for the pipes, but with an IPC channel among the stdio entries it does not fire on Node 20.
     let exited: [number | null, NodeJS.Signals | null] | undefined;
-    let drained = false;
+    let pending = 2;
     const report = (): void => {
-      if (exited && drained)
+      if (exited && pending === 0)
         handlers.exit({ code: exited[0], signal: exited[1], note: parseNote(lastWords) });
     };
-    notes.on('close', () => {
-      drained = true;
+    const drained = (): void => {
+      pending--;
       report();
-    });
+    };
+    notes.on('close', drained);
+    child.once('disconnect', drained);
     child.on('exit', (code, signal) => {
       exited = [code, signal];
       report();
     });
+    const pipes = [child.stderr, notes] as unknown as Socket[];
     child.send([TAG, INIT, init]);
     return {
       send: (message) => {
@@ -71,13 +97,16 @@ export const processRuntime: Runtime = {
         if (child.connected) child.disconnect();
       },
       terminate: () => void child.kill('SIGKILL'),
+      // The process, its channel and its pipes: any one of them left ref'd would keep the program alive.
       ref: () => {
         child.ref();
         child.channel?.ref();
+        for (const pipe of pipes) pipe.ref();
       },
       unref: () => {
         child.unref();
         child.channel?.unref();
+        for (const pipe of pipes) pipe.unref();
       },
     };
   },

@@ -31,7 +31,7 @@ export const threadRuntime: Runtime = {
       handlers.exit({ code, signal: null, error, note: readNote(init.shared) });
     });
     return {
-      send: (message) => worker.postMessage(message),
+      send: (message, transfer) => worker.postMessage(message, transfer),
       end: () => void worker.terminate(),
       terminate: () => void worker.terminate(),
       ref: () => worker.ref(),

@@ -14,7 +14,7 @@ export interface Exit {
 /** One worker as the pool drives it: a thread or a child process, behind the same few calls. */
 export interface Transport {
   /** Throws (DataCloneError) when a value in the message cannot be sent. */
-  send(message: MainMessage): void;
+  send(message: MainMessage, transfer?: ArrayBuffer[]): void;
   /** Ends a worker that has said CLOSED: its teardown is done. */
   end(): void;
   /** Kills the worker now. */

@@ -9,7 +9,9 @@ import {
   AbortError,
   CloneError,
   ClosedError,
+  deserializeError,
   SetupError,
+  serializeError,
   TaskError,
   type TaskLoadError,
   TimeoutError,
@@ -19,7 +21,7 @@ import { Deque } from '../pool/deque.js';
 import type { TimelineEntry, WorkerUsage } from '../types.js';
 import { Context } from '../worker/context.js';
 import { type LoadedTask, loadTask, taskLabel } from '../worker/load-task.js';
-import type { ItemCallback, MapHandle, Strategy, TaskRequest } from './strategy.js';
+import { type ItemCallback, type MapHandle, type Strategy, TaskRequest } from './strategy.js';
 
 const now = (): number => performance.timeOrigin + performance.now();
 
@@ -37,6 +39,12 @@ function cloneProblem(value: unknown): string | undefined {
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
+}
+
+/** The tasks of one map: when it fails fast, the rest are not started and the running ones are aborted. */
+interface MapGroup {
+  cancelled: boolean;
+  running: Set<Context>;
 }
 
 interface Thenable {
@@ -70,11 +78,11 @@ export class LocalStrategy implements Strategy {
 
   submit(request: TaskRequest): void {
     if (this.#broken) {
-      request.done(this.#broken, undefined);
+      request.done(request, this.#broken, undefined);
       return;
     }
     if (this.#closing) {
-      request.done(new ClosedError(), undefined);
+      request.done(request, new ClosedError(), undefined);
       return;
     }
     this.#queue.push(request);
@@ -83,21 +91,20 @@ export class LocalStrategy implements Strategy {
   }
 
   mapArray(inputs: readonly unknown[], onItem: ItemCallback): MapHandle {
-    let cancelled = false;
+    const group: MapGroup = { cancelled: false, running: new Set() };
+    const done = (request: TaskRequest, error: Error | undefined, value: unknown): void => {
+      if (!group.cancelled) onItem(request.index, error, value);
+    };
     for (let index = 0; index < inputs.length; index++) {
-      this.submit({
-        input: inputs[index],
-        index,
-        signal: undefined,
-        timeout: this.#options.timeout,
-        done: (error, value) => {
-          if (!cancelled) onItem(index, error, value);
-        },
-      });
+      const request = new TaskRequest(inputs[index], index, undefined, this.#options.timeout, done);
+      request.slot = group;
+      this.submit(request);
     }
     return {
       cancel: () => {
-        cancelled = true;
+        group.cancelled = true;
+        const reason = new AbortError('its map failed on another input', -1);
+        for (const context of group.running) context.abort(reason);
       },
     };
   }
@@ -147,7 +154,7 @@ export class LocalStrategy implements Strategy {
         this.#task = task;
       } catch (error) {
         this.#broken = error as TaskLoadError | SetupError;
-        for (const request of this.#queue.drain()) request.done(this.#broken, undefined);
+        for (const request of this.#queue.drain()) request.done(request, this.#broken, undefined);
         this.#wakeIfIdle();
         return;
       }
@@ -159,15 +166,28 @@ export class LocalStrategy implements Strategy {
     // Synchronous tasks complete inside #start: loop here instead of recursing through #finish.
     if (this.#pumping) return;
     this.#pumping = true;
-    while (this.#running < this.concurrency && this.#queue.length > 0) this.#start(this.#queue.shift()!);
-    this.#pumping = false;
+    try {
+      while (this.#running < this.concurrency && this.#queue.length > 0) this.#start(this.#queue.shift()!);
+    } finally {
+      this.#pumping = false;
+    }
     this.#wakeIfIdle();
   }
 
   #start(request: TaskRequest): void {
     const { index, signal, timeout } = request;
+    const group = request.slot as MapGroup | null;
+    if (group?.cancelled) {
+      request.done(
+        request,
+        new AbortError(`input ${index} of ${this.#label} was not run: its map failed`, index),
+        undefined,
+      );
+      return;
+    }
     if (signal?.aborted) {
       request.done(
+        request,
         new AbortError(`input ${index} of ${this.#label} was aborted`, index, signal.reason),
         undefined,
       );
@@ -176,6 +196,7 @@ export class LocalStrategy implements Strategy {
     const problem = cloneProblem(request.input);
     if (problem !== undefined) {
       request.done(
+        request,
         new CloneError(
           `input ${index} cannot be cloned: ${problem} (inputs must survive structured cloning)`,
           index,
@@ -195,7 +216,7 @@ export class LocalStrategy implements Strategy {
       signal?.removeEventListener('abort', onAbort);
       this.#running--;
       this.#timeline?.push({ workerId: 0, index, start, end: now() });
-      request.done(error, value);
+      request.done(request, error, value);
       this.#pump();
     };
     // A task that ignores its signal keeps running in the background; the caller is not kept waiting.
@@ -230,12 +251,11 @@ export class LocalStrategy implements Strategy {
         undefined,
       );
     };
-    const fail = (error: unknown): void => {
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      finish(
-        new TaskError(`task ${this.#label} failed on input ${index}: ${reason}`, index, error),
-        undefined,
-      );
+    const fail = (thrown: unknown): void => {
+      // A thrown non-Error becomes the same NonError a worker would send, so causes match everywhere.
+      const cause = thrown instanceof Error ? thrown : deserializeError(serializeError(thrown));
+      const message = `task ${this.#label} failed on input ${index}: ${cause.name}: ${cause.message}`;
+      finish(new TaskError(message, index, cause), undefined);
     };
     let result: unknown;
     try {
@@ -245,6 +265,20 @@ export class LocalStrategy implements Strategy {
       return;
     }
     if (result !== null && typeof result === 'object' && typeof (result as Thenable).then === 'function') {
+      if (group) {
+        group.running.add(context);
+        (result as Thenable).then(
+          (value) => {
+            group.running.delete(context);
+            succeed(value);
+          },
+          (error) => {
+            group.running.delete(context);
+            fail(error);
+          },
+        );
+        return;
+      }
       (result as Thenable).then(succeed, fail);
     } else {
       succeed(result);

@@ -1,13 +1,36 @@
 import type { StrategyName } from '../options.js';
 import type { TimelineEntry, WorkerUsage } from '../types.js';
 
-/** One task handed to a strategy; `done` is called exactly once. */
-export interface TaskRequest {
-  input: unknown;
-  index: number;
-  signal: AbortSignal | undefined;
-  timeout: number | undefined;
-  done(error: Error | undefined, value: unknown): void;
+/** Receives a task's outcome. One function can serve every task of a stream: no closure per task. */
+export type Done = (request: TaskRequest, error: Error | undefined, value: unknown) => void;
+
+/**
+ * One task handed to a strategy; `done` is called exactly once. The strategy keeps its bookkeeping on
+ * the request itself (the fields below the constructor), so that a task in flight costs one object:
+ * with a million tasks in flight, the garbage collector is what sets the pace.
+ */
+export class TaskRequest {
+  state = 0;
+  seq = 0;
+  slot: unknown = null;
+  returned = false;
+  timer: NodeJS.Timeout | undefined = undefined;
+  onAbort: (() => void) | undefined = undefined;
+  /** Run again after a worker died without saying which job killed it: goes to a worker alone. */
+  suspect = false;
+  readonly owner = null;
+  readonly count = 1;
+
+  constructor(
+    readonly input: unknown,
+    readonly index: number,
+    readonly signal: AbortSignal | undefined,
+    readonly timeout: number | undefined,
+    readonly done: Done,
+    /** For `done`'s use: a promise's resolve and reject, for instance. */
+    readonly resolve: ((value: unknown) => void) | undefined = undefined,
+    readonly reject: ((error: Error) => void) | undefined = undefined,
+  ) {}
 }
 
 /** Called once per input of a `mapArray`, with that input's index. */

@@ -25,8 +25,9 @@ export class Context implements TaskContext {
     return this.#controller.signal;
   }
 
-  get aborted(): boolean {
-    return this.#reason !== undefined;
+  /** True while nobody has read the signal or aborted it: the context can serve the next task. */
+  get pristine(): boolean {
+    return this.#controller === undefined && this.#reason === undefined;
   }
 
   abort(reason: unknown): void {

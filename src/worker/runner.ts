@@ -5,6 +5,7 @@
  */
 import { type SerializedError, serializeError } from '../errors.js';
 import { Deque } from '../pool/deque.js';
+import { packNumbers } from '../pool/pack.js';
 import {
   ABORT,
   CHUNK,
@@ -35,17 +36,20 @@ import { type LoadedTask, loadTask } from './load-task.js';
 
 /** How a runner talks to its pool: a MessagePort for threads, the IPC channel for processes. */
 export interface RunnerPort {
-  post(message: WorkerMessage): void;
+  post(message: WorkerMessage, transfer?: ArrayBuffer[]): void;
   onMessage(handler: (message: MainMessage) => void): void;
   /** Throws when a value cannot cross this port. */
   assertCloneable(value: unknown): void;
   exit(): void;
 }
 
-interface Job {
-  seq: number;
+/** What the pool sent, as it arrived: a batch of single jobs (seqs first, first+1, …) or one chunk job. */
+interface Batch {
+  first: number;
+  inputs: ArrayLike<unknown>;
   chunk: boolean;
-  input: unknown;
+  /** The next input of a batch of singles to run. */
+  next: number;
 }
 
 interface Thenable {
@@ -70,26 +74,31 @@ export function workerStats(): WorkerStats {
   };
 }
 
-const now = (): number => performance.timeOrigin + performance.now();
+const origin = performance.timeOrigin;
+const now = (): number => origin + performance.now();
 
 export class Runner {
   readonly #port: RunnerPort;
   readonly #init: WorkerInit;
   readonly #shared: Int32Array | null;
-  readonly #queue = new Deque<Job>();
+  readonly #queue = new Deque<Batch>();
   readonly #abortedEarly = new Set<number>();
   #fn: TaskFunction = () => undefined;
   #task: LoadedTask | undefined;
   #state: unknown;
   #results: unknown[] = [];
+  #transfer: ArrayBuffer[] = [];
   #timeline: number[] | null;
   #busy = 0;
+  #busySince = 0;
   #items = 0;
   #draining = false;
   #closing = false;
   #currentSeq = 0;
+  #lastStarted = 0;
   #currentOffset = 0;
   #currentContext: Context | undefined;
+  #spareContext: Context | undefined;
 
   constructor(port: RunnerPort, init: WorkerInit) {
     this.#port = port;
@@ -125,20 +134,18 @@ export class Runner {
 
   #onMessage(message: MainMessage): void {
     switch (message[1]) {
-      case RUN: {
-        const [, , first, inputs] = message;
-        for (let k = 0; k < inputs.length; k++)
-          this.#queue.push({ seq: first + k, chunk: false, input: inputs[k] });
-        if (!this.#draining) this.#drain();
-        return;
-      }
+      case RUN:
       case CHUNK:
-        this.#queue.push({ seq: message[2], chunk: true, input: message[3] });
-        if (!this.#draining) this.#drain();
+        this.#queue.push({ first: message[2], inputs: message[3], chunk: message[1] === CHUNK, next: 0 });
+        if (!this.#draining) {
+          this.#busySince = now();
+          this.#drain();
+        }
         return;
       case ABORT:
+        // Jobs start in seq order: a seq at or below the last started one is running now or already done.
         if (message[2] === this.#currentSeq) this.#currentContext?.abort(abortReason(message[3]));
-        else this.#abortedEarly.add(message[2]);
+        else if (message[2] > this.#lastStarted) this.#abortedEarly.add(message[2]);
         return;
       case STATS:
         this.#port.post([TAG, STATS, workerStats()]);
@@ -152,72 +159,88 @@ export class Runner {
 
   #drain(): void {
     this.#draining = true;
-    while (this.#queue.length > 0) {
-      const job = this.#queue.shift()!;
-      if (this.#abortedEarly.size > 0 && this.#abortedEarly.delete(job.seq)) {
-        this.#results.push(job.seq, SKIPPED, null);
+    for (let batch = this.#queue.peek(); batch !== undefined; batch = this.#queue.peek()) {
+      if (batch.chunk) {
+        this.#queue.shift();
+        if (this.#skip(batch.first)) continue;
+        if (!this.#runChunk(batch.first, batch.inputs, 0, null, null)) return; // resumes itself
         continue;
       }
-      const done = job.chunk
-        ? this.#runChunk(job, job.input as unknown[], 0, null, null)
-        : this.#runSingle(job);
-      if (!done) return; // an async task: its settlement calls #drain again
+      while (batch.next < batch.inputs.length) {
+        const seq = batch.first + batch.next;
+        const input = batch.inputs[batch.next++];
+        if (this.#skip(seq)) continue;
+        if (!this.#runSingle(seq, input)) return; // an async task: its settlement calls #drain again
+      }
+      this.#queue.shift();
     }
     this.#flush();
     this.#draining = false;
     if (this.#closing) void this.#finish();
   }
 
+  /** A job aborted before it started is reported as skipped, not run. */
+  #skip(seq: number): boolean {
+    if (this.#abortedEarly.size === 0 || !this.#abortedEarly.delete(seq)) return false;
+    this.#results.push(seq, SKIPPED, null);
+    return true;
+  }
+
   #begin(seq: number): Context {
-    const context = new Context(this.#init.workerId, this.#state, this.#init.taskOptions);
+    let context = this.#spareContext;
+    this.#spareContext = undefined;
+    context ??= new Context(this.#init.workerId, this.#state, this.#init.taskOptions);
     this.#currentContext = context;
     this.#currentSeq = seq;
+    this.#lastStarted = seq;
     if (this.#shared) Atomics.store(this.#shared, SLOT_SEQ, seq);
     return context;
   }
 
   #end(): void {
+    // A context nobody took the signal of can serve the next task: one object less per task.
+    if (this.#currentContext?.pristine) this.#spareContext = this.#currentContext;
     this.#currentSeq = 0;
     this.#currentContext = undefined;
     if (this.#shared) Atomics.store(this.#shared, SLOT_SEQ, 0);
   }
 
-  #record(start: number, end: number): void {
-    this.#busy += end - start;
+  /** Counts a finished task; the per-task clock is read only when a timeline is wanted. */
+  #record(start: number): void {
     this.#items++;
-    this.#timeline?.push(start, end);
+    this.#timeline?.push(start, now());
   }
 
   /** Runs one job; returns false when it went async (and will resume the drain itself). */
-  #runSingle(job: Job): boolean {
-    const context = this.#begin(job.seq);
-    const start = now();
+  #runSingle(seq: number, input: unknown): boolean {
+    const context = this.#begin(seq);
+    const start = this.#timeline ? now() : 0;
     let result: unknown;
     try {
-      result = this.#fn(job.input, context);
+      result = this.#fn(input, context);
     } catch (error) {
-      this.#record(start, now());
-      this.#results.push(job.seq, ERR, serializeError(error));
+      this.#record(start);
+      this.#results.push(seq, ERR, serializeError(error));
       this.#end();
       return true;
     }
     if (!isThenable(result)) {
-      this.#record(start, now());
-      this.#results.push(job.seq, OK, result);
+      this.#record(start);
+      this.#results.push(seq, OK, result);
       this.#end();
       return true;
     }
     this.#flush();
     result.then(
       (value) => {
-        this.#record(start, now());
-        this.#results.push(job.seq, OK, value);
+        this.#record(start);
+        this.#results.push(seq, OK, value);
         this.#end();
         this.#drain();
       },
       (error) => {
-        this.#record(start, now());
-        this.#results.push(job.seq, ERR, serializeError(error));
+        this.#record(start);
+        this.#results.push(seq, ERR, serializeError(error));
         this.#end();
         this.#drain();
       },
@@ -227,25 +250,25 @@ export class Runner {
 
   /** Runs a chunk's items from `from`; returns false when an item went async. */
   #runChunk(
-    job: Job,
-    inputs: unknown[],
+    seq: number,
+    inputs: ArrayLike<unknown>,
     from: number,
     values: unknown[] | null,
     errors: [number, SerializedError][] | null,
   ): boolean {
     const out = values ?? new Array<unknown>(inputs.length);
     let errs = errors;
-    const context = from === 0 ? this.#begin(job.seq) : this.#currentContext!;
+    const context = from === 0 ? this.#begin(seq) : this.#currentContext!;
     const fn = this.#fn;
     for (let i = from; i < inputs.length; i++) {
       if (this.#shared) Atomics.store(this.#shared, SLOT_OFFSET, i);
       this.#currentOffset = i;
-      const start = now();
+      const start = this.#timeline ? now() : 0;
       let result: unknown;
       try {
         result = fn(inputs[i], context);
       } catch (error) {
-        this.#record(start, now());
+        this.#record(start);
         errs = errs ?? [];
         errs.push([i, serializeError(error)]);
         continue;
@@ -253,13 +276,13 @@ export class Runner {
       if (isThenable(result)) {
         this.#flush();
         const resume = (ok: boolean, value: unknown): void => {
-          this.#record(start, now());
+          this.#record(start);
           if (ok) out[i] = value;
           else {
             errs = errs ?? [];
             errs.push([i, serializeError(value)]);
           }
-          if (this.#runChunk(job, inputs, i + 1, out, errs)) this.#drain();
+          if (this.#runChunk(seq, inputs, i + 1, out, errs)) this.#drain();
         };
         result.then(
           (value) => resume(true, value),
@@ -267,10 +290,12 @@ export class Runner {
         );
         return false;
       }
-      this.#record(start, now());
+      this.#record(start);
       out[i] = result;
     }
-    this.#results.push(job.seq, CHUNK_DONE, [out, errs]);
+    const packed = errs === null ? packNumbers(out) : null;
+    if (packed) this.#transfer.push(packed.buffer as ArrayBuffer);
+    this.#results.push(seq, CHUNK_DONE, [packed ?? out, errs]);
     this.#end();
     return true;
   }
@@ -278,13 +303,18 @@ export class Runner {
   #flush(): void {
     if (this.#results.length === 0) return;
     const results = this.#results;
+    const time = now();
+    this.#busy += time - this.#busySince;
+    this.#busySince = time;
     const message: WorkerMessage = [TAG, RESULTS, this.#busy, this.#items, results, this.#timeline];
+    const transfer = this.#transfer;
     this.#results = [];
+    this.#transfer = [];
     this.#busy = 0;
     this.#items = 0;
     if (this.#timeline) this.#timeline = [];
     try {
-      this.#port.post(message);
+      this.#port.post(message, transfer);
     } catch {
       // Some output cannot be cloned: find which, record it as that task's error, send the rest.
       this.#replaceUncloneable(results);

@@ -6,7 +6,7 @@ import { Runner } from './runner.js';
 const port = parentPort!;
 const runner = new Runner(
   {
-    post: (message) => port.postMessage(message),
+    post: (message, transfer) => port.postMessage(message, transfer),
     onMessage: (handler) =>
       port.on('message', (message) => {
         if (isFanoutMessage(message)) handler(message);

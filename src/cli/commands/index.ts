@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
+import { registerCompare } from './compare.js';
+import { registerDemo } from './demo.js';
 import { registerRun } from './run.js';
+import { registerServe } from './serve.js';
 
 /** Every command, in the order `fanout --help` lists them. */
 export function registerCommands(program: Command): void {
+  registerDemo(program);
+  registerCompare(program);
   registerRun(program);
+  registerServe(program);
 }

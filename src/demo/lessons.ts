@@ -1,0 +1,86 @@
+/**
+ * What the demo teaches: a few plain lines per job, each resting on a figure measured in this run.
+ * Pure: a comparison in, sentences out.
+ */
+import type { Comparison, StrategyMeasurement } from '../measure/types.js';
+import { formatDuration, formatRatio } from '../report/format.js';
+
+const percent = (x: number): string => `${Math.round(x * 100)}%`;
+
+function find(c: Comparison, name: string): StrategyMeasurement | undefined {
+  return c.strategies.find((s) => s.strategy === name);
+}
+
+function startup(s: StrategyMeasurement | undefined): string {
+  return s ? formatDuration(s.startupMs.median) : '?';
+}
+
+/** Why the I/O job came out as it did. */
+export function ioLessons(c: Comparison): string[] {
+  const sequential = find(c, 'sequential');
+  const asyncRun = find(c, 'async');
+  const threads = find(c, 'threads');
+  const processes = find(c, 'processes');
+  const lines: string[] = [];
+  if (sequential) {
+    const busy = sequential.cpuMs.median / Math.max(sequential.wallMs.median, 1e-9);
+    lines.push(
+      `Each download mostly waits: sequential used ${formatDuration(sequential.cpuMs.median)} of CPU in ` +
+        `${formatDuration(sequential.wallMs.median)} (${percent(busy)} of its wall time).`,
+    );
+  }
+  if (asyncRun) {
+    lines.push(
+      `async keeps ${asyncRun.concurrency} requests in flight on one thread` +
+        (asyncRun.speedup === undefined
+          ? ''
+          : ` and ran ${formatRatio(asyncRun.speedup)} faster than sequential`) +
+        ': waiting costs nothing, and there are no workers to start and no messages to copy.',
+    );
+  }
+  if (threads && processes) {
+    lines.push(
+      `threads (${threads.concurrency} workers) and processes (${processes.concurrency}) wait just as well, but only ` +
+        `as many at a time as they have workers, after paying start-up: ${startup(threads)} for threads, ` +
+        `${startup(processes)} for processes (median).`,
+    );
+  }
+  lines.push(
+    "Python's threads help here despite the GIL because waiting releases it; Node's event loop waits on " +
+      'many sockets without any threads.',
+  );
+  return lines;
+}
+
+/** Why the CPU job came out as it did. */
+export function cpuLessons(c: Comparison, cores: number): string[] {
+  const sequential = find(c, 'sequential');
+  const asyncRun = find(c, 'async');
+  const parallel = ['threads', 'processes'].map((name) => find(c, name)).filter((s) => s !== undefined);
+  const lines: string[] = [];
+  if (sequential) {
+    lines.push(
+      `The work is pure computation: sequential kept ${sequential.coresBusy.toFixed(2)} cores busy ` +
+        `(CPU ${formatDuration(sequential.cpuMs.median)} in ${formatDuration(sequential.wallMs.median)} of wall time).`,
+    );
+  }
+  if (asyncRun?.speedup !== undefined) {
+    lines.push(
+      `async cannot help (${formatRatio(asyncRun.speedup)} against sequential): one thread computes one task at a ` +
+        'time, however many are "in flight".',
+    );
+  }
+  for (const s of parallel) {
+    if (s.speedup === undefined) continue;
+    lines.push(
+      `${s.strategy} ran ${formatRatio(s.speedup)} faster than sequential on ${cores} cores ` +
+        `(${percent(s.speedup / cores)} of the ideal ${cores} ×), after ${startup(s)} of start-up.`,
+    );
+  }
+  lines.push(
+    "Unlike CPython's threads, which the GIL keeps to one core for Python code, Node's worker threads run " +
+      'JavaScript in parallel; processes do too, at a higher start-up and message cost, but a crash takes ' +
+      'down only one of them.',
+  );
+  return lines;
+}

@@ -1,0 +1,96 @@
+/**
+ * From raw runs to the figures the reports show: medians with min–max, speed-up and efficiency against
+ * sequential, the fastest strategy, warnings. Pure: no clocks, no I/O.
+ */
+import type { StrategyName } from '../options.js';
+import { spreadWarnings, summarize } from './stats.js';
+import type {
+  Comparison,
+  FailureSample,
+  MachineInfo,
+  Mismatch,
+  RunMeasurement,
+  StrategyMeasurement,
+} from './types.js';
+
+/** One strategy's runs as they came in. */
+export interface Tally {
+  strategy: StrategyName;
+  concurrency: number;
+  warmups: RunMeasurement[];
+  runs: RunMeasurement[];
+  failures: FailureSample[];
+  mismatched: number;
+}
+
+export interface ComparisonParts {
+  task: string;
+  label: string;
+  export: string;
+  inputs: number;
+  warmup: number;
+  runs: number;
+  startedAt: string;
+  machine: MachineInfo;
+  tallies: Tally[];
+  mismatches: Mismatch[];
+  mismatchCount: number;
+}
+
+/** `speedup` divided by the slots that could have worked at once: min(concurrency, inputs). */
+export function efficiency(speedup: number, concurrency: number, inputs: number): number {
+  return speedup / Math.max(1, Math.min(concurrency, inputs));
+}
+
+function measureStrategy(tally: Tally): StrategyMeasurement {
+  const pick = (key: 'wallMs' | 'cpuMs' | 'peakRss' | 'throughput' | 'startupMs') =>
+    summarize(tally.runs.map((run) => run[key]));
+  const wallMs = pick('wallMs');
+  const cpuMs = pick('cpuMs');
+  return {
+    strategy: tally.strategy,
+    concurrency: tally.concurrency,
+    warmups: tally.warmups,
+    runs: tally.runs,
+    wallMs,
+    cpuMs,
+    peakRss: pick('peakRss'),
+    throughput: pick('throughput'),
+    startupMs: pick('startupMs'),
+    coresBusy: wallMs.median > 0 ? cpuMs.median / wallMs.median : 0,
+    speedup: undefined,
+    efficiency: undefined,
+    failed: Math.max(...tally.runs.map((run) => run.failed)),
+    failures: tally.failures,
+    mismatched: tally.mismatched,
+    warnings: spreadWarnings(tally.runs.map((run) => run.wallMs)),
+  };
+}
+
+export function summarizeComparison(parts: ComparisonParts): Comparison {
+  const strategies = parts.tallies.map(measureStrategy);
+  const baseline = strategies.find((s) => s.strategy === 'sequential');
+  if (baseline) {
+    for (const s of strategies) {
+      s.speedup = s.wallMs.median > 0 ? baseline.wallMs.median / s.wallMs.median : undefined;
+      s.efficiency = s.speedup === undefined ? undefined : efficiency(s.speedup, s.concurrency, parts.inputs);
+    }
+  }
+  const fastest = strategies.reduce((a, b) => (b.wallMs.median < a.wallMs.median ? b : a));
+  return {
+    task: parts.task,
+    label: parts.label,
+    export: parts.export,
+    inputs: parts.inputs,
+    warmup: parts.warmup,
+    runs: parts.runs,
+    startedAt: parts.startedAt,
+    machine: parts.machine,
+    strategies,
+    fastest: fastest.strategy,
+    reference: strategies[0]!.strategy,
+    mismatches: parts.mismatches,
+    mismatchCount: parts.mismatchCount,
+    failed: strategies.reduce((sum, s) => sum + s.failed, 0),
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * The shapes of a measurement: one run, one strategy's runs, and a whole comparison. Plain data
+ * (numbers, strings, arrays), so a comparison can be written as JSON as it is.
+ */
+import type { StrategyName } from '../options.js';
+import type { TimelineEntry } from '../types.js';
+import type { SpreadWarning, Summary } from './stats.js';
+
+/** How the peak RSS of a run was found. */
+export type RssMethod =
+  /** Linux: this process (sampled, and its kernel high-water mark) plus every descendant's VmRSS, sampled. */
+  | 'proc'
+  /** Elsewhere: this process, sampled, plus the children's RSS as the workers last reported it. */
+  | 'self+reported';
+
+/** One run of one strategy over every input. Times in ms, memory in bytes. */
+export interface RunMeasurement {
+  /** 1-based, counted separately for warm-up and measured runs. */
+  run: number;
+  warmup: boolean;
+  /** When `map` was called, in ms since the Unix epoch: the clock of the timeline. */
+  startedAt: number;
+  /** From calling `map` to the last result: worker start-up included (the workers start lazily). */
+  wallMs: number;
+  /** From calling `map` to the start of the first task: spawning, loading the module, `setup`. */
+  startupMs: number;
+  /** `close()`: teardown and ending the workers; not part of `wallMs`. */
+  closeMs: number;
+  /** CPU time (user + system) of this process (all its threads) plus every child process. */
+  cpuMs: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  /** The share of `cpuMs` spent in child processes (only `processes` has any). */
+  childCpuMs: number;
+  /** The peak resident set size of the whole process tree during the run. */
+  peakRss: number;
+  /** The tree's RSS as the run began (this process, Node and fanout included): the peak rose from here. */
+  baselineRss: number;
+  rssMethod: RssMethod;
+  /** Inputs per second of wall time, failed inputs included. */
+  throughput: number;
+  /** Inputs that ended with an error. */
+  failed: number;
+  /** Workers started, replacements included (1 for sequential and async: the calling process). */
+  workersStarted: number;
+  timeline: TimelineEntry[];
+}
+
+/** An error an input ended with, as text: enough to tell the user what went wrong. */
+export interface FailureSample {
+  index: number;
+  message: string;
+}
+
+/** Where the result of an input differed from the reference strategy's. */
+export interface Mismatch {
+  index: number;
+  strategy: StrategyName;
+  run: number;
+  /** Short previews of the two outcomes: a value, or `error: …`. */
+  expected: string;
+  actual: string;
+}
+
+export interface StrategyMeasurement {
+  strategy: StrategyName;
+  /** Tasks in flight at once: 1 for sequential, workers for threads and processes, the limit for async. */
+  concurrency: number;
+  warmups: RunMeasurement[];
+  runs: RunMeasurement[];
+  wallMs: Summary;
+  cpuMs: Summary;
+  peakRss: Summary;
+  throughput: Summary;
+  startupMs: Summary;
+  /** Median CPU time over median wall time: how many cores were busy on average. */
+  coresBusy: number;
+  /** Sequential's median wall time over this one's; undefined when sequential was not measured. */
+  speedup: number | undefined;
+  /** `speedup` / min(concurrency, inputs): 1 when every slot in flight did a full share of the work. */
+  efficiency: number | undefined;
+  /** Failed inputs in the worst measured run. */
+  failed: number;
+  /** The first few distinct errors, from any run. */
+  failures: FailureSample[];
+  /** Inputs whose outcome differed from the reference strategy's, counted over every measured run. */
+  mismatched: number;
+  warnings: SpreadWarning[];
+}
+
+export interface MachineInfo {
+  cores: number;
+  cpu: string;
+  platform: string;
+  arch: string;
+  node: string;
+  totalMemory: number;
+}
+
+/** Everything one comparison measured: what `compareStrategies` returns and the JSON export holds. */
+export interface Comparison {
+  /** The task module, as a path or URL. */
+  task: string;
+  /** What the reports call the job: the label given, else the task module's path. */
+  label: string;
+  export: string;
+  inputs: number;
+  warmup: number;
+  runs: number;
+  /** ISO time at which the comparison began. */
+  startedAt: string;
+  machine: MachineInfo;
+  strategies: StrategyMeasurement[];
+  /** The strategy with the smallest median wall time. */
+  fastest: StrategyName;
+  /** The strategy every other one's results were checked against: the first measured. */
+  reference: StrategyName;
+  /** The first few mismatches; `mismatchCount` counts them all. */
+  mismatches: Mismatch[];
+  mismatchCount: number;
+  /** Failed inputs, summed over the strategies' worst measured runs. */
+  failed: number;
+}
+
+/** Reported while a comparison runs: one step is one run (warm-up or measured) of one strategy. */
+export interface ProgressEvent {
+  type: 'start' | 'progress' | 'end';
+  strategy: StrategyName;
+  warmup: boolean;
+  /** 1-based run number and how many runs of this kind each strategy gets. */
+  run: number;
+  runs: number;
+  done: number;
+  total: number;
+  /** 1-based step over the whole comparison, and the number of steps. */
+  step: number;
+  steps: number;
+  /** Set on 'end'. */
+  wallMs?: number;
+  failed?: number;
+}

@@ -1,0 +1,55 @@
+import { escapeHtml } from './escape.js';
+import { formatBytes, formatDurationRange, formatFactor, formatPercent, formatRate } from './format.js';
+import { formatCount, formatDuration } from './shared.js';
+import { describeConcurrency, strategyClass } from './strategy.js';
+import type { ReportSection, ReportStrategy } from './types.js';
+
+const COLUMNS = [
+  ['strategy', 'the model that ran the tasks'],
+  ['concurrency', 'tasks in flight at once: workers for threads and processes, promises for async'],
+  ['wall time', 'elapsed time of the median run'],
+  ['range', 'wall time of the fastest and the slowest run'],
+  ['CPU', 'user + system time of every thread and process'],
+  ['cores busy', 'CPU time ÷ wall time: how many cores were kept busy on average'],
+  ['peak RSS', 'largest resident memory of the whole process tree'],
+  ['tasks/s', 'tasks finished per second (median run)'],
+  ['speed-up', 'wall time of sequential ÷ wall time of this strategy'],
+  ['efficiency', 'speed-up ÷ concurrency (or ÷ cores)'],
+  ['failed', 'inputs that ended in an error'],
+] as const;
+
+/** The figures behind the charts, one row per strategy; the recommended one highlighted. */
+export function figuresTable(section: ReportSection): string {
+  const head = COLUMNS.map(
+    ([name, hint]) => `<th scope="col" title="${escapeHtml(hint)}">${escapeHtml(name)}</th>`,
+  );
+  const rows = section.strategies.map((s) => row(s, section.verdict?.strategy === s.strategy));
+  return (
+    '<div class="table-wrap"><table class="figures">' +
+    `<thead><tr>${head.join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`
+  );
+}
+
+function row(s: ReportStrategy, recommended: boolean): string {
+  const coresBusy = s.wallMs.median > 0 ? s.cpuMs / s.wallMs.median : Number.NaN;
+  const cells = [
+    formatDuration(s.wallMs.median),
+    formatDurationRange(s.wallMs.min, s.wallMs.max),
+    formatDuration(s.cpuMs),
+    Number.isFinite(coresBusy) ? coresBusy.toFixed(2) : '—',
+    formatBytes(s.peakRssBytes),
+    formatRate(s.tasksPerSecond),
+    formatFactor(s.speedup),
+    formatPercent(s.efficiency),
+    formatCount(s.failed),
+  ];
+  const mark = recommended ? ' <span class="badge">recommended</span>' : '';
+  const failedClass = s.failed > 0 ? ' class="bad"' : '';
+  return (
+    `<tr class="${strategyClass(s.strategy)}${recommended ? ' recommended' : ''}">` +
+    `<th scope="row"><span class="swatch"></span>${escapeHtml(s.strategy)}${mark}</th>` +
+    `<td title="${escapeHtml(describeConcurrency(s.strategy, s.concurrency))}">${escapeHtml(formatCount(s.concurrency))}</td>` +
+    cells.map((c, i) => `<td${i === cells.length - 1 ? failedClass : ''}>${escapeHtml(c)}</td>`).join('') +
+    '</tr>'
+  );
+}

@@ -1,0 +1,128 @@
+import { latencyChart, throughputChart } from './charts/probes.js';
+import { wallCpuChart } from './charts/wall-cpu.js';
+import type { EncodedTimeline } from './encode.js';
+import { escapeHtml } from './escape.js';
+import { figuresTable } from './figures-table.js';
+import { formatCount, formatDuration } from './shared.js';
+import { describeConcurrency, laneMeaning, strategyClass, verdictLabel } from './strategy.js';
+import type { ReportSection, ReportStrategy } from './types.js';
+
+/** The anchor of section `s` (0-based). */
+export function sectionId(s: number): string {
+  return `job-${s + 1}`;
+}
+
+/** One job: the verdict first, then the pictures, then the figures. */
+export function sectionHtml(
+  section: ReportSection,
+  s: number,
+  timelines: (EncodedTimeline | null)[],
+): string {
+  const id = sectionId(s);
+  const parts = [
+    `<section class="job" id="${id}" aria-labelledby="${id}-title">`,
+    `<h2 id="${id}-title">${escapeHtml(section.title)}</h2>`,
+    `<p class="meta">task <code>${escapeHtml(section.task)}</code> · ${escapeHtml(formatCount(section.inputs))} inputs</p>`,
+    verdictHtml(section),
+    listHtml('summary', section.summary),
+    warningsHtml(section.warnings),
+    timelinesHtml(section.strategies, s, timelines),
+  ];
+  if (section.strategies.length > 0) {
+    parts.push(
+      '<h3>Wall time and CPU time</h3>',
+      `<figure class="chart-figure">${wallCpuChart(section.strategies)}</figure>`,
+    );
+  }
+  if (section.probes !== undefined && section.probes.length > 0) {
+    const latency = latencyChart(section.probes, section.verdict);
+    parts.push(
+      '<h3>Throughput against concurrency</h3>',
+      '<p class="note">Each point is one probe: a sample of the inputs run at that concurrency. ' +
+        'Throughput stops rising at the knee; past it, latency climbs.</p>',
+      `<figure class="chart-figure">${throughputChart(section.probes, section.verdict)}</figure>`,
+    );
+    if (latency !== null) parts.push(`<figure class="chart-figure">${latency}</figure>`);
+  }
+  parts.push('<h3>The figures</h3>', figuresTable(section), '</section>');
+  return parts.join('\n');
+}
+
+function verdictHtml(section: ReportSection): string {
+  const verdict = section.verdict;
+  if (verdict === undefined) return '';
+  const how = describeConcurrency(verdict.strategy, verdict.concurrency);
+  return (
+    `<div class="verdict ${strategyClass(verdict.strategy)}">` +
+    `<p class="verdict-line"><span class="kind">${escapeHtml(verdictLabel(verdict.kind))}</span> ` +
+    `<span class="arrow" aria-hidden="true">→</span> use <strong>${escapeHtml(verdict.strategy)}</strong>, ` +
+    `${escapeHtml(how)}</p>` +
+    listHtml('reasons', verdict.reasons) +
+    '</div>'
+  );
+}
+
+function listHtml(className: string, lines: readonly string[] | undefined): string {
+  if (lines === undefined || lines.length === 0) return '';
+  return `<ul class="${className}">${lines.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`;
+}
+
+function warningsHtml(warnings: readonly string[] | undefined): string {
+  if (warnings === undefined || warnings.length === 0) return '';
+  const items = warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('');
+  return `<div class="warnings" role="note"><p class="warnings-title">Warnings</p><ul>${items}</ul></div>`;
+}
+
+function timelinesHtml(
+  strategies: readonly ReportStrategy[],
+  s: number,
+  timelines: (EncodedTimeline | null)[],
+): string {
+  if (strategies.length === 0) return '';
+  const drawn = timelines.filter((t) => t !== null).length;
+  const shared =
+    drawn > 1
+      ? `<label class="control"><input type="checkbox" data-shared-axis="${s}" checked> one time axis for every strategy (compare lengths)</label>`
+      : '';
+  const figures = strategies.map((strategy, k) => timelineFigure(strategy, s, k, timelines[k] ?? null));
+  return (
+    '<h3>Where the time went</h3>' +
+    '<p class="note">Each bar is one task, from the moment it started to the moment it ended; each lane is ' +
+    'what could run at once. Gaps are time a worker sat idle. Hover a bar for its input; drag across a ' +
+    'timeline to zoom in, double-click to zoom out.</p>' +
+    shared +
+    figures.join('')
+  );
+}
+
+function timelineFigure(
+  strategy: ReportStrategy,
+  s: number,
+  k: number,
+  timeline: EncodedTimeline | null,
+): string {
+  const name = escapeHtml(strategy.strategy);
+  const how = escapeHtml(describeConcurrency(strategy.strategy, strategy.concurrency));
+  if (timeline === null) {
+    return (
+      `<figure class="timeline ${strategyClass(strategy.strategy)}"><figcaption><strong>${name}</strong> · ${how}</figcaption>` +
+      `<p class="empty">No timeline was recorded for ${name}.</p></figure>`
+    );
+  }
+  const extent = formatDuration(timeline.spanMs);
+  const tasks = formatCount(timeline.tasks);
+  const lanes = formatCount(timeline.laneLabel.length);
+  const label = `Timeline of ${strategy.strategy}: ${tasks} tasks in ${lanes} lanes over ${extent}`;
+  return (
+    `<figure class="timeline ${strategyClass(strategy.strategy)}">` +
+    `<figcaption><strong>${name}</strong> · ${how} · ${escapeHtml(tasks)} tasks in ${escapeHtml(lanes)} ` +
+    `${timeline.laneLabel.length === 1 ? 'lane' : 'lanes'} · ` +
+    `${escapeHtml(extent)} from the first start to the last end</figcaption>` +
+    `<div class="timeline-wrap"><canvas class="timeline-canvas" data-section="${s}" data-timeline="${k}" ` +
+    `role="img" aria-label="${escapeHtml(label)}"></canvas><div class="brush" hidden></div>` +
+    '<div class="hover-mark" hidden></div>' +
+    '<button type="button" class="reset-zoom" hidden>zoom out</button></div>' +
+    `<p class="lane-note">${escapeHtml(laneMeaning(strategy.strategy))}</p>` +
+    '</figure>'
+  );
+}

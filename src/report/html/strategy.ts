@@ -1,0 +1,58 @@
+import { formatCount } from './shared.js';
+
+/** The four models have their own colours; anything else is drawn in a neutral one. */
+const KNOWN_STRATEGIES = new Set(['sequential', 'async', 'threads', 'processes']);
+
+/** The CSS class that carries a strategy's colour (`--c`). Never the raw name: it is user data. */
+export function strategyClass(strategy: string): string {
+  return KNOWN_STRATEGIES.has(strategy) ? `s-${strategy}` : 's-other';
+}
+
+/** What `concurrency` means for this strategy, in words. */
+export function describeConcurrency(strategy: string, concurrency: number): string {
+  const n = formatCount(concurrency);
+  switch (strategy) {
+    case 'sequential':
+      return 'one at a time';
+    case 'async':
+      return `up to ${n} in flight`;
+    case 'threads':
+      return concurrency === 1 ? '1 worker thread' : `${n} worker threads`;
+    case 'processes':
+      return concurrency === 1 ? '1 child process' : `${n} child processes`;
+    default:
+      return `concurrency ${n}`;
+  }
+}
+
+/** What a lane of this strategy's timeline stands for. */
+export function laneMeaning(strategy: string): string {
+  switch (strategy) {
+    case 'sequential':
+      return 'One lane: the main thread, one task after another.';
+    case 'async':
+      return 'One lane per task in flight at the same moment, all on the main thread’s event loop: the height is the concurrency actually reached.';
+    case 'threads':
+      return 'One lane per worker thread (a replacement worker gets a new lane).';
+    case 'processes':
+      return 'One lane per child process (a replacement process gets a new lane).';
+    default:
+      return 'One lane per worker; a worker running several tasks at once gets several lanes.';
+  }
+}
+
+const VERDICT_LABELS: Record<string, string> = {
+  iobound: 'I/O-bound',
+  io: 'I/O-bound',
+  cpubound: 'CPU-bound',
+  cpu: 'CPU-bound',
+  mixed: 'mixed',
+  toosmall: 'too small to be worth parallelising',
+  small: 'too small to be worth parallelising',
+  trivial: 'too small to be worth parallelising',
+};
+
+/** "io-bound", "IO_BOUND", "ioBound" → "I/O-bound"; an unknown kind is shown as given. */
+export function verdictLabel(kind: string): string {
+  return VERDICT_LABELS[kind.toLowerCase().replace(/[^a-z]/g, '')] ?? kind;
+}

@@ -1,0 +1,50 @@
+/**
+ * The HTML report's own input: plain values, independent of how they were measured.
+ * Times are in ms; timeline timestamps are ms since the Unix epoch.
+ */
+export interface ReportTimelineEntry {
+  workerId: number;
+  index: number;
+  start: number;
+  end: number;
+} // epoch ms
+
+export interface ReportStrategy {
+  strategy: string; // 'sequential' | 'async' | 'threads' | 'processes'
+  concurrency: number;
+  wallMs: { median: number; min: number; max: number };
+  cpuMs: number; // median CPU time (user+system) of the whole process tree
+  peakRssBytes: number;
+  tasksPerSecond: number;
+  speedup?: number; // vs sequential
+  efficiency?: number;
+  failed: number;
+  timeline: ReportTimelineEntry[]; // of one representative run (the median one)
+}
+
+export interface ReportProbe {
+  strategy: string;
+  concurrency: number;
+  tasksPerSecond: number;
+  p50Ms?: number;
+  p95Ms?: number;
+}
+
+export interface ReportSection {
+  // one job: e.g. "I/O-bound: 80 downloads" or the user's task
+  title: string;
+  task: string; // module path or workload name
+  inputs: number;
+  strategies: ReportStrategy[];
+  probes?: ReportProbe[]; // throughput against concurrency, where the advisor probed it
+  verdict?: { kind: string; strategy: string; concurrency: number; reasons: string[] };
+  summary?: string[]; // plain lines, e.g. "threads ran 1.93 × faster than sequential"
+  warnings?: string[];
+}
+
+export interface ReportData {
+  title: string;
+  generatedAt: string; // ISO date
+  machine: { cores: number; memoryBytes: number; cpuModel: string; node: string; platform: string };
+  sections: ReportSection[];
+}

@@ -1,0 +1,123 @@
+/**
+ * What the terminal and Markdown reports both show, as plain strings: the table's cells, the summary,
+ * the warnings and the notes on failures and mismatches. The renderers only lay these out.
+ */
+import type { SpreadWarning } from '../measure/stats.js';
+import type { Comparison, StrategyMeasurement } from '../measure/types.js';
+import {
+  formatBytes,
+  formatDuration,
+  formatPercent,
+  formatRange,
+  formatRate,
+  formatRatio,
+} from './format.js';
+
+export const COLUMNS = [
+  'strategy',
+  'concurrency',
+  'wall (median)',
+  'min … max',
+  'CPU',
+  'peak RSS',
+  'tasks/s',
+  'speed-up',
+  'efficiency',
+] as const;
+
+/** Columns whose cells line up on the right (numbers). */
+export const RIGHT_ALIGNED: ReadonlySet<number> = new Set([1, 2, 3, 4, 5, 6, 7, 8]);
+
+export function tableRow(s: StrategyMeasurement): string[] {
+  return [
+    s.strategy,
+    String(s.concurrency),
+    formatDuration(s.wallMs.median),
+    formatRange(s.wallMs.min, s.wallMs.max),
+    formatDuration(s.cpuMs.median),
+    formatBytes(s.peakRss.median),
+    formatRate(s.throughput.median),
+    formatRatio(s.speedup),
+    formatPercent(s.efficiency),
+  ];
+}
+
+/** `task.mjs · 20 inputs · 3 runs after 1 warm-up · 2 cores · Node v20.20.2 on linux`. */
+export function titleLine(c: Comparison): string {
+  const runs = `${c.runs} run${c.runs === 1 ? '' : 's'}`;
+  const warmup = c.warmup === 0 ? 'no warm-up' : `after ${c.warmup} warm-up${c.warmup === 1 ? '' : 's'}`;
+  const exported = c.export === 'default' ? '' : ` (export ${c.export})`;
+  return (
+    `${c.label}${exported} · ${c.inputs} input${c.inputs === 1 ? '' : 's'} · ${runs} each ${warmup} · ` +
+    `${c.machine.cores} cores · Node ${c.machine.node} on ${c.machine.platform}`
+  );
+}
+
+/** Said of a difference smaller than the runs' own spread. */
+export const OVERLAP_NOTE = '(the runs overlap: no clear difference)';
+
+/**
+ * One line per other strategy, hyperfine-style: `threads ran 1.93 × faster than sequential`, with a
+ * note where the fastest's slowest run was no faster than the other's fastest run.
+ */
+export function summaryLines(c: Comparison): string[] {
+  if (c.strategies.length < 2) return [];
+  const fastest = c.strategies.find((s) => s.strategy === c.fastest)!;
+  return c.strategies
+    .filter((s) => s !== fastest)
+    .map((s) => {
+      const ratio = fastest.wallMs.median > 0 ? s.wallMs.median / fastest.wallMs.median : undefined;
+      const line = `${fastest.strategy} ran ${formatRatio(ratio)} faster than ${s.strategy}`;
+      return fastest.wallMs.max >= s.wallMs.min ? `${line} ${OVERLAP_NOTE}` : line;
+    });
+}
+
+export function warningText(strategy: string, w: SpreadWarning, runs: number): string {
+  switch (w.kind) {
+    case 'wide-spread':
+      return (
+        `${strategy}: runs varied widely (the slowest took ${formatRatio(w.ratio)} the fastest): ` +
+        'the machine may be busy; more runs give a steadier median'
+      );
+    case 'slow-first-run':
+      return (
+        `${strategy}: the first run was much slower than the rest (${formatDuration(w.first)}, median ` +
+        `${formatDuration(w.median)}): caches were still cold; a warm-up run leaves it out`
+      );
+    case 'outliers':
+      return (
+        `${strategy}: ${w.count} of ${runs} runs lay far from the others ` +
+        '(another program may have interrupted them)'
+      );
+  }
+}
+
+export function warningLines(c: Comparison): string[] {
+  return c.strategies.flatMap((s) => s.warnings.map((w) => warningText(s.strategy, w, s.runs.length)));
+}
+
+/** Failed inputs, per strategy, with the first few errors. */
+export function failureLines(c: Comparison): string[] {
+  return c.strategies
+    .filter((s) => s.failed > 0)
+    .flatMap((s) => [
+      `${s.strategy}: ${s.failed} of ${c.inputs} inputs failed`,
+      ...s.failures.map((f) => `  input ${f.index}: ${f.message}`),
+    ]);
+}
+
+/** Inputs whose results differ between strategies. */
+export function mismatchLines(c: Comparison): string[] {
+  if (c.mismatchCount === 0) return [];
+  const lines = [
+    `results differ from ${c.reference}'s on ${c.mismatchCount} input${c.mismatchCount === 1 ? '' : 's'} ` +
+      '(a task whose result depends on when or where it runs, or a bug that shows under concurrency):',
+    ...c.mismatches.map(
+      (m) =>
+        `  input ${m.index} under ${m.strategy} (run ${m.run}): ${m.actual}; ${c.reference}: ${m.expected}`,
+    ),
+  ];
+  const hidden = c.mismatchCount - c.mismatches.length;
+  if (hidden > 0) lines.push(`  … and ${hidden} more`);
+  return lines;
+}

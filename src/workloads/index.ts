@@ -1,0 +1,33 @@
+/** The seed's two jobs as built-in task modules, and the loopback server the download job talks to. */
+import { OptionError } from '../errors.js';
+
+/** File URLs of the built-in task modules, usable as `createExecutor({ task })` under every strategy. */
+export const WORKLOADS = Object.freeze({
+  download: new URL('./download.js', import.meta.url),
+  'sum-of-squares': new URL('./sum-of-squares.js', import.meta.url),
+});
+
+export type WorkloadName = keyof typeof WORKLOADS;
+
+export const WORKLOAD_NAMES = Object.keys(WORKLOADS) as WorkloadName[];
+
+/** The file URL of a built-in workload (a fresh copy: URLs are mutable). */
+export function workloadUrl(name: string): URL {
+  if (!Object.hasOwn(WORKLOADS, name)) {
+    throw new OptionError(
+      `Unknown workload ${JSON.stringify(name)} (built in: ${WORKLOAD_NAMES.join(', ')})`,
+    );
+  }
+  return new URL(WORKLOADS[name as WorkloadName].href);
+}
+
+export {
+  DEFAULT_BODY_BYTES,
+  FAULTS,
+  type Fault,
+  MAX_BODY_BYTES,
+  MAX_DELAY_MS,
+  QUERY_PARAMETERS,
+} from './request-plan.js';
+export { type FanoutServer, type ServerOptions, type ServerStats, startServer } from './server.js';
+export { closedForm } from './sum-of-squares.js';

@@ -1,0 +1,203 @@
+// `fanout compare` run as a real child process, its output and exports parsed.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const fixture = (name: string): string =>
+  fileURLToPath(new URL(`../../../test/fixtures/measure/${name}`, import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'fanout-compare-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function fanout(args: string[], stdin?: string): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+function inputsFile(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const ONCE = ['--runs', '1', '--warmup', '0'];
+
+test('compare prints a table and a summary, and exports JSON and Markdown', async () => {
+  const inputs = inputsFile('busy.ndjson', '50000\n50001\n\n50002\n');
+  const json = join(dir, 'out.json');
+  const md = join(dir, 'out.md');
+  const { code, stdout, stderr } = await fanout([
+    'compare',
+    fixture('busy.mjs'),
+    '--inputs',
+    inputs,
+    ...ONCE,
+    '--export-json',
+    json,
+    '--export-markdown',
+    md,
+  ]);
+  assert.equal(code, 0, stderr);
+  const lines = stdout.split('\n');
+  assert.match(lines[0]!, /busy\.mjs · 3 inputs · 1 run each no warm-up/);
+  const header = lines.findIndex((line) => line.startsWith('strategy'));
+  assert.deepEqual(
+    lines.slice(header + 1, header + 5).map((line) => line.split(/\s+/)[0]),
+    ['sequential', 'async', 'threads', 'processes'],
+  );
+  assert.match(stdout, /^\w+ ran \d+(\.\d+)? × faster than \w+/m);
+  // Not a terminal: one plain progress line per run on stderr.
+  assert.deepEqual(
+    stderr
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.replace(/ in .*/, '')),
+    [
+      '[1/4] sequential run 1/1: 3 inputs',
+      '[2/4] async      run 1/1: 3 inputs',
+      '[3/4] threads    run 1/1: 3 inputs',
+      '[4/4] processes  run 1/1: 3 inputs',
+    ],
+  );
+  const exported = JSON.parse(readFileSync(json, 'utf8'));
+  assert.equal(exported.format, 'fanout-compare');
+  assert.equal(exported.inputs, 3);
+  assert.equal(exported.strategies.length, 4);
+  for (const s of exported.strategies) {
+    assert.equal(s.runs.length, 1);
+    assert.equal(s.runs[0].timeline.length, 3);
+  }
+  assert.match(readFileSync(md, 'utf8'), /^\| strategy \| concurrency \| wall \(median\) \|/m);
+});
+
+test('inputs from stdin as a JSON array, a subset of strategies, per-strategy concurrency, quiet', async () => {
+  const { code, stdout, stderr } = await fanout(
+    [
+      'compare',
+      fixture('named.mjs'),
+      '--inputs',
+      '-',
+      '--strategies',
+      'async,threads',
+      '--concurrency',
+      'async=3,threads=1',
+      '--task-export',
+      'triple',
+      '--quiet',
+      ...ONCE,
+    ],
+    '[1, 2, 3, 4]',
+  );
+  assert.equal(code, 0, stderr);
+  assert.equal(stderr, '');
+  assert.match(stdout, /^async\s+3\s/m);
+  assert.match(stdout, /^threads\s+1\s/m);
+  assert.doesNotMatch(stdout, /^sequential/m);
+  // No sequential: no speed-up to show.
+  assert.match(stdout, /^threads\s+1\s.*—\s+—$/m);
+});
+
+test('some inputs failed: exit 1, the table still printed, the errors named', async () => {
+  const inputs = inputsFile('flaky.ndjson', '0\n1\n2\n');
+  const { code, stdout } = await fanout([
+    'compare',
+    fixture('flaky.mjs'),
+    '-i',
+    inputs,
+    '--strategies',
+    'sequential,threads',
+    '--quiet',
+    ...ONCE,
+  ]);
+  assert.equal(code, 1);
+  assert.match(stdout, /^strategy/m);
+  assert.match(stdout, /^sequential: 1 of 3 inputs failed$/m);
+  assert.match(stdout, /^ {2}input 1: .*odd input 1/m);
+});
+
+const bad = inputsFile('bad.ndjson', '1\n{"oops": \n3\n');
+const good = inputsFile('good.ndjson', '1\n2\n');
+
+const usageErrors: [string, string[], RegExp][] = [
+  [
+    'an unknown strategy',
+    ['compare', fixture('busy.mjs'), '-i', good, '--strategies', 'sequential,fibers'],
+    /--strategies: unknown strategy `fibers`/,
+  ],
+  [
+    'a missing inputs file',
+    ['compare', fixture('busy.mjs'), '-i', 'nope.ndjson'],
+    /inputs file not found: nope\.ndjson/,
+  ],
+  ['a malformed NDJSON line', ['compare', fixture('busy.mjs'), '-i', bad], /malformed JSON on line 2/],
+  [
+    'a task module that cannot be loaded',
+    ['compare', fixture('throws-on-load.mjs'), '-i', good, '--strategies', 'threads'],
+    /failed to load.*this module refuses to load/,
+  ],
+  [
+    'a task module that does not exist',
+    ['compare', 'missing.mjs', '-i', good],
+    /task module not found: .*missing\.mjs/,
+  ],
+  [
+    'a missing export',
+    ['compare', fixture('named.mjs'), '-i', good, '--task-export', 'quadruple'],
+    /has no export `quadruple`/,
+  ],
+  [
+    'a setup that throws',
+    ['compare', fixture('bad-setup.mjs'), '-i', good],
+    /setup of .* threw: .*no database here/,
+  ],
+  [
+    'zero runs',
+    ['compare', fixture('busy.mjs'), '-i', good, '--runs', '0'],
+    /--runs: expected a whole number of at least 1, got `0`/,
+  ],
+  [
+    'a bad concurrency',
+    ['compare', fixture('busy.mjs'), '-i', good, '--concurrency', 'threads=zero'],
+    /--concurrency threads: expected a whole number of at least 1, got `zero`/,
+  ],
+  ['no --inputs', ['compare', fixture('busy.mjs')], /required option '-i, --inputs <file\|->' not specified/],
+  [
+    'an export file in a missing directory',
+    ['compare', fixture('busy.mjs'), '-i', good, '--export-json', 'no/such/dir/out.json'],
+    /--export-json: directory not found: .*no\/such\/dir/,
+  ],
+];
+
+for (const [what, args, message] of usageErrors) {
+  test(`exit 2 and one line naming the cause: ${what}`, async () => {
+    // ONCE first, so a test's own --runs comes later and wins.
+    const { code, stdout, stderr } = await fanout([args[0]!, ...ONCE, ...args.slice(1), '--quiet']);
+    assert.equal(code, 2, stderr);
+    assert.equal(stdout, '');
+    assert.match(stderr, message);
+    assert.equal(stderr.trimEnd().split('\n').length, 1, `one line, got:\n${stderr}`);
+    assert.match(stderr, /^fanout: /);
+  });
+}

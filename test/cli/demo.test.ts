@@ -1,0 +1,52 @@
+// `fanout demo` as a user runs it (with small sizes through its flags), output and report checked.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { STRATEGIES } from '../../src/options.js';
+import { runCli } from './run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fanout-demo-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('demo runs both seed jobs under all four strategies, explains them and writes the report', async () => {
+  const report = join(dir, 'seed.html');
+  const { code, stdout, stderr } = await runCli(
+    ['demo', '--seed-sizes', '--runs', '1', '--delay', '5', '--report', report, '--quiet'],
+    { cwd: dir },
+  );
+  assert.equal(code, 0, stderr);
+  assert.equal(stderr, '', 'nothing on stderr with --quiet');
+  const [io, cpu] = stdout.split(/^CPU-bound: /m);
+  assert.ok(io?.includes('I/O-bound: 80 downloads'), stdout);
+  assert.ok(cpu?.startsWith("sum of squares below each of the seed's 20 numbers from 5000000"), stdout);
+  for (const job of [io!, cpu!]) {
+    for (const strategy of STRATEGIES) assert.match(job, new RegExp(`^${strategy} +\\d`, 'm'));
+    assert.match(job, /^Why:$/m);
+    assert.match(job, /ran [\d.]+ × faster than/);
+  }
+  assert.match(io!, /Each download mostly waits: sequential used .* of CPU/);
+  assert.match(cpu!, /The work is pure computation/);
+  assert.match(stdout, /^In short: waiting work wants \w+; computing work wants \w+\./m);
+  assert.match(stdout, new RegExp(`^Report: ${report.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+  const html = readFileSync(report, 'utf8');
+  assert.match(html, /^<!doctype html>/i);
+  assert.ok(html.includes('I/O-bound: 80 downloads'));
+});
+
+test('demo --no-report writes no file; a bad flag is one line and exit 2', async () => {
+  const { code, stderr } = await runCli(['demo', '--runs', '0'], { cwd: dir });
+  assert.equal(code, 2);
+  assert.equal(stderr.trim().split('\n').length, 1, stderr);
+  assert.match(stderr, /--runs/);
+  const quick = await runCli(
+    ['demo', '--seed-sizes', '--runs', '1', '--delay', '1', '--no-report', '--quiet'],
+    {
+      cwd: dir,
+    },
+  );
+  assert.equal(quick.code, 0, quick.stderr);
+  assert.ok(!quick.stdout.includes('Report:'));
+  assert.ok(!existsSync(join(dir, 'fanout-demo-report.html')));
+});

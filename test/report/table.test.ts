@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createStyle } from '../../src/cli/style.js';
+import { alignColumns, renderComparison, renderSummary, renderTable } from '../../src/report/table.js';
+import { sampleComparison } from './sample.js';
+
+const ESC = String.fromCharCode(27);
+const ANSI = new RegExp(`${ESC}\\[`);
+const ANSI_CODES = new RegExp(`${ESC}\\[\\d+m`, 'g');
+
+test('the table: a header and one aligned row per strategy, numbers on the right', () => {
+  const lines = renderTable(sampleComparison()).trimEnd().split('\n');
+  assert.equal(lines.length, 5);
+  assert.match(lines[0]!, /^strategy\s+concurrency\s+wall \(median\)\s+min … max\s+CPU\s+peak RSS/);
+  assert.match(
+    lines[1]!,
+    /^sequential\s+1\s+3\.88 s\s+3\.86 s … 3\.90 s\s+3\.85 s\s+52\.0 MB\s+5\.15\s+1\.00 ×\s+100 %$/,
+  );
+  assert.match(
+    lines[3]!,
+    /^threads\s+2\s+2\.01 s\s+2\.00 s … 2\.70 s\s+3\.95 s\s+88\.0 MB\s+9\.95\s+1\.93 ×\s+97 %$/,
+  );
+  // Every row ends at the same column: right-aligned efficiency.
+  assert.equal(new Set(lines.map((line) => line.length)).size, 1);
+  assert.doesNotMatch(lines.join(''), ANSI);
+});
+
+test('the summary: the fastest against each other strategy, hyperfine-style', () => {
+  assert.deepEqual(renderSummary(sampleComparison()).trimEnd().split('\n'), [
+    'threads ran 1.93 × faster than sequential',
+    'threads ran 1.94 × faster than async',
+    'threads ran 1.05 × faster than processes (the runs overlap: no clear difference)',
+  ]);
+});
+
+test('colour only when the style has it, and never skewing the columns', () => {
+  const c = sampleComparison();
+  const coloured = renderTable(c, createStyle(true));
+  assert.match(coloured, ANSI);
+  assert.equal(coloured.replace(ANSI_CODES, ''), renderTable(c));
+});
+
+test('the whole report: title, table, warnings, failures, mismatches, summary', () => {
+  const text = renderComparison(sampleComparison({ failed: 2, mismatch: true }));
+  assert.match(
+    text,
+    /^\/home\/me\/task\.mjs · 20 inputs · 3 runs each after 1 warm-up · 2 cores · Node v20\.20\.2/,
+  );
+  assert.match(text, /threads: 2 of 20 inputs failed\n {2}input 3: task failed on input 3/);
+  assert.match(text, /results differ from sequential's on 1 input/);
+  assert.match(text, /input 7 under processes \(run 1\): 141n; sequential: 140n/);
+  assert.match(text, /warning: threads: runs varied widely \(the slowest took 1\.35 × the fastest\)/);
+  assert.match(text, /\n\nthreads ran 1\.93 × faster than sequential\n/);
+  assert.ok(
+    text.endsWith('threads ran 1.05 × faster than processes (the runs overlap: no clear difference)\n'),
+  );
+});
+
+test('alignColumns pads left and right', () => {
+  assert.deepEqual(
+    alignColumns(
+      [
+        ['a', '1'],
+        ['bbb', '100'],
+      ],
+      new Set([1]),
+    ),
+    ['a      1', 'bbb  100'],
+  );
+});

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { packNumbers } from '../../src/pool/pack.js';
+
+test('packNumbers keeps every number exactly, NaN, -0 and infinities included', () => {
+  const values = [
+    0,
+    -0,
+    1.5,
+    -(2 ** 53),
+    2 ** 53 + 2,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    Number.MIN_VALUE,
+  ];
+  const packed = packNumbers(values);
+  assert.ok(packed instanceof Float64Array);
+  assert.equal(packed.length, values.length);
+  for (let i = 0; i < values.length; i++) assert.ok(Object.is(packed[i], values[i]), `index ${i}`);
+});
+
+test('packNumbers refuses arrays holding anything but numbers', () => {
+  assert.equal(packNumbers([1, 2, '3']), null);
+  assert.equal(packNumbers([1, 2n]), null);
+  assert.equal(packNumbers([1, undefined]), null);
+  // A hole reads as undefined: it must not become NaN.
+  assert.equal(packNumbers(new Array(3)), null);
+});

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../../src/workloads/server.js';
+import { fetchAll, newAgent } from './helpers.js';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+/** A bound on every test here, so a child that never prints its URL fails the test instead of hanging it. */
+const CHILD_TEST_TIMEOUT_MS = 30_000;
+
+interface Child {
+  process: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code once the child has exited. */
+  exited: Promise<[number | null, NodeJS.Signals | null]>;
+}
+
+function fanout(...args: string[]): Child {
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  return {
+    process: child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited: once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>,
+  };
+}
+
+/** Waits for the line that names the URL the child listens on. */
+async function listeningUrl(child: Child): Promise<string> {
+  const pattern = /listening on (http:\/\/\S+)/;
+  while (!pattern.test(child.stdout())) {
+    const exited = await Promise.race([
+      once(child.process.stdout!, 'data').then(() => false),
+      child.exited.then(() => true),
+    ]);
+    if (exited) throw new Error(`serve exited before printing its URL: ${child.stderr()}`);
+  }
+  return pattern.exec(child.stdout())![1]!;
+}
+
+function stopIfRunning(child: Child): void {
+  if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(`fanout serve answers requests, and on ${signal} prints what it served and exits 0`, {
+    timeout: CHILD_TEST_TIMEOUT_MS,
+  }, async () => {
+    const child = fanout('serve', '--port', '0', '--delay', '5', '--size', '1234');
+    const agent = newAgent();
+    try {
+      const url = await listeningUrl(child);
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+      assert.match(child.stdout(), /defaults: delay 5 ms, jitter ±0 ms, body 1234 bytes/);
+      for (const parameter of [
+        'delay=',
+        'jitter=',
+        'size=',
+        'status=',
+        'fault=reset',
+        'fault=stall',
+        'fault=trickle',
+        'id=',
+      ]) {
+        assert.ok(child.stdout().includes(parameter), `the start-up text explains ${parameter}`);
+      }
+      const first = await fetchAll(`${url}?id=a`, agent);
+      assert.equal(first.status, 200);
+      assert.equal(first.bytes, 1234);
+      const second = await fetchAll(`${url}?id=b&size=7&status=503`, agent);
+      assert.deepEqual([second.status, second.bytes], [503, 7]);
+      await agent.destroy();
+      child.process.kill(signal);
+      const [code] = await child.exited;
+      assert.equal(code, 0, child.stderr());
+      assert.match(
+        child.stdout(),
+        new RegExp(
+          `${signal}: stopped\\. served 2 requests \\(2 complete responses\\) over [12] connections?; 2 distinct ids, 0 requested more than once\\n$`,
+        ),
+      );
+      assert.equal(child.stderr(), '');
+    } finally {
+      await agent.destroy();
+      stopIfRunning(child);
+    }
+  });
+}
+
+test('fanout serve on a port in use exits 2 with one line', { timeout: CHILD_TEST_TIMEOUT_MS }, async () => {
+  const taken = await startServer();
+  const child = fanout('serve', '--port', String(taken.port));
+  try {
+    const [code] = await child.exited;
+    assert.equal(code, 2);
+    assert.equal(child.stdout(), '');
+    assert.match(child.stderr(), new RegExp(`^fanout: port ${taken.port} is already in use[^\\n]*\\n$`));
+  } finally {
+    stopIfRunning(child);
+    await taken.close();
+  }
+});
+
+test('fanout serve refuses a bad flag value with exit 2 and one line', {
+  timeout: CHILD_TEST_TIMEOUT_MS,
+}, async () => {
+  for (const args of [
+    ['--port', 'abc'],
+    ['--delay', '-5'],
+    ['--size', '1.5'],
+    ['--port', '70000'],
+  ]) {
+    const child = fanout('serve', ...args);
+    try {
+      const [code] = await child.exited;
+      assert.equal(code, 2, args.join(' '));
+      assert.match(
+        child.stderr(),
+        new RegExp(`^fanout: option '${args[0]} <[a-z]+>' argument '${args[1]}' is invalid[^\\n]*\\n$`),
+      );
+    } finally {
+      stopIfRunning(child);
+    }
+  }
+});

@@ -128,11 +128,11 @@ test('usage errors exit 2 with one line naming the cause', async (t) => {
     ],
     [
       [DOUBLE, '--inputs', inputs, '--out', out, '--concurrency', '0'],
-      /--concurrency.*expected a positive integer/,
+      /--concurrency: expected a whole number of at least 1, got `0`/,
     ],
     [
       [DOUBLE, '--inputs', inputs, '--out', out, '--retries', '-1'],
-      /--retries.*expected a non-negative integer/,
+      /--retries: expected a whole number \(0 or more\), got `-1`/,
     ],
     [[DOUBLE, '--inputs', join(dir, 'nope.ndjson'), '--out', out], /inputs file not found/],
     [[join(dir, 'nope.mjs'), '--inputs', inputs, '--out', out], /nope\.mjs/],

@@ -101,7 +101,7 @@ for (const strategy of STRATEGIES) {
   test(`${strategy}: a task past --timeout fails with a TimeoutError; the others complete`, async (t) => {
     const last = COUNT - 1;
     const { code, lines } = await runCase(t, strategy, (dir) => {
-      // Last, so no input can be queued behind it in its worker: see the engine-bug case below.
+      // Last: nothing queued behind it (the next test puts inputs behind one).
       const inputs = numbers(dir);
       inputs[last] = { n: last, do: 'hang' };
       return { inputs, args: ['--timeout', '500'] };
@@ -115,9 +115,7 @@ for (const strategy of STRATEGIES) {
   });
 
   if (strategy === 'threads' || strategy === 'processes') {
-    test(`${strategy}: inputs queued behind a task that times out are not timed out themselves`, {
-      todo: 'engine bug: the time-out clock starts when a batch is sent, not when the task starts (see report)',
-    }, async (t) => {
+    test(`${strategy}: inputs queued behind a task that times out are not timed out themselves`, async (t) => {
       const { lines } = await runCase(t, strategy, (dir) => {
         const inputs = numbers(dir, 40);
         inputs[20] = { n: 20, do: 'hang' };
@@ -164,7 +162,7 @@ for (const strategy of ['threads', 'processes']) {
 
   test(`${strategy}: a worker out of memory fails its input; the others complete`, async (t) => {
     const { code, lines } = await runCase(t, strategy, (dir) => {
-      // First, so its worker runs nothing else when it dies: see the SIGKILL case below.
+      // First: the simplest case (the SIGKILL test below has a death after other inputs).
       const inputs = numbers(dir);
       inputs[0] = { n: 0, do: 'oom' };
       return { inputs, args: ['--max-memory', '64'] };
@@ -190,9 +188,7 @@ test('processes: a worker killed with SIGKILL mid-task fails that input; the oth
   assertOthersOk(lines, [0]);
 });
 
-test('processes: SIGKILL in a worker that just finished another input blames only the killer', {
-  todo: 'engine bug: a process worker killed outright is blamed on its oldest outstanding job (see report)',
-}, async (t) => {
+test('processes: SIGKILL in a worker that just finished other inputs blames only the killer', async (t) => {
   const { lines } = await runCase(t, 'processes', (dir) => {
     const inputs = numbers(dir, 200);
     inputs[150] = { n: 150, do: 'kill' };

@@ -3,7 +3,7 @@
  * abort the run, shows progress on stderr, prints the summary, and picks the exit code.
  */
 import { existsSync } from 'node:fs';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { countInputs } from '../../run/count.js';
 import { formatSummary } from '../../run/format.js';
 import { type ProgressDisplay, startProgress } from '../../run/progress.js';
@@ -11,6 +11,7 @@ import { type RunHandle, type RunSummary, startRun } from '../../run/run.js';
 import { DEFAULT_RUN_STRATEGY, RUN_STRATEGIES, type RunStrategy } from '../../run/strategy.js';
 import { CliError, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from '../errors.js';
 import { readInputLines } from '../inputs.js';
+import { parseCount } from '../strategy-options.js';
 import { createStyle, useColor } from '../style.js';
 
 /** Exit codes of a run a signal stopped: 128 + the signal's number, as shells report it. */
@@ -24,21 +25,11 @@ interface RunFlags {
   concurrency?: number;
   ordered?: boolean;
   timeout?: number;
-  retries: number;
+  retries?: number;
   resume?: boolean;
   export?: string;
   maxMemory?: number;
   quiet?: boolean;
-}
-
-function integer(min: number, what: string) {
-  return (text: string): number => {
-    const value = Number(text);
-    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) {
-      throw new InvalidArgumentError(`expected ${what}`);
-    }
-    return value;
-  };
 }
 
 export function registerRun(program: Command): void {
@@ -56,22 +47,19 @@ export function registerRun(program: Command): void {
         .choices(RUN_STRATEGIES)
         .default(DEFAULT_RUN_STRATEGY),
     )
-    .option(
-      '--concurrency <n>',
-      'tasks in flight (default: the strategy’s)',
-      integer(1, 'a positive integer'),
+    .option('--concurrency <n>', 'tasks in flight (default: the strategy’s)', (text) =>
+      parseCount('--concurrency', text, 1),
     )
     .option('--ordered', 'write results in input order (default: as they complete)')
-    .option('--timeout <ms>', 'a time-out per attempt, in ms', integer(1, 'a positive number of ms'))
-    .option(
-      '--retries <n>',
-      'retry a failed input up to n times, with backoff',
-      integer(0, 'a non-negative integer'),
-      0,
+    .option('--timeout <ms>', 'a time-out per attempt, in ms', (text) => parseCount('--timeout', text, 1))
+    .option('--retries <n>', 'retry a failed input up to n times, with backoff (default: 0)', (text) =>
+      parseCount('--retries', text, 0),
     )
     .option('--resume', 'continue --out: skip the inputs it records, append the rest')
     .option('--export <name>', 'the export of the task module to call (default: default)')
-    .option('--max-memory <mb>', 'a memory limit per worker, in MB', integer(1, 'a positive number of MB'))
+    .option('--max-memory <mb>', 'a memory limit per worker, in MB', (text) =>
+      parseCount('--max-memory', text, 1),
+    )
     .option('--quiet', 'no progress and no summary on stderr (errors still)')
     .action(async (task: string, flags: RunFlags) => {
       process.exitCode = await runCommand(task, flags);

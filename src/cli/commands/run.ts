@@ -72,40 +72,50 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
   if (flags.out !== '-' && flags.out === flags.inputs)
     throw new CliError('--out must not be the --inputs file');
   if (flags.out === '-' && flags.resume) throw new CliError('--resume needs --out to be a file, not stdout');
-  const total = await countInputs(flags.inputs);
-  const handle = await startRun({
-    task,
-    inputs: readInputLines(flags.inputs),
-    out: flags.out === '-' ? process.stdout : flags.out,
-    strategy: flags.strategy,
-    concurrency: flags.concurrency,
-    ordered: flags.ordered,
-    timeout: flags.timeout,
-    retries: flags.retries,
-    resume: flags.resume,
-    export: flags.export,
-    maxMemoryMb: flags.maxMemory,
-  });
   const label = 'fanout run';
   const say = (text: string): void => {
     if (!flags.quiet) process.stderr.write(`${label}: ${text}\n`);
   };
   let display: ProgressDisplay | undefined;
+  let total: number | undefined;
+  let handle: RunHandle | undefined;
   const showProgress = (): void => {
-    if (!flags.quiet)
-      display = startProgress(() => handle.progress(), { stream: process.stderr, total, label });
+    const run = handle;
+    if (flags.quiet || run === undefined) return;
+    display = startProgress(() => run.progress(), { stream: process.stderr, total, label });
   };
-  const firstSignal = watchSignals(handle, (text) => {
+  // Watch signals from the start: one during the set-up (a long --resume scan) stops the run at once.
+  const signals = watchSignals((text) => {
     display?.stop();
     say(text);
     showProgress();
   });
+  try {
+    total = await countInputs(flags.inputs);
+    handle = await startRun({
+      task,
+      inputs: readInputLines(flags.inputs),
+      out: flags.out === '-' ? process.stdout : flags.out,
+      strategy: flags.strategy,
+      concurrency: flags.concurrency,
+      ordered: flags.ordered,
+      timeout: flags.timeout,
+      retries: flags.retries,
+      resume: flags.resume,
+      export: flags.export,
+      maxMemoryMb: flags.maxMemory,
+    });
+  } catch (error) {
+    signals.dispose();
+    throw error;
+  }
   if (handle.prior)
     say(`resuming ${flags.out}: ${handle.prior.ok + handle.prior.failed} inputs already recorded`);
   showProgress();
+  signals.attach(handle);
   const summary = await handle.result;
   display?.stop();
-  firstSignal.dispose();
+  signals.dispose();
   const style = createStyle(useColor(process.stderr));
   if (summary.fatal !== undefined) process.stderr.write(`${style.red('fanout:')} ${summary.fatal.message}\n`);
   // A run that failed before recording anything has nothing to sum up beyond its one error line.
@@ -113,7 +123,7 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
   if (summary.fatal === undefined || recorded > 0) {
     for (const line of formatSummary(summary, flags.out === '-' ? 'stdout' : flags.out)) say(line);
   }
-  const code = exitCode(summary, firstSignal.name());
+  const code = exitCode(summary, signals.name());
   // A stopped run may leave stdin open, or (after an abort) workers busy with tasks that ignored it.
   if (summary.stoppedBy !== undefined) process.exit(code);
   return code;
@@ -126,31 +136,43 @@ function exitCode(summary: RunSummary, signal: string | undefined): number {
   return summary.failed + summary.aborted + priorFailed > 0 ? EXIT_SOME_FAILED : EXIT_OK;
 }
 
-/** The first SIGINT/SIGTERM stops the run, the second aborts what is in flight, a third exits at once. */
-function watchSignals(
-  handle: RunHandle,
-  tell: (text: string) => void,
-): { name(): string | undefined; dispose(): void } {
+/**
+ * The first SIGINT/SIGTERM stops the run, the second aborts what is in flight, a third exits at once.
+ * Signals that come before the run exists (during its set-up) are applied as soon as it does.
+ */
+function watchSignals(tell: (text: string) => void): {
+  attach(handle: RunHandle): void;
+  name(): string | undefined;
+  dispose(): void;
+} {
   let first: string | undefined;
   let count = 0;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    count++;
-    first ??= signal;
-    if (count === 1) {
+  let handle: RunHandle | undefined;
+  const apply = (signal: string, nth: number): void => {
+    if (handle === undefined) return;
+    if (nth === 1) {
       handle.stop(signal);
       const inFlight = handle.progress().inFlight;
       tell(
         `${signal}: stopping; letting ${inFlight} in-flight inputs finish (${signal} again to abort them)`,
       );
-    } else if (count === 2) {
+    } else if (nth === 2) {
       handle.abort(`a second ${signal}`);
       tell(`${signal} again: aborting the inputs in flight`);
-    } else {
-      process.exit(SIGNAL_EXIT[first] ?? EXIT_SOME_FAILED);
     }
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    count++;
+    first ??= signal;
+    if (count > 2) process.exit(SIGNAL_EXIT[first] ?? EXIT_SOME_FAILED);
+    apply(signal, count);
   };
   for (const signal of SIGNALS) process.on(signal, onSignal);
   return {
+    attach: (run) => {
+      handle = run;
+      for (let nth = 1; nth <= count; nth++) apply(first!, nth);
+    },
     name: () => first,
     dispose: () => {
       for (const signal of SIGNALS) process.off(signal, onSignal);

@@ -8,6 +8,11 @@ export function formatCount(value: number): string {
   return count.format(Math.round(value));
 }
 
+/** `1 input`, `2 inputs`, `1,000 inputs`. */
+export function formatPlural(value: number, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(value)} ${Math.round(value) === 1 ? singular : plural}`;
+}
+
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '?';
   if (ms < 1000) return `${Math.round(ms)} ms`;
@@ -49,7 +54,7 @@ export function formatSummary(summary: RunSummary, outLabel: string): string[] {
   const seconds = summary.elapsedMs / 1000;
   const rate = seconds > 0 ? ` (${formatCount(recorded / seconds)}/s)` : '';
   const lines = [
-    `${formatCount(recorded)} inputs recorded in ${formatDuration(summary.elapsedMs)}${rate}: ` +
+    `${formatPlural(recorded, 'input')} recorded in ${formatDuration(summary.elapsedMs)}${rate}: ` +
       `${formatCount(summary.ok)} ok, ${formatCount(summary.failed)} failed` +
       `${summary.aborted > 0 ? `, ${formatCount(summary.aborted)} aborted` : ''}` +
       ` · ${summary.strategy} ×${summary.concurrency} → ${outLabel}`,
@@ -59,19 +64,19 @@ export function formatSummary(summary: RunSummary, outLabel: string): string[] {
     const repairs: string[] = [];
     if (prior.tornBytes > 0) repairs.push(`repaired a torn last line (${prior.tornBytes} bytes cut)`);
     if (prior.abortedRemoved > 0)
-      repairs.push(`removed ${formatCount(prior.abortedRemoved)} aborted lines to run them again`);
-    if (prior.duplicates > 0) repairs.push(`found ${formatCount(prior.duplicates)} duplicate lines`);
+      repairs.push(`removed ${formatPlural(prior.abortedRemoved, 'aborted line')} to run again`);
+    if (prior.duplicates > 0) repairs.push(`found ${formatPlural(prior.duplicates, 'duplicate line')}`);
     lines.push(
-      `resumed: ${formatCount(summary.skipped)} inputs were already recorded ` +
+      `resumed: ${formatPlural(summary.skipped, 'input')} already recorded ` +
         `(${formatCount(prior.ok)} ok, ${formatCount(prior.failed)} failed in the file)` +
         (repairs.length > 0 ? `; ${repairs.join('; ')}` : ''),
     );
   }
-  if (summary.retried > 0) lines.push(`${formatCount(summary.retried)} retries`);
+  if (summary.retried > 0) lines.push(formatPlural(summary.retried, 'retry', 'retries'));
   if (summary.abortedBy !== undefined) {
     lines.push(
-      `aborted by ${summary.abortedBy}: ${formatCount(summary.aborted)} in-flight inputs were recorded as aborted ` +
-        '(--resume runs them again)',
+      `aborted by ${summary.abortedBy}: ${formatPlural(summary.aborted, 'in-flight input')} recorded as aborted ` +
+        '(--resume runs aborted inputs again)',
     );
   }
   if (summary.fatal !== undefined) {

@@ -18,6 +18,10 @@ export const DOUBLE = fileURLToPath(new URL('../../../test/fixtures/double.mjs',
 /** How long a state may take to appear before a test gives up on it (a hang, not a slow machine). */
 const STATE_DEADLINE_MS = 60_000;
 const POLL_MS = 20;
+/** How long worker processes may take to exit after fanout did. */
+const LEFTOVER_DEADLINE_MS = 10_000;
+/** How long after fanout exits its stdout and stderr may take to end. */
+const STDIO_GRACE_MS = 5000;
 
 export interface ResultLine {
   index: number;
@@ -77,10 +81,14 @@ export function startFanout(
   if (options.stdin !== undefined) child.stdin!.end(options.stdin);
   else child.stdin!.end();
   let running = true;
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  // 'close' waits for stdout and stderr to end, which a leftover worker holding them would prevent:
+  // wait for the exit, then for the pipes only so long (the leftover check then reports the culprit).
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('close', (code, signal) => {
+    child.on('exit', (code, signal) => {
       running = false;
-      resolve({ code, signal });
+      const grace = new Promise<void>((done) => setTimeout(done, STDIO_GRACE_MS).unref());
+      void Promise.race([closed, grace]).then(() => resolve({ code, signal }));
     });
   });
   t.after(() => {
@@ -102,8 +110,12 @@ export async function runFanout(
 }
 
 /** Polls until `check` returns true (state shows in files, stderr or /proc, not in a message). */
-export async function waitFor(what: string, check: () => boolean): Promise<void> {
-  const deadline = Date.now() + STATE_DEADLINE_MS;
+export async function waitFor(
+  what: string,
+  check: () => boolean,
+  deadlineMs = STATE_DEADLINE_MS,
+): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -125,10 +137,10 @@ function processesTagged(tag: string): number[] {
 }
 
 /** No process of this run (fanout, or a worker process) is left; threads die with fanout itself. */
-export async function assertNoWorkersLeft(tag: string): Promise<void> {
+export async function assertNoWorkersLeft(tag: string, deadlineMs = LEFTOVER_DEADLINE_MS): Promise<void> {
   if (!existsSync('/proc/self/environ')) return; // not Linux: nothing to look in
   try {
-    await waitFor('the workers to exit', () => processesTagged(tag).length === 0);
+    await waitFor('the workers to exit', () => processesTagged(tag).length === 0, deadlineMs);
   } catch {
     const left = processesTagged(tag);
     for (const pid of left) process.kill(pid, 'SIGKILL');

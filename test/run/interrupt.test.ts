@@ -17,6 +17,8 @@ import {
 } from './helpers.js';
 
 const SLOW_COUNT = 120;
+/** The stuck worker would be gone at once if the abort reached it: no need to wait long for it. */
+const STUCK_DEADLINE_MS = 3000;
 const slowInputs = Array.from({ length: SLOW_COUNT }, (_, n) => ({ n, do: 'slow', ms: 15 }));
 
 function assertAllOk(path: string, count: number): void {
@@ -51,7 +53,7 @@ for (const [strategy, signal] of [
     const { code } = await fanout.exited;
     await assertNoWorkersLeft(fanout.tag);
     assert.equal(code, signal === 'SIGINT' ? 130 : 143, fanout.stderr());
-    assert.match(fanout.stderr(), new RegExp(`${signal}: stopping; letting \\d+ in-flight inputs finish`));
+    assert.match(fanout.stderr(), new RegExp(`${signal}: stopping; letting \\d+ in-flight inputs? finish`));
     assert.match(fanout.stderr(), /continue with --resume/);
     const partial = readLines(out);
     assert.ok(partial.length < SLOW_COUNT, 'the run stopped early');
@@ -61,7 +63,7 @@ for (const [strategy, signal] of [
 
     const resumed = await runFanout(t, [...args, '--resume']);
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.match(resumed.stderr, new RegExp(`resumed: ${partial.length} inputs were already recorded`));
+    assert.match(resumed.stderr, new RegExp(`resumed: ${partial.length} inputs already recorded`));
     assertAllOk(out, SLOW_COUNT);
   });
 }
@@ -99,7 +101,7 @@ for (const strategy of ['async', 'threads', 'processes']) {
     writeFileSync(join(dir, 'release'), '');
     const resumed = await runFanout(t, [...args, '--resume']);
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.match(resumed.stderr, new RegExp(`removed ${aborted.length} aborted lines to run them again`));
+    assert.match(resumed.stderr, new RegExp(`removed ${aborted.length} aborted lines? to run again`));
     assertAllOk(out, all.length);
   });
 }
@@ -166,4 +168,24 @@ test('processes: Ctrl-C (SIGINT to the whole process group) lets in-flight input
   await fanout.exited;
   await assertNoWorkersLeft(fanout.tag);
   for (const line of readLines(out)) assert.equal(line.ok, true, JSON.stringify(line));
+});
+
+test('processes: a second SIGINT ends a worker stuck in synchronous code', {
+  todo: 'engine gap: executor.stream takes no AbortSignal, so an abort cannot reach a stuck worker (see report)',
+}, async (t) => {
+  const dir = tempDir(t);
+  const inputs = join(dir, 'in.ndjson');
+  const out = join(dir, 'out.ndjson');
+  writeInputs(
+    inputs,
+    Array.from({ length: 6 }, (_, n) => ({ n, do: n === 2 ? 'spin' : 'ok', dir })),
+  );
+  const args = [FAULTS, '--inputs', inputs, '--out', out, '--strategy', 'processes', '--concurrency', '2'];
+  const fanout = startFanout(t, args);
+  await waitFor('the spin to start', () => existsSync(join(dir, 'started-2')));
+  fanout.child.kill('SIGINT');
+  await waitFor('the stop to be reported', () => /stopping/.test(fanout.stderr()));
+  fanout.child.kill('SIGINT');
+  await fanout.exited;
+  await assertNoWorkersLeft(fanout.tag, STUCK_DEADLINE_MS);
 });

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { countInputs } from '../../run/count.js';
-import { formatSummary } from '../../run/format.js';
+import { formatPlural, formatSummary } from '../../run/format.js';
 import { type ProgressDisplay, startProgress } from '../../run/progress.js';
 import { type RunHandle, type RunSummary, startRun } from '../../run/run.js';
 import { DEFAULT_RUN_STRATEGY, RUN_STRATEGIES, type RunStrategy } from '../../run/strategy.js';
@@ -110,7 +110,9 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
     throw error;
   }
   if (handle.prior)
-    say(`resuming ${flags.out}: ${handle.prior.ok + handle.prior.failed} inputs already recorded`);
+    say(
+      `resuming ${flags.out}: ${formatPlural(handle.prior.ok + handle.prior.failed, 'input')} already recorded`,
+    );
   showProgress();
   signals.attach(handle);
   const summary = await handle.result;
@@ -154,7 +156,7 @@ function watchSignals(tell: (text: string) => void): {
       handle.stop(signal);
       const inFlight = handle.progress().inFlight;
       tell(
-        `${signal}: stopping; letting ${inFlight} in-flight inputs finish (${signal} again to abort them)`,
+        `${signal}: stopping; letting ${formatPlural(inFlight, 'in-flight input')} finish (${signal} again to abort them)`,
       );
     } else if (nth === 2) {
       handle.abort(`a second ${signal}`);

@@ -4,7 +4,7 @@
  * slow source: `close()` wakes whoever waits and ends the reading.
  */
 import { Deque } from '../pool/deque.js';
-import type { InputRecord } from './job.js';
+import type { InputRecord } from './types.js';
 
 /** Records read ahead of the feed. */
 export const INPUT_BUFFER_SIZE = 1024;
@@ -22,9 +22,9 @@ export class InputBuffer {
     void this.#read(source);
   }
 
-  /** True once the source has ended and every record was taken. */
+  /** True once the source has ended, without an error, and every record was taken. */
   get drained(): boolean {
-    return this.#exhausted && this.#records.length === 0;
+    return this.#exhausted && !this.#hasError && this.#records.length === 0;
   }
 
   /** The next record, if one is buffered; throws what the source threw once the buffer is empty. */
@@ -38,7 +38,8 @@ export class InputBuffer {
     return undefined;
   }
 
-  /** Resolves when a record is buffered, the source has ended or failed, or the buffer was closed. */
+  /** Resolves when a record is buffered, the source has ended or failed, or the buffer was closed.
+   * (A failed source is not `drained`: the next `take` throws its error.) */
   wait(): Promise<void> {
     if (this.#records.length > 0 || this.#exhausted || this.#closed) return Promise.resolve();
     return new Promise((resolve) => {

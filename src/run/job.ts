@@ -14,15 +14,14 @@ import type { Executor } from '../executor.js';
 import type { Settled } from '../types.js';
 import { retryDelay } from './backoff.js';
 import type { DoneSet } from './done-set.js';
-import { ABORTED_CODE, errorLine, INPUT_CODE, okLine } from './encode.js';
 import { describeFailure } from './failure.js';
 import { InputBuffer } from './input-buffer.js';
-import { ReorderWindow, SKIP } from './reorder.js';
+import { Recorder } from './recorder.js';
 import { RetryQueue } from './retry-queue.js';
 import type { LineSink } from './sink.js';
+import type { InputRecord, JobProgress, JobResult } from './types.js';
 
-/** One line of the inputs, parsed or not (the shape `readInputLines` yields). */
-export type InputRecord = { line: number; value: unknown } | { line: number; error: string };
+export type { InputRecord, JobProgress, JobResult } from './types.js';
 
 /** --ordered: how many inputs may be read past the oldest one not yet written. */
 export const ORDER_WINDOW = 16_384;
@@ -35,44 +34,12 @@ export interface JobOptions {
   sink: LineSink;
   /** Extra attempts for a failed input. */
   retries: number;
-  /** Write lines in input order (through a ReorderWindow) rather than completion order. */
+  /** Write lines in input order (through a reorder window) rather than completion order. */
   ordered: boolean;
   /** Indices recorded by an earlier run: read past, never run. */
   done: DoneSet;
   /** @default ORDER_WINDOW (smaller in tests, to make the window fill) */
   orderWindow?: number;
-}
-
-/** Live figures, for the progress display. */
-export interface JobProgress {
-  /** Inputs recorded, by this run and (on --resume) by the earlier ones. */
-  done: number;
-  failed: number;
-  inFlight: number;
-  waitingRetry: number;
-}
-
-export interface JobResult {
-  /** Input records read (every non-blank line up to where reading stopped). */
-  read: number;
-  /** Read but recorded by an earlier run. */
-  skipped: number;
-  /** Lines written by this run: succeeded, failed, and aborted by a second signal. */
-  ok: number;
-  failed: number;
-  aborted: number;
-  /** Retries started. */
-  retried: number;
-  /** Read but not recorded (in flight when the run stopped or failed, or waiting for a retry). */
-  unrecorded: number;
-  /** Every input was read and recorded. */
-  complete: boolean;
-  /** What stopped the run early (a signal's name), if anything. */
-  stoppedBy: string | undefined;
-  /** Set when a second request aborted the inputs in flight. */
-  abortedBy: string | undefined;
-  /** An error that ended the run: the task failed to load or set up, the output failed, the inputs failed. */
-  fatal: Error | undefined;
 }
 
 interface Pending {
@@ -95,28 +62,19 @@ class Round {
 
 const NOTHING: unique symbol = Symbol('nothing');
 
-/** A promise and its resolver: a one-shot event. */
-function deferred(): { promise: Promise<void>; resolve(): void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => {
-    resolve = done;
-  });
-  return { promise, resolve };
-}
-
 export class Job {
   readonly #executor: Executor;
   readonly #inputs: InputBuffer;
   readonly #sink: LineSink;
+  readonly #recorder: Recorder;
   readonly #retries: number;
   readonly #done: DoneSet;
   readonly #priorDone: number;
-  readonly #window: ReorderWindow | undefined;
   readonly #waiting = new RetryQueue();
-  readonly #stopSignal = deferred();
-  readonly #abortSignal = deferred();
+  readonly #aborted: Promise<void>;
+  #onAbort: () => void = () => {};
+  #wakeSleeper: (() => void) | undefined;
   #round: Round | undefined;
-  #finished = false;
   #nextIndex = 0;
   #held: Indexed | undefined;
   #inFlight = 0;
@@ -124,21 +82,22 @@ export class Job {
   #abortedBy: string | undefined;
   #fatal: Error | undefined;
   #skipped = 0;
-  #ok = 0;
-  #failed = 0;
-  #aborted = 0;
   #retried = 0;
 
   constructor(options: JobOptions) {
     this.#executor = options.executor;
     this.#inputs = new InputBuffer(options.inputs);
-    this.#sink = options.sink;
+    this.#recorder = new Recorder(
+      options.sink,
+      options.ordered ? (options.orderWindow ?? ORDER_WINDOW) : undefined,
+    );
     this.#retries = options.retries;
     this.#done = options.done;
     this.#priorDone = options.done.size;
-    this.#window = options.ordered
-      ? new ReorderWindow(options.orderWindow ?? ORDER_WINDOW, (line) => this.#sink.write(line))
-      : undefined;
+    this.#aborted = new Promise((resolve) => {
+      this.#onAbort = resolve;
+    });
+    this.#sink = options.sink;
   }
 
   /** Stop reading; what is in flight finishes and is recorded. Retries not yet started are dropped. */
@@ -147,7 +106,7 @@ export class Job {
     this.#stoppedBy = reason;
     this.#waiting.clear();
     this.#inputs.close();
-    this.#stopSignal.resolve();
+    this.#wakeSleeper?.();
   }
 
   /** Stop, and record every input in flight as aborted now (see docs/run.md on what still runs). */
@@ -155,7 +114,7 @@ export class Job {
     this.stop(reason);
     if (this.#abortedBy !== undefined) return;
     this.#abortedBy = reason;
-    this.#abortSignal.resolve();
+    this.#onAbort();
   }
 
   /** A failure that ends the run (the output cannot be written, the task cannot load). */
@@ -165,9 +124,10 @@ export class Job {
   }
 
   progress(): JobProgress {
+    const recorder = this.#recorder;
     return {
-      done: this.#priorDone + this.#ok + this.#failed + this.#aborted,
-      failed: this.#failed + this.#aborted,
+      done: this.#priorDone + recorder.recorded,
+      failed: recorder.failed + recorder.aborted,
       inFlight: this.#inFlight,
       waitingRetry: this.#waiting.size,
     };
@@ -175,12 +135,9 @@ export class Job {
 
   async run(): Promise<JobResult> {
     // One race for the whole run: an abort does not wait for the stream, which waits for the tasks.
-    await Promise.race([this.#runRounds(), this.#abortSignal.promise]);
+    await Promise.race([this.#runRounds(), this.#aborted]);
     if (this.#abortedBy !== undefined && this.#round !== undefined) this.#recordAborted(this.#round);
-    this.#finished = true;
-    // An interrupted --ordered run writes what it holds, in order, around the gaps.
-    this.#window?.flushAll();
-    await this.#sink.close();
+    await this.#recorder.finish();
     return this.#result();
   }
 
@@ -195,7 +152,7 @@ export class Job {
         }
       }
     } catch (error) {
-      if (!this.#finished) this.fail(error as Error);
+      this.fail(error as Error);
     }
   }
 
@@ -214,14 +171,21 @@ export class Job {
       const canRead =
         (!this.#inputs.drained || this.#held !== undefined) && this.#waiting.size < MAX_WAITING_RETRIES;
       if (canRead) {
-        const next = this.#held ?? this.#take();
+        let next: Indexed | undefined;
+        try {
+          next = this.#held ?? this.#take();
+        } catch (error) {
+          // The inputs failed (a read error): stop, but let what is in flight finish and be recorded.
+          this.fail(error as Error);
+          return;
+        }
         this.#held = undefined;
         if (next === undefined) {
           // Nothing buffered: wait for the source (the stream waits with us, as it must for its input).
           if (!this.#inputs.drained) await this.#inputs.wait();
           continue;
         }
-        if (this.#window === undefined || this.#window.accepts(next.index)) {
+        if (this.#recorder.accepts(next.index)) {
           const value = this.#admit(next);
           if (value !== NOTHING) yield this.#dispatch(round, next.index, value, 0);
           continue;
@@ -233,7 +197,7 @@ export class Job {
       const due = this.#waiting.nextDue();
       if (due === undefined) {
         if (this.#held !== undefined)
-          throw new Error(`internal: the reorder window is stuck at ${this.#window?.head}`);
+          throw new Error(`internal: the reorder window is stuck at ${this.#recorder.head}`);
         return;
       }
       await this.#sleepUntil(due);
@@ -249,15 +213,11 @@ export class Job {
   #admit({ index, record }: Indexed): unknown {
     if (this.#done.has(index)) {
       this.#skipped++;
-      this.#window?.put(index, SKIP);
+      this.#recorder.skip(index);
       return NOTHING;
     }
     if ('error' in record) {
-      this.#write(
-        index,
-        errorLine(index, { name: 'InputError', message: record.error, code: INPUT_CODE }, 0),
-      );
-      this.#failed++;
+      this.#recorder.malformed(index, record.error);
       return NOTHING;
     }
     return record.value;
@@ -277,10 +237,7 @@ export class Job {
     const { index } = pending;
     const attempts = pending.attempts + 1;
     if (outcome.status === 'fulfilled') {
-      const { line, ok } = okLine(index, outcome.value, attempts);
-      this.#write(index, line);
-      if (ok) this.#ok++;
-      else this.#failed++;
+      this.#recorder.value(index, outcome.value, attempts);
       return;
     }
     const error = outcome.reason;
@@ -291,52 +248,44 @@ export class Job {
     if (attempts <= this.#retries && !(error instanceof CloneError)) {
       // A stopping run starts no retry: the input stays unrecorded, and --resume runs it again.
       if (this.#stoppedBy === undefined) {
-        this.#waiting.push({
-          index,
-          value: pending.value,
-          attempts,
-          due: performance.now() + retryDelay(attempts),
-        });
+        const due = performance.now() + retryDelay(attempts);
+        this.#waiting.push({ index, value: pending.value, attempts, due });
       }
       return;
     }
-    this.#write(index, errorLine(index, describeFailure(error, outcome.index, index), attempts));
-    this.#failed++;
+    this.#recorder.failure(index, describeFailure(error, outcome.index, index), attempts);
   }
 
   #recordAborted(round: Round): void {
     for (const { index, attempts } of round.pending.values()) {
-      const message = `input ${index} was aborted by ${this.#abortedBy} before it finished`;
-      this.#write(index, errorLine(index, { name: 'AbortError', message, code: ABORTED_CODE }, attempts + 1));
-      this.#aborted++;
+      this.#recorder.abortedBy(index, this.#abortedBy!, attempts + 1);
     }
     this.#inFlight -= round.pending.size;
     round.pending.clear();
   }
 
-  #write(index: number, line: string): void {
-    if (this.#finished) return; // an outcome after an abort: its input already has its line
-    if (this.#window) this.#window.put(index, line);
-    else this.#sink.write(line);
-  }
-
-  #sleepUntil(due: number): Promise<unknown> {
-    let timer: NodeJS.Timeout | undefined;
-    const elapsed = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, due - performance.now()));
+  /** Waits until `due` (a `performance.now()` time), or until the run stops. */
+  #sleepUntil(due: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.#wakeSleeper = undefined;
+        resolve();
+      };
+      const timer = setTimeout(wake, Math.max(0, due - performance.now()));
+      this.#wakeSleeper = wake;
     });
-    return Promise.race([elapsed, this.#stopSignal.promise]).finally(() => clearTimeout(timer));
   }
 
   #result(): JobResult {
-    const recorded = this.#ok + this.#failed + this.#aborted;
+    const { ok, failed, aborted, recorded } = this.#recorder;
     const unrecorded = this.#nextIndex - this.#skipped - recorded;
     return {
       read: this.#nextIndex,
       skipped: this.#skipped,
-      ok: this.#ok,
-      failed: this.#failed,
-      aborted: this.#aborted,
+      ok,
+      failed,
+      aborted,
       retried: this.#retried,
       unrecorded,
       complete: this.#inputs.drained && unrecorded === 0 && this.#fatal === undefined,

@@ -175,3 +175,18 @@ test('a slow stream target applies backpressure and still gets every line', asyn
   assert.equal(lines.length, 3000);
   assert.equal(new Set(lines.map((line) => (JSON.parse(line) as ResultLine).index)).size, 3000);
 });
+
+test('inputs that fail half-way end the run with that error, never as if they had ended', async () => {
+  async function* failing(): AsyncGenerator<InputRecord> {
+    for (let n = 0; n < 5; n++) yield { line: n + 1, value: n };
+    throw new Error('EIO: the disk went away');
+  }
+  const executor = createExecutor({ task: FAULTS, strategy: 'async' });
+  const sink = new MemorySink();
+  const job = new Job({ executor, inputs: failing(), sink, retries: 0, ordered: false, done: new DoneSet() });
+  const result = await job.run();
+  await executor.close();
+  assert.equal(result.fatal?.message, 'EIO: the disk went away');
+  assert.equal(result.complete, false);
+  assert.equal(sink.lines.length, 5);
+});

@@ -28,6 +28,8 @@ const LEFTOVER_DEADLINE_MS = 10_000;
 const POLL_MS = 20;
 const TIMEOUT_MS = 300;
 const MAX_ATTEMPTS = 12;
+/** The share of rounds run with --ordered. */
+const ORDERED_SHARE = 0.3;
 
 type Kind =
   | 'ok'
@@ -163,9 +165,13 @@ class Soak {
       const args = [FAULTS, '--inputs', join(dir, 'in.ndjson'), '--out', out, '--strategy', strategy];
       args.push('--retries', String(retries), '--timeout', String(TIMEOUT_MS));
       if (strategy !== 'sequential') args.push('--concurrency', String(this.pick([2, 3, 8])));
-      const label = `round ${this.rounds + 1} (${strategy}, ${count} inputs, --retries ${retries})`;
+      const ordered = this.random() < ORDERED_SHARE;
+      if (ordered) args.push('--ordered');
+      const label = `round ${this.rounds + 1} (${strategy}, ${count} inputs, --retries ${retries}${ordered ? ', --ordered' : ''})`;
       let code: number | null = null;
+      let runs = 0;
       for (let attempt = 0; ; attempt++) {
+        runs++;
         if (attempt === MAX_ATTEMPTS) {
           this.violations.push(`${label}: not complete after ${MAX_ATTEMPTS} runs`);
           return;
@@ -187,7 +193,12 @@ class Soak {
           break;
         }
       }
-      this.check(label, completeLines(out), kinds, retries, code);
+      const results = completeLines(out);
+      this.check(label, results, kinds, retries, code);
+      // An --ordered run that was never interrupted wrote every line in index order.
+      if (ordered && runs === 1 && results.some((line, i) => line.index !== i)) {
+        this.violations.push(`${label}: lines out of order`);
+      }
       this.rounds++;
       this.inputs += count;
     } finally {

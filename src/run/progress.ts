@@ -58,7 +58,7 @@ function startBar(figures: () => ProgressFigures, options: ProgressOptions): Pro
   let latest = figures();
   const bar = new cliProgress.SingleBar({
     stream: options.stream,
-    hideCursor: true,
+    hideCursor: false, // as src/cli/progress.ts: a killed run must not leave the cursor hidden
     clearOnComplete: true,
     fps: 1000 / TTY_INTERVAL_MS,
     barsize: 24,

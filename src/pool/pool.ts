@@ -19,7 +19,13 @@ import {
   WorkerDiedError,
 } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
-import { type ItemCallback, type MapHandle, type Strategy, TaskRequest } from '../strategies/strategy.js';
+import {
+  Dispatch,
+  type ItemCallback,
+  type MapHandle,
+  type Strategy,
+  TaskRequest,
+} from '../strategies/strategy.js';
 import type { TimelineEntry, WorkerUsage } from '../types.js';
 import { taskLabel } from '../worker/load-task.js';
 import { Deque } from './deque.js';
@@ -78,22 +84,17 @@ class MapRun {
   ) {}
 }
 
-/** A piece of a map: one message, several inputs. Carries the same bookkeeping as a TaskRequest. */
-class ChunkJob {
-  state = QUEUED;
-  seq = 0;
-  slot: unknown = null;
-  returned = false;
-  timer: NodeJS.Timeout | undefined = undefined;
-  onAbort: (() => void) | undefined = undefined;
-  suspect = false;
+/** A piece of a map: one message, several inputs. */
+class ChunkJob extends Dispatch {
   readonly timeout = undefined;
   constructor(
     readonly input: unknown[],
     readonly index: number,
     readonly count: number,
     readonly owner: MapRun,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 /** One unit of dispatch: a single task (the request itself) or a chunk of a map. */

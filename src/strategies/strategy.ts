@@ -5,11 +5,10 @@ import type { TimelineEntry, WorkerUsage } from '../types.js';
 export type Done = (request: TaskRequest, error: Error | undefined, value: unknown) => void;
 
 /**
- * One task handed to a strategy; `done` is called exactly once. The strategy keeps its bookkeeping on
- * the request itself (the fields below the constructor), so that a task in flight costs one object:
- * with a million tasks in flight, the garbage collector is what sets the pace.
+ * What a strategy records about a unit of work it dispatches. It lives on the unit itself, so that a
+ * task in flight costs one object: with a million tasks in flight, the garbage collector sets the pace.
  */
-export class TaskRequest {
+export class Dispatch {
   state = 0;
   seq = 0;
   slot: unknown = null;
@@ -18,6 +17,10 @@ export class TaskRequest {
   onAbort: (() => void) | undefined = undefined;
   /** Run again after a worker died without saying which job killed it: goes to a worker alone. */
   suspect = false;
+}
+
+/** One task handed to a strategy; `done` is called exactly once. */
+export class TaskRequest extends Dispatch {
   readonly owner = null;
   readonly count = 1;
 
@@ -30,7 +33,9 @@ export class TaskRequest {
     /** For `done`'s use: a promise's resolve and reject, for instance. */
     readonly resolve: ((value: unknown) => void) | undefined = undefined,
     readonly reject: ((error: Error) => void) | undefined = undefined,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 /** Called once per input of a `mapArray`, with that input's index. */

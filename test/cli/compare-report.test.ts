@@ -34,3 +34,25 @@ test('compare --report into a missing directory fails before measuring, in one l
   assert.equal(code, 2);
   assert.match(stderr, /^fanout: --report: directory not found: .*nope\n$/);
 });
+
+test('compare takes a built-in workload by name', async () => {
+  const { code, stdout, stderr } = await runCli(
+    [
+      'compare',
+      'sum-of-squares',
+      '-i',
+      '-',
+      '--runs',
+      '1',
+      '--warmup',
+      '0',
+      '-s',
+      'sequential,threads',
+      '-q',
+    ],
+    { cwd: dir, stdin: '1000\n2000\n' },
+  );
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /^sum-of-squares · 2 inputs/m);
+  assert.match(stdout, /^threads +2 /m);
+});

@@ -17,6 +17,7 @@ import { readAllInputs } from '../inputs.js';
 import { createProgress } from '../progress.js';
 import { parseConcurrency, parseCount, parseMilliseconds, parseStrategies } from '../strategy-options.js';
 import { createStyle, useColor } from '../style.js';
+import { resolveTaskArgument } from '../task-arg.js';
 
 interface CompareFlags {
   inputs: string;
@@ -75,7 +76,7 @@ async function runCompare(task: string, flags: CompareFlags): Promise<void> {
   let comparison: Comparison;
   try {
     comparison = await compareStrategies({
-      task,
+      task: resolveTaskArgument(task),
       label: task,
       inputs,
       strategies,
@@ -110,7 +111,10 @@ export function registerCompare(program: Command): void {
       'Run <task> over every input under each strategy (warm-up runs, then measured runs) and print ' +
         'wall time, CPU time, peak memory, throughput, speed-up and efficiency against sequential.',
     )
-    .argument('<task>', 'the task module (.js, .mjs or .ts); its default export is called per input')
+    .argument(
+      '<task>',
+      'the task module (.js, .mjs or .ts), or a built-in workload: download, sum-of-squares',
+    )
     .requiredOption('-i, --inputs <file|->', 'the inputs: NDJSON or a JSON array; - reads stdin')
     .option('-s, --strategies <list>', 'the strategies to measure, comma-separated', STRATEGIES.join(','))
     .option(

@@ -1,0 +1,13 @@
+import { existsSync } from 'node:fs';
+import { WORKLOAD_NAMES, workloadUrl } from '../workloads/index.js';
+
+/**
+ * A command's <task>: a module path, or the name of a built-in workload (`download`,
+ * `sum-of-squares`) when no file of that name is in the way.
+ */
+export function resolveTaskArgument(argument: string): string {
+  if ((WORKLOAD_NAMES as readonly string[]).includes(argument) && !existsSync(argument)) {
+    return workloadUrl(argument).href;
+  }
+  return argument;
+}

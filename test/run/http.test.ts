@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { DEFAULT_BODY_BYTES, startServer, workloadUrl } from '../../src/workloads/index.js';
+import { DEFAULT_BODY_BYTES, startServer } from '../../src/workloads/index.js';
 import { assertOneLinePerInput, readLines, runFanout, tempDir, writeInputs } from './helpers.js';
 
-const DOWNLOAD = fileURLToPath(workloadUrl('download'));
+/** The built-in workload, by name, as a user would give it. */
+const DOWNLOAD = 'download';
 const COUNT = 24;
 const TIMEOUT_MS = 1000;
 

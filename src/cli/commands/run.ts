@@ -13,6 +13,7 @@ import { CliError, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from '../errors.js';
 import { readInputLines } from '../inputs.js';
 import { parseCount } from '../strategy-options.js';
 import { createStyle, useColor } from '../style.js';
+import { resolveTaskArgument } from '../task-arg.js';
 
 /** Exit codes of a run a signal stopped: 128 + the signal's number, as shells report it. */
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
@@ -39,7 +40,10 @@ export function registerRun(program: Command): void {
       'Run the real job: one NDJSON result line per input, errors recorded per input, resumable.\n' +
         'Exit code: 0 all ok, 1 some inputs failed, 2 usage or setup error, 130/143 stopped by SIGINT/SIGTERM.',
     )
-    .argument('<task>', 'the task module (.js, .mjs or .ts)')
+    .argument(
+      '<task>',
+      'the task module (.js, .mjs or .ts), or a built-in workload: download, sum-of-squares',
+    )
     .requiredOption('--inputs <file|->', 'NDJSON inputs, one JSON value per line ("-": stdin)')
     .requiredOption('--out <file|->', 'where result lines go ("-": stdout)')
     .addOption(
@@ -93,7 +97,7 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
   try {
     total = await countInputs(flags.inputs);
     handle = await startRun({
-      task,
+      task: resolveTaskArgument(task),
       inputs: readInputLines(flags.inputs),
       out: flags.out === '-' ? process.stdout : flags.out,
       strategy: flags.strategy,

@@ -11,6 +11,6 @@ export {
 } from './job.js';
 export { type ProgressDisplay, startProgress } from './progress.js';
 export { inspectOutput, type OutputState } from './resume.js';
-export { type RunHandle, type RunOptions, type RunSummary, startRun } from './run.js';
+export { type RunHandle, type RunSummary, type StartRunOptions, startRun } from './run.js';
 export { FLUSH_INTERVAL_MS, FLUSH_MAX_BYTES, FLUSH_MAX_LINES } from './sink.js';
 export { DEFAULT_RUN_STRATEGY, RUN_STRATEGIES, type RunStrategy } from './strategy.js';

@@ -13,7 +13,7 @@ import { inspectOutput, type OutputState } from './resume.js';
 import { createSink } from './sink.js';
 import { chooseStrategy, type RunStrategy } from './strategy.js';
 
-export interface RunOptions {
+export interface StartRunOptions {
   /** The task module: a path, a `file:` URL string or a URL. */
   task: string | URL;
   /** The inputs, one record per non-blank line: see `readInputLines`. Input index = position here. */
@@ -100,7 +100,7 @@ async function readPrior(out: string | Writable, resume: boolean): Promise<Outpu
 }
 
 /** Starts a run. Rejects, before any input is read, on a bad option, task or output file. */
-export async function startRun(options: RunOptions): Promise<RunHandle> {
+export async function startRun(options: StartRunOptions): Promise<RunHandle> {
   const retries = expectRetries(options.retries ?? 0);
   if (options.concurrency !== undefined) expectPositiveInteger('concurrency', options.concurrency);
   const choice = await chooseStrategy(options.strategy, options.concurrency);

@@ -41,6 +41,8 @@ export interface StreamOptions extends MapOptions {
 
 type Inputs<I> = Iterable<I> | AsyncIterable<I>;
 
+const RESULT_READY = Symbol('result ready');
+
 function settleRun(request: TaskRequest, error: Error | undefined, value: unknown): void {
   if (error) request.reject!(error);
   else request.resolve!(value);
@@ -233,6 +235,8 @@ export class Executor<I = unknown, O = unknown> {
     let inFlight = 0;
     let nextIndex = 0;
     let exhausted = false;
+    /** An async source's next(), asked for while results were in flight and not yet answered. */
+    let pending: Promise<IteratorResult<I>> | undefined;
     const timeout = this.#options.timeout;
     const done = (request: TaskRequest, error: Error | undefined, value: unknown): void => {
       const { index } = request;
@@ -247,7 +251,26 @@ export class Executor<I = unknown, O = unknown> {
       while (true) {
         const limit = fixedLimit ?? strategy.capacityHint();
         while (!exhausted && inFlight < limit && ready.length === 0) {
-          const step = asyncIterator ? await asyncIterator.next() : syncIterator!.next();
+          let step: IteratorResult<I>;
+          if (!asyncIterator) {
+            step = syncIterator!.next();
+          } else if (inFlight === 0) {
+            step = await (pending ?? asyncIterator.next());
+            pending = undefined;
+          } else {
+            // A slow source must not hold back results that are ready: whichever comes first.
+            pending ??= asyncIterator.next();
+            const first = await Promise.race([
+              pending,
+              new Promise<typeof RESULT_READY>((resolve) => {
+                wake = () => resolve(RESULT_READY);
+              }),
+            ]);
+            wake = undefined;
+            if (first === RESULT_READY) break;
+            step = first;
+            pending = undefined;
+          }
           if (step.done) {
             exhausted = true;
             break;
@@ -270,7 +293,11 @@ export class Executor<I = unknown, O = unknown> {
         wake = undefined;
       }
     } finally {
-      if (!exhausted) await (asyncIterator ?? syncIterator)?.return?.();
+      // With a next() still unanswered (a stalled source), return() would wait behind it: don't.
+      if (!exhausted) {
+        const closing = (asyncIterator ?? syncIterator)?.return?.();
+        if (!pending) await closing;
+      }
     }
   }
 

@@ -55,6 +55,14 @@ export {
 export { renderJson } from './report/json.js';
 export { renderMarkdown } from './report/markdown.js';
 export { renderComparison, renderNotes, renderSummary, renderTable } from './report/table.js';
+export {
+  type InputRecord,
+  RUN_STRATEGIES,
+  type RunHandle,
+  type RunSummary,
+  type StartRunOptions,
+  startRun,
+} from './run/index.js';
 export type {
   Indexed,
   Settled,

@@ -252,10 +252,15 @@ export class Pool implements Strategy {
     return undefined;
   }
 
+  /**
+   * Dispatch once the current turn of the event loop is done, so that every task submitted in it —
+   * a loop of run() calls, or the inputs an async iterable yields one microtask after another — goes
+   * out in one message per worker.
+   */
   #schedulePump(): void {
     if (this.#pumpScheduled) return;
     this.#pumpScheduled = true;
-    queueMicrotask(() => this.#pump());
+    setImmediate(() => this.#pump());
   }
 
   #pump(): void {

@@ -40,6 +40,10 @@ process.on('uncaughtException', (error) => {
   process.exit(EXIT_UNCAUGHT);
 });
 
+// Ctrl+C reaches the whole process group: the pool decides what stops, and when (in-flight tasks of a
+// `fanout run` finish on the first SIGINT). A child whose pool is gone ends through what follows.
+process.on('SIGINT', () => {});
+
 // The pool went away (it exited or crashed): a child must never outlive it.
 process.on('disconnect', () => process.exit(0));
 

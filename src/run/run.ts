@@ -1,0 +1,166 @@
+/**
+ * `startRun`: the production job as a library call. It checks the options, reads an existing output
+ * for --resume, and runs a Job from the inputs to the output. The CLI adds signals and progress.
+ */
+import { existsSync, statSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { describe, OptionError } from '../errors.js';
+import { createExecutor, type Executor } from '../executor.js';
+import { expectPositiveInteger } from '../options.js';
+import { DoneSet } from './done-set.js';
+import { type InputRecord, Job, type JobProgress, type JobResult } from './job.js';
+import { inspectOutput, type OutputState } from './resume.js';
+import { createSink } from './sink.js';
+import { chooseStrategy, type RunStrategy } from './strategy.js';
+
+export interface StartRunOptions {
+  /** The task module: a path, a `file:` URL string or a URL. */
+  task: string | URL;
+  /** The inputs, one record per non-blank line: see `readInputLines`. Input index = position here. */
+  inputs: AsyncIterable<InputRecord>;
+  /** Where result lines go: a file path, or a stream (which is never ended). --resume needs a path. */
+  out: string | Writable;
+  /** @default 'threads' */
+  strategy?: RunStrategy;
+  /** @default the strategy's default */
+  concurrency?: number;
+  /**
+   * Write results in input order (a bounded reorder window) instead of completion order.
+   * @default false
+   */
+  ordered?: boolean;
+  /** A time-out per attempt, in ms. Off by default. */
+  timeout?: number;
+  /**
+   * Extra attempts for an input that failed, with exponential backoff.
+   * @default 0
+   */
+  retries?: number;
+  /**
+   * Continue an existing output file: skip the inputs it records, append the rest.
+   * @default false
+   */
+  resume?: boolean;
+  /** @default 'default' */
+  export?: string;
+  /** A memory limit per worker, in MB (threads and processes). */
+  maxMemoryMb?: number;
+}
+
+export interface RunSummary extends JobResult {
+  strategy: string;
+  concurrency: number;
+  /** Under `--strategy auto`: why the advisor chose the strategy and concurrency it did. */
+  reasons: string[] | undefined;
+  elapsedMs: number;
+  /** What the output file held before this run (--resume). */
+  prior: Pick<OutputState, 'ok' | 'failed' | 'tornBytes' | 'abortedRemoved' | 'duplicates'> | undefined;
+}
+
+export interface RunHandle {
+  readonly strategy: string;
+  readonly concurrency: number;
+  /** What the output held before (--resume), known once the handle exists. */
+  readonly prior: RunSummary['prior'];
+  /** Stop reading: in-flight inputs finish and are recorded. */
+  stop(reason: string): void;
+  /**
+   * Record every in-flight input as aborted now and finish. The executor is not waited for:
+   * tasks that ignore this keep their worker busy until the process exits.
+   */
+  abort(reason: string): void;
+  progress(): JobProgress;
+  readonly result: Promise<RunSummary>;
+}
+
+function expectRetries(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new OptionError(`Expected \`retries\` to be a non-negative integer, got \`${describe(value)}\``);
+  }
+  return value;
+}
+
+/** A fresh run refuses to write over results: those may be hours of work. */
+function assertFreshOutput(out: string): void {
+  if (!existsSync(out)) return;
+  const stat = statSync(out);
+  if (stat.isDirectory()) throw new OptionError(`--out must be a file, got a directory: ${out}`);
+  if (stat.size > 0) {
+    throw new OptionError(
+      `${out} already holds results: pass --resume to continue it, or remove it to start over`,
+    );
+  }
+}
+
+async function readPrior(out: string | Writable, resume: boolean): Promise<OutputState | undefined> {
+  if (!resume) {
+    if (typeof out === 'string') assertFreshOutput(out);
+    return undefined;
+  }
+  if (typeof out !== 'string') throw new OptionError('--resume needs --out to be a file, not stdout');
+  return inspectOutput(out);
+}
+
+/** Starts a run. Rejects, before any input is read, on a bad option, task or output file. */
+export async function startRun(options: StartRunOptions): Promise<RunHandle> {
+  const retries = expectRetries(options.retries ?? 0);
+  if (options.concurrency !== undefined) expectPositiveInteger('concurrency', options.concurrency);
+  const choice = await chooseStrategy(options.strategy, options.concurrency);
+  const executor: Executor = createExecutor({
+    task: options.task,
+    strategy: choice.strategy,
+    concurrency: choice.concurrency,
+    export: options.export,
+    timeout: options.timeout,
+    maxMemoryMb: options.maxMemoryMb,
+  });
+  let state: OutputState | undefined;
+  try {
+    state = await readPrior(options.out, options.resume === true);
+  } catch (error) {
+    await executor.close();
+    throw error;
+  }
+  let job: Job | undefined;
+  const sink = createSink(options.out, (error) => job?.fail(error));
+  job = new Job({
+    executor,
+    inputs: options.inputs,
+    sink,
+    retries,
+    ordered: options.ordered === true,
+    done: state?.done ?? new DoneSet(),
+  });
+  const started = performance.now();
+  const running = job;
+  const prior = state && {
+    ok: state.ok,
+    failed: state.failed,
+    tornBytes: state.tornBytes,
+    abortedRemoved: state.abortedRemoved,
+    duplicates: state.duplicates,
+  };
+  const result = (async (): Promise<RunSummary> => {
+    const outcome = await running.run();
+    // After an abort, tasks that ignore it may never settle: do not wait for them.
+    if (outcome.abortedBy === undefined) await executor.close();
+    else void executor.close();
+    return {
+      ...outcome,
+      strategy: executor.strategy,
+      concurrency: executor.concurrency,
+      reasons: executor.choice?.advice.verdict.reasons,
+      elapsedMs: performance.now() - started,
+      prior,
+    };
+  })();
+  return {
+    strategy: executor.strategy,
+    concurrency: executor.concurrency,
+    prior,
+    stop: (reason) => running.stop(reason),
+    abort: (reason) => running.abort(reason),
+    progress: () => running.progress(),
+    result,
+  };
+}

@@ -76,6 +76,11 @@ const SETTLED = 2;
 class MapRun {
   next = 0;
   cancelled = false;
+  /**
+   * Until its first chunk comes back, a map does not trust what earlier work said about task time (a
+   * warm-up, another task's inputs): it sends one input to each worker, one at a time, and measures.
+   */
+  probing = true;
   /** With a time-out, a map's inputs go as single tasks (each with its own timer) instead of chunks. */
   singles: TaskRequest[] | null = null;
   constructor(
@@ -332,7 +337,8 @@ export class Pool implements Strategy {
       return true;
     }
     if (head instanceof MapRun) {
-      const size = this.#chunkSize(head);
+      if (head.probing && slot.items > 0) return false;
+      const size = head.probing ? 1 : this.#chunkSize(head);
       const start = head.next;
       head.next += size;
       this.#sendChunk(slot, new ChunkJob(head.inputs.slice(start, start + size), start, size, head));
@@ -533,6 +539,7 @@ export class Pool implements Strategy {
         continue;
       }
       job.state = SETTLED;
+      job.owner.probing = false;
       if (job.owner.cancelled) continue;
       const [values, errors] = payload as [ArrayLike<unknown>, [number, SerializedError][] | null];
       const { onItem } = job.owner;

@@ -34,7 +34,7 @@ export interface MapOptions {
 export interface StreamOptions extends MapOptions {
   /**
    * How many inputs may be read ahead of the results handed out.
-   * @default what keeps every worker busy, at most 65,536
+   * @default what keeps every worker busy, at most 8,192
    */
   highWaterMark?: number;
 }
@@ -250,7 +250,10 @@ export class Executor<I = unknown, O = unknown> {
     try {
       while (true) {
         const limit = fixedLimit ?? strategy.capacityHint();
-        while (!exhausted && inFlight < limit && ready.length === 0) {
+        // Refill only once half the window is free, then in bulk: topping up one input per result
+        // would send the workers one input per message, in lockstep with the results.
+        const refill = inFlight <= limit >> 1;
+        while (refill && !exhausted && inFlight < limit && (ready.length === 0 || syncIterator)) {
           let step: IteratorResult<I>;
           if (!asyncIterator) {
             step = syncIterator!.next();

@@ -66,7 +66,7 @@ export const CLOSE_TIMEOUT_MS = 10_000;
 /** How long `usage()` waits for a child process to report. */
 const STATS_TIMEOUT_MS = 2000;
 /** `stream` never reads further ahead than this, whatever the pool could take. */
-const MAX_READ_AHEAD = 65_536;
+const MAX_READ_AHEAD = 8192;
 
 const QUEUED = 0;
 const SENT = 1;

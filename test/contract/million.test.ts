@@ -7,7 +7,7 @@ import { countingRange, fixture, STRATEGIES, test, withExecutor } from './helper
 const echo = fixture('echo.mjs');
 const MILLION = 1_000_000;
 /** The documented bound of `stream`'s read-ahead when no highWaterMark is given. */
-const MAX_READ_AHEAD = 65_536;
+const MAX_READ_AHEAD = 8192;
 
 for (const strategy of STRATEGIES) {
   describe(`${strategy}: a million inputs`, () => {

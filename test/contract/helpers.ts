@@ -105,6 +105,14 @@ export function countLines(lines: string[]): Map<string, number> {
 }
 
 /** The pids of this process's live children, read from /proc. */
+function isEsbuildService(pid: string): boolean {
+  try {
+    return /esbuild/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 export function childPids(): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -117,7 +125,11 @@ export function childPids(): number[] {
     }
     // Fields after the command name (which may hold spaces): state, ppid, …
     const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(ppid) === process.pid && state !== 'Z') pids.push(Number(entry));
+    if (Number(ppid) !== process.pid || state === 'Z') continue;
+    // tsx compiles a .ts task through esbuild's service process, which tsx starts once, unref'd, and
+    // which ends with this process: it is not a worker of fanout's.
+    if (isEsbuildService(entry)) continue;
+    pids.push(Number(entry));
   }
   return pids;
 }

@@ -9,7 +9,7 @@ export const TAG = '\u0000fanout';
 
 // main → worker
 export const RUN = 1; // [TAG, RUN, firstSeq, inputs[]]: one job per input, seqs firstSeq, firstSeq+1, …
-export const CHUNK = 2; // [TAG, CHUNK, seq, inputs[] | Float64Array]: one job whose items are the inputs
+export const CHUNK = 2; // [TAG, CHUNK, seq, inputs[] | Int32Array | Float64Array]: one job whose items are the inputs
 export const ABORT = 3; // [TAG, ABORT, seq, reason]
 export const STATS = 4; // [TAG, STATS] (and the reply [TAG, STATS, WorkerStats])
 export const CLOSE = 5; // [TAG, CLOSE]
@@ -25,7 +25,7 @@ export const CLOSED = 13; // [TAG, CLOSED, WorkerStats, teardown SerializedError
 export const OK = 0; // payload: the value
 export const ERR = 1; // payload: SerializedError
 export const SKIPPED = 2; // aborted before it started; payload: null
-export const CHUNK_DONE = 3; // payload: [values[] | Float64Array, errors: [offset, SerializedError][] | null]
+export const CHUNK_DONE = 3; // payload: [values[] | Int32Array | Float64Array, errors: [offset, SerializedError][] | null]
 
 /** Marks a task whose output could not be cloned, so the pool can raise a CloneError. */
 export const OUTPUT_CLONE_CODE = 'ERR_FANOUT_OUTPUT_CLONE';
@@ -57,7 +57,7 @@ export const SHARED_SLOTS = 2;
 
 export type MainMessage =
   | [typeof TAG, typeof RUN, number, unknown[]]
-  | [typeof TAG, typeof CHUNK, number, unknown[] | Float64Array]
+  | [typeof TAG, typeof CHUNK, number, unknown[] | Int32Array | Float64Array]
   | [typeof TAG, typeof ABORT, number, string]
   | [typeof TAG, typeof STATS]
   | [typeof TAG, typeof CLOSE]

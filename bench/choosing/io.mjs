@@ -28,7 +28,8 @@ const server = createServer((request, response) => {
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${server.address().port}/`;
 
-const task = new URL('./download.mjs', import.meta.url);
+// The advisor's tests use the same task: one keep-alive pool per worker, a GET per input.
+const task = new URL('../../test/fixtures/advise/download.mjs', import.meta.url);
 const inputs = Array.from({ length: 1000 }, (_, i) => `${url}${i}`);
 const budgetMs = Number(process.argv[2] ?? 10) * 1000;
 process.stdout.write(renderAdvice(await advise({ task, inputs, budgetMs })));

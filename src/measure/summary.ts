@@ -4,14 +4,7 @@
  */
 import type { StrategyName } from '../options.js';
 import { spreadWarnings, summarize } from './stats.js';
-import type {
-  Comparison,
-  FailureSample,
-  MachineInfo,
-  Mismatch,
-  RunMeasurement,
-  StrategyMeasurement,
-} from './types.js';
+import type { Comparison, FailureSample, RunMeasurement, StrategyMeasurement } from './types.js';
 
 /** One strategy's runs as they came in. */
 export interface Tally {
@@ -23,18 +16,22 @@ export interface Tally {
   mismatched: number;
 }
 
-export interface ComparisonParts {
-  task: string;
-  label: string;
-  export: string;
-  inputs: number;
-  warmup: number;
-  runs: number;
-  startedAt: string;
-  machine: MachineInfo;
+/** What a comparison gathered before the sums: the Comparison's own fields, and a tally per strategy. */
+export interface ComparisonParts
+  extends Pick<
+    Comparison,
+    | 'task'
+    | 'label'
+    | 'export'
+    | 'inputs'
+    | 'warmup'
+    | 'runs'
+    | 'startedAt'
+    | 'machine'
+    | 'mismatches'
+    | 'mismatchCount'
+  > {
   tallies: Tally[];
-  mismatches: Mismatch[];
-  mismatchCount: number;
 }
 
 /** `speedup` divided by the slots that could have worked at once: min(concurrency, inputs). */

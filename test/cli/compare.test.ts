@@ -1,40 +1,19 @@
 // `fanout compare` run as a real child process, its output and exports parsed.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { type Outcome, runCli } from './run-cli.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const fixture = (name: string): string =>
   fileURLToPath(new URL(`../../../test/fixtures/measure/${name}`, import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fanout-compare-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function fanout(args: string[], stdin?: string): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], {
-      cwd: dir,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
+/** The CLI as a real child process, run in this test's temporary directory. */
+const fanout = (args: string[], stdin?: string): Promise<Outcome> => runCli(args, { cwd: dir, stdin });
 
 function inputsFile(name: string, text: string): string {
   const path = join(dir, name);

@@ -10,6 +10,7 @@ export {
   renderAdvice,
   type Verdict,
 } from './advise/index.js';
+export { createExecutor, Executor } from './auto/executor.js';
 export {
   AbortError,
   CloneError,
@@ -22,14 +23,25 @@ export {
   TaskLoadError,
   TimeoutError,
   WorkerDiedError,
-} from './errors.js';
+} from './core/errors.js';
 export {
-  createExecutor,
-  Executor,
-  type MapOptions,
-  type RunOptions,
-  type StreamOptions,
-} from './executor.js';
+  DEFAULT_ASYNC_CONCURRENCY,
+  type ExecutorOptions,
+  STRATEGIES,
+  /** Every value `strategy` accepts, `auto` included (the name predates the executor's `auto`). */
+  STRATEGY_CHOICES as RUN_STRATEGIES,
+  type StrategyName,
+} from './core/options.js';
+export type {
+  Indexed,
+  Settled,
+  SetupContext,
+  TaskContext,
+  TaskFunction,
+  TimelineEntry,
+  WorkerUsage,
+} from './core/types.js';
+export type { MapOptions, RunOptions, StreamOptions } from './executor/executor.js';
 export { type CompareOptions, compareStrategies, DEFAULT_RUNS, DEFAULT_WARMUP } from './measure/compare.js';
 export type { SpreadWarning, Summary } from './measure/stats.js';
 export type {
@@ -42,7 +54,6 @@ export type {
   RunMeasurement,
   StrategyMeasurement,
 } from './measure/types.js';
-export { DEFAULT_ASYNC_CONCURRENCY, type ExecutorOptions, STRATEGIES, type StrategyName } from './options.js';
 export {
   type ReportData,
   type ReportProbe,
@@ -57,21 +68,11 @@ export { renderMarkdown } from './report/markdown.js';
 export { renderComparison, renderNotes, renderSummary, renderTable } from './report/table.js';
 export {
   type InputRecord,
-  RUN_STRATEGIES,
   type RunHandle,
   type RunSummary,
   type StartRunOptions,
   startRun,
 } from './run/index.js';
-export type {
-  Indexed,
-  Settled,
-  SetupContext,
-  TaskContext,
-  TaskFunction,
-  TimelineEntry,
-  WorkerUsage,
-} from './types.js';
 export {
   type FanoutServer,
   type ServerOptions,

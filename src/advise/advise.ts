@@ -4,8 +4,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { describe, OptionError } from '../errors.js';
-import { expectPositiveInteger } from '../options.js';
+import { describe, OptionError } from '../core/errors.js';
+import { expectPositiveInteger } from '../core/options.js';
 import { choose } from './choose.js';
 import { type BoundsInput, boundProjections, bounds, characterize, tooSmall } from './classify.js';
 import { planLevels } from './levels.js';

@@ -2,7 +2,7 @@
  * `strategy: 'auto'`: the advisor on the first inputs of a job, for the executor (and `--strategy auto`)
  * to run the rest with the winner.
  */
-import type { StrategyName } from '../options.js';
+import type { StrategyName } from '../core/options.js';
 import { advise } from './advise.js';
 import type { Advice, AdviseOptions } from './types.js';
 
@@ -54,47 +54,4 @@ export async function chooseStrategy(options: ChooseStrategyOptions): Promise<Au
     maxShareOfJob: rest.maxShareOfJob ?? AUTO_MAX_SHARE_OF_JOB,
   });
   return { strategy: advice.verdict.strategy, concurrency: advice.verdict.concurrency, advice };
-}
-
-export interface TakenSample<T> {
-  /** The first inputs, at most the size asked for. */
-  sample: T[];
-  /** True when the sample is every input there is (the job's size is then `sample.length`). */
-  exhausted: boolean;
-  /** Every input, the sampled ones first, read lazily from where the sample stopped. */
-  all: AsyncIterable<T>;
-}
-
-/**
- * Reads the first `size` inputs of any iterable, for `auto` under `stream`: the choice is made on
- * them, then `all` gives the whole job, the sample included, without reading anything twice.
- */
-export async function takeSample<T>(
-  inputs: Iterable<T> | AsyncIterable<T>,
-  size: number,
-): Promise<TakenSample<T>> {
-  const iterator =
-    Symbol.asyncIterator in inputs
-      ? (inputs as AsyncIterable<T>)[Symbol.asyncIterator]()
-      : (inputs as Iterable<T>)[Symbol.iterator]();
-  const sample: T[] = [];
-  let exhausted = false;
-  while (sample.length < size) {
-    const step = await iterator.next();
-    if (step.done) {
-      exhausted = true;
-      break;
-    }
-    sample.push(step.value);
-  }
-  async function* all(): AsyncGenerator<T> {
-    yield* sample;
-    if (exhausted) return;
-    try {
-      for (let step = await iterator.next(); !step.done; step = await iterator.next()) yield step.value;
-    } finally {
-      await iterator.return?.();
-    }
-  }
-  return { sample, exhausted, all: all() };
 }

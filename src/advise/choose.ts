@@ -1,7 +1,7 @@
 /**
  * From the probes to a recommendation and the projections: a pure function of the measured figures.
  */
-import type { StrategyName } from '../options.js';
+import type { StrategyName } from '../core/options.js';
 import type { Character } from './classify.js';
 import { PLATEAU_TOLERANCE } from './thresholds.js';
 import type { MessageFigures, Probe, Projection, StartupFigures, VerdictKind } from './types.js';

@@ -2,7 +2,7 @@
  * What kind of work the task does, and whether the job is too small to parallelise: pure functions
  * of the measured figures, each returning its reasons in plain words with the numbers in them.
  */
-import type { StrategyName } from '../options.js';
+import type { StrategyName } from '../core/options.js';
 import { CPU_BUSY_SHARE_MIN, IO_BUSY_SHARE_MAX } from './thresholds.js';
 import type { MessageFigures, Projection, SampleFigures, StartupFigures } from './types.js';
 import { ms, percent } from './words.js';

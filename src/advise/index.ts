@@ -10,8 +10,6 @@ export {
   autoSampleSize,
   type ChooseStrategyOptions,
   chooseStrategy,
-  type TakenSample,
-  takeSample,
 } from './auto.js';
 export { renderAdvice, renderRecommendation } from './render.js';
 export type {

@@ -4,8 +4,8 @@
  * the executor's timeline gives each task's time in its worker.
  */
 import { performance } from 'node:perf_hooks';
-import { createExecutor } from '../executor.js';
-import type { StrategyName } from '../options.js';
+import type { StrategyName } from '../core/options.js';
+import { createExecutor } from '../executor/executor.js';
 import { quantile } from './stats.js';
 import { cycle, type TaskRef } from './task-ref.js';
 import type { Probe } from './types.js';

@@ -4,8 +4,8 @@
  * The per-task clocks here are small on purpose: src/measure/ should replace them when it lands.
  */
 import { type EventLoopUtilization, performance } from 'node:perf_hooks';
-import { SetupError, TaskLoadError } from '../errors.js';
-import { createExecutor } from '../executor.js';
+import { SetupError, TaskLoadError } from '../core/errors.js';
+import { createExecutor } from '../executor/executor.js';
 import { mean, quantile, share } from './stats.js';
 import type { TaskRef } from './task-ref.js';
 import { SAMPLE_MAX_TASKS, SAMPLE_MIN_SPAN_MS, SAMPLE_MIN_TASKS } from './thresholds.js';

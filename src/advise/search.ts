@@ -3,7 +3,7 @@
  * strategy's levels at the knee and every probe when the budget runs out.
  */
 import { performance } from 'node:perf_hooks';
-import type { StrategyName } from '../options.js';
+import type { StrategyName } from '../core/options.js';
 import { startupMs } from './choose.js';
 import { overlapBound } from './classify.js';
 import { kneeReached, type Plan } from './levels.js';

@@ -5,7 +5,7 @@
  * slows a start-up down, and one slow sample must not decide that a job is too small.
  */
 import { performance } from 'node:perf_hooks';
-import { createExecutor } from '../executor.js';
+import { createExecutor } from '../executor/executor.js';
 import type { TaskRef } from './task-ref.js';
 
 /** How many times a start-up is timed. */

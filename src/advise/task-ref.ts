@@ -1,4 +1,4 @@
-import type { ExecutorOptions } from '../options.js';
+import type { ExecutorOptions } from '../core/options.js';
 
 /** The parts of the executor's options that say which task to run, shared by every probe. */
 export type TaskRef = Pick<ExecutorOptions, 'task' | 'export' | 'taskOptions'>;

@@ -2,7 +2,7 @@
  * What the advisor measures and concludes. Every figure is in milliseconds, bytes or a plain count;
  * every ratio is a fraction between 0 and 1. The whole `Advice` survives `JSON.stringify`.
  */
-import type { StrategyName } from '../options.js';
+import type { StrategyName } from '../core/options.js';
 
 /** What the advisor decided the workload is. */
 export type VerdictKind = 'io-bound' | 'cpu-bound' | 'mixed' | 'too-small';

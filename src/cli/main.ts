@@ -5,10 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { FanoutError } from '../errors.js';
+import { FanoutError } from '../core/errors.js';
+import { createStyle } from '../report/style.js';
 import { registerCommands } from './commands/index.js';
 import { CliError, EXIT_USAGE } from './errors.js';
-import { createStyle, useColor } from './style.js';
+import { useColor } from './style.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
   version: string;

@@ -3,14 +3,10 @@
  * `--strategies a,b`, `--concurrency 4` or `--concurrency threads=4,async=32`, `--runs 3`.
  * Every bad value is a CliError (exit 2) that names the option, what was expected and what arrived.
  */
-import { STRATEGIES, type StrategyName } from '../options.js';
+import { isStrategyName, STRATEGIES, type StrategyName } from '../core/options.js';
 import { CliError } from './errors.js';
 
 const LIST_SEPARATOR = ',';
-
-function isStrategy(name: string): name is StrategyName {
-  return (STRATEGIES as readonly string[]).includes(name);
-}
 
 function unknownStrategy(option: string, name: string): CliError {
   return new CliError(`${option}: unknown strategy \`${name}\` (expected ${STRATEGIES.join(', ')})`);
@@ -24,7 +20,7 @@ export function parseStrategies(text: string): StrategyName[] {
     .filter((name) => name !== '');
   if (names.length === 0)
     throw new CliError(`--strategies: expected a comma-separated list, got \`${text}\``);
-  for (const name of names) if (!isStrategy(name)) throw unknownStrategy('--strategies', name);
+  for (const name of names) if (!isStrategyName(name)) throw unknownStrategy('--strategies', name);
   return [...new Set(names as StrategyName[])];
 }
 
@@ -70,7 +66,7 @@ export function parseConcurrency(text: string): ConcurrencySetting {
       continue;
     }
     const name = item.slice(0, eq).trim();
-    if (!isStrategy(name)) throw unknownStrategy(option, name);
+    if (!isStrategyName(name)) throw unknownStrategy(option, name);
     const n = parseCount(`${option} ${name}`, item.slice(eq + 1), 1);
     if (name === 'sequential' && n !== 1) {
       throw new CliError(`${option}: sequential always runs one task at a time, got \`${item}\``);

@@ -6,10 +6,16 @@
  * load from elsewhere on the machine falls on every strategy alike rather than on one.
  */
 import { availableParallelism, cpus, totalmem } from 'node:os';
-import { type FanoutError, OptionError } from '../errors.js';
-import { expectPositiveInteger, STRATEGIES, type StrategyName, toTaskUrl } from '../options.js';
-import type { Settled } from '../types.js';
-import { taskLabel } from '../worker/load-task.js';
+import { type FanoutError, OptionError } from '../core/errors.js';
+import {
+  expectPositiveInteger,
+  isStrategyName,
+  STRATEGIES,
+  type StrategyName,
+  toTaskUrl,
+} from '../core/options.js';
+import type { Settled } from '../core/types.js';
+import { taskLabel } from '../task/label.js';
 import { collectFailures, mismatchedIndices, previewOutcome } from './outcomes.js';
 import { measureRun } from './run.js';
 import { summarizeComparison, type Tally } from './summary.js';
@@ -71,7 +77,7 @@ function plan(options: CompareOptions): Plan {
   const strategies = [...new Set(options.strategies ?? STRATEGIES)];
   if (strategies.length === 0) throw new OptionError('Expected `strategies` to name at least one strategy');
   for (const name of strategies) {
-    if (!(STRATEGIES as readonly string[]).includes(name)) {
+    if (!isStrategyName(name)) {
       throw new OptionError(`Expected \`strategies\` to hold only ${STRATEGIES.join(', ')}, got \`${name}\``);
     }
   }

@@ -3,7 +3,7 @@
  * input's result matches the reference strategy's.
  */
 import { inspect, isDeepStrictEqual } from 'node:util';
-import type { Settled } from '../types.js';
+import type { Settled } from '../core/types.js';
 import type { FailureSample } from './types.js';
 
 /** How long a preview of a value may be in a report. */

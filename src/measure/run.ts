@@ -3,9 +3,10 @@
  * the memory sampler watch. The executor is created and closed inside the run, so every run pays the
  * workers' start-up, as a one-off job does.
  */
-import { createExecutor, type Executor } from '../executor.js';
-import type { ExecutorOptions } from '../options.js';
-import type { Settled, WorkerUsage } from '../types.js';
+
+import type { ExecutorOptions } from '../core/options.js';
+import type { Settled, WorkerUsage } from '../core/types.js';
+import { createExecutor, type Executor } from '../executor/executor.js';
 import { type RssPeak, startRssSampler } from './memory.js';
 import { countFailed } from './outcomes.js';
 import type { RunMeasurement } from './types.js';

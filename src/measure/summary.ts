@@ -2,7 +2,7 @@
  * From raw runs to the figures the reports show: medians with min–max, speed-up and efficiency against
  * sequential, the fastest strategy, warnings. Pure: no clocks, no I/O.
  */
-import type { StrategyName } from '../options.js';
+import type { StrategyName } from '../core/options.js';
 import { spreadWarnings, summarize } from './stats.js';
 import type { Comparison, FailureSample, RunMeasurement, StrategyMeasurement } from './types.js';
 

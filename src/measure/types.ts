@@ -2,8 +2,8 @@
  * The shapes of a measurement: one run, one strategy's runs, and a whole comparison. Plain data
  * (numbers, strings, arrays), so a comparison can be written as JSON as it is.
  */
-import type { StrategyName } from '../options.js';
-import type { TimelineEntry } from '../types.js';
+import type { StrategyName } from '../core/options.js';
+import type { TimelineEntry } from '../core/types.js';
 import type { SpreadWarning, Summary } from './stats.js';
 
 /** How the peak RSS of a run was found. */

@@ -2,7 +2,7 @@
  * The comparison as terminal text: a title, an aligned table, then notes, warnings and the summary.
  * Pure: values in, a string out; colour only through the Style it is given.
  */
-import { createStyle, type Style } from '../cli/style.js';
+
 import type { Comparison } from '../measure/types.js';
 import {
   COLUMNS,
@@ -14,6 +14,7 @@ import {
   titleLine,
   warningLines,
 } from './model.js';
+import { createStyle, type Style } from './style.js';
 
 const GAP = '  ';
 const PLAIN = createStyle(false);

@@ -1,5 +1,5 @@
 /** How a failed task is described on its error line (pure). */
-import { FanoutError, serializeError, TaskError } from '../errors.js';
+import { FanoutError, serializeError, TaskError } from '../core/errors.js';
 import type { FailureFields } from './encode.js';
 
 /**

@@ -1,7 +1,7 @@
 /** The production runner: NDJSON in, one result line per input out, resumable. */
+
 export { countInputs, PRESCAN_MAX_BYTES } from './count.js';
 export { ABORTED_CODE, encodeValue, INPUT_CODE, OUTPUT_JSON_CODE } from './encode.js';
-export { formatProgress, formatSummary } from './format.js';
 export {
   type InputRecord,
   type JobProgress,
@@ -9,8 +9,6 @@ export {
   MAX_WAITING_RETRIES,
   ORDER_WINDOW,
 } from './job.js';
-export { type ProgressDisplay, startProgress } from './progress.js';
 export { inspectOutput, type OutputState } from './resume.js';
 export { type RunHandle, type RunSummary, type StartRunOptions, startRun } from './run.js';
 export { FLUSH_INTERVAL_MS, FLUSH_MAX_BYTES, FLUSH_MAX_LINES } from './sink.js';
-export { DEFAULT_RUN_STRATEGY, RUN_STRATEGIES, type RunStrategy } from './strategy.js';

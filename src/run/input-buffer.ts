@@ -3,7 +3,7 @@
  * (every await between two submissions costs the pool a message), and so stopping never waits on a
  * slow source: `close()` wakes whoever waits and ends the reading.
  */
-import { Deque } from '../pool/deque.js';
+import { Deque } from '../core/deque.js';
 import type { InputRecord } from './types.js';
 
 /** Records read ahead of the feed. */

@@ -9,9 +9,10 @@
  * the inputs ran out while retries wait), it ends the stream, the stream drains, and a new stream
  * (a "round") starts. It only ever waits for time (a retry's backoff) when nothing is in flight.
  */
-import { CloneError, SetupError, TaskLoadError } from '../errors.js';
-import type { Executor } from '../executor.js';
-import type { Settled } from '../types.js';
+
+import type { Executor } from '../auto/executor.js';
+import { CloneError, SetupError, TaskLoadError } from '../core/errors.js';
+import type { Settled } from '../core/types.js';
 import { retryDelay } from './backoff.js';
 import type { DoneSet } from './done-set.js';
 import { describeFailure } from './failure.js';

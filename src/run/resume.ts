@@ -10,7 +10,7 @@
  */
 import { createReadStream, createWriteStream, existsSync, promises as fs } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { OptionError } from '../errors.js';
+import { OptionError } from '../core/errors.js';
 import { DoneSet } from './done-set.js';
 import { ABORTED_CODE } from './encode.js';
 

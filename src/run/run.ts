@@ -4,14 +4,13 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { describe, OptionError } from '../errors.js';
-import { createExecutor, type Executor } from '../executor.js';
-import { expectPositiveInteger } from '../options.js';
+import { createExecutor, type Executor } from '../auto/executor.js';
+import { describe, OptionError } from '../core/errors.js';
+import { DEFAULT_STRATEGY, expectPositiveInteger, type StrategyChoice } from '../core/options.js';
 import { DoneSet } from './done-set.js';
 import { type InputRecord, Job, type JobProgress, type JobResult } from './job.js';
 import { inspectOutput, type OutputState } from './resume.js';
 import { createSink } from './sink.js';
-import { chooseStrategy, type RunStrategy } from './strategy.js';
 
 export interface StartRunOptions {
   /** The task module: a path, a `file:` URL string or a URL. */
@@ -21,7 +20,7 @@ export interface StartRunOptions {
   /** Where result lines go: a file path, or a stream (which is never ended). --resume needs a path. */
   out: string | Writable;
   /** @default 'threads' */
-  strategy?: RunStrategy;
+  strategy?: StrategyChoice;
   /** @default the strategy's default */
   concurrency?: number;
   /**
@@ -105,11 +104,10 @@ async function readPrior(out: string | Writable, resume: boolean): Promise<Outpu
 export async function startRun(options: StartRunOptions): Promise<RunHandle> {
   const retries = expectRetries(options.retries ?? 0);
   if (options.concurrency !== undefined) expectPositiveInteger('concurrency', options.concurrency);
-  const choice = await chooseStrategy(options.strategy, options.concurrency);
   const executor: Executor = createExecutor({
     task: options.task,
-    strategy: choice.strategy,
-    concurrency: choice.concurrency,
+    strategy: options.strategy ?? DEFAULT_STRATEGY,
+    concurrency: options.concurrency,
     export: options.export,
     timeout: options.timeout,
     maxMemoryMb: options.maxMemoryMb,

@@ -1,5 +1,5 @@
-import type { StrategyName } from '../options.js';
-import type { TimelineEntry, WorkerUsage } from '../types.js';
+import type { StrategyName } from '../core/options.js';
+import type { TimelineEntry, WorkerUsage } from '../core/types.js';
 
 /** Receives a task's outcome. One function can serve every task of a stream: no closure per task. */
 export type Done = (request: TaskRequest, error: Error | undefined, value: unknown) => void;

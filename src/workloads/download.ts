@@ -9,8 +9,8 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { Agent, request } from 'undici';
-import { describe } from '../errors.js';
-import type { SetupContext, TaskContext } from '../types.js';
+import { describe } from '../core/errors.js';
+import type { SetupContext, TaskContext } from '../core/types.js';
 
 /** How long to wait for the response headers, and at most between two pieces of the body. */
 export const DEFAULT_HEADERS_TIMEOUT_MS = 30_000;

@@ -1,5 +1,5 @@
 /** The seed's two jobs as built-in task modules, and the loopback server the download job talks to. */
-import { OptionError } from '../errors.js';
+import { OptionError } from '../core/errors.js';
 
 /** File URLs of the built-in task modules, usable as `createExecutor({ task })` under every strategy. */
 export const WORKLOADS = Object.freeze({

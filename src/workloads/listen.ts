@@ -1,6 +1,6 @@
 /** Starting to listen: one clear line for each way it fails, and the URL a client should use. */
 import type { Server } from 'node:http';
-import { OptionError } from '../errors.js';
+import { OptionError } from '../core/errors.js';
 
 /** The address a client should use: wildcard addresses are reached through loopback. */
 function urlHost(host: string): string {

@@ -2,7 +2,7 @@
  * What the loopback server does for one request, decided from its query parameters and the
  * server-wide defaults. Pure functions: the server only carries the plan out.
  */
-import { describe, OptionError } from '../errors.js';
+import { describe, OptionError } from '../core/errors.js';
 
 /** The size of the seed's page (https://www.baidu.com in the tutorial): the default body. */
 export const DEFAULT_BODY_BYTES = 2443;

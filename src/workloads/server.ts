@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { OptionError } from '../errors.js';
+import { OptionError } from '../core/errors.js';
 import { listen } from './listen.js';
 import {
   planRequest,

@@ -11,7 +11,7 @@
  * Σlo² < 2^48), so every step is exact. Once per block the partial sums are folded into a BigInt total.
  * Every i is still visited: this is the CPU-bound workload, not the closed form.
  */
-import { describe } from '../errors.js';
+import { describe } from '../core/errors.js';
 
 /** log2 of the block size: 2^16 values of lo keep Σlo² below 2^48, far under 2^53. */
 const BLOCK_BITS = 16;

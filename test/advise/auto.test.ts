@@ -1,7 +1,8 @@
 /** `chooseStrategy`, what `strategy: 'auto'` runs: it picks from the first inputs and says why. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { autoSampleSize, chooseStrategy, takeSample } from '../../src/advise/auto.js';
+import { autoSampleSize, chooseStrategy } from '../../src/advise/auto.js';
+import { takeSample } from '../../src/executor/sample.js';
 import { createExecutor } from '../../src/index.js';
 
 const fixture = (name: string): URL => new URL(`../../../test/fixtures/advise/${name}.mjs`, import.meta.url);

@@ -1,7 +1,7 @@
 /** Synthetic figures for the advisor's pure functions. */
 
 import type { MessageFigures, Probe, SampleFigures, StartupFigures } from '../../src/advise/types.js';
-import type { StrategyName } from '../../src/options.js';
+import type { StrategyName } from '../../src/core/options.js';
 
 /** A sequential sample of tasks of `wallMs` each, the loop busy for `busyShare` of it. */
 export function sampleOf(wallMs: number, busyShare: number, cpuShare = busyShare): SampleFigures {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { STRATEGIES } from '../../src/core/options.js';
 import { compareStrategies } from '../../src/measure/compare.js';
 import type { Comparison, ProgressEvent, RunMeasurement } from '../../src/measure/types.js';
-import { STRATEGIES } from '../../src/options.js';
 
 /** Worker clocks are epoch-based like ours, but each thread and process reads its own: allow a little skew. */
 const CLOCK_SKEW_MS = 20;

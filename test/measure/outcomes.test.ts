@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Settled } from '../../src/core/types.js';
 import {
   collectFailures,
   countFailed,
@@ -10,7 +11,6 @@ import {
   sameOutcome,
 } from '../../src/measure/outcomes.js';
 import type { FailureSample } from '../../src/measure/types.js';
-import type { Settled } from '../../src/types.js';
 
 const ok = (index: number, value: unknown): Settled<unknown> => ({ index, status: 'fulfilled', value });
 const bad = (index: number, message: string): Settled<unknown> => ({

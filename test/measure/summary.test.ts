@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { StrategyName } from '../../src/core/options.js';
 import { efficiency, summarizeComparison, type Tally } from '../../src/measure/summary.js';
 import type { RunMeasurement } from '../../src/measure/types.js';
-import type { StrategyName } from '../../src/options.js';
 
 function run(wallMs: number, failed = 0): RunMeasurement {
   return {

@@ -1,7 +1,8 @@
 // A comparison built from made-up runs, for testing the renderers without measuring anything.
+
+import type { StrategyName } from '../../src/core/options.js';
 import { summarizeComparison } from '../../src/measure/summary.js';
 import type { Comparison, RunMeasurement } from '../../src/measure/types.js';
-import type { StrategyName } from '../../src/options.js';
 
 const MB = 1024 * 1024;
 

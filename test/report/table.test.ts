@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createStyle } from '../../src/cli/style.js';
+import { createStyle } from '../../src/report/style.js';
 import { alignColumns, renderComparison, renderSummary, renderTable } from '../../src/report/table.js';
 import { sampleComparison } from './sample.js';
 

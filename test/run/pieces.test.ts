@@ -1,14 +1,14 @@
 /** The pure pieces of the runner, against known values. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AbortError, TaskError, TimeoutError } from '../../src/errors.js';
+import { createRateMeter } from '../../src/cli/run-progress.js';
+import { AbortError, TaskError, TimeoutError } from '../../src/core/errors.js';
+import { formatDuration, formatProgress } from '../../src/report/run-lines.js';
 import { RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS, retryDelay } from '../../src/run/backoff.js';
 import { createLineCounter } from '../../src/run/count.js';
 import { DoneSet } from '../../src/run/done-set.js';
 import { encodeValue, errorLine, okLine } from '../../src/run/encode.js';
 import { describeFailure } from '../../src/run/failure.js';
-import { formatDuration, formatProgress } from '../../src/run/format.js';
-import { createRateMeter } from '../../src/run/progress.js';
 import { ReorderWindow, SKIP } from '../../src/run/reorder.js';
 import { RetryQueue } from '../../src/run/retry-queue.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { OptionError } from '../../src/errors.js';
+import { OptionError } from '../../src/core/errors.js';
 import { WORKLOAD_NAMES, WORKLOADS, workloadUrl } from '../../src/workloads/index.js';
 
 test('every built-in workload is a file URL of a compiled module that exists', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { OptionError } from '../../src/errors.js';
+import { OptionError } from '../../src/core/errors.js';
 import {
   DEFAULT_BODY_BYTES,
   MAX_BODY_BYTES,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { OptionError } from '../../src/errors.js';
+import { OptionError } from '../../src/core/errors.js';
 import { DEFAULT_BODY_BYTES } from '../../src/workloads/request-plan.js';
 import { type FanoutServer, startServer, TRICKLE_PIECES } from '../../src/workloads/server.js';
 import { fetchAll, newAgent, requestsReceived, since, TIMER_SLACK_MS } from './helpers.js';

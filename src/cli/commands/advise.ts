@@ -7,14 +7,15 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { advise } from '../../advise/advise.js';
 import { renderAdvice, renderRecommendation } from '../../advise/render.js';
-import { adviceSection } from '../../advise/report-section.js';
 import { DEFAULT_BUDGET_MS } from '../../advise/thresholds.js';
+import { adviceSection } from '../../report/advise-section.js';
 import { writeHtmlReport } from '../../report/html/index.js';
 import { reportData } from '../../report/sections.js';
+import { createStyle } from '../../report/style.js';
 import { CliError } from '../errors.js';
 import { readAllInputs } from '../inputs.js';
 import { parseCount } from '../strategy-options.js';
-import { createStyle, useColor } from '../style.js';
+import { useColor } from '../style.js';
 
 interface AdviseFlags {
   inputs: string;

@@ -4,19 +4,20 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { STRATEGIES } from '../../core/options.js';
 import { compareStrategies, DEFAULT_RUNS, DEFAULT_WARMUP } from '../../measure/compare.js';
 import type { Comparison } from '../../measure/types.js';
-import { STRATEGIES } from '../../options.js';
 import { writeHtmlReport } from '../../report/html/index.js';
 import { renderJson } from '../../report/json.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import { comparisonSection, reportData } from '../../report/sections.js';
+import { createStyle } from '../../report/style.js';
 import { renderComparison } from '../../report/table.js';
 import { CliError, EXIT_SOME_FAILED } from '../errors.js';
 import { readAllInputs } from '../inputs.js';
 import { createProgress } from '../progress.js';
 import { parseConcurrency, parseCount, parseMilliseconds, parseStrategies } from '../strategy-options.js';
-import { createStyle, useColor } from '../style.js';
+import { useColor } from '../style.js';
 import { resolveTaskArgument } from '../task-arg.js';
 
 interface CompareFlags {

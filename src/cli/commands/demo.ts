@@ -11,11 +11,12 @@ import type { Comparison } from '../../measure/types.js';
 import { formatDuration } from '../../report/format.js';
 import { writeHtmlReport } from '../../report/html/index.js';
 import { comparisonSection, reportData } from '../../report/sections.js';
+import { createStyle, type Style } from '../../report/style.js';
 import { renderComparison } from '../../report/table.js';
 import { EXIT_SOME_FAILED } from '../errors.js';
 import { createProgress, type Progress } from '../progress.js';
 import { parseCount, parseMilliseconds } from '../strategy-options.js';
-import { createStyle, type Style, useColor } from '../style.js';
+import { useColor } from '../style.js';
 
 /** Where the demo writes its report unless told otherwise. */
 export const DEFAULT_DEMO_REPORT = 'fanout-demo-report.html';

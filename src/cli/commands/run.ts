@@ -4,15 +4,16 @@
  */
 import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
+import { DEFAULT_STRATEGY, STRATEGY_CHOICES, type StrategyChoice } from '../../core/options.js';
+import { formatPlural, formatSummary } from '../../report/run-lines.js';
+import { createStyle } from '../../report/style.js';
 import { countInputs } from '../../run/count.js';
-import { formatPlural, formatSummary } from '../../run/format.js';
-import { type ProgressDisplay, startProgress } from '../../run/progress.js';
 import { type RunHandle, type RunSummary, startRun } from '../../run/run.js';
-import { DEFAULT_RUN_STRATEGY, RUN_STRATEGIES, type RunStrategy } from '../../run/strategy.js';
 import { CliError, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from '../errors.js';
 import { readInputLines } from '../inputs.js';
+import { type ProgressDisplay, startProgress } from '../run-progress.js';
 import { parseCount } from '../strategy-options.js';
-import { createStyle, useColor } from '../style.js';
+import { useColor } from '../style.js';
 import { resolveTaskArgument } from '../task-arg.js';
 
 /** Exit codes of a run a signal stopped: 128 + the signal's number, as shells report it. */
@@ -22,7 +23,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 interface RunFlags {
   inputs: string;
   out: string;
-  strategy: RunStrategy;
+  strategy: StrategyChoice;
   concurrency?: number;
   ordered?: boolean;
   timeout?: number;
@@ -48,8 +49,8 @@ export function registerRun(program: Command): void {
     .requiredOption('--out <file|->', 'where result lines go ("-": stdout)')
     .addOption(
       new Option('--strategy <name>', 'how to run the tasks')
-        .choices(RUN_STRATEGIES)
-        .default(DEFAULT_RUN_STRATEGY),
+        .choices(STRATEGY_CHOICES)
+        .default(DEFAULT_STRATEGY),
     )
     .option('--concurrency <n>', 'tasks in flight (default: the strategy’s)', (text) =>
       parseCount('--concurrency', text, 1),

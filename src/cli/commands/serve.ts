@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { createStyle, type Style } from '../../report/style.js';
 import { type FanoutServer, type ServerStats, startServer } from '../../workloads/index.js';
 import {
   DEFAULT_BODY_BYTES,
@@ -7,7 +8,7 @@ import {
   MAX_PORT,
   QUERY_PARAMETERS,
 } from '../../workloads/request-plan.js';
-import { createStyle, type Style, useColor } from '../style.js';
+import { useColor } from '../style.js';
 
 interface ServeFlags {
   port: number;

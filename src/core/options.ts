@@ -1,0 +1,138 @@
+import { availableParallelism } from 'node:os';
+import { describe, OptionError } from './errors.js';
+
+export const STRATEGIES = ['sequential', 'async', 'threads', 'processes'] as const;
+export type StrategyName = (typeof STRATEGIES)[number];
+/** A strategy, or `auto`: let the advisor measure the first inputs and pick one. */
+export type StrategyChoice = StrategyName | 'auto';
+/** Every value `strategy` accepts: what `fanout run --strategy` offers. */
+export const STRATEGY_CHOICES: readonly StrategyChoice[] = [...STRATEGIES, 'auto'];
+/** The strategy when none is given, for the executor and for `fanout run`. */
+export const DEFAULT_STRATEGY: StrategyChoice = 'threads';
+
+/** Whether a name is one of the four strategies (not `auto`). */
+export function isStrategyName(name: unknown): name is StrategyName {
+  return typeof name === 'string' && (STRATEGIES as readonly string[]).includes(name);
+}
+
+/** The default number of tasks in flight under `async`: finite, so a huge input never opens unbounded sockets. */
+export const DEFAULT_ASYNC_CONCURRENCY = 64;
+
+export interface ExecutorOptions {
+  /** The task module: a path (relative to the working directory), a `file:` URL string or a URL. */
+  task: string | URL;
+  /**
+   * How to run the tasks.
+   * @default 'threads'
+   */
+  strategy?: StrategyChoice;
+  /**
+   * Tasks in flight at once: workers for `threads` and `processes`, pending promises for `async`.
+   * `sequential` is always 1.
+   * @default os.availableParallelism() for threads and processes, 64 for async
+   */
+  concurrency?: number;
+  /**
+   * The export to call.
+   * @default 'default'
+   */
+  export?: string;
+  /** A time-out per task, in ms, counted from the moment it is handed to a worker. Off by default. */
+  timeout?: number;
+  /**
+   * Inputs per message for `map` over an array under `threads` and `processes`.
+   * @default adaptive: sized from the measured task time so each message carries a few ms of work
+   */
+  chunkSize?: number;
+  /** Record a timeline entry (worker, input index, start, end) per task. Off by default: it costs a little. */
+  timeline?: boolean;
+  /** A memory limit per worker, in MB (the V8 old-generation heap). A worker that exceeds it dies and is replaced. */
+  maxMemoryMb?: number;
+  /** Any structured-cloneable value given to `setup` and to every task as `context.options`. */
+  taskOptions?: unknown;
+}
+
+export interface ResolvedOptions {
+  taskUrl: string;
+  strategy: StrategyChoice;
+  concurrency: number;
+  exportName: string;
+  timeout: number | undefined;
+  chunkSize: number | undefined;
+  timeline: boolean;
+  maxMemoryMb: number | undefined;
+  taskOptions: unknown;
+}
+
+export function defaultConcurrency(strategy: StrategyChoice): number {
+  if (strategy === 'sequential') return 1;
+  if (strategy === 'auto') return 0; // no cap on the advisor's search
+  if (strategy === 'async') return DEFAULT_ASYNC_CONCURRENCY;
+  return availableParallelism();
+}
+
+export function expectPositiveInteger(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new OptionError(`Expected \`${name}\` to be a positive integer, got \`${describe(value)}\``);
+  }
+  return value;
+}
+
+function expectPositiveNumber(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new OptionError(`Expected \`${name}\` to be a positive number of ms, got \`${describe(value)}\``);
+  }
+  return value;
+}
+
+/** The one check of a strategy name, for every caller: the executor, `fanout run`, the comparison. */
+export function expectStrategy(value: unknown): StrategyChoice {
+  if (value === 'auto' || isStrategyName(value)) return value;
+  throw new OptionError(
+    `Expected \`strategy\` to be one of ${STRATEGIES.join(', ')} or auto, got \`${describe(value)}\``,
+  );
+}
+
+/** Turn a path, file URL string or URL into a file URL string. */
+export function toTaskUrl(task: unknown): string {
+  if (task instanceof URL) return task.href;
+  if (typeof task !== 'string' || task === '') {
+    throw new OptionError(`Expected \`task\` to be a module path or URL, got \`${describe(task)}\``);
+  }
+  if (/^[a-z][a-z0-9+.-]*:/i.test(task) && !/^[a-z]:[\\/]/i.test(task)) return new URL(task).href;
+  return new URL(task, `file://${process.cwd()}/`).href;
+}
+
+/** Validate once, at the door; everything after works on ResolvedOptions. */
+export function resolveOptions(options: ExecutorOptions): ResolvedOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new OptionError(`Expected options to be an object, got \`${describe(options)}\``);
+  }
+  const strategy = expectStrategy(options.strategy ?? DEFAULT_STRATEGY);
+  let concurrency = defaultConcurrency(strategy);
+  if (options.concurrency !== undefined) {
+    concurrency = expectPositiveInteger('concurrency', options.concurrency);
+    if (strategy === 'sequential' && concurrency !== 1) {
+      throw new OptionError(`Expected \`concurrency\` to be 1 under sequential, got \`${concurrency}\``);
+    }
+  }
+  const exportName = options.export ?? 'default';
+  if (typeof exportName !== 'string' || exportName === '') {
+    throw new OptionError(`Expected \`export\` to be an export name, got \`${describe(exportName)}\``);
+  }
+  return {
+    taskUrl: toTaskUrl(options.task),
+    strategy,
+    concurrency,
+    exportName,
+    timeout: options.timeout === undefined ? undefined : expectPositiveNumber('timeout', options.timeout),
+    chunkSize:
+      options.chunkSize === undefined ? undefined : expectPositiveInteger('chunkSize', options.chunkSize),
+    timeline: options.timeline === true,
+    maxMemoryMb:
+      options.maxMemoryMb === undefined
+        ? undefined
+        : expectPositiveInteger('maxMemoryMb', options.maxMemoryMb),
+    taskOptions: options.taskOptions,
+  };
+}

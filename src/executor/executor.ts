@@ -1,0 +1,280 @@
+import { ClosedError, OptionError } from '../core/errors.js';
+import {
+  type ExecutorOptions,
+  expectPositiveInteger,
+  type ResolvedOptions,
+  resolveOptions,
+  type StrategyName,
+} from '../core/options.js';
+import type { Indexed, Settled, TimelineEntry, WorkerUsage } from '../core/types.js';
+import { type MapHandle, type Strategy, TaskRequest } from '../strategies/strategy.js';
+import { assertTaskExists } from '../task/load.js';
+import { createStrategy } from './create-strategy.js';
+import { type Inputs, readAhead } from './read-ahead.js';
+import { takeSample } from './sample.js';
+
+export interface RunOptions {
+  /** Aborts this task: it fails with an AbortError and its `context.signal` fires. */
+  signal?: AbortSignal;
+  /** A time-out for this task, in ms; overrides the executor's. */
+  timeout?: number;
+}
+
+export interface MapOptions {
+  /**
+   * Return every outcome, like `Promise.allSettled`, instead of failing on the first error.
+   * @default false
+   */
+  settle?: boolean;
+}
+
+export interface StreamOptions extends MapOptions {
+  /**
+   * How many inputs may be read ahead of the results handed out.
+   * @default what keeps every worker busy, at most 8,192
+   */
+  highWaterMark?: number;
+}
+
+function settleRun(request: TaskRequest, error: Error | undefined, value: unknown): void {
+  if (error) request.reject!(error);
+  else request.resolve!(value);
+}
+
+/** What `strategy: 'auto'` chose: a strategy and its concurrency, and whatever the chooser adds. */
+export interface Chosen {
+  strategy: StrategyName;
+  concurrency: number;
+}
+
+/**
+ * Who picks the strategy under `auto`. The executor only knows this shape; the advisor provides it
+ * (src/auto/), so that the executor never imports the advisor.
+ */
+export interface StrategyChooser {
+  /** How many of the first inputs to sample from a job of `total` inputs (null: unknown, as for a stream). */
+  sampleSize(total: number | null): number;
+  choose(request: ChooseRequest): Promise<Chosen>;
+}
+
+export interface ChooseRequest {
+  task: string;
+  export: string;
+  taskOptions: unknown;
+  /** The job's first inputs; they are run while choosing and not kept. */
+  sample: readonly unknown[];
+  /** The job's size, or null when unknown. */
+  total: number | null;
+  /** The caller's `concurrency`, as a cap on the search. */
+  maxConcurrency?: number;
+}
+
+/**
+ * Runs one task module under one strategy. A thin shell: the work is done by the strategy.
+ *
+ * @example
+ * const executor = createExecutor({ task: './task.js', strategy: 'threads' });
+ * const results = await executor.map([1, 2, 3]);
+ * await executor.close();
+ */
+export class Executor<I = unknown, O = unknown> {
+  /** Undefined under `auto` until the chooser has chosen. */
+  #strategy: Strategy | undefined;
+  #choosing: Promise<Strategy> | undefined;
+  #choice: Chosen | undefined;
+  readonly #chooser: StrategyChooser | undefined;
+  readonly #options: ResolvedOptions;
+  #closed = false;
+  #runs = 0;
+
+  /** `chooser` is what `auto` asks; without one, `auto` is refused. */
+  constructor(options: ExecutorOptions, chooser?: StrategyChooser) {
+    this.#options = resolveOptions(options);
+    this.#chooser = chooser;
+    if (this.#options.strategy === 'auto' && chooser === undefined) {
+      throw new OptionError(
+        "`strategy: 'auto'` needs the advisor: create the executor with createExecutor from 'fanout'",
+      );
+    }
+    assertTaskExists(this.#options.taskUrl);
+    if (this.#options.taskOptions !== undefined) {
+      try {
+        structuredClone(this.#options.taskOptions);
+      } catch (error) {
+        throw new OptionError(
+          `Expected \`taskOptions\` to survive structured cloning: ${(error as Error).message}`,
+        );
+      }
+    }
+    const { strategy } = this.#options;
+    if (strategy !== 'auto') this.#strategy = createStrategy({ ...this.#options, strategy });
+  }
+
+  /** The strategy running the tasks; `auto` until the advisor has chosen. */
+  get strategy(): string {
+    return this.#strategy?.name ?? 'auto';
+  }
+
+  get concurrency(): number {
+    return this.#strategy?.concurrency ?? 0;
+  }
+
+  /** Under `strategy: 'auto'`, what was chosen. */
+  get choice(): Chosen | undefined {
+    return this.#choice;
+  }
+
+  /**
+   * `auto`: the advisor measures a sample of the inputs (run more than once: tasks must be safe to
+   * repeat) and picks the strategy and concurrency; every later call uses that choice.
+   */
+  #choose(sample: readonly unknown[], total: number | null): Promise<Strategy> {
+    this.#choosing ??= (async () => {
+      const options = this.#options;
+      const choice = await this.#chooser!.choose({
+        task: options.taskUrl,
+        export: options.exportName,
+        taskOptions: options.taskOptions,
+        sample,
+        total,
+        ...(options.concurrency > 0 ? { maxConcurrency: options.concurrency } : {}),
+      });
+      this.#choice = choice;
+      this.#strategy = createStrategy({
+        ...options,
+        strategy: choice.strategy,
+        concurrency: choice.concurrency,
+      });
+      return this.#strategy;
+    })();
+    return this.#choosing;
+  }
+
+  /** Runs one task. */
+  run(input: I, options: RunOptions = {}): Promise<O> {
+    if (this.#closed) return Promise.reject(new ClosedError());
+    if (!this.#strategy) return this.#choose([input], null).then(() => this.run(input, options));
+    const strategy = this.#strategy;
+    const index = this.#runs++;
+    const timeout = options.timeout ?? this.#options.timeout;
+    return new Promise<O>((resolve, reject) => {
+      strategy.submit(
+        new TaskRequest(
+          input,
+          index,
+          options.signal,
+          timeout,
+          settleRun,
+          resolve as (value: unknown) => void,
+          reject,
+        ),
+      );
+    });
+  }
+
+  /** Every result, in input order. Fails on the first error unless `settle` is set. */
+  map(inputs: Inputs<I>, options?: MapOptions & { settle?: false }): Promise<O[]>;
+  map(inputs: Inputs<I>, options: MapOptions & { settle: true }): Promise<Settled<O>[]>;
+  map(inputs: Inputs<I>, options: MapOptions = {}): Promise<O[] | Settled<O>[]> {
+    if (this.#closed) return Promise.reject(new ClosedError());
+    const settle = options.settle === true;
+    if (!Array.isArray(inputs)) return this.#mapIterable(inputs, settle);
+    const strategy = this.#strategy;
+    if (!strategy) {
+      const size = this.#chooser!.sampleSize(inputs.length);
+      return this.#choose(inputs.slice(0, size), inputs.length).then(() =>
+        this.map(inputs, options as MapOptions & { settle: true }),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      const results = new Array<unknown>(inputs.length);
+      let remaining = inputs.length;
+      let failed = false;
+      if (remaining === 0) return resolve([]);
+      // Outcomes may arrive before mapArray returns (synchronous tasks in-process): hence `handle?.`.
+      let handle: MapHandle | undefined;
+      handle = strategy.mapArray(inputs, (index, error, value) => {
+        if (failed) return;
+        if (error && !settle) {
+          failed = true;
+          handle?.cancel();
+          reject(error);
+          return;
+        }
+        results[index] = settle
+          ? error
+            ? { index, status: 'rejected', reason: error }
+            : { index, status: 'fulfilled', value }
+          : value;
+        if (--remaining === 0) resolve(results as O[] | Settled<O>[]);
+      });
+      if (failed) handle.cancel();
+    });
+  }
+
+  async #mapIterable(inputs: Inputs<I>, settle: boolean): Promise<O[] | Settled<O>[]> {
+    const results: unknown[] = [];
+    for await (const outcome of this.stream(inputs, { settle: true })) {
+      if (outcome.status === 'rejected' && !settle) throw outcome.reason;
+      results[outcome.index] = settle ? outcome : (outcome as { value: O }).value;
+    }
+    return results as O[] | Settled<O>[];
+  }
+
+  /**
+   * Results in completion order, each with its input's index. Reads inputs lazily (arrays, iterables
+   * and async iterables of any length) and never more than `highWaterMark` ahead of what it handed out.
+   */
+  stream(inputs: Inputs<I>, options?: StreamOptions & { settle?: false }): AsyncGenerator<Indexed<O>>;
+  stream(inputs: Inputs<I>, options: StreamOptions & { settle: true }): AsyncGenerator<Settled<O>>;
+  async *stream(inputs: Inputs<I>, options: StreamOptions = {}): AsyncGenerator<Indexed<O> | Settled<O>> {
+    if (this.#closed) throw new ClosedError();
+    if (!this.#strategy) {
+      const taken = await takeSample(inputs, this.#chooser!.sampleSize(null));
+      await this.#choose(taken.sample, taken.exhausted ? taken.sample.length : null);
+      yield* this.stream(taken.all, options as StreamOptions & { settle: true });
+      return;
+    }
+    yield* readAhead<I, O>(this.#strategy, inputs, {
+      settle: options.settle === true,
+      highWaterMark:
+        options.highWaterMark === undefined
+          ? undefined
+          : expectPositiveInteger('highWaterMark', options.highWaterMark),
+      timeout: this.#options.timeout,
+    });
+  }
+
+  /** Per-task timeline entries, when the executor was made with `timeline: true`. */
+  timeline(): TimelineEntry[] {
+    return this.#strategy?.timeline() ?? [];
+  }
+
+  /** CPU and memory of the workers that are not this process's own threads. */
+  usage(): Promise<WorkerUsage> {
+    return (
+      this.#strategy?.usage() ??
+      Promise.resolve({ childCpuUser: 0, childCpuSystem: 0, childRss: 0, workersStarted: 0 })
+    );
+  }
+
+  /** Lets queued and in-flight work finish, runs `teardown` in every worker, then ends them all. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    // Under auto, a choice under way still ends in a strategy to close; no choice, nothing to close.
+    if (this.#choosing) await this.#choosing.catch(() => undefined);
+    await this.#strategy?.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/** An executor of one fixed strategy; `auto` needs a chooser (the public createExecutor gives one). */
+export function createExecutor<I = unknown, O = unknown>(
+  options: ExecutorOptions,
+  chooser?: StrategyChooser,
+): Executor<I, O> {
+  return new Executor<I, O>(options, chooser);
+}

@@ -1,0 +1,38 @@
+/**
+ * The advice as a section of the HTML report: the verdict, the probes (charted as throughput and
+ * task time against concurrency) and the projections as summary lines. No timelines: the advisor
+ * keeps none (`fanout compare --report` draws them).
+ */
+
+import type { Advice } from '../advise/types.js';
+import { ms } from '../advise/words.js';
+import type { ReportSection } from './html/types.js';
+
+export function adviceSection(advice: Advice, task: string): ReportSection {
+  const { verdict, measurements, probes, projections } = advice;
+  return {
+    title: 'What the advisor measured',
+    task,
+    inputs: measurements.total ?? measurements.sample.tasks,
+    strategies: [],
+    probes: probes.map((p) => ({
+      strategy: p.strategy,
+      concurrency: p.concurrency,
+      tasksPerSecond: p.tasksPerSecond,
+      p50Ms: p.p50Ms,
+      p95Ms: p.p95Ms,
+    })),
+    verdict: {
+      kind: verdict.kind,
+      strategy: verdict.strategy,
+      concurrency: verdict.concurrency,
+      reasons: verdict.reasons,
+    },
+    summary: projections.map(
+      (p) =>
+        `${p.strategy === 'sequential' ? 'sequential' : `${p.strategy} at ${p.concurrency}`}: ` +
+        `${ms(p.wallMs)} projected for all ${measurements.total} inputs` +
+        (p.basis === 'bound' ? ' (at best: start-up measured, speed-up assumed perfect)' : ''),
+    ),
+  };
+}

@@ -1,0 +1,304 @@
+/**
+ * The engine behind `sequential` and `async`: tasks run in the calling process, on its event loop,
+ * with at most `concurrency` in flight. One "worker" (id 0): one `setup`, one `teardown`.
+ *
+ * Inputs and outputs are held to the same rule as in a worker (they must survive structured
+ * cloning), so a task that works here works under threads and processes too.
+ */
+
+import { Deque } from '../core/deque.js';
+import {
+  AbortError,
+  CloneError,
+  ClosedError,
+  deserializeError,
+  SetupError,
+  serializeError,
+  TaskError,
+  type TaskLoadError,
+  TimeoutError,
+} from '../core/errors.js';
+import type { ResolvedOptions, StrategyName } from '../core/options.js';
+import type { TimelineEntry, WorkerUsage } from '../core/types.js';
+import { Context } from '../task/context.js';
+import { taskLabel } from '../task/label.js';
+import { type LoadedTask, loadTask } from '../task/load.js';
+import { type ItemCallback, type MapHandle, type Strategy, TaskRequest } from './strategy.js';
+
+const now = (): number => performance.timeOrigin + performance.now();
+
+function cloneProblem(value: unknown): string | undefined {
+  // Primitives other than symbols always clone: skip the cost for them.
+  if (
+    value === null ||
+    (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')
+  ) {
+    return undefined;
+  }
+  try {
+    structuredClone(value);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** The tasks of one map: when it fails fast, the rest are not started and the running ones are aborted. */
+interface MapGroup {
+  cancelled: boolean;
+  running: Set<Context>;
+}
+
+interface Thenable {
+  then(onFulfilled: (value: unknown) => void, onRejected: (error: unknown) => void): unknown;
+}
+
+export class InProcessStrategy implements Strategy {
+  readonly name: StrategyName;
+  readonly concurrency: number;
+  readonly #options: ResolvedOptions;
+  readonly #label: string;
+  readonly #queue = new Deque<TaskRequest>();
+  readonly #timeline: TimelineEntry[] | null;
+  #loaded: Promise<void> | undefined;
+  #task: LoadedTask | undefined;
+  #state: unknown;
+  #broken: Error | undefined;
+  #running = 0;
+  #pumping = false;
+  #closing = false;
+  #closed: Promise<void> | undefined;
+  #idleWaiters: (() => void)[] = [];
+
+  constructor(name: 'sequential' | 'async', options: ResolvedOptions) {
+    this.name = name;
+    this.concurrency = options.concurrency;
+    this.#options = options;
+    this.#label = taskLabel(options.taskUrl);
+    this.#timeline = options.timeline ? [] : null;
+  }
+
+  submit(request: TaskRequest): void {
+    if (this.#broken) {
+      request.done(request, this.#broken, undefined);
+      return;
+    }
+    if (this.#closing) {
+      request.done(request, new ClosedError(), undefined);
+      return;
+    }
+    this.#queue.push(request);
+    if (this.#task) this.#pump();
+    else this.#load();
+  }
+
+  mapArray(inputs: readonly unknown[], onItem: ItemCallback): MapHandle {
+    const group: MapGroup = { cancelled: false, running: new Set() };
+    const done = (request: TaskRequest, error: Error | undefined, value: unknown): void => {
+      if (!group.cancelled) onItem(request.index, error, value);
+    };
+    for (let index = 0; index < inputs.length; index++) {
+      const request = new TaskRequest(inputs[index], index, undefined, this.#options.timeout, done);
+      request.slot = group;
+      this.submit(request);
+    }
+    return {
+      cancel: () => {
+        group.cancelled = true;
+        const reason = new AbortError('its map failed on another input', -1);
+        for (const context of group.running) context.abort(reason);
+      },
+    };
+  }
+
+  capacityHint(): number {
+    return this.concurrency * 2;
+  }
+
+  timeline(): TimelineEntry[] {
+    return this.#timeline ?? [];
+  }
+
+  async usage(): Promise<WorkerUsage> {
+    return { childCpuUser: 0, childCpuSystem: 0, childRss: 0, workersStarted: 1 };
+  }
+
+  close(): Promise<void> {
+    this.#closing = true;
+    this.#closed ??= (async () => {
+      if (this.#running > 0 || this.#queue.length > 0) {
+        await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+      }
+      if (this.#task?.teardown) {
+        try {
+          await this.#task.teardown(this.#state);
+        } catch (error) {
+          const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+          process.emitWarning(`teardown of ${this.#label} threw: ${reason}`);
+        }
+      }
+    })();
+    return this.#closed;
+  }
+
+  #load(): void {
+    this.#loaded ??= (async () => {
+      try {
+        const task = await loadTask(this.#options.taskUrl, this.#options.exportName);
+        if (task.setup) {
+          try {
+            this.#state = await task.setup({ workerId: 0, options: this.#options.taskOptions });
+          } catch (error) {
+            const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+            throw new SetupError(`setup of ${this.#label} threw: ${reason}`, error);
+          }
+        }
+        this.#task = task;
+      } catch (error) {
+        this.#broken = error as TaskLoadError | SetupError;
+        for (const request of this.#queue.drain()) request.done(request, this.#broken, undefined);
+        this.#wakeIfIdle();
+        return;
+      }
+      this.#pump();
+    })();
+  }
+
+  #pump(): void {
+    // Synchronous tasks complete inside #start: loop here instead of recursing through #finish.
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      while (this.#running < this.concurrency && this.#queue.length > 0) this.#start(this.#queue.shift()!);
+    } finally {
+      this.#pumping = false;
+    }
+    this.#wakeIfIdle();
+  }
+
+  #start(request: TaskRequest): void {
+    const { index, signal, timeout } = request;
+    const group = request.slot as MapGroup | null;
+    if (group?.cancelled) {
+      request.done(
+        request,
+        new AbortError(`input ${index} of ${this.#label} was not run: its map failed`, index),
+        undefined,
+      );
+      return;
+    }
+    if (signal?.aborted) {
+      request.done(
+        request,
+        new AbortError(`input ${index} of ${this.#label} was aborted`, index, signal.reason),
+        undefined,
+      );
+      return;
+    }
+    const problem = cloneProblem(request.input);
+    if (problem !== undefined) {
+      request.done(
+        request,
+        new CloneError(
+          `input ${index} cannot be cloned: ${problem} (inputs must survive structured cloning)`,
+          index,
+        ),
+        undefined,
+      );
+      return;
+    }
+    const context = new Context(0, this.#state, this.#options.taskOptions);
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const start = now();
+    const finish = (error: Error | undefined, value: unknown): void => {
+      if (settled) return;
+      settled = true;
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      this.#running--;
+      this.#timeline?.push({ workerId: 0, index, start, end: now() });
+      request.done(request, error, value);
+      this.#pump();
+    };
+    // A task that ignores its signal keeps running in the background; the caller is not kept waiting.
+    const onAbort = (): void => {
+      const error = new AbortError(`input ${index} of ${this.#label} was aborted`, index, signal?.reason);
+      context.abort(error);
+      finish(error, undefined);
+    };
+    if (timeout !== undefined) {
+      timer = setTimeout(() => {
+        const error = new TimeoutError(
+          `input ${index} of ${this.#label} timed out after ${timeout} ms`,
+          index,
+        );
+        context.abort(error);
+        finish(error, undefined);
+      }, timeout);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.#running++;
+    const succeed = (value: unknown): void => {
+      const outputProblem = cloneProblem(value);
+      if (outputProblem === undefined) {
+        finish(undefined, value);
+        return;
+      }
+      finish(
+        new CloneError(
+          `the output of input ${index} from ${this.#label} cannot be cloned: ${outputProblem} (outputs must survive structured cloning)`,
+          index,
+        ),
+        undefined,
+      );
+    };
+    const fail = (thrown: unknown): void => {
+      // A thrown non-Error becomes the same NonError a worker would send, so causes match everywhere.
+      const cause = thrown instanceof Error ? thrown : deserializeError(serializeError(thrown));
+      const message = `task ${this.#label} failed on input ${index}: ${cause.name}: ${cause.message}`;
+      finish(new TaskError(message, index, cause), undefined);
+    };
+    let result: unknown;
+    try {
+      result = this.#task!.fn(request.input, context);
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    if (result !== null && typeof result === 'object' && typeof (result as Thenable).then === 'function') {
+      if (group) {
+        group.running.add(context);
+        (result as Thenable).then(
+          (value) => {
+            group.running.delete(context);
+            succeed(value);
+          },
+          (error) => {
+            group.running.delete(context);
+            fail(error);
+          },
+        );
+        return;
+      }
+      (result as Thenable).then(succeed, fail);
+    } else {
+      succeed(result);
+    }
+  }
+
+  #wakeIfIdle(): void {
+    if (this.#running === 0 && this.#queue.length === 0)
+      for (const wake of this.#idleWaiters.splice(0)) wake();
+  }
+}
+
+/** One task after another in the calling process: the baseline every speed-up is measured against. */
+export function createSequential(options: ResolvedOptions): Strategy {
+  return new InProcessStrategy('sequential', { ...options, concurrency: 1 });
+}
+
+/** Many tasks in flight on the calling process's event loop: the asyncio of Node, best for I/O. */
+export function createAsync(options: ResolvedOptions): Strategy {
+  return new InProcessStrategy('async', options);
+}

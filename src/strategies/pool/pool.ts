@@ -1,0 +1,817 @@
+/**
+ * The pool behind `threads` and `processes`: one engine, two runtimes.
+ *
+ * Speed comes from batching. Tasks submitted in one tick are coalesced into one message per worker,
+ * and the batch size follows the measured task time: a few ms of work per message, so the cost of a
+ * message vanishes against tiny tasks, while long tasks go to a worker one at a time for balance.
+ * `mapArray` cuts an array into chunks the same way (Python's `Pool.map` chunksize, but adaptive).
+ */
+
+import { Deque } from '../../core/deque.js';
+import {
+  AbortError,
+  CloneError,
+  ClosedError,
+  deserializeError,
+  type SerializedError,
+  SetupError,
+  TaskError,
+  TaskLoadError,
+  TimeoutError,
+  WorkerDiedError,
+} from '../../core/errors.js';
+import type { ResolvedOptions } from '../../core/options.js';
+import { packNumbers } from '../../core/pack.js';
+import type { TimelineEntry, WorkerUsage } from '../../core/types.js';
+import { taskLabel } from '../../task/label.js';
+import { Dispatch, type ItemCallback, type MapHandle, type Strategy, TaskRequest } from '../strategy.js';
+import {
+  ABORT,
+  CHUNK,
+  CLOSE,
+  CLOSED,
+  ERR,
+  INIT_ERROR,
+  OK,
+  OUTPUT_CLONE_CODE,
+  READY,
+  RESULTS,
+  RUN,
+  SHARED_SLOTS,
+  SKIPPED,
+  STATS,
+  TAG,
+  type WorkerMessage,
+  type WorkerStats,
+} from './protocol.js';
+import type { Exit, Runtime, Transport } from './transport.js';
+
+/** Aim for about this much work per message, so a message's cost vanishes against the work it carries. */
+const BATCH_TARGET_MS = 2;
+/** Tasks at least this long go to a worker one at a time: nothing waits behind them, the load stays even. */
+const LONG_TASK_MS = 20;
+const MAX_BATCH = 16_384;
+const MAX_CHUNK = 262_144;
+/** How fast the task-time estimate follows new measurements, per item measured. */
+const EWMA_WEIGHT = 0.3;
+/** How long a timed-out or aborted task has to stop before its worker is replaced. */
+export const ABORT_GRACE_MS = 1000;
+/** How long a worker's teardown may take at close before the worker is killed. */
+export const CLOSE_TIMEOUT_MS = 10_000;
+/** How long `usage()` waits for a child process to report. */
+const STATS_TIMEOUT_MS = 2000;
+/** `stream` never reads further ahead than this, whatever the pool could take. */
+const MAX_READ_AHEAD = 8192;
+
+const QUEUED = 0;
+const SENT = 1;
+const SETTLED = 2;
+
+/** A map over an array: the pool cuts it into chunk jobs as workers have room. */
+class MapRun {
+  next = 0;
+  cancelled = false;
+  /**
+   * Until its first chunk comes back, a map does not trust what earlier work said about task time (a
+   * warm-up, another task's inputs): it sends one input to each worker, one at a time, and measures.
+   */
+  probing = true;
+  /** With a time-out, a map's inputs go as single tasks (each with its own timer) instead of chunks. */
+  singles: TaskRequest[] | null = null;
+  constructor(
+    readonly inputs: readonly unknown[],
+    readonly onItem: ItemCallback,
+  ) {}
+}
+
+/** A piece of a map: one message, several inputs. */
+class ChunkJob extends Dispatch {
+  readonly timeout = undefined;
+  constructor(
+    readonly input: unknown[],
+    readonly index: number,
+    readonly count: number,
+    readonly owner: MapRun,
+  ) {
+    super();
+  }
+}
+
+/** One unit of dispatch: a single task (the request itself) or a chunk of a map. */
+type Job = TaskRequest | ChunkJob;
+
+type Entry = Job | MapRun;
+
+class Slot {
+  transport!: Transport;
+  ready = false;
+  dead = false;
+  closing = false;
+  closed = false;
+  readonly outstanding = new Deque<Job>();
+  items = 0;
+  /** Holds a job that must run alone (a suspect, or a task with a time-out): takes nothing more. */
+  alone = false;
+  nextSeq = 1;
+  killedFor: Job | null = null;
+  killReason: string | undefined;
+  stats: WorkerStats | undefined;
+  statsWaiters: ((stats: WorkerStats | undefined) => void)[] = [];
+  readyWaiters: (() => void)[] = [];
+  exitWaiters: (() => void)[] = [];
+  constructor(readonly id: number) {}
+}
+
+export class Pool implements Strategy {
+  readonly name: 'threads' | 'processes';
+  readonly concurrency: number;
+  readonly #runtime: Runtime;
+  readonly #options: ResolvedOptions;
+  readonly #label: string;
+  readonly #queue = new Deque<Entry>();
+  readonly #slots: Slot[] = [];
+  readonly #timeline: TimelineEntry[] | null;
+  readonly #idleWaiters: (() => void)[] = [];
+  readonly #deadStats: WorkerStats[] = [];
+  #nextWorkerId = 1;
+  #itemMs: number | undefined;
+  #pumpScheduled = false;
+  #broken: Error | undefined;
+  #closing = false;
+  #closed: Promise<void> | undefined;
+  #started = 0;
+
+  constructor(runtime: Runtime, options: ResolvedOptions) {
+    this.#runtime = runtime;
+    this.#options = options;
+    this.name = runtime.kind === 'thread' ? 'threads' : 'processes';
+    this.concurrency = options.concurrency;
+    this.#label = taskLabel(options.taskUrl);
+    this.#timeline = options.timeline ? [] : null;
+  }
+
+  submit(request: TaskRequest): void {
+    const problem = this.#refusal();
+    if (problem) {
+      request.done(request, problem, undefined);
+      return;
+    }
+    const { signal } = request;
+    if (signal?.aborted) {
+      request.done(request, this.#abortError(request.index, signal.reason), undefined);
+      return;
+    }
+    if (signal) {
+      request.onAbort = () => this.#abandon(request, 'abort');
+      signal.addEventListener('abort', request.onAbort, { once: true });
+    }
+    this.#queue.push(request);
+    this.#schedulePump();
+  }
+
+  mapArray(inputs: readonly unknown[], onItem: ItemCallback): MapHandle {
+    const run = new MapRun(inputs, onItem);
+    const problem = this.#refusal();
+    const { timeout } = this.#options;
+    if (problem) {
+      for (let i = 0; i < inputs.length; i++) onItem(i, problem, undefined);
+    } else if (timeout !== undefined) {
+      // A time-out is per task: each input travels alone, with its own timer.
+      const done = (request: TaskRequest, error: Error | undefined, value: unknown): void => {
+        if (!run.cancelled) onItem(request.index, error, value);
+      };
+      run.singles = inputs.map((input, index) => new TaskRequest(input, index, undefined, timeout, done));
+      for (const request of run.singles) this.#queue.push(request);
+      this.#schedulePump();
+    } else if (inputs.length > 0) {
+      this.#queue.push(run);
+      this.#schedulePump();
+    }
+    return { cancel: () => this.#cancelMap(run) };
+  }
+
+  /** A map that failed fast: hand out nothing more of it, and abort what is running. */
+  #cancelMap(run: MapRun): void {
+    if (run.cancelled) return;
+    run.cancelled = true;
+    if (run.singles) {
+      for (const request of run.singles) this.#abandon(request, 'abort');
+      return;
+    }
+    for (const slot of this.#slots) {
+      for (const job of slot.outstanding) {
+        if (job.owner === run) slot.transport.send([TAG, ABORT, job.seq, 'abort']);
+      }
+    }
+  }
+
+  capacityHint(): number {
+    const perWorker = this.#itemMs === undefined ? 2 : Math.ceil((4 * BATCH_TARGET_MS) / this.#itemMs);
+    return Math.min(MAX_READ_AHEAD, this.concurrency * Math.max(2, perWorker));
+  }
+
+  timeline(): TimelineEntry[] {
+    return this.#timeline ?? [];
+  }
+
+  async usage(): Promise<WorkerUsage> {
+    const usage: WorkerUsage = {
+      childCpuUser: 0,
+      childCpuSystem: 0,
+      childRss: 0,
+      workersStarted: this.#started,
+    };
+    if (this.#runtime.kind !== 'process') return usage;
+    const live = await Promise.all(this.#slots.map((slot) => this.#requestStats(slot)));
+    for (const stats of [...this.#deadStats, ...live]) {
+      if (!stats) continue;
+      usage.childCpuUser += stats.cpuUser;
+      usage.childCpuSystem += stats.cpuSystem;
+    }
+    for (const stats of live) usage.childRss += stats?.rss ?? 0;
+    return usage;
+  }
+
+  close(): Promise<void> {
+    this.#closing = true;
+    this.#closed ??= (async () => {
+      await new Promise<void>((resolve) => {
+        this.#idleWaiters.push(resolve);
+        this.#checkIdle();
+      });
+      await Promise.all(this.#slots.map((slot) => this.#closeSlot(slot)));
+    })();
+    return this.#closed;
+  }
+
+  // ── dispatch ────────────────────────────────────────────────────────────────────────────────
+
+  #refusal(): Error | undefined {
+    if (this.#broken) return this.#broken;
+    if (this.#closing) return new ClosedError();
+    return undefined;
+  }
+
+  /**
+   * Dispatch once the current turn of the event loop is done, so that every task submitted in it —
+   * a loop of run() calls, or the inputs an async iterable yields one microtask after another — goes
+   * out in one message per worker.
+   */
+  #schedulePump(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    setImmediate(() => this.#pump());
+  }
+
+  #pump(): void {
+    this.#pumpScheduled = false;
+    if (this.#broken) return;
+    this.#dropSettledHead();
+    if (this.#queue.length === 0) return;
+    while (this.#slots.length < this.concurrency) this.#spawn();
+    // Round-robin, one batch per worker per round, so a short queue spreads across the workers.
+    let progress = true;
+    while (progress && this.#queue.length > 0) {
+      progress = false;
+      for (const slot of this.#slots) {
+        if (slot.ready && !slot.closing && this.#hasRoom(slot) && this.#sendBatch(slot)) progress = true;
+        if (this.#queue.length === 0) break;
+      }
+    }
+  }
+
+  #hasRoom(slot: Slot): boolean {
+    if (slot.alone) return false;
+    const ms = this.#itemMs;
+    // Until a task has been timed, and for long tasks, one job at a time per worker.
+    if (ms === undefined || ms >= LONG_TASK_MS) return slot.items === 0;
+    // Otherwise keep about two batches' worth queued, so a worker never waits for the next message.
+    return slot.items * ms < 2 * BATCH_TARGET_MS;
+  }
+
+  #batchSize(): number {
+    const ms = this.#itemMs;
+    if (ms === undefined) return 1;
+    return Math.max(1, Math.min(MAX_BATCH, Math.ceil(BATCH_TARGET_MS / ms)));
+  }
+
+  #chunkSize(run: MapRun): number {
+    const remaining = run.inputs.length - run.next;
+    const fixed = this.#options.chunkSize;
+    if (fixed !== undefined) return Math.min(fixed, remaining);
+    const ms = this.#itemMs;
+    if (ms === undefined) return 1;
+    const byTime = Math.ceil(BATCH_TARGET_MS / Math.max(ms, 1e-6));
+    const fair = Math.ceil(remaining / (2 * this.concurrency));
+    return Math.max(1, Math.min(byTime, fair, MAX_CHUNK, remaining));
+  }
+
+  /** Drops queue entries nobody waits for any more: settled tasks, finished or cancelled maps. */
+  #dropSettledHead(): void {
+    for (let head = this.#queue.peek(); head !== undefined; head = this.#queue.peek()) {
+      const gone =
+        head instanceof MapRun
+          ? head.cancelled || head.next >= head.inputs.length
+          : head.state === SETTLED || (head.owner?.cancelled ?? false);
+      if (!gone) return;
+      this.#queue.shift();
+    }
+  }
+
+  /** Sends one message's worth of work to the worker; false when there was nothing to send. */
+  #sendBatch(slot: Slot): boolean {
+    this.#dropSettledHead();
+    const head = this.#queue.peek();
+    if (head === undefined) return false;
+    if (!(head instanceof MapRun) && this.#mustRunAlone(head)) {
+      if (slot.items > 0) return false;
+      this.#queue.shift();
+      slot.alone = true;
+      if (head.owner === null) this.#sendSingles(slot, [head]);
+      else this.#sendChunk(slot, head);
+      return true;
+    }
+    if (head instanceof MapRun) {
+      if (head.probing && slot.items > 0) return false;
+      const size = head.probing ? 1 : this.#chunkSize(head);
+      const start = head.next;
+      head.next += size;
+      this.#sendChunk(slot, new ChunkJob(head.inputs.slice(start, start + size), start, size, head));
+      return true;
+    }
+    if (head.owner !== null) {
+      this.#sendChunk(slot, this.#queue.shift() as ChunkJob);
+      return true;
+    }
+    // A short queue is spread over the workers rather than sent whole to the first.
+    const max = Math.min(this.#batchSize(), Math.ceil(this.#queue.length / this.#slots.length));
+    const jobs: TaskRequest[] = [];
+    for (let next = this.#queue.peek(); jobs.length < max && next instanceof TaskRequest; ) {
+      if (next.state !== SETTLED && this.#mustRunAlone(next)) break;
+      this.#queue.shift();
+      if (next.state !== SETTLED) jobs.push(next);
+      next = this.#queue.peek();
+    }
+    if (jobs.length > 0) this.#sendSingles(slot, jobs);
+    return true;
+  }
+
+  /**
+   * A task with a time-out goes to a worker alone, so its clock starts when it starts; a suspect goes
+   * alone so that, if it kills its worker again, there is no doubt which input did it.
+   */
+  #mustRunAlone(job: Job): boolean {
+    return job.suspect || job.timeout !== undefined;
+  }
+
+  #sendSingles(slot: Slot, jobs: TaskRequest[]): void {
+    const first = slot.nextSeq;
+    const inputs = new Array<unknown>(jobs.length);
+    for (let i = 0; i < jobs.length; i++) {
+      const job = jobs[i]!;
+      this.#dispatch(slot, job);
+      inputs[i] = job.input;
+    }
+    try {
+      slot.transport.send([TAG, RUN, first, inputs]);
+    } catch {
+      this.#undispatch(slot, jobs);
+      this.#requeueCloneable(jobs);
+    }
+  }
+
+  #sendChunk(slot: Slot, job: ChunkJob): void {
+    this.#dispatch(slot, job);
+    try {
+      const packed = packNumbers(job.input);
+      if (packed) slot.transport.send([TAG, CHUNK, job.seq, packed], [packed.buffer as ArrayBuffer]);
+      else slot.transport.send([TAG, CHUNK, job.seq, job.input]);
+    } catch {
+      this.#undispatch(slot, [job]);
+      this.#splitUncloneable(job);
+    }
+  }
+
+  #dispatch(slot: Slot, job: Job): void {
+    job.seq = slot.nextSeq++;
+    job.slot = slot;
+    job.state = SENT;
+    if (slot.outstanding.length === 0) slot.transport.ref();
+    slot.outstanding.push(job);
+    slot.items += job.count;
+    if (job instanceof TaskRequest && job.timeout !== undefined) {
+      job.timer = setTimeout(() => this.#abandon(job, 'timeout'), job.timeout);
+    }
+  }
+
+  /** Takes back jobs whose message could not be sent (the last ones dispatched to the slot). */
+  #undispatch(slot: Slot, jobs: Job[]): void {
+    for (let i = jobs.length - 1; i >= 0; i--) {
+      const job = jobs[i]!;
+      slot.outstanding.pop();
+      slot.items -= job.count;
+      slot.nextSeq--;
+      clearTimeout(job.timer);
+      job.state = QUEUED;
+      job.slot = null;
+    }
+    if (slot.outstanding.length === 0) this.#settleSlot(slot);
+  }
+
+  #cloneProblem(value: unknown): string | undefined {
+    try {
+      this.#runtime.assertCloneable(value);
+      return undefined;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  #inputCloneError(index: number, problem: string): CloneError {
+    return new CloneError(
+      `input ${index} cannot be sent to a ${this.#runtime.kind} worker: ${problem} (inputs must survive structured cloning)`,
+      index,
+    );
+  }
+
+  /** A batch failed to send: fail the inputs that cannot be cloned, put the rest back in front. */
+  #requeueCloneable(jobs: TaskRequest[]): void {
+    for (let i = jobs.length - 1; i >= 0; i--) {
+      const job = jobs[i]!;
+      const problem = this.#cloneProblem(job.input);
+      if (problem === undefined) this.#queue.unshift(job);
+      else this.#settle(job, this.#inputCloneError(job.index, problem), undefined);
+    }
+  }
+
+  /** A chunk failed to send: fail its uncloneable items, requeue the runs of good ones between them. */
+  #splitUncloneable(job: ChunkJob): void {
+    const run = job.owner;
+    const inputs = job.input;
+    const pieces: ChunkJob[] = [];
+    let from = 0;
+    for (let k = 0; k <= inputs.length; k++) {
+      const problem = k < inputs.length ? this.#cloneProblem(inputs[k]) : undefined;
+      if (k < inputs.length && problem === undefined) continue;
+      if (k > from) pieces.push(new ChunkJob(inputs.slice(from, k), job.index + from, k - from, run));
+      if (problem !== undefined)
+        run.onItem(job.index + k, this.#inputCloneError(job.index + k, problem), undefined);
+      from = k + 1;
+    }
+    for (let i = pieces.length - 1; i >= 0; i--) this.#queue.unshift(pieces[i]!);
+  }
+
+  // ── results ─────────────────────────────────────────────────────────────────────────────────
+
+  #onMessage(slot: Slot, message: WorkerMessage): void {
+    switch (message[1]) {
+      case RESULTS:
+        this.#onResults(slot, message[2], message[3], message[4], message[5]);
+        return;
+      case READY:
+        slot.ready = true;
+        if (this.#queue.length === 0) slot.transport.unref();
+        for (const wake of slot.readyWaiters.splice(0)) wake();
+        this.#pump();
+        return;
+      case INIT_ERROR: {
+        const cause = deserializeError(message[3]);
+        this.#break(
+          message[2] === 'load'
+            ? new TaskLoadError(cause.message, cause.cause)
+            : new SetupError(`setup of ${this.#label} threw: ${cause.name}: ${cause.message}`, cause),
+        );
+        return;
+      }
+      case STATS:
+        slot.stats = message[2];
+        for (const wake of slot.statsWaiters.splice(0)) wake(slot.stats);
+        return;
+      case CLOSED:
+        slot.stats = message[2];
+        slot.closed = true;
+        if (message[3]) {
+          const cause = deserializeError(message[3]);
+          process.emitWarning(
+            `teardown of ${this.#label} in worker ${slot.id} threw: ${cause.name}: ${cause.message}`,
+          );
+        }
+        slot.transport.end();
+        return;
+    }
+  }
+
+  #onResults(slot: Slot, busy: number, items: number, flat: unknown[], timeline: number[] | null): void {
+    if (items > 0) {
+      // A message of many items is many measurements: weigh it as such, so a big chunk corrects a
+      // stale estimate at once, while one odd single task moves it only a little.
+      const sample = busy / items;
+      const weight = 1 - (1 - EWMA_WEIGHT) ** Math.min(items, 64);
+      this.#itemMs = this.#itemMs === undefined ? sample : this.#itemMs + weight * (sample - this.#itemMs);
+    }
+    let t = 0;
+    for (let r = 0; r < flat.length; r += 3) {
+      const job = slot.outstanding.shift()!;
+      const status = flat[r + 1];
+      const payload = flat[r + 2];
+      slot.items -= job.count;
+      job.returned = true;
+      if (timeline && status !== SKIPPED) {
+        for (let k = 0; k < job.count; k++) {
+          this.#timeline!.push({
+            workerId: slot.id,
+            index: job.index + k,
+            start: timeline[t]!,
+            end: timeline[t + 1]!,
+          });
+          t += 2;
+        }
+      }
+      if (job.owner === null) {
+        if (status === OK) this.#settle(job, undefined, payload);
+        else if (status === ERR)
+          this.#settle(job, this.#taskError(job.index, payload as SerializedError), undefined);
+        continue;
+      }
+      job.state = SETTLED;
+      job.owner.probing = false;
+      if (job.owner.cancelled) continue;
+      const [values, errors] = payload as [ArrayLike<unknown>, [number, SerializedError][] | null];
+      const { onItem } = job.owner;
+      let e = 0;
+      for (let k = 0; k < job.count; k++) {
+        const failure = errors?.[e];
+        if (failure !== undefined && failure[0] === k) {
+          e++;
+          onItem(job.index + k, this.#taskError(job.index + k, failure[1]), undefined);
+        } else {
+          onItem(job.index + k, undefined, values[k]);
+        }
+        if (job.owner.cancelled) break;
+      }
+    }
+    if (slot.outstanding.length === 0) this.#settleSlot(slot);
+    this.#pump();
+    this.#checkIdle();
+  }
+
+  #settle(request: TaskRequest, error: Error | undefined, value: unknown): void {
+    if (request.state === SETTLED) return;
+    request.state = SETTLED;
+    if (request.timer !== undefined) clearTimeout(request.timer);
+    if (request.onAbort) request.signal!.removeEventListener('abort', request.onAbort);
+    request.done(request, error, value);
+  }
+
+  /** A worker with nothing outstanding does not keep the process alive: a forgotten close() never hangs it. */
+  #settleSlot(slot: Slot): void {
+    slot.alone = false;
+    if (!slot.closing) slot.transport.unref();
+  }
+
+  #taskError(index: number, data: SerializedError): Error {
+    if (data.code === OUTPUT_CLONE_CODE) {
+      return new CloneError(
+        `the output of input ${index} from ${this.#label} cannot be sent back from a ${this.#runtime.kind} worker: ${data.message} (outputs must survive structured cloning)`,
+        index,
+      );
+    }
+    const cause = deserializeError(data);
+    return new TaskError(
+      `task ${this.#label} failed on input ${index}: ${cause.name}: ${cause.message}`,
+      index,
+      cause,
+    );
+  }
+
+  #abortError(index: number, reason: unknown): AbortError {
+    return new AbortError(`input ${index} of ${this.#label} was aborted`, index, reason);
+  }
+
+  /** A task timed out or was aborted: settle it now, tell its worker, and replace the worker if it won't stop. */
+  #abandon(job: TaskRequest, why: 'timeout' | 'abort'): void {
+    if (job.state === SETTLED) return;
+    const error =
+      why === 'timeout'
+        ? new TimeoutError(
+            `input ${job.index} of ${this.#label} timed out after ${job.timeout} ms`,
+            job.index,
+          )
+        : this.#abortError(job.index, job.signal?.reason);
+    const slot = job.slot as Slot | null;
+    const wasSent = job.state === SENT;
+    this.#settle(job, error, undefined);
+    if (!wasSent || !slot || slot.dead) return;
+    slot.transport.send([TAG, ABORT, job.seq, why]);
+    const grace = setTimeout(() => {
+      if (!job.returned && !slot.dead) {
+        this.#kill(slot, job, `input ${job.index} did not stop within ${ABORT_GRACE_MS} ms of its ${why}`);
+      }
+    }, ABORT_GRACE_MS);
+    grace.unref();
+  }
+
+  // ── workers ─────────────────────────────────────────────────────────────────────────────────
+
+  #spawn(): Slot {
+    const slot = new Slot(this.#nextWorkerId++);
+    const shared = this.#runtime.sharesMemory ? new SharedArrayBuffer(SHARED_SLOTS * 4) : null;
+    this.#slots.push(slot);
+    this.#started++;
+    slot.transport = this.#runtime.start(
+      {
+        init: {
+          taskUrl: this.#options.taskUrl,
+          exportName: this.#options.exportName,
+          workerId: slot.id,
+          timeline: this.#options.timeline,
+          taskOptions: this.#options.taskOptions,
+          shared,
+        },
+        maxMemoryMb: this.#options.maxMemoryMb,
+      },
+      { message: (message) => this.#onMessage(slot, message), exit: (exit) => this.#onExit(slot, exit) },
+    );
+    return slot;
+  }
+
+  #kill(slot: Slot, culprit: Job | null, reason: string): void {
+    slot.killedFor = culprit;
+    slot.killReason = reason;
+    slot.transport.terminate();
+  }
+
+  #describeExit(slot: Slot, exit: Exit): { how: string; cause?: Error } {
+    if (slot.killReason) return { how: `it was stopped: ${slot.killReason}` };
+    const error = exit.note?.error ?? exit.error;
+    const cause = error ? deserializeError(error) : undefined;
+    const limit = this.#options.maxMemoryMb === undefined ? '' : ` (limit ${this.#options.maxMemoryMb} MB)`;
+    if (exit.note?.reason) {
+      return { how: `it ${exit.note.reason}${cause ? `: ${cause.name}: ${cause.message}` : ''}`, cause };
+    }
+    if (error?.code === 'ERR_WORKER_OUT_OF_MEMORY') return { how: `it ran out of memory${limit}`, cause };
+    if (cause) return { how: `it threw an uncaught exception: ${cause.name}: ${cause.message}`, cause };
+    if (exit.signal === 'SIGABRT') {
+      return {
+        how: `it was killed by SIGABRT, which V8 raises when the heap is full: out of memory${limit}`,
+      };
+    }
+    if (exit.signal) return { how: `it was killed by ${exit.signal}` };
+    return { how: `it exited with code ${exit.code}` };
+  }
+
+  #onExit(slot: Slot, exit: Exit): void {
+    slot.dead = true;
+    this.#slots.splice(this.#slots.indexOf(slot), 1);
+    if (slot.stats) this.#deadStats.push(slot.stats);
+    for (const wake of [...slot.readyWaiters.splice(0), ...slot.exitWaiters.splice(0)]) wake();
+    for (const wake of slot.statsWaiters.splice(0)) wake(undefined);
+    if (slot.closing || this.#broken) {
+      this.#checkIdle();
+      return;
+    }
+    const { how, cause } = this.#describeExit(slot, exit);
+    const kind = this.#runtime.kind;
+    if (!slot.ready) {
+      this.#break(
+        new TaskLoadError(`worker ${slot.id} (${kind}) died while loading ${this.#label}: ${how}`, cause),
+      );
+      return;
+    }
+    const jobs = slot.outstanding.drain();
+    slot.items = 0;
+    // Which job was running: the one we killed it for, else what the worker recorded, else — a process
+    // killed outright says nothing — the only job it had; with several, none is blamed: they all run
+    // again, each alone, so that a second death names its culprit for certain.
+    let culprit: number | undefined;
+    let offset: number | undefined;
+    if (slot.killedFor) culprit = slot.killedFor.seq;
+    else if (exit.note) [culprit, offset] = [exit.note.seq, exit.note.offset];
+    else if (jobs.length === 1) culprit = jobs[0]!.seq;
+    const fail = (index: number): WorkerDiedError =>
+      new WorkerDiedError(
+        `worker ${slot.id} (${kind}) died while running input ${index} of ${this.#label}: ${how}`,
+        index,
+        cause,
+      );
+    const requeue: Job[] = [];
+    for (const job of jobs) {
+      clearTimeout(job.timer);
+      if (job.state === SETTLED || job.owner?.cancelled) continue;
+      if (job.seq === culprit) {
+        if (job.owner === null) this.#settle(job, fail(job.index), undefined);
+        else requeue.push(...this.#splitChunk(job, offset, fail));
+      } else if (culprit === undefined) {
+        requeue.push(...this.#asSuspects(job));
+      } else {
+        requeue.push(this.#reset(job));
+      }
+    }
+    for (let i = requeue.length - 1; i >= 0; i--) this.#queue.unshift(requeue[i]!);
+    if (this.#queue.length > 0 || !this.#closing) this.#spawn();
+    this.#checkIdle();
+  }
+
+  /** A job that may have killed its worker: run again alone, a chunk one input at a time. */
+  #asSuspects(job: Job): Job[] {
+    if (job.owner === null || job.count === 1) {
+      this.#reset(job).suspect = true;
+      return [job];
+    }
+    const run = job.owner;
+    return job.input.map((input, k) => {
+      const piece = new ChunkJob([input], job.index + k, 1, run);
+      piece.suspect = true;
+      return piece;
+    });
+  }
+
+  #reset(job: Job): Job {
+    job.state = QUEUED;
+    job.slot = null;
+    job.seq = 0;
+    return job;
+  }
+
+  /**
+   * The chunk whose item killed a worker: that item fails, the others run again. When the worker could
+   * not say which item (a process killed outright), the items run again one per job, so a second death
+   * names the culprit exactly.
+   */
+  #splitChunk(job: ChunkJob, offset: number | undefined, fail: (index: number) => Error): Job[] {
+    const run = job.owner;
+    const inputs = job.input;
+    if (offset === undefined) {
+      if (inputs.length > 1) return this.#asSuspects(job);
+      run.onItem(job.index, fail(job.index), undefined);
+      return [];
+    }
+    run.onItem(job.index + offset, fail(job.index + offset), undefined);
+    const pieces: ChunkJob[] = [];
+    if (offset > 0) pieces.push(new ChunkJob(inputs.slice(0, offset), job.index, offset, run));
+    if (offset + 1 < inputs.length) {
+      pieces.push(
+        new ChunkJob(inputs.slice(offset + 1), job.index + offset + 1, inputs.length - offset - 1, run),
+      );
+    }
+    return pieces;
+  }
+
+  /** Start-up failed (the module, its export or its setup): every task gets that error, now and later. */
+  #break(error: Error): void {
+    if (this.#broken) return;
+    this.#broken = error;
+    for (const entry of this.#queue.drain()) this.#failEntry(entry, error);
+    for (const slot of [...this.#slots]) {
+      for (const job of slot.outstanding.drain()) this.#failEntry(job, error);
+      slot.items = 0;
+      slot.transport.terminate();
+    }
+    this.#checkIdle();
+  }
+
+  #failEntry(entry: Entry, error: Error): void {
+    if (entry instanceof MapRun) {
+      for (let i = entry.next; i < entry.inputs.length && !entry.cancelled; i++)
+        entry.onItem(i, error, undefined);
+      entry.next = entry.inputs.length;
+    } else if (entry.owner === null) {
+      this.#settle(entry, error, undefined);
+    } else if (!entry.owner.cancelled) {
+      for (let k = 0; k < entry.count && !entry.owner.cancelled; k++)
+        entry.owner.onItem(entry.index + k, error, undefined);
+    }
+  }
+
+  #checkIdle(): void {
+    if (this.#idleWaiters.length === 0) return;
+    this.#dropSettledHead();
+    if (this.#queue.length > 0 || this.#slots.some((slot) => slot.outstanding.length > 0)) return;
+    for (const wake of this.#idleWaiters.splice(0)) wake();
+  }
+
+  async #closeSlot(slot: Slot): Promise<void> {
+    slot.transport.ref();
+    if (!slot.ready && !slot.dead) await new Promise<void>((resolve) => slot.readyWaiters.push(resolve));
+    if (slot.dead) return;
+    slot.closing = true;
+    const killer = setTimeout(() => slot.transport.terminate(), CLOSE_TIMEOUT_MS);
+    await new Promise<void>((resolve) => {
+      slot.exitWaiters.push(resolve);
+      slot.transport.send([TAG, CLOSE]);
+    });
+    clearTimeout(killer);
+  }
+
+  #requestStats(slot: Slot): Promise<WorkerStats | undefined> {
+    if (!slot.ready || slot.dead) return Promise.resolve(slot.stats);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(slot.stats), STATS_TIMEOUT_MS);
+      slot.statsWaiters.push((stats) => {
+        clearTimeout(timer);
+        resolve(stats);
+      });
+      slot.transport.send([TAG, STATS]);
+    });
+  }
+}

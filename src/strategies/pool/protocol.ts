@@ -1,0 +1,88 @@
+/**
+ * The one message protocol between a pool and its workers, threads and processes alike.
+ * Every message is an array whose first element is TAG, so fanout's messages can never be
+ * confused with anything a user's task posts on the same channel. Arrays clone faster than objects.
+ */
+import type { SerializedError } from '../../core/errors.js';
+
+export const TAG = '\u0000fanout';
+
+// main → worker
+export const RUN = 1; // [TAG, RUN, firstSeq, inputs[]]: one job per input, seqs firstSeq, firstSeq+1, …
+export const CHUNK = 2; // [TAG, CHUNK, seq, inputs[] | Int32Array | Float64Array]: one job whose items are the inputs
+export const ABORT = 3; // [TAG, ABORT, seq, reason]
+export const STATS = 4; // [TAG, STATS] (and the reply [TAG, STATS, WorkerStats])
+export const CLOSE = 5; // [TAG, CLOSE]
+export const INIT = 6; // [TAG, INIT, WorkerInit]: a child process's first message
+
+// worker → main
+export const READY = 10; // [TAG, READY]
+export const INIT_ERROR = 11; // [TAG, INIT_ERROR, phase, SerializedError]
+export const RESULTS = 12; // [TAG, RESULTS, busyMs, items, flat results, timeline | null]
+export const CLOSED = 13; // [TAG, CLOSED, WorkerStats, teardown SerializedError | null]
+
+// Result statuses, in the flat results array as [seq, status, payload, seq, status, payload, …]
+export const OK = 0; // payload: the value
+export const ERR = 1; // payload: SerializedError
+export const SKIPPED = 2; // aborted before it started; payload: null
+export const CHUNK_DONE = 3; // payload: [values[] | Int32Array | Float64Array, errors: [offset, SerializedError][] | null]
+
+/** Marks a task whose output could not be cloned, so the pool can raise a CloneError. */
+export const OUTPUT_CLONE_CODE = 'ERR_FANOUT_OUTPUT_CLONE';
+
+export type InitPhase = 'load' | 'setup';
+
+export interface WorkerStats {
+  cpuUser: number;
+  cpuSystem: number;
+  rss: number;
+  maxRss: number;
+}
+
+/** What the shared slots of a thread worker, or the last words of a process, say about its death. */
+export interface DeathNote {
+  /** The seq of the job running when the worker died, 0 if none. */
+  seq: number;
+  /** The item of a chunk job that was running. */
+  offset: number;
+  /** How it died, when the worker could say (an uncaught exception, process.exit). */
+  reason?: string;
+  error?: SerializedError;
+}
+
+// Int32 slots a thread worker updates as it runs, readable after it died.
+export const SLOT_SEQ = 0;
+export const SLOT_OFFSET = 1;
+export const SHARED_SLOTS = 2;
+
+export type MainMessage =
+  | [typeof TAG, typeof RUN, number, unknown[]]
+  | [typeof TAG, typeof CHUNK, number, unknown[] | Int32Array | Float64Array]
+  | [typeof TAG, typeof ABORT, number, string]
+  | [typeof TAG, typeof STATS]
+  | [typeof TAG, typeof CLOSE]
+  | [typeof TAG, typeof INIT, WorkerInit];
+
+export type WorkerMessage =
+  | [typeof TAG, typeof READY]
+  | [typeof TAG, typeof INIT_ERROR, InitPhase, SerializedError]
+  | [typeof TAG, typeof RESULTS, number, number, unknown[], number[] | null]
+  | [typeof TAG, typeof STATS, WorkerStats]
+  | [typeof TAG, typeof CLOSED, WorkerStats, SerializedError | null];
+
+export function isFanoutMessage(message: unknown): message is WorkerMessage & MainMessage {
+  return Array.isArray(message) && message[0] === TAG;
+}
+
+/** What a worker needs to start, passed as workerData or an environment variable. */
+export interface WorkerInit {
+  taskUrl: string;
+  exportName: string;
+  workerId: number;
+  timeline: boolean;
+  taskOptions: unknown;
+  shared: SharedArrayBuffer | null;
+}
+
+/** A child process writes its last words (a DeathNote as JSON) to this fd as it dies. */
+export const LAST_WORDS_FD = 4;

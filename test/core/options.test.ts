@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
+import { test } from 'node:test';
+import { OptionError } from '../../src/core/errors.js';
+import { DEFAULT_ASYNC_CONCURRENCY, resolveOptions, toTaskUrl } from '../../src/core/options.js';
+
+test('defaults: threads, cores for pools, a finite bound for async, 1 for sequential', () => {
+  assert.equal(resolveOptions({ task: '/x.js' }).strategy, 'threads');
+  assert.equal(resolveOptions({ task: '/x.js', strategy: 'threads' }).concurrency, availableParallelism());
+  assert.equal(resolveOptions({ task: '/x.js', strategy: 'processes' }).concurrency, availableParallelism());
+  assert.equal(resolveOptions({ task: '/x.js', strategy: 'async' }).concurrency, DEFAULT_ASYNC_CONCURRENCY);
+  assert.equal(resolveOptions({ task: '/x.js', strategy: 'sequential' }).concurrency, 1);
+});
+
+test('a bad option names the option, what was expected and what arrived', () => {
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ concurrency: 0 }, /Expected `concurrency` to be a positive integer, got `0 \(number\)`/],
+    [{ concurrency: 1.5 }, /`concurrency`.*`1\.5 \(number\)`/],
+    [{ concurrency: '2' }, /`concurrency`.*`"2" \(string\)`/],
+    [
+      { strategy: 'fibers' },
+      /Expected `strategy` to be one of sequential, async, threads, processes or auto, got `"fibers" \(string\)`/,
+    ],
+    [{ strategy: 'sequential', concurrency: 2 }, /`concurrency` to be 1 under sequential/],
+    [{ timeout: -5 }, /`timeout` to be a positive number of ms/],
+    [{ chunkSize: 0 }, /`chunkSize` to be a positive integer/],
+    [{ maxMemoryMb: 'lots' }, /`maxMemoryMb` to be a positive integer/],
+    [{ export: '' }, /`export` to be an export name/],
+  ];
+  for (const [extra, message] of cases) {
+    assert.throws(
+      () => resolveOptions({ task: '/x.js', ...extra }),
+      (error: unknown) => {
+        assert.ok(error instanceof OptionError);
+        assert.equal((error as OptionError).code, 'ERR_FANOUT_OPTION');
+        assert.match((error as Error).message, message);
+        return true;
+      },
+    );
+  }
+  assert.throws(() => resolveOptions({ task: '' }), /Expected `task` to be a module path or URL/);
+});
+
+test('task paths become file URLs; URLs pass through', () => {
+  assert.equal(toTaskUrl('/srv/task.js'), 'file:///srv/task.js');
+  assert.equal(toTaskUrl('task.js'), new URL('task.js', `file://${process.cwd()}/`).href);
+  assert.equal(toTaskUrl(new URL('file:///a/b.mjs')), 'file:///a/b.mjs');
+  assert.equal(toTaskUrl('file:///a/b.ts'), 'file:///a/b.ts');
+});

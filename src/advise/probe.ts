@@ -3,7 +3,9 @@
  * opens whatever `setup` opens; then a measured `map` over `tasks` inputs gives the throughput, and
  * the executor's timeline gives each task's time in its worker.
  */
+
 import { performance } from 'node:perf_hooks';
+import { cpuMs } from '../core/clock.js';
 import type { StrategyName } from '../core/options.js';
 import { createExecutor } from '../executor/executor.js';
 import { quantile } from './stats.js';
@@ -19,8 +21,6 @@ export interface ProbeSpec {
   /** The sequential sample's throughput, for the speed-up. */
   sequentialTasksPerSecond: number;
 }
-
-const cpuMs = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1000;
 
 export async function runProbe(ref: TaskRef, spec: ProbeSpec): Promise<Probe> {
   const { strategy, concurrency, tasks, inputs } = spec;

@@ -3,7 +3,9 @@
  * CPU time (`process.cpuUsage`), wall time and event-loop busy time (`eventLoopUtilization`) per task.
  * The per-task clocks here are small on purpose: src/measure/ should replace them when it lands.
  */
+
 import { type EventLoopUtilization, performance } from 'node:perf_hooks';
+import { cpuMs } from '../core/clock.js';
 import { SetupError, TaskLoadError } from '../core/errors.js';
 import { createExecutor } from '../executor/executor.js';
 import { mean, quantile, share } from './stats.js';
@@ -17,8 +19,6 @@ export interface SampleRun {
   inputs: unknown[];
   outputs: unknown[];
 }
-
-const cpuMs = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1000;
 
 /** The clocks at one moment, to take differences of. */
 interface Mark {

@@ -141,3 +141,84 @@ export function describe(value: unknown): string {
   if (value === null || typeof value !== 'object') return `${String(value)} (${typeof value})`;
   return `[object ${value.constructor?.name ?? 'Object'}]`;
 }
+
+// ── Wording: every message about a task's outcome is composed here, for every strategy ─────────
+
+/** Where a task ran, as messages name it: the calling process, or a kind of worker. */
+export type RunsIn = 'in-process' | 'thread' | 'process';
+
+/** `Name: message` of anything thrown. */
+export function reasonOf(thrown: unknown): string {
+  return thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown);
+}
+
+export function taskFailed(label: string, index: number, cause: Error): TaskError {
+  return new TaskError(`task ${label} failed on input ${index}: ${reasonOf(cause)}`, index, cause);
+}
+
+export function taskTimedOut(label: string, index: number, timeoutMs: number | undefined): TimeoutError {
+  return new TimeoutError(`input ${index} of ${label} timed out after ${timeoutMs} ms`, index);
+}
+
+export function taskAborted(label: string, index: number, reason: unknown): AbortError {
+  return new AbortError(`input ${index} of ${label} was aborted`, index, reason);
+}
+
+/** An input of a map that failed fast, never started. */
+export function taskNotRun(label: string, index: number): AbortError {
+  return new AbortError(`input ${index} of ${label} was not run: its map failed`, index);
+}
+
+export function inputNotCloneable(index: number, runsIn: RunsIn, problem: string): CloneError {
+  const how = runsIn === 'in-process' ? 'cannot be cloned' : `cannot be sent to a ${runsIn} worker`;
+  return new CloneError(`input ${index} ${how}: ${problem} (inputs must survive structured cloning)`, index);
+}
+
+export function outputNotCloneable(
+  label: string,
+  index: number,
+  runsIn: RunsIn,
+  problem: string,
+): CloneError {
+  const how = runsIn === 'in-process' ? 'cannot be cloned' : `cannot be sent back from a ${runsIn} worker`;
+  return new CloneError(
+    `the output of input ${index} from ${label} ${how}: ${problem} (outputs must survive structured cloning)`,
+    index,
+  );
+}
+
+export function setupFailed(label: string, cause: unknown): SetupError {
+  return new SetupError(`setup of ${label} threw: ${reasonOf(cause)}`, cause);
+}
+
+/** A warning, not an error: every result is in by the time teardown runs. */
+export function teardownWarning(label: string, cause: unknown, workerId?: number): string {
+  const where = workerId === undefined ? '' : ` in worker ${workerId}`;
+  return `teardown of ${label}${where} threw: ${reasonOf(cause)}`;
+}
+
+/** A worker died; `how` says how (see the pool's exit description), `cause` is what it threw, if anything. */
+export function workerDied(
+  workerId: number,
+  kind: RunsIn,
+  label: string,
+  index: number,
+  how: string,
+  cause: unknown,
+): WorkerDiedError {
+  return new WorkerDiedError(
+    `worker ${workerId} (${kind}) died while running input ${index} of ${label}: ${how}`,
+    index,
+    cause,
+  );
+}
+
+export function workerDiedLoading(
+  workerId: number,
+  kind: RunsIn,
+  label: string,
+  how: string,
+  cause: unknown,
+): TaskLoadError {
+  return new TaskLoadError(`worker ${workerId} (${kind}) died while loading ${label}: ${how}`, cause);
+}

@@ -6,51 +6,36 @@
  * cloning), so a task that works here works under threads and processes too.
  */
 
+import { now } from '../core/clock.js';
 import { Deque } from '../core/deque.js';
 import {
   AbortError,
-  CloneError,
   ClosedError,
   deserializeError,
-  SetupError,
+  inputNotCloneable,
+  outputNotCloneable,
+  type SetupError,
   serializeError,
-  TaskError,
+  setupFailed,
   type TaskLoadError,
-  TimeoutError,
+  taskAborted,
+  taskFailed,
+  taskNotRun,
+  taskTimedOut,
+  teardownWarning,
 } from '../core/errors.js';
 import type { ResolvedOptions, StrategyName } from '../core/options.js';
 import type { TimelineEntry, WorkerUsage } from '../core/types.js';
+import { cloneProblem, isThenable } from '../core/values.js';
 import { Context } from '../task/context.js';
 import { taskLabel } from '../task/label.js';
 import { type LoadedTask, loadTask } from '../task/load.js';
 import { type ItemCallback, type MapHandle, type Strategy, TaskRequest } from './strategy.js';
 
-const now = (): number => performance.timeOrigin + performance.now();
-
-function cloneProblem(value: unknown): string | undefined {
-  // Primitives other than symbols always clone: skip the cost for them.
-  if (
-    value === null ||
-    (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')
-  ) {
-    return undefined;
-  }
-  try {
-    structuredClone(value);
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
-
 /** The tasks of one map: when it fails fast, the rest are not started and the running ones are aborted. */
 interface MapGroup {
   cancelled: boolean;
   running: Set<Context>;
-}
-
-interface Thenable {
-  then(onFulfilled: (value: unknown) => void, onRejected: (error: unknown) => void): unknown;
 }
 
 export class InProcessStrategy implements Strategy {
@@ -133,8 +118,7 @@ export class InProcessStrategy implements Strategy {
         try {
           await this.#task.teardown(this.#state);
         } catch (error) {
-          const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-          process.emitWarning(`teardown of ${this.#label} threw: ${reason}`);
+          process.emitWarning(teardownWarning(this.#label, error));
         }
       }
     })();
@@ -149,8 +133,7 @@ export class InProcessStrategy implements Strategy {
           try {
             this.#state = await task.setup({ workerId: 0, options: this.#options.taskOptions });
           } catch (error) {
-            const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-            throw new SetupError(`setup of ${this.#label} threw: ${reason}`, error);
+            throw setupFailed(this.#label, error);
           }
         }
         this.#task = task;
@@ -180,31 +163,16 @@ export class InProcessStrategy implements Strategy {
     const { index, signal, timeout } = request;
     const group = request.slot as MapGroup | null;
     if (group?.cancelled) {
-      request.done(
-        request,
-        new AbortError(`input ${index} of ${this.#label} was not run: its map failed`, index),
-        undefined,
-      );
+      request.done(request, taskNotRun(this.#label, index), undefined);
       return;
     }
     if (signal?.aborted) {
-      request.done(
-        request,
-        new AbortError(`input ${index} of ${this.#label} was aborted`, index, signal.reason),
-        undefined,
-      );
+      request.done(request, taskAborted(this.#label, index, signal.reason), undefined);
       return;
     }
     const problem = cloneProblem(request.input);
     if (problem !== undefined) {
-      request.done(
-        request,
-        new CloneError(
-          `input ${index} cannot be cloned: ${problem} (inputs must survive structured cloning)`,
-          index,
-        ),
-        undefined,
-      );
+      request.done(request, inputNotCloneable(index, 'in-process', problem), undefined);
       return;
     }
     const context = new Context(0, this.#state, this.#options.taskOptions);
@@ -223,16 +191,13 @@ export class InProcessStrategy implements Strategy {
     };
     // A task that ignores its signal keeps running in the background; the caller is not kept waiting.
     const onAbort = (): void => {
-      const error = new AbortError(`input ${index} of ${this.#label} was aborted`, index, signal?.reason);
+      const error = taskAborted(this.#label, index, signal?.reason);
       context.abort(error);
       finish(error, undefined);
     };
     if (timeout !== undefined) {
       timer = setTimeout(() => {
-        const error = new TimeoutError(
-          `input ${index} of ${this.#label} timed out after ${timeout} ms`,
-          index,
-        );
+        const error = taskTimedOut(this.#label, index, timeout);
         context.abort(error);
         finish(error, undefined);
       }, timeout);
@@ -245,19 +210,12 @@ export class InProcessStrategy implements Strategy {
         finish(undefined, value);
         return;
       }
-      finish(
-        new CloneError(
-          `the output of input ${index} from ${this.#label} cannot be cloned: ${outputProblem} (outputs must survive structured cloning)`,
-          index,
-        ),
-        undefined,
-      );
+      finish(outputNotCloneable(this.#label, index, 'in-process', outputProblem), undefined);
     };
     const fail = (thrown: unknown): void => {
       // A thrown non-Error becomes the same NonError a worker would send, so causes match everywhere.
       const cause = thrown instanceof Error ? thrown : deserializeError(serializeError(thrown));
-      const message = `task ${this.#label} failed on input ${index}: ${cause.name}: ${cause.message}`;
-      finish(new TaskError(message, index, cause), undefined);
+      finish(taskFailed(this.#label, index, cause), undefined);
     };
     let result: unknown;
     try {
@@ -266,10 +224,10 @@ export class InProcessStrategy implements Strategy {
       fail(error);
       return;
     }
-    if (result !== null && typeof result === 'object' && typeof (result as Thenable).then === 'function') {
+    if (isThenable(result)) {
       if (group) {
         group.running.add(context);
-        (result as Thenable).then(
+        result.then(
           (value) => {
             group.running.delete(context);
             succeed(value);
@@ -281,7 +239,7 @@ export class InProcessStrategy implements Strategy {
         );
         return;
       }
-      (result as Thenable).then(succeed, fail);
+      result.then(succeed, fail);
     } else {
       succeed(result);
     }

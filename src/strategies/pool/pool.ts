@@ -9,20 +9,26 @@
 
 import { Deque } from '../../core/deque.js';
 import {
-  AbortError,
-  CloneError,
+  type AbortError,
   ClosedError,
   deserializeError,
+  inputNotCloneable,
+  outputNotCloneable,
   type SerializedError,
-  SetupError,
-  TaskError,
+  setupFailed,
   TaskLoadError,
-  TimeoutError,
-  WorkerDiedError,
+  taskAborted,
+  taskFailed,
+  taskTimedOut,
+  teardownWarning,
+  type WorkerDiedError,
+  workerDied,
+  workerDiedLoading,
 } from '../../core/errors.js';
 import type { ResolvedOptions } from '../../core/options.js';
 import { packNumbers } from '../../core/pack.js';
 import type { TimelineEntry, WorkerUsage } from '../../core/types.js';
+import { cloneProblem } from '../../core/values.js';
 import { taskLabel } from '../../task/label.js';
 import { Dispatch, type ItemCallback, type MapHandle, type Strategy, TaskRequest } from '../strategy.js';
 import {
@@ -418,29 +424,13 @@ export class Pool implements Strategy {
     if (slot.outstanding.length === 0) this.#settleSlot(slot);
   }
 
-  #cloneProblem(value: unknown): string | undefined {
-    try {
-      this.#runtime.assertCloneable(value);
-      return undefined;
-    } catch (error) {
-      return error instanceof Error ? error.message : String(error);
-    }
-  }
-
-  #inputCloneError(index: number, problem: string): CloneError {
-    return new CloneError(
-      `input ${index} cannot be sent to a ${this.#runtime.kind} worker: ${problem} (inputs must survive structured cloning)`,
-      index,
-    );
-  }
-
   /** A batch failed to send: fail the inputs that cannot be cloned, put the rest back in front. */
   #requeueCloneable(jobs: TaskRequest[]): void {
     for (let i = jobs.length - 1; i >= 0; i--) {
       const job = jobs[i]!;
-      const problem = this.#cloneProblem(job.input);
+      const problem = cloneProblem(job.input, this.#runtime.assertCloneable);
       if (problem === undefined) this.#queue.unshift(job);
-      else this.#settle(job, this.#inputCloneError(job.index, problem), undefined);
+      else this.#settle(job, inputNotCloneable(job.index, this.#runtime.kind, problem), undefined);
     }
   }
 
@@ -451,11 +441,11 @@ export class Pool implements Strategy {
     const pieces: ChunkJob[] = [];
     let from = 0;
     for (let k = 0; k <= inputs.length; k++) {
-      const problem = k < inputs.length ? this.#cloneProblem(inputs[k]) : undefined;
+      const problem = k < inputs.length ? cloneProblem(inputs[k], this.#runtime.assertCloneable) : undefined;
       if (k < inputs.length && problem === undefined) continue;
       if (k > from) pieces.push(new ChunkJob(inputs.slice(from, k), job.index + from, k - from, run));
       if (problem !== undefined)
-        run.onItem(job.index + k, this.#inputCloneError(job.index + k, problem), undefined);
+        run.onItem(job.index + k, inputNotCloneable(job.index + k, this.#runtime.kind, problem), undefined);
       from = k + 1;
     }
     for (let i = pieces.length - 1; i >= 0; i--) this.#queue.unshift(pieces[i]!);
@@ -479,7 +469,7 @@ export class Pool implements Strategy {
         this.#break(
           message[2] === 'load'
             ? new TaskLoadError(cause.message, cause.cause)
-            : new SetupError(`setup of ${this.#label} threw: ${cause.name}: ${cause.message}`, cause),
+            : setupFailed(this.#label, cause),
         );
         return;
       }
@@ -492,9 +482,7 @@ export class Pool implements Strategy {
         slot.closed = true;
         if (message[3]) {
           const cause = deserializeError(message[3]);
-          process.emitWarning(
-            `teardown of ${this.#label} in worker ${slot.id} threw: ${cause.name}: ${cause.message}`,
-          );
+          process.emitWarning(teardownWarning(this.#label, cause, slot.id));
         }
         slot.transport.end();
         return;
@@ -571,21 +559,13 @@ export class Pool implements Strategy {
 
   #taskError(index: number, data: SerializedError): Error {
     if (data.code === OUTPUT_CLONE_CODE) {
-      return new CloneError(
-        `the output of input ${index} from ${this.#label} cannot be sent back from a ${this.#runtime.kind} worker: ${data.message} (outputs must survive structured cloning)`,
-        index,
-      );
+      return outputNotCloneable(this.#label, index, this.#runtime.kind, data.message);
     }
-    const cause = deserializeError(data);
-    return new TaskError(
-      `task ${this.#label} failed on input ${index}: ${cause.name}: ${cause.message}`,
-      index,
-      cause,
-    );
+    return taskFailed(this.#label, index, deserializeError(data));
   }
 
   #abortError(index: number, reason: unknown): AbortError {
-    return new AbortError(`input ${index} of ${this.#label} was aborted`, index, reason);
+    return taskAborted(this.#label, index, reason);
   }
 
   /** A task timed out or was aborted: settle it now, tell its worker, and replace the worker if it won't stop. */
@@ -593,10 +573,7 @@ export class Pool implements Strategy {
     if (job.state === SETTLED) return;
     const error =
       why === 'timeout'
-        ? new TimeoutError(
-            `input ${job.index} of ${this.#label} timed out after ${job.timeout} ms`,
-            job.index,
-          )
+        ? taskTimedOut(this.#label, job.index, job.timeout)
         : this.#abortError(job.index, job.signal?.reason);
     const slot = job.slot as Slot | null;
     const wasSent = job.state === SENT;
@@ -673,9 +650,7 @@ export class Pool implements Strategy {
     const { how, cause } = this.#describeExit(slot, exit);
     const kind = this.#runtime.kind;
     if (!slot.ready) {
-      this.#break(
-        new TaskLoadError(`worker ${slot.id} (${kind}) died while loading ${this.#label}: ${how}`, cause),
-      );
+      this.#break(workerDiedLoading(slot.id, kind, this.#label, how, cause));
       return;
     }
     const jobs = slot.outstanding.drain();
@@ -689,11 +664,7 @@ export class Pool implements Strategy {
     else if (exit.note) [culprit, offset] = [exit.note.seq, exit.note.offset];
     else if (jobs.length === 1) culprit = jobs[0]!.seq;
     const fail = (index: number): WorkerDiedError =>
-      new WorkerDiedError(
-        `worker ${slot.id} (${kind}) died while running input ${index} of ${this.#label}: ${how}`,
-        index,
-        cause,
-      );
+      workerDied(slot.id, kind, this.#label, index, how, cause);
     const requeue: Job[] = [];
     for (const job of jobs) {
       clearTimeout(job.timer);

@@ -4,10 +4,12 @@
  * back in batches: one message per batch of synchronous results, and one before each await.
  */
 
+import { now } from '../../../core/clock.js';
 import { Deque } from '../../../core/deque.js';
 import { type SerializedError, serializeError } from '../../../core/errors.js';
 import { packNumbers } from '../../../core/pack.js';
 import type { TaskFunction } from '../../../core/types.js';
+import { cloneProblem, isThenable } from '../../../core/values.js';
 import { Context } from '../../../task/context.js';
 import { type LoadedTask, loadTask } from '../../../task/load.js';
 import {
@@ -53,18 +55,6 @@ interface Batch {
   next: number;
 }
 
-interface Thenable {
-  then(onFulfilled: (value: unknown) => void, onRejected: (error: unknown) => void): unknown;
-}
-
-function isThenable(value: unknown): value is Thenable {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as Thenable).then === 'function'
-  );
-}
-
 export function workerStats(): WorkerStats {
   const cpu = process.cpuUsage();
   return {
@@ -74,9 +64,6 @@ export function workerStats(): WorkerStats {
     maxRss: process.resourceUsage().maxRSS * 1024,
   };
 }
-
-const origin = performance.timeOrigin;
-const now = (): number => origin + performance.now();
 
 export class Runner {
   readonly #port: RunnerPort;
@@ -345,13 +332,8 @@ export class Runner {
   }
 
   #cloneError(value: unknown): SerializedError | null {
-    try {
-      this.#port.assertCloneable(value);
-      return null;
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      return { name: 'DataCloneError', message, code: OUTPUT_CLONE_CODE };
-    }
+    const message = cloneProblem(value, this.#port.assertCloneable);
+    return message === undefined ? null : { name: 'DataCloneError', message, code: OUTPUT_CLONE_CODE };
   }
 
   async #finish(): Promise<void> {

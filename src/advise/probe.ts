@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { cpuMs } from '../core/clock.js';
 import type { StrategyName } from '../core/options.js';
 import { createExecutor } from '../executor/executor.js';
-import { quantile } from './stats.js';
+import { quantile } from '../measure/stats.js';
 import { cycle, type TaskRef } from './task-ref.js';
 import type { Probe } from './types.js';
 

@@ -1,14 +1,13 @@
 /**
  * The sequential sample: the task run on the first inputs, one at a time, in this process, with its
  * CPU time (`process.cpuUsage`), wall time and event-loop busy time (`eventLoopUtilization`) per task.
- * The per-task clocks here are small on purpose: src/measure/ should replace them when it lands.
  */
 
 import { type EventLoopUtilization, performance } from 'node:perf_hooks';
 import { cpuMs } from '../core/clock.js';
 import { SetupError, TaskLoadError } from '../core/errors.js';
 import { createExecutor } from '../executor/executor.js';
-import { mean, quantile, share } from './stats.js';
+import { mean, quantile, share } from '../measure/stats.js';
 import type { TaskRef } from './task-ref.js';
 import { SAMPLE_MAX_TASKS, SAMPLE_MIN_SPAN_MS, SAMPLE_MIN_TASKS } from './thresholds.js';
 import type { SampleFigures } from './types.js';

@@ -4,6 +4,7 @@
  * workers' start-up, as a one-off job does.
  */
 
+import { now } from '../core/clock.js';
 import type { ExecutorOptions } from '../core/options.js';
 import type { Settled, WorkerUsage } from '../core/types.js';
 import { createExecutor, type Executor } from '../executor/executor.js';
@@ -16,9 +17,7 @@ export const PROGRESS_INTERVAL_MS = 100;
 
 const US_PER_MS = 1000;
 
-export const epochNow = (): number => performance.timeOrigin + performance.now();
-
-export interface RunOptions {
+export interface MeasureRunOptions {
   executor: ExecutorOptions;
   inputs: readonly unknown[];
   run: number;
@@ -49,14 +48,14 @@ function watchProgress(executor: Executor, onProgress: ((done: number) => void) 
 }
 
 /** Measures one run. Every input ends as a settled outcome; errors are counted, never thrown. */
-export async function measureRun(options: RunOptions): Promise<RunResult> {
+export async function measureRun(options: MeasureRunOptions): Promise<RunResult> {
   const executor = createExecutor({ ...options.executor, timeline: true });
   let closed = false;
   try {
     const sampler = startRssSampler();
     const stopProgress = watchProgress(executor, options.onProgress);
     const cpuBefore = process.cpuUsage();
-    const startedAt = epochNow();
+    const startedAt = now();
     const t0 = performance.now();
     let outcomes: Settled<unknown>[];
     let usage: WorkerUsage;

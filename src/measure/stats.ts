@@ -135,3 +135,19 @@ export function spreadWarnings(samples: readonly number[]): SpreadWarning[] {
   if (count > 0) warnings.push({ kind: 'outliers', count });
   return warnings;
 }
+
+/** The q-th quantile (0..1) by linear interpolation between closest ranks; NaN for no values. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * q;
+  const below = Math.floor(position);
+  const above = Math.ceil(position);
+  const low = sorted[below]!;
+  return low + (sorted[above]! - low) * (position - below);
+}
+
+/** `part / whole`, or 0 when the whole is 0. */
+export function share(part: number, whole: number): number {
+  return whole > 0 ? part / whole : 0;
+}

@@ -93,6 +93,25 @@ for (const strategy of STRATEGIES) {
       });
     });
 
+    test('many uncloneable outputs and a throw in one chunk: each input gets its own outcome', async () => {
+      // 200 inputs in chunks of 50: every odd output is a function, every n % 10 === 4 throws.
+      const inputs = Array.from({ length: 200 }, (_, n) => n);
+      const expected = inputs.map((n) => (n % 10 === 4 ? 'TaskError' : n % 2 === 1 ? 'CloneError' : n));
+      await withExecutor(strategy, fixture('odd-outputs.mjs'), { chunkSize: 50 }, async (executor) => {
+        const mapped = await executor.map(inputs, { settle: true });
+        assert.equal(mapped.length, inputs.length);
+        assert.deepEqual(summary(mapped), expected);
+        for (const n of [1, 3, 49, 51, 199]) {
+          assertCloneError(
+            (mapped[n] as { reason: unknown }).reason,
+            n,
+            new RegExp(`output of input ${n}\\b`),
+          );
+        }
+        assert.deepEqual(summary(await collect(executor.stream(inputs, { settle: true }))), expected);
+      });
+    });
+
     test('a missing task module: createExecutor throws a TaskLoadError at once', () => {
       const missing = fixture('no-such-task.mjs');
       assert.throws(

@@ -320,13 +320,16 @@ export class Runner {
         }
       } else if (results[r + 1] === CHUNK_DONE) {
         const [values, errors] = results[r + 2] as [unknown[], [number, SerializedError][] | null];
+        const all = errors ? [...errors] : [];
         for (let i = 0; i < values.length; i++) {
           const error = this.#cloneError(values[i]);
           if (error) {
             values[i] = undefined;
-            results[r + 2] = [values, [...(errors ?? []), [i, error]]];
+            all.push([i, error]);
           }
         }
+        // The pool walks a chunk's errors in item order, each item at most once.
+        if (all.length > 0) results[r + 2] = [values, all.sort((a, b) => a[0] - b[0])];
       }
     }
   }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, TaskLoadError } from '../core/errors.js';
 import type { SetupContext, TaskFunction } from '../core/types.js';
 import { taskLabel } from './label.js';
+import { importTs } from './ts-loader.js';
 
 export interface LoadedTask {
   fn: TaskFunction;
@@ -23,8 +24,7 @@ async function importModule(url: string): Promise<Record<string, unknown>> {
   if (TS_EXTENSION.test(new URL(url).pathname)) {
     // Node 20 cannot load TypeScript by itself, and loader hooks do not reach worker threads there:
     // tsx's scoped import works the same on the main thread, in workers and in child processes.
-    const { tsImport } = await import('tsx/esm/api');
-    return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+    return importTs(url);
   }
   return (await import(url)) as Record<string, unknown>;
 }

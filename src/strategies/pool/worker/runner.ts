@@ -12,6 +12,7 @@ import type { TaskFunction } from '../../../core/types.js';
 import { cloneProblem, isThenable } from '../../../core/values.js';
 import { Context } from '../../../task/context.js';
 import { type LoadedTask, loadTask } from '../../../task/load.js';
+import { releaseTsLoader } from '../../../task/ts-loader.js';
 import {
   ABORT,
   CHUNK,
@@ -348,6 +349,8 @@ export class Runner {
     } catch (error) {
       teardownError = serializeError(error);
     }
+    // The pool ends the worker on CLOSED: its loader's children must be reaped before.
+    await releaseTsLoader();
     this.#port.post([TAG, CLOSED, workerStats(), teardownError]);
     this.#port.exit();
   }

@@ -45,6 +45,7 @@ test('durations: three significant figures in µs, ms or s, each unit from where
   assert.equal(formatDuration(45.64), '45.6 ms');
   assert.equal(formatDuration(999.4), '999 ms');
   assert.equal(formatDuration(999.5), '1.00 s');
+  assert.equal(formatDuration(999.6), '1.00 s');
   assert.equal(formatDuration(1234), '1.23 s');
   assert.equal(formatDuration(75_300), '75.3 s');
   assert.equal(formatDuration(3_600_000), '3,600 s');

@@ -2,10 +2,12 @@
  * The advisor: sample the task sequentially, classify it, search the strategies and levels that could
  * help, and recommend one with its reasons and the projected wall time of the whole job under each.
  */
+
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { describe, OptionError } from '../core/errors.js';
 import { expectPositiveInteger } from '../core/options.js';
+import { formatLongDuration } from '../core/units.js';
 import { choose } from './choose.js';
 import { type BoundsInput, boundProjections, bounds, characterize, tooSmall } from './classify.js';
 import { planLevels } from './levels.js';
@@ -24,7 +26,7 @@ import {
   WORKERS_PER_CORE_MAX,
 } from './thresholds.js';
 import type { Advice, AdviseOptions, Probe, SampleFigures, StartupFigures, Verdict } from './types.js';
-import { model, ms } from './words.js';
+import { model } from './words.js';
 
 interface Checked {
   ref: TaskRef;
@@ -200,7 +202,7 @@ export async function advise(options: AdviseOptions): Promise<Advice> {
           ...character.reasons,
           ...notes,
           `Not measured: ${model(best.strategy, best.concurrency)} is the best bound (its start-up measured, ` +
-            `its speed-up assumed perfect): ${ms(best.wallMs)} for ${total} inputs. A larger budget measures it.`,
+            `its speed-up assumed perfect): ${formatLongDuration(best.wallMs)} for ${total} inputs. A larger budget measures it.`,
         ],
       },
       projections,

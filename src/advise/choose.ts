@@ -2,10 +2,11 @@
  * From the probes to a recommendation and the projections: a pure function of the measured figures.
  */
 import type { StrategyName } from '../core/options.js';
+import { formatBytes, formatLongDuration, formatPercent, formatRate, formatRatio } from '../core/units.js';
 import type { Character } from './classify.js';
 import { PLATEAU_TOLERANCE } from './thresholds.js';
 import type { MessageFigures, Probe, Projection, StartupFigures, VerdictKind } from './types.js';
-import { bytes, model, ms, percent, rate, times } from './words.js';
+import { model } from './words.js';
 
 /** Cheapest first, in start-up, memory per worker and message cost (docs/choosing.md has the figures). */
 const COST_ORDER: readonly StrategyName[] = ['sequential', 'async', 'threads', 'processes'];
@@ -112,14 +113,14 @@ export function choose(input: ChooseInput): Choice {
       kind = 'too-small';
       const p = faster.probe;
       reasons.push(
-        `${model(p.strategy, p.concurrency)} ran ${times(p.speedup)} as fast per task, but over ${total} inputs ` +
-          `it projects ${ms(faster.wallMs!)} against ${ms(seq.wallMs!)} sequentially, its start-up ` +
-          `(${ms(startupMs(p.strategy, p.concurrency, input.startup, input.cores)!)}, measured) included: ` +
+        `${model(p.strategy, p.concurrency)} ran ${formatRatio(p.speedup)} as fast per task, but over ${total} inputs ` +
+          `it projects ${formatLongDuration(faster.wallMs!)} against ${formatLongDuration(seq.wallMs!)} sequentially, its start-up ` +
+          `(${formatLongDuration(startupMs(p.strategy, p.concurrency, input.startup, input.cores)!)}, measured) included: ` +
           'too small to be worth parallelising. Run it sequentially ("premature optimization is the root of all evil", Knuth).',
       );
     } else {
       reasons.push(
-        `No model measured more than ${percent(PLATEAU_TOLERANCE)} faster than sequential: parallelism does not ` +
+        `No model measured more than ${formatPercent(PLATEAU_TOLERANCE)} faster than sequential: parallelism does not ` +
           'pay for this task here, so keep it simple and run it sequentially.',
       );
     }
@@ -127,8 +128,8 @@ export function choose(input: ChooseInput): Choice {
     reasons.push(recommendation(winner, seq, total));
     if (fastest !== winner) {
       reasons.push(
-        `${model(fastest.probe.strategy, fastest.probe.concurrency)} measured ${percent(winner.score / best - 1)} ` +
-          `better, within the ${percent(PLATEAU_TOLERANCE)} counted as equal: ${chosen.strategy} is cheaper` +
+        `${model(fastest.probe.strategy, fastest.probe.concurrency)} measured ${formatPercent(winner.score / best - 1)} ` +
+          `better, within the ${formatPercent(PLATEAU_TOLERANCE)} counted as equal: ${chosen.strategy} is cheaper` +
           costWords(chosen.strategy, fastest.probe.strategy, input.startup) +
           '.',
       );
@@ -151,16 +152,16 @@ function higherLine(higher: Scored, chosen: Scored): string {
   const c = chosen.probe;
   if (h.tasksPerSecond > c.tasksPerSecond * (1 + PLATEAU_TOLERANCE) && higher.wallMs !== null) {
     return (
-      `${model(h.strategy, h.concurrency)} ran faster (${rate(h.tasksPerSecond)} against ${rate(c.tasksPerSecond)}), ` +
-      `but over the whole job it projects ${ms(higher.wallMs)} against ${ms(chosen.wallMs!)}: within ` +
-      `${percent(PLATEAU_TOLERANCE)}, so the lower level is enough.`
+      `${model(h.strategy, h.concurrency)} ran faster (${formatRate(h.tasksPerSecond, 'tasks')} against ${formatRate(c.tasksPerSecond, 'tasks')}), ` +
+      `but over the whole job it projects ${formatLongDuration(higher.wallMs)} against ${formatLongDuration(chosen.wallMs!)}: within ` +
+      `${formatPercent(PLATEAU_TOLERANCE)}, so the lower level is enough.`
     );
   }
   return (
-    `More in flight did not pay: ${model(h.strategy, h.concurrency)} ran ${rate(h.tasksPerSecond)} against ` +
-    `${rate(c.tasksPerSecond)} at ${c.concurrency}` +
+    `More in flight did not pay: ${model(h.strategy, h.concurrency)} ran ${formatRate(h.tasksPerSecond, 'tasks')} against ` +
+    `${formatRate(c.tasksPerSecond, 'tasks')} at ${c.concurrency}` +
     (h.p95Ms > c.p95Ms * (1 + PLATEAU_TOLERANCE)
-      ? `, with 95th-percentile task times of ${ms(h.p95Ms)} against ${ms(c.p95Ms)}.`
+      ? `, with 95th-percentile task times of ${formatLongDuration(h.p95Ms)} against ${formatLongDuration(c.p95Ms)}.`
       : '.')
   );
 }
@@ -169,14 +170,14 @@ function measuredLine(picks: readonly Scored[], sequential: Probe): string {
   const parts = [...picks]
     .sort((a, b) => b.probe.tasksPerSecond - a.probe.tasksPerSecond)
     .map(({ probe: p }) => {
-      if (p.strategy === 'sequential') return `sequential ${rate(p.tasksPerSecond)}`;
-      const speed = `${times(p.speedup)} sequential`;
+      if (p.strategy === 'sequential') return `sequential ${formatRate(p.tasksPerSecond, 'tasks')}`;
+      const speed = `${formatRatio(p.speedup)} sequential`;
       // Parallel efficiency: the speed-up per worker.
       const efficiency =
         p.strategy === 'threads' || p.strategy === 'processes'
-          ? `, ${percent(p.speedup / p.concurrency)} efficiency`
+          ? `, ${formatPercent(p.speedup / p.concurrency)} efficiency`
           : '';
-      return `${model(p.strategy, p.concurrency)} ${rate(p.tasksPerSecond)} (${speed}${efficiency})`;
+      return `${model(p.strategy, p.concurrency)} ${formatRate(p.tasksPerSecond, 'tasks')} (${speed}${efficiency})`;
     });
   const failures =
     sequential.failed > 0 ? ` ${sequential.failed} sampled inputs failed and are left out.` : '';
@@ -189,8 +190,8 @@ function recommendation(winner: Scored, seq: Scored, total: number | null): stri
     return `Recommended: ${model(p.strategy, p.concurrency)}, the best measured throughput (the job's size is unknown, so there is no projection).`;
   }
   return (
-    `Recommended: ${model(p.strategy, p.concurrency)}, projected ${ms(winner.wallMs)} for ${total} inputs ` +
-    `against ${ms(seq.wallMs)} sequentially (${times(seq.wallMs / winner.wallMs)} faster, start-up included).`
+    `Recommended: ${model(p.strategy, p.concurrency)}, projected ${formatLongDuration(winner.wallMs)} for ${total} inputs ` +
+    `against ${formatLongDuration(seq.wallMs)} sequentially (${formatRatio(seq.wallMs / winner.wallMs)} faster, start-up included).`
   );
 }
 
@@ -201,7 +202,7 @@ function costWords(cheap: StrategyName, dear: StrategyName, startup: StartupFigu
     startup.threadsMs !== null &&
     startup.processesMs !== null
   ) {
-    return ` (a worker thread started in ${ms(startup.threadsMs)}, a child process in ${ms(startup.processesMs)}, measured)`;
+    return ` (a worker thread started in ${formatLongDuration(startup.threadsMs)}, a child process in ${formatLongDuration(startup.processesMs)}, measured)`;
   }
   if (cheap === 'async' || cheap === 'sequential') return ' (no workers to start, no messages to copy)';
   return '';
@@ -209,8 +210,8 @@ function costWords(cheap: StrategyName, dear: StrategyName, startup: StartupFigu
 
 function messageLine(message: MessageFigures, probes: readonly Probe[]): string {
   let line =
-    `Each task's input and output average ${bytes(message.inputBytes)} and ${bytes(message.outputBytes)} ` +
-    `serialized; cloning them costs ${ms(message.cloneMs)} per task, which every message to a worker pays.`;
+    `Each task's input and output average ${formatBytes(message.inputBytes)} and ${formatBytes(message.outputBytes)} ` +
+    `serialized; cloning them costs ${formatLongDuration(message.cloneMs)} per task, which every message to a worker pays.`;
   // Threads against processes at the highest level both were probed at: like against like.
   const level = Math.max(
     0,
@@ -225,11 +226,11 @@ function messageLine(message: MessageFigures, probes: readonly Probe[]): string 
   const ratio = threads.tasksPerSecond / processes.tasksPerSecond;
   const at = `at ${level}`;
   if (ratio > 1 + PLATEAU_TOLERANCE) {
-    line += ` Threads ran ${percent(ratio - 1)} faster than processes ${at}: a process must also copy every message through a pipe.`;
+    line += ` Threads ran ${formatPercent(ratio - 1)} faster than processes ${at}: a process must also copy every message through a pipe.`;
   } else if (ratio < 1 / (1 + PLATEAU_TOLERANCE)) {
-    line += ` Processes ran ${percent(1 / ratio - 1)} faster than threads ${at}.`;
+    line += ` Processes ran ${formatPercent(1 / ratio - 1)} faster than threads ${at}.`;
   } else {
-    line += ` Threads and processes measured within ${percent(PLATEAU_TOLERANCE)} of each other ${at}.`;
+    line += ` Threads and processes measured within ${formatPercent(PLATEAU_TOLERANCE)} of each other ${at}.`;
   }
   return line;
 }

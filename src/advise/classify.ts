@@ -2,10 +2,11 @@
  * What kind of work the task does, and whether the job is too small to parallelise: pure functions
  * of the measured figures, each returning its reasons in plain words with the numbers in them.
  */
+
 import type { StrategyName } from '../core/options.js';
+import { formatLongDuration, formatPercent } from '../core/units.js';
 import { CPU_BUSY_SHARE_MIN, IO_BUSY_SHARE_MAX } from './thresholds.js';
 import type { MessageFigures, Projection, SampleFigures, StartupFigures } from './types.js';
-import { ms, percent } from './words.js';
 
 export type Character = 'io-bound' | 'cpu-bound' | 'mixed';
 
@@ -20,32 +21,34 @@ export interface Characterized {
 /** The task's character, from the share of its time the event loop was busy. */
 export function characterize(sample: SampleFigures): Characterized {
   const { busyShare, cpuShare, busyMs, cpuMs, wallMs, tasks } = sample;
-  const measured = `${ms(busyMs)} of ${ms(wallMs)} per task, over ${tasks} input${tasks === 1 ? '' : 's'} run one at a time`;
+  const measured = `${formatLongDuration(busyMs)} of ${formatLongDuration(wallMs)} per task, over ${tasks} input${tasks === 1 ? '' : 's'} run one at a time`;
   const reasons: string[] = [];
   let kind: Character;
   if (busyShare <= IO_BUSY_SHARE_MAX) {
     kind = 'io-bound';
     reasons.push(
-      `The event loop was busy ${percent(busyShare)} of each task's time (${measured}): ` +
-        `the task mostly waits (at most ${percent(IO_BUSY_SHARE_MAX)} counts as waiting), so ` +
+      `The event loop was busy ${formatPercent(busyShare)} of each task's time (${measured}): ` +
+        `the task mostly waits (at most ${formatPercent(IO_BUSY_SHARE_MAX)} counts as waiting), so ` +
         `async can overlap ${overlap(busyShare)} of them on one thread.`,
     );
   } else if (busyShare >= CPU_BUSY_SHARE_MIN) {
     kind = 'cpu-bound';
     reasons.push(
-      `The event loop was busy ${percent(busyShare)} of each task's time (${measured}): ` +
-        `the task computes (at least ${percent(CPU_BUSY_SHARE_MIN)} counts as computing); async ` +
+      `The event loop was busy ${formatPercent(busyShare)} of each task's time (${measured}): ` +
+        `the task computes (at least ${formatPercent(CPU_BUSY_SHARE_MIN)} counts as computing); async ` +
         `cannot overlap it, only worker threads or processes can run it in parallel.`,
     );
   } else {
     kind = 'mixed';
     reasons.push(
-      `The event loop was busy ${percent(busyShare)} of each task's time (${measured}): between ` +
-        `${percent(IO_BUSY_SHARE_MAX)} and ${percent(CPU_BUSY_SHARE_MIN)}, the task both computes and ` +
+      `The event loop was busy ${formatPercent(busyShare)} of each task's time (${measured}): between ` +
+        `${formatPercent(IO_BUSY_SHARE_MAX)} and ${formatPercent(CPU_BUSY_SHARE_MIN)}, the task both computes and ` +
         `waits; async can overlap ${overlap(busyShare)} of them, workers can add cores.`,
     );
   }
-  reasons.push(`CPU time was ${percent(cpuShare)} of wall time (${ms(cpuMs)} of ${ms(wallMs)} per task).`);
+  reasons.push(
+    `CPU time was ${formatPercent(cpuShare)} of wall time (${formatLongDuration(cpuMs)} of ${formatLongDuration(wallMs)} per task).`,
+  );
   if (cpuShare - busyShare >= SHARE_GAP_NOTE) {
     reasons.push(
       'The task used more CPU than it held the event loop: some of its work ran on other threads ' +
@@ -128,8 +131,8 @@ export function bounds(input: BoundsInput): Bound[] {
       speedup: concurrency,
       overheadMs,
       overheadWords:
-        `starting a worker thread took ${ms(startup.threadsMs)} and passing every input and output ` +
-        `would cost about ${ms(messagesMs)} more`,
+        `starting a worker thread took ${formatLongDuration(startup.threadsMs)} and passing every input and output ` +
+        `would cost about ${formatLongDuration(messagesMs)} more`,
       // A worker's start-up includes loading the module in it.
       wallMs: overheadMs + sequentialMs / concurrency,
     });
@@ -172,15 +175,15 @@ export function tooSmall(input: BoundsInput): TooSmall | null {
   const { sample, total, startup } = input;
   const sequentialMs = total * sample.wallMs;
   const list = bounds(input);
-  const job = `The whole job would take about ${ms(sequentialMs)} sequentially (${total} input${total === 1 ? '' : 's'} × ${ms(sample.wallMs)})`;
+  const job = `The whole job would take about ${formatLongDuration(sequentialMs)} sequentially (${total} input${total === 1 ? '' : 's'} × ${formatLongDuration(sample.wallMs)})`;
   const knuth = 'Run it sequentially: "premature optimization is the root of all evil" (Knuth).';
   const saving = (b: Bound): number => sequentialMs * (1 - 1 / b.speedup);
   if (startup.threadsMs !== null && sequentialMs <= startup.threadsMs) {
     const most = Math.max(0, ...list.map(saving));
     return {
       reasons: [
-        `${job}: less than starting a single worker thread takes (${ms(startup.threadsMs)}, measured).`,
-        `Parallelism could save at most ${ms(most)} here, too little to be worth its machinery.`,
+        `${job}: less than starting a single worker thread takes (${formatLongDuration(startup.threadsMs)}, measured).`,
+        `Parallelism could save at most ${formatLongDuration(most)} here, too little to be worth its machinery.`,
         knuth,
       ],
       projections: boundProjections(input, list),
@@ -197,7 +200,7 @@ export function tooSmall(input: BoundsInput): TooSmall | null {
   return {
     reasons: [
       `${job}.`,
-      `Run ${where}, it could save at most ${ms(saving(best))}, but ${best.overheadWords} (measured): ` +
+      `Run ${where}, it could save at most ${formatLongDuration(saving(best))}, but ${best.overheadWords} (measured): ` +
         'parallelism cannot pay for itself here.',
       knuth,
     ],

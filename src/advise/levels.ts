@@ -1,6 +1,7 @@
 /**
  * Which concurrency levels to probe, and when to stop: pure functions of the measured probes.
  */
+import { formatLongDuration, formatPercent, formatRate } from '../core/units.js';
 import type { Character } from './classify.js';
 import { overlapBound } from './classify.js';
 import {
@@ -10,7 +11,6 @@ import {
   WORKERS_PER_CORE_MAX,
 } from './thresholds.js';
 import type { Probe } from './types.js';
-import { ms, percent, rate } from './words.js';
 
 /** 1, 2, 4, … up to `top`, with `top` itself always last. */
 export function doublingLevels(top: number): number[] {
@@ -117,8 +117,8 @@ export function kneeReached(previous: Probe, last: Probe, measuredTwice = false)
   if (gain < KNEE_MIN_GAIN) {
     return {
       reason:
-        `${last.strategy}: ${step} raised throughput by ${gain > 0 ? `only ${percent(gain)}` : 'nothing'} ` +
-        `(${rate(previous.tasksPerSecond)} → ${rate(last.tasksPerSecond)}; less than ${percent(KNEE_MIN_GAIN)} ` +
+        `${last.strategy}: ${step} raised throughput by ${gain > 0 ? `only ${formatPercent(gain)}` : 'nothing'} ` +
+        `(${formatRate(previous.tasksPerSecond, 'tasks')} → ${formatRate(last.tasksPerSecond, 'tasks')}; less than ${formatPercent(KNEE_MIN_GAIN)} ` +
         'counts as no gain): past the knee, the search went no higher.',
       excludeLast: false,
     };
@@ -134,9 +134,9 @@ export function kneeReached(previous: Probe, last: Probe, measuredTwice = false)
   ) {
     return {
       reason:
-        `${last.strategy}: ${step} raised the task time from ${ms(previous.p50Ms)} to ${ms(last.p50Ms)} ` +
-        `(median; 95th percentile ${ms(previous.p95Ms)} to ${ms(last.p95Ms)}) while throughput rose only ` +
-        `${percent(gain)}: tasks are queueing somewhere, so ${last.concurrency} is past the knee and the ` +
+        `${last.strategy}: ${step} raised the task time from ${formatLongDuration(previous.p50Ms)} to ${formatLongDuration(last.p50Ms)} ` +
+        `(median; 95th percentile ${formatLongDuration(previous.p95Ms)} to ${formatLongDuration(last.p95Ms)}) while throughput rose only ` +
+        `${formatPercent(gain)}: tasks are queueing somewhere, so ${last.concurrency} is past the knee and the ` +
         'search went no higher.',
       excludeLast: true,
     };

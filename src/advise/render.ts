@@ -1,8 +1,8 @@
 /**
  * The advice as text for a terminal: values in, a string out. Colour comes from the caller's style.
  */
+import { formatBytes, formatLongDuration, formatPercent, formatRate } from '../core/units.js';
 import type { Advice } from './types.js';
-import { bytes, ms, percent, rate } from './words.js';
 
 export interface TextStyle {
   bold(text: string): string;
@@ -38,25 +38,25 @@ export function renderAdvice(advice: Advice, style: TextStyle = plain): string {
   lines.push(style.bold('Measured'));
   const s = m.sample;
   lines.push(
-    `  per task, run sequentially: ${ms(s.wallMs)} wall (p50 ${ms(s.p50Ms)}, p95 ${ms(s.p95Ms)}), ` +
-      `${ms(s.cpuMs)} CPU (${percent(s.cpuShare)}), event loop busy ${percent(s.busyShare)}; first input ${ms(s.firstTaskMs)}`,
+    `  per task, run sequentially: ${formatLongDuration(s.wallMs)} wall (p50 ${formatLongDuration(s.p50Ms)}, p95 ${formatLongDuration(s.p95Ms)}), ` +
+      `${formatLongDuration(s.cpuMs)} CPU (${formatPercent(s.cpuShare)}), event loop busy ${formatPercent(s.busyShare)}; first input ${formatLongDuration(s.firstTaskMs)}`,
   );
   const starts = [
-    m.startup.threadsMs === null ? null : `worker thread ${ms(m.startup.threadsMs)}`,
-    m.startup.processesMs === null ? null : `child process ${ms(m.startup.processesMs)}`,
+    m.startup.threadsMs === null ? null : `worker thread ${formatLongDuration(m.startup.threadsMs)}`,
+    m.startup.processesMs === null ? null : `child process ${formatLongDuration(m.startup.processesMs)}`,
   ].filter((x) => x !== null);
   if (starts.length > 0) lines.push(`  start-up: ${starts.join(', ')}`);
   lines.push(
-    `  messages: input ${bytes(m.message.inputBytes)}, output ${bytes(m.message.outputBytes)}, ` +
-      `clone ${ms(m.message.cloneMs)} per task`,
+    `  messages: input ${formatBytes(m.message.inputBytes)}, output ${formatBytes(m.message.outputBytes)}, ` +
+      `clone ${formatLongDuration(m.message.cloneMs)} per task`,
   );
   lines.push('');
   lines.push(style.bold('Probes'));
   lines.push(style.dim('  strategy     concurrency   throughput        p50        p95   tasks'));
   for (const p of probes) {
     lines.push(
-      `  ${p.strategy.padEnd(12)} ${String(p.concurrency).padStart(11)} ${rate(p.tasksPerSecond).padStart(12)} ` +
-        `${ms(p.p50Ms).padStart(10)} ${ms(p.p95Ms).padStart(10)} ${String(p.tasks).padStart(7)}` +
+      `  ${p.strategy.padEnd(12)} ${String(p.concurrency).padStart(11)} ${formatRate(p.tasksPerSecond).padStart(12)} ` +
+        `${formatLongDuration(p.p50Ms).padStart(10)} ${formatLongDuration(p.p95Ms).padStart(10)} ${String(p.tasks).padStart(7)}` +
         (p.failed > 0 ? `  (${p.failed} failed)` : ''),
     );
   }
@@ -67,10 +67,14 @@ export function renderAdvice(advice: Advice, style: TextStyle = plain): string {
       const label = p.strategy === 'sequential' ? 'sequential' : `${p.strategy} at ${p.concurrency}`;
       const basis =
         p.basis === 'bound' ? style.dim('  (at best: start-up measured, speed-up assumed perfect)') : '';
-      lines.push(`  ${label.padEnd(22)} ${ms(p.wallMs).padStart(10)}${basis}`);
+      lines.push(`  ${label.padEnd(22)} ${formatLongDuration(p.wallMs).padStart(10)}${basis}`);
     }
   }
   lines.push('');
-  lines.push(style.dim(`Advised in ${ms(m.elapsedMs)} (budget ${ms(m.budgetMs)}) on ${m.cores} cores.`));
+  lines.push(
+    style.dim(
+      `Advised in ${formatLongDuration(m.elapsedMs)} (budget ${formatLongDuration(m.budgetMs)}) on ${m.cores} cores.`,
+    ),
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -2,8 +2,10 @@
  * The search: probes the planned levels in order, each sized to the budget left, stopping a
  * strategy's levels at the knee and every probe when the budget runs out.
  */
+
 import { performance } from 'node:perf_hooks';
 import type { StrategyName } from '../core/options.js';
+import { formatLongDuration } from '../core/units.js';
 import { startupMs } from './choose.js';
 import { overlapBound } from './classify.js';
 import { kneeReached, type Plan } from './levels.js';
@@ -12,7 +14,6 @@ import { measureStartup } from './startup.js';
 import type { TaskRef } from './task-ref.js';
 import { PROBE_MAX_TASKS, PROBE_MIN_ROUNDS, PROBE_TARGET_MS } from './thresholds.js';
 import type { Probe, SampleFigures, StartupFigures } from './types.js';
-import { ms } from './words.js';
 
 export interface SearchContext {
   ref: TaskRef;
@@ -129,7 +130,7 @@ export async function search(context: SearchContext): Promise<SearchResult> {
       if (size === null) {
         if (!outOfBudget) {
           notes.push(
-            `The budget ran out before ${strategy} at ${concurrency} (${ms(Math.max(0, context.deadline - performance.now()))} ` +
+            `The budget ran out before ${strategy} at ${concurrency} (${formatLongDuration(Math.max(0, context.deadline - performance.now()))} ` +
               'left): it and every later probe were skipped; a larger budget measures more.',
           );
         }

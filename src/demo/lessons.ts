@@ -2,10 +2,8 @@
  * What the demo teaches: a few plain lines per job, each resting on a figure measured in this run.
  * Pure: a comparison in, sentences out.
  */
+import { formatDuration, formatPercent, formatRatio, formatSignificant } from '../core/units.js';
 import type { Comparison, StrategyMeasurement } from '../measure/types.js';
-import { formatDuration, formatRatio } from '../report/format.js';
-
-const percent = (x: number): string => `${Math.round(x * 100)}%`;
 
 function find(c: Comparison, name: string): StrategyMeasurement | undefined {
   return c.strategies.find((s) => s.strategy === name);
@@ -26,7 +24,7 @@ export function ioLessons(c: Comparison): string[] {
     const busy = sequential.cpuMs.median / Math.max(sequential.wallMs.median, 1e-9);
     lines.push(
       `Each download mostly waits: sequential used ${formatDuration(sequential.cpuMs.median)} of CPU in ` +
-        `${formatDuration(sequential.wallMs.median)} (${percent(busy)} of its wall time).`,
+        `${formatDuration(sequential.wallMs.median)} (${formatPercent(busy)} of its wall time).`,
     );
   }
   if (asyncRun) {
@@ -60,7 +58,7 @@ export function cpuLessons(c: Comparison, cores: number): string[] {
   const lines: string[] = [];
   if (sequential) {
     lines.push(
-      `The work is pure computation: sequential kept ${sequential.coresBusy.toFixed(2)} cores busy ` +
+      `The work is pure computation: sequential kept ${formatSignificant(sequential.coresBusy)} cores busy ` +
         `(CPU ${formatDuration(sequential.cpuMs.median)} in ${formatDuration(sequential.wallMs.median)} of wall time).`,
     );
   }
@@ -74,7 +72,7 @@ export function cpuLessons(c: Comparison, cores: number): string[] {
     if (s.speedup === undefined) continue;
     lines.push(
       `${s.strategy} ran ${formatRatio(s.speedup)} faster than sequential on ${cores} cores ` +
-        `(${percent(s.speedup / cores)} of the ideal ${cores} ×), after ${startup(s)} of start-up.`,
+        `(${formatPercent(s.speedup / cores)} of the ideal ${cores} ×), after ${startup(s)} of start-up.`,
     );
   }
   lines.push(

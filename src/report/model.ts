@@ -2,16 +2,9 @@
  * What the terminal and Markdown reports both show, as plain strings: the table's cells, the summary,
  * the warnings and the notes on failures and mismatches. The renderers only lay these out.
  */
+import { formatBytes, formatDuration, formatPercent, formatRate, formatRatio } from '../core/units.js';
 import type { SpreadWarning } from '../measure/stats.js';
 import type { Comparison, StrategyMeasurement } from '../measure/types.js';
-import {
-  formatBytes,
-  formatDuration,
-  formatPercent,
-  formatRange,
-  formatRate,
-  formatRatio,
-} from './format.js';
 
 export const COLUMNS = [
   'strategy',
@@ -27,6 +20,11 @@ export const COLUMNS = [
 
 /** Columns whose cells line up on the right (numbers). */
 export const RIGHT_ALIGNED: ReadonlySet<number> = new Set([1, 2, 3, 4, 5, 6, 7, 8]);
+
+/** `1.20 s … 1.31 s`: both ends in full, under the column's `min … max`. */
+export function formatRange(minMs: number, maxMs: number): string {
+  return `${formatDuration(minMs)} … ${formatDuration(maxMs)}`;
+}
 
 export function tableRow(s: StrategyMeasurement): string[] {
   return [

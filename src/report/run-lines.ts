@@ -1,26 +1,11 @@
 /** The words of `fanout run` on stderr (pure: values in, strings out). */
+import { formatBytes, formatCount, formatLongDuration, formatPercent, formatRate } from '../core/units.js';
 import type { JobProgress } from '../run/job.js';
 import type { RunSummary } from '../run/run.js';
-
-const count = new Intl.NumberFormat('en-US');
-
-export function formatCount(value: number): string {
-  return count.format(Math.round(value));
-}
 
 /** `1 input`, `2 inputs`, `1,000 inputs`. */
 export function formatPlural(value: number, singular: string, plural = `${singular}s`): string {
   return `${formatCount(value)} ${Math.round(value) === 1 ? singular : plural}`;
-}
-
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '?';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const seconds = ms / 1000;
-  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
-  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
 export interface ProgressFigures extends JobProgress {
@@ -29,18 +14,20 @@ export interface ProgressFigures extends JobProgress {
   rate: number | undefined;
 }
 
-/** `1,234/10,000 (12%) · 456/s · ETA 20 s · 3 failed · 8 in flight · 2 waiting to retry` */
+/** `1,234/10,000 (12 %) · 456 /s · ETA 20.0 s · 3 failed · 8 in flight · 2 waiting to retry` */
 export function formatProgress(figures: ProgressFigures): string {
   const { done, total, rate, failed, inFlight, waitingRetry } = figures;
   const parts: string[] = [];
   if (total !== undefined && total > 0) {
-    parts.push(`${formatCount(done)}/${formatCount(total)} (${Math.floor((100 * done) / total)}%)`);
+    // Rounded down: 99.6 % done is not 100 %.
+    const share = Math.floor((100 * done) / total) / 100;
+    parts.push(`${formatCount(done)}/${formatCount(total)} (${formatPercent(share)})`);
   } else {
     parts.push(`${formatCount(done)} done`);
   }
-  parts.push(rate === undefined ? '…/s' : `${formatCount(rate)}/s`);
+  parts.push(rate === undefined ? '… /s' : formatRate(rate));
   if (total !== undefined && rate !== undefined && rate > 0 && done < total) {
-    parts.push(`ETA ${formatDuration(((total - done) / rate) * 1000)}`);
+    parts.push(`ETA ${formatLongDuration(((total - done) / rate) * 1000)}`);
   }
   parts.push(`${formatCount(failed)} failed`);
   parts.push(`${formatCount(inFlight)} in flight`);
@@ -52,9 +39,9 @@ export function formatProgress(figures: ProgressFigures): string {
 export function formatSummary(summary: RunSummary, outLabel: string): string[] {
   const recorded = summary.ok + summary.failed + summary.aborted;
   const seconds = summary.elapsedMs / 1000;
-  const rate = seconds > 0 ? ` (${formatCount(recorded / seconds)}/s)` : '';
+  const rate = seconds > 0 ? ` (${formatRate(recorded / seconds)})` : '';
   const lines = [
-    `${formatPlural(recorded, 'input')} recorded in ${formatDuration(summary.elapsedMs)}${rate}: ` +
+    `${formatPlural(recorded, 'input')} recorded in ${formatLongDuration(summary.elapsedMs)}${rate}: ` +
       `${formatCount(summary.ok)} ok, ${formatCount(summary.failed)} failed` +
       `${summary.aborted > 0 ? `, ${formatCount(summary.aborted)} aborted` : ''}` +
       ` · ${summary.strategy} ×${summary.concurrency} → ${outLabel}`,
@@ -68,7 +55,7 @@ export function formatSummary(summary: RunSummary, outLabel: string): string[] {
   const { prior } = summary;
   if (prior !== undefined) {
     const repairs: string[] = [];
-    if (prior.tornBytes > 0) repairs.push(`repaired a torn last line (${prior.tornBytes} bytes cut)`);
+    if (prior.tornBytes > 0) repairs.push(`repaired a torn last line (${formatBytes(prior.tornBytes)} cut)`);
     if (prior.abortedRemoved > 0)
       repairs.push(`removed ${formatPlural(prior.abortedRemoved, 'aborted line')} to run again`);
     if (prior.duplicates > 0) repairs.push(`found ${formatPlural(prior.duplicates, 'duplicate line')}`);

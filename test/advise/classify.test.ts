@@ -12,15 +12,15 @@ describe('characterize', () => {
   test('a task that mostly waits is I/O-bound, and the reason quotes the figures', () => {
     const { kind, reasons } = characterize(sampleOf(51, 0.008));
     assert.equal(kind, 'io-bound');
-    assert.match(reasons[0]!, /busy 0\.8% of each task's time \(0\.41 ms of 51 ms per task/);
+    assert.match(reasons[0]!, /busy 0\.8 % of each task's time \(408 µs of 51\.0 ms per task/);
     assert.match(reasons[0]!, /mostly waits/);
-    assert.match(reasons[1]!, /CPU time was 0\.8% of wall time/);
+    assert.match(reasons[1]!, /CPU time was 0\.8 % of wall time/);
   });
 
   test('a task that holds the loop is CPU-bound', () => {
     const { kind, reasons } = characterize(sampleOf(10, 0.99));
     assert.equal(kind, 'cpu-bound');
-    assert.match(reasons[0]!, /99%/);
+    assert.match(reasons[0]!, /99 %/);
     assert.match(reasons[0]!, /only worker threads or processes/);
   });
 
@@ -53,8 +53,11 @@ describe('tooSmall', () => {
     for (const busy of [1, 0.5, 0.05]) {
       const result = tooSmall(boundsInput(sampleOf(0.005, busy), 200));
       assert.ok(result, `busy share ${busy}`);
-      assert.match(result.reasons[0]!, /about 1(\.0)? ms sequentially \(200 inputs × 0\.005 ms\)/);
-      assert.match(result.reasons[0]!, /less than starting a single worker thread takes \(40 ms, measured\)/);
+      assert.match(result.reasons[0]!, /about 1\.00 ms sequentially \(200 inputs × 5\.00 µs\)/);
+      assert.match(
+        result.reasons[0]!,
+        /less than starting a single worker thread takes \(40\.0 ms, measured\)/,
+      );
       assert.match(result.reasons[2]!, /Knuth/);
       assert.ok(result.projections.some((p) => p.strategy === 'sequential' && p.basis === 'probe'));
       assert.ok(result.projections.some((p) => p.basis === 'bound'));
@@ -74,7 +77,7 @@ describe('tooSmall', () => {
     assert.ok(result);
     assert.match(
       result.reasons[1]!,
-      /save at most 75 ms, but starting a worker thread took 40 ms and passing every input and output would cost about 100 ms more/,
+      /save at most 75\.0 ms, but starting a worker thread took 40\.0 ms and passing every input and output would cost about 100 ms more/,
     );
   });
 

@@ -66,7 +66,7 @@ describe('kneeReached', () => {
   test('throughput that stops rising is the knee', () => {
     const knee = kneeReached(probe('async', 8, 100), probe('async', 16, 102));
     assert.ok(knee);
-    assert.match(knee.reason, /from 8 to 16 raised throughput by only 2% \(100 tasks\/s → 102 tasks\/s/);
+    assert.match(knee.reason, /from 8 to 16 raised throughput by only 2 % \(100 tasks\/s → 102 tasks\/s/);
     assert.equal(knee.excludeLast, false);
   });
 
@@ -79,7 +79,7 @@ describe('kneeReached', () => {
     assert.ok(knee);
     assert.match(
       knee.reason,
-      /from 45 ms to 81 ms \(median; 95th percentile 50 ms to 90 ms\) while throughput rose only 20%/,
+      /from 45\.0 ms to 81\.0 ms \(median; 95th percentile 50\.0 ms to 90\.0 ms\) while throughput rose only 20 %/,
     );
     assert.equal(knee.excludeLast, true);
     // Workers sharing cores take longer per task: the throughput alone decides for them.
@@ -145,9 +145,9 @@ describe('choose', () => {
     ]);
     assert.equal(result.strategy, 'threads');
     assert.equal(result.concurrency, 4);
-    assert.ok(result.reasons.some((r) => /processes at 4 measured [\d.]+% better, within the 10%/.test(r)));
+    assert.ok(result.reasons.some((r) => /processes at 4 measured [\d.]+ % better, within the 10 %/.test(r)));
     assert.ok(
-      result.reasons.some((r) => /a worker thread started in 40 ms, a child process in 90 ms/.test(r)),
+      result.reasons.some((r) => /a worker thread started in 40\.0 ms, a child process in 90\.0 ms/.test(r)),
     );
   });
 
@@ -158,14 +158,14 @@ describe('choose', () => {
       probe('processes', 4, 380),
     ]);
     assert.equal(result.strategy, 'processes');
-    assert.ok(result.reasons.some((r) => /Processes ran 90% faster than threads at 4/.test(r)));
+    assert.ok(result.reasons.some((r) => /Processes ran 90 % faster than threads at 4/.test(r)));
   });
 
   test('no model faster than sequential: sequential, and the kind stays', () => {
     const result = choice([probe('sequential', 1, 100), probe('threads', 2, 104), probe('processes', 2, 60)]);
     assert.equal(result.strategy, 'sequential');
     assert.equal(result.kind, 'cpu-bound');
-    assert.ok(result.reasons.some((r) => /No model measured more than 10% faster than sequential/.test(r)));
+    assert.ok(result.reasons.some((r) => /No model measured more than 10 % faster than sequential/.test(r)));
   });
 
   test('faster per task but not over so few inputs: too small', () => {
@@ -174,7 +174,7 @@ describe('choose', () => {
     assert.equal(result.strategy, 'sequential');
     assert.equal(result.kind, 'too-small');
     assert.ok(
-      result.reasons.some((r) => /threads at 4 ran 4\.0× as fast per task, but over 3 inputs/.test(r)),
+      result.reasons.some((r) => /threads at 4 ran 4\.00 × as fast per task, but over 3 inputs/.test(r)),
     );
   });
 

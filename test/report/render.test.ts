@@ -137,7 +137,7 @@ test('the machine is shown: cores, memory, CPU, Node version', () => {
   const html = renderHtmlReport(small());
   for (const text of [
     '<dt>cores</dt><dd>2</dd>',
-    '<dd>8 GiB</dd>',
+    '<dd>8.00 GiB</dd>',
     '<dd>Test CPU</dd>',
     '<dd>v20.19.0</dd>',
   ]) {

@@ -20,7 +20,7 @@ test('numbers: grouped thousands and three significant digits', () => {
   assert.equal(groupThousands(100000), '100,000');
   assert.equal(groupThousands(-1234.5), '-1,234.5');
   assert.equal(formatSignificant(37.71), '37.7');
-  assert.equal(formatSignificant(4.2), '4.2');
+  assert.equal(formatSignificant(4.2), '4.20');
   assert.equal(formatSignificant(1234.4), '1,234');
   assert.equal(formatSignificant(Number.NaN), '—');
   assert.equal(formatCount(99999.6), '100,000');
@@ -29,8 +29,8 @@ test('numbers: grouped thousands and three significant digits', () => {
 test('durations read in the unit that fits', () => {
   assert.equal(formatDuration(37_700), '37.7 s');
   assert.equal(formatDuration(812.4), '812 ms');
-  assert.equal(formatDuration(4.2), '4.2 ms');
-  assert.equal(formatDuration(0.035), '35 µs');
+  assert.equal(formatDuration(4.2), '4.20 ms');
+  assert.equal(formatDuration(0.035), '35.0 µs');
   assert.equal(formatDuration(0), '0 ms');
   assert.equal(formatDuration(Number.POSITIVE_INFINITY), '—');
 });

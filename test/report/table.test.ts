@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { formatRange } from '../../src/report/model.js';
 import { createStyle } from '../../src/report/style.js';
 import { alignColumns, renderComparison, renderSummary, renderTable } from '../../src/report/table.js';
 import { sampleComparison } from './sample.js';
@@ -14,11 +15,11 @@ test('the table: a header and one aligned row per strategy, numbers on the right
   assert.match(lines[0]!, /^strategy\s+concurrency\s+wall \(median\)\s+min … max\s+CPU\s+peak RSS/);
   assert.match(
     lines[1]!,
-    /^sequential\s+1\s+3\.88 s\s+3\.86 s … 3\.90 s\s+3\.85 s\s+52\.0 MB\s+5\.15\s+1\.00 ×\s+100 %$/,
+    /^sequential\s+1\s+3\.88 s\s+3\.86 s … 3\.90 s\s+3\.85 s\s+52\.0 MiB\s+5\.15 \/s\s+1\.00 ×\s+100 %$/,
   );
   assert.match(
     lines[3]!,
-    /^threads\s+2\s+2\.01 s\s+2\.00 s … 2\.70 s\s+3\.95 s\s+88\.0 MB\s+9\.95\s+1\.93 ×\s+97 %$/,
+    /^threads\s+2\s+2\.01 s\s+2\.00 s … 2\.70 s\s+3\.95 s\s+88\.0 MiB\s+9\.95 \/s\s+1\.93 ×\s+97 %$/,
   );
   // Every row ends at the same column: right-aligned efficiency.
   assert.equal(new Set(lines.map((line) => line.length)).size, 1);
@@ -67,4 +68,8 @@ test('alignColumns pads left and right', () => {
     ),
     ['a      1', 'bbb  100'],
   );
+});
+
+test('the min … max column: both ends in full', () => {
+  assert.equal(formatRange(1200, 1310), '1.20 s … 1.31 s');
 });

@@ -138,7 +138,7 @@ test('--resume repairs a torn last line and runs that input again', async (t) =>
   writeFileSync(out, `${whole}{"index":5,"ok":tr`);
   const { code, stderr } = await runFanout(t, [FAULTS, '--inputs', inputs, '--out', out, '--resume']);
   assert.equal(code, 0, stderr);
-  assert.match(stderr, /repaired a torn last line \(18 bytes cut\)/);
+  assert.match(stderr, /repaired a torn last line \(18 B cut\)/);
   assert.ok(readFileSync(out, 'utf8').startsWith(whole), 'the whole lines are kept as they were');
   assertAllOk(out, 10);
 });

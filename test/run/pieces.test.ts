@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRateMeter } from '../../src/cli/run-progress.js';
 import { AbortError, TaskError, TimeoutError } from '../../src/core/errors.js';
-import { formatDuration, formatProgress } from '../../src/report/run-lines.js';
+import { formatLongDuration } from '../../src/core/units.js';
+import { formatProgress } from '../../src/report/run-lines.js';
 import { RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS, retryDelay } from '../../src/run/backoff.js';
 import { createLineCounter } from '../../src/run/count.js';
 import { DoneSet } from '../../src/run/done-set.js';
@@ -153,13 +154,13 @@ test('the rate follows a sliding window', () => {
 test('progress and durations read as documented', () => {
   assert.equal(
     formatProgress({ done: 250, total: 1000, rate: 50, failed: 2, inFlight: 4, waitingRetry: 1 }),
-    '250/1,000 (25%) · 50/s · ETA 15 s · 2 failed · 4 in flight · 1 waiting to retry',
+    '250/1,000 (25 %) · 50.0 /s · ETA 15.0 s · 2 failed · 4 in flight · 1 waiting to retry',
   );
   assert.equal(
     formatProgress({ done: 7, total: undefined, rate: undefined, failed: 0, inFlight: 0, waitingRetry: 0 }),
-    '7 done · …/s · 0 failed · 0 in flight',
+    '7 done · … /s · 0 failed · 0 in flight',
   );
-  assert.equal(formatDuration(950), '950 ms');
-  assert.equal(formatDuration(61_000), '1m01s');
-  assert.equal(formatDuration(3_720_000), '1h02m');
+  assert.equal(formatLongDuration(950), '950 ms');
+  assert.equal(formatLongDuration(61_000), '1 min 01 s');
+  assert.equal(formatLongDuration(3_720_000), '1 h 02 min');
 });

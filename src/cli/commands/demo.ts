@@ -5,10 +5,10 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { formatDuration } from '../../core/units.js';
 import { DEFAULT_DELAY_MS, DEMO_RUNS, DEMO_WARMUP, runDemo } from '../../demo/index.js';
 import { cpuLessons, ioLessons } from '../../demo/lessons.js';
 import type { Comparison } from '../../measure/types.js';
-import { formatDuration } from '../../report/format.js';
 import { writeHtmlReport } from '../../report/html/index.js';
 import { comparisonSection, reportData } from '../../report/sections.js';
 import { createStyle, type Style } from '../../report/style.js';

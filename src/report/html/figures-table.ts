@@ -1,6 +1,14 @@
+import {
+  formatBytes,
+  formatCount,
+  formatDuration,
+  formatDurationRange,
+  formatPercent,
+  formatRate,
+  formatRatio,
+  formatSignificant,
+} from '../../core/units.js';
 import { escapeHtml } from './escape.js';
-import { formatBytes, formatDurationRange, formatFactor, formatPercent, formatRate } from './format.js';
-import { formatCount, formatDuration } from './shared.js';
 import { describeConcurrency, strategyClass } from './strategy.js';
 import type { ReportSection, ReportStrategy } from './types.js';
 
@@ -36,10 +44,10 @@ function row(s: ReportStrategy, recommended: boolean): string {
     formatDuration(s.wallMs.median),
     formatDurationRange(s.wallMs.min, s.wallMs.max),
     formatDuration(s.cpuMs),
-    Number.isFinite(coresBusy) ? coresBusy.toFixed(2) : '—',
+    formatSignificant(coresBusy),
     formatBytes(s.peakRssBytes),
     formatRate(s.tasksPerSecond),
-    formatFactor(s.speedup),
+    formatRatio(s.speedup),
     formatPercent(s.efficiency),
     formatCount(s.failed),
   ];

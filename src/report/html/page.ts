@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
+import { formatBytes, formatCount } from '../../core/units.js';
 import { escapeHtml } from './escape.js';
-import { formatBytes } from './format.js';
-import { formatCount } from './shared.js';
 import type { ReportData } from './types.js';
 
 export interface PageParts {

@@ -6,7 +6,7 @@ import * as shared from './shared.js';
 /** What inlining needs of a function: its name and its source. */
 type Inlined = { readonly name: string; toString(): string };
 
-/** Every function the page's script is made of, in the order they are inlined. */
+/** Every function the page's script is made of (core/units.ts's come through shared.ts), in the order they are inlined. */
 export function clientFunctions(): Inlined[] {
   return [...Object.values(shared), ...Object.values(draw), ...Object.values(hover), reportClient].filter(
     (value) => typeof value === 'function',

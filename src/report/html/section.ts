@@ -1,9 +1,9 @@
+import { formatCount, formatDuration } from '../../core/units.js';
 import { latencyChart, throughputChart } from './charts/probes.js';
 import { wallCpuChart } from './charts/wall-cpu.js';
 import type { EncodedTimeline } from './encode.js';
 import { escapeHtml } from './escape.js';
 import { figuresTable } from './figures-table.js';
-import { formatCount, formatDuration } from './shared.js';
 import { describeConcurrency, laneMeaning, strategyClass, verdictLabel } from './strategy.js';
 import type { ReportSection, ReportStrategy } from './types.js';
 

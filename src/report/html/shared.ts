@@ -1,36 +1,12 @@
 /**
  * Pure helpers used both while the page is built (in Node) and by the page's own script. Each one is
  * copied into the HTML with `Function.prototype.toString`, so it may call only the others in this
- * file and language built-ins: no imports, no module-level constants.
+ * file, core/units.ts's and language built-ins: no other imports, no module-level constants.
  */
+import { groupThousands } from '../../core/units.js';
 
-/** Thousands grouped with commas, whatever the reader's locale: 100000 → "100,000". */
-export function groupThousands(value: number): string {
-  const [whole = '', fraction] = String(value).split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
-}
-
-/** Three significant digits, whole numbers above 1,000: 37.7, 812, 4.2, 1,234. */
-export function formatSignificant(value: number): string {
-  if (!Number.isFinite(value)) return '—';
-  const rounded = Math.abs(value) >= 1000 ? Math.round(value) : Number(value.toPrecision(3));
-  return groupThousands(rounded);
-}
-
-/** A duration in ms, in the unit that reads best: "37.7 s", "812 ms", "35 µs". */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return '—';
-  const abs = Math.abs(ms);
-  if (abs >= 1000) return `${formatSignificant(ms / 1000)} s`;
-  if (abs >= 1 || abs === 0) return `${formatSignificant(ms)} ms`;
-  return `${formatSignificant(ms * 1000)} \u00b5s`;
-}
-
-/** A whole number with grouped thousands, or a dash when there is none. */
-export function formatCount(value: number): string {
-  return Number.isFinite(value) ? groupThousands(Math.round(value)) : '—';
-}
+// The units are page helpers too: re-exported, so that the page's script embeds them with the rest.
+export * from '../../core/units.js';
 
 /** A round step (1, 2 or 5 × 10ⁿ) that cuts `span` into about `target` pieces. */
 export function niceStep(span: number, target: number): number {

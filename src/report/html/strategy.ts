@@ -1,4 +1,4 @@
-import { formatCount } from './shared.js';
+import { formatCount } from '../../core/units.js';
 
 /** The four models have their own colours; anything else is drawn in a neutral one. */
 const KNOWN_STRATEGIES = new Set(['sequential', 'async', 'threads', 'processes']);

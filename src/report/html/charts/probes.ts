@@ -1,5 +1,6 @@
+import { formatCount, formatDuration, formatRate } from '../../../core/units.js';
 import { escapeHtml } from '../escape.js';
-import { formatCount, formatDuration, formatSignificant, niceStep, ticksBetween } from '../shared.js';
+import { formatTick, niceStep, ticksBetween } from '../shared.js';
 import { strategyClass } from '../strategy.js';
 import { px, svgRoot, svgText, svgTitle } from '../svg.js';
 import type { ReportProbe, ReportSection } from '../types.js';
@@ -33,7 +34,7 @@ export function throughputChart(probes: readonly ReportProbe[], verdict: Verdict
       .filter((p) => Number.isFinite(p.tasksPerSecond))
       .map((p) => ({ x: p.concurrency, y: p.tasksPerSecond, title: probeTitle(p) })),
   }));
-  return lineChart('throughput', series, verdict, 'throughput (tasks/s)', (v) => formatSignificant(v));
+  return lineChart('throughput', series, verdict, 'throughput (tasks/s)');
 }
 
 /** Latency per task against concurrency: p95 solid, p50 dashed. Null when no probe measured latency. */
@@ -52,16 +53,10 @@ export function latencyChart(probes: readonly ReportProbe[], verdict: Verdict): 
       if (points.length > 0) series.push({ strategy, dashed, name, points });
     }
   }
-  return lineChart('latency', series, verdict, 'latency per task (ms)', (v) => formatSignificant(v));
+  return lineChart('latency', series, verdict, 'latency per task (ms)');
 }
 
-function lineChart(
-  chart: string,
-  series: readonly Series[],
-  verdict: Verdict,
-  yTitle: string,
-  yFormat: (value: number) => string,
-): string {
+function lineChart(chart: string, series: readonly Series[], verdict: Verdict, yTitle: string): string {
   const all = series.flatMap((s) => s.points);
   const levels = [...new Set(all.map((p) => p.x))].filter((x) => x > 0).sort((a, b) => a - b);
   const xMin = levels[0] ?? 1;
@@ -84,7 +79,8 @@ function lineChart(
   for (const tick of ticksBetween(0, yMax, yStep)) {
     parts.push(
       `<line class="grid" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${px(y(tick))}" y2="${px(y(tick))}"/>`,
-      svgText(MARGIN.left - 8, y(tick) + 4, yFormat(tick), 'tick', 'end'),
+      // A tick is a round number on an axis whose unit its title says: as many decimals as the step needs.
+      svgText(MARGIN.left - 8, y(tick) + 4, formatTick(tick, 1, yStep), 'tick', 'end'),
     );
   }
   for (const level of concurrencyTicks(levels, xMin, xMax, log)) {
@@ -167,7 +163,7 @@ function probeTitle(p: ReportProbe): string {
     isFiniteNumber(p.p95Ms) ? `p95 ${formatDuration(p.p95Ms)}` : '',
   ].filter((s) => s !== '');
   const tail = latency.length > 0 ? `, ${latency.join(', ')}` : '';
-  return `${p.strategy} at concurrency ${formatCount(p.concurrency)}: ${formatSignificant(p.tasksPerSecond)} tasks/s${tail}`;
+  return `${p.strategy} at concurrency ${formatCount(p.concurrency)}: ${formatRate(p.tasksPerSecond, 'tasks')}${tail}`;
 }
 
 function isFiniteNumber(value: number | undefined): value is number {

@@ -1,4 +1,5 @@
-import { formatDuration, formatTick, niceStep, ticksBetween, timeUnit } from '../shared.js';
+import { formatDuration } from '../../../core/units.js';
+import { formatTick, niceStep, ticksBetween, timeUnit } from '../shared.js';
 import { describeConcurrency, strategyClass } from '../strategy.js';
 import { px, svgRoot, svgText, svgTitle } from '../svg.js';
 import type { ReportStrategy } from '../types.js';

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { createProgress, endLine, PLAIN_PROGRESS_INTERVAL_MS, stepLabel } from '../../src/cli/progress.js';
+import {
+  createProgress,
+  endLine,
+  PLAIN_PROGRESS_INTERVAL_MS,
+  stepLabel,
+} from '../../src/cli/progress/index.js';
 import type { ProgressEvent } from '../../src/measure/types.js';
 
 function event(type: ProgressEvent['type'], done: number, extra: Partial<ProgressEvent> = {}): ProgressEvent {

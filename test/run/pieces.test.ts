@@ -1,7 +1,7 @@
 /** The pure pieces of the runner, against known values. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createRateMeter } from '../../src/cli/run-progress.js';
+import { createRateMeter } from '../../src/cli/progress/index.js';
 import { AbortError, TaskError, TimeoutError } from '../../src/core/errors.js';
 import { formatLongDuration } from '../../src/core/units.js';
 import { formatProgress } from '../../src/report/run-lines.js';

@@ -15,7 +15,7 @@ import { createStyle } from '../../report/style.js';
 import { renderComparison } from '../../report/table.js';
 import { CliError, EXIT_SOME_FAILED } from '../errors.js';
 import { readAllInputs } from '../inputs.js';
-import { createProgress } from '../progress.js';
+import { createProgress } from '../progress/index.js';
 import { parseConcurrency, parseCount, parseMilliseconds, parseStrategies } from '../strategy-options.js';
 import { useColor } from '../style.js';
 import { resolveTaskArgument } from '../task-arg.js';

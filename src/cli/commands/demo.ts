@@ -14,7 +14,7 @@ import { comparisonSection, reportData } from '../../report/sections.js';
 import { createStyle, type Style } from '../../report/style.js';
 import { renderComparison } from '../../report/table.js';
 import { EXIT_SOME_FAILED } from '../errors.js';
-import { createProgress, type Progress } from '../progress.js';
+import { createProgress, type Progress } from '../progress/index.js';
 import { parseCount, parseMilliseconds } from '../strategy-options.js';
 import { useColor } from '../style.js';
 

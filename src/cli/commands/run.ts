@@ -11,7 +11,7 @@ import { countInputs } from '../../run/count.js';
 import { type RunHandle, type RunSummary, startRun } from '../../run/run.js';
 import { CliError, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from '../errors.js';
 import { readInputLines } from '../inputs.js';
-import { type ProgressDisplay, startProgress } from '../run-progress.js';
+import { type ProgressDisplay, startProgress } from '../progress/index.js';
 import { parseCount } from '../strategy-options.js';
 import { useColor } from '../style.js';
 import { resolveTaskArgument } from '../task-arg.js';

@@ -1,16 +1,14 @@
 /**
- * Progress of a comparison on stderr: a live bar on a terminal (cli-progress), plain lines otherwise
- * (a log file or CI keeps one line per run, not a storm of redraws), nothing with --quiet.
+ * Progress of a comparison (`compare`, `demo`) on stderr: a live bar on a terminal, plain lines
+ * otherwise (one per finished run, and how far a long one got), nothing with --quiet.
  */
 import cliProgress from 'cli-progress';
-import type { ProgressEvent } from '../measure/types.js';
-import { formatDuration } from '../report/format.js';
+import type { ProgressEvent } from '../../measure/types.js';
+import { formatDuration } from '../../report/format.js';
+import { createBar, createLineThrottle, isTerminal, type ProgressStream } from './core.js';
 
-/** Without a terminal, how often a long run may print how far it got. */
-export const PLAIN_PROGRESS_INTERVAL_MS = 5000;
-/** Redraws per second of the terminal bar. */
-const BAR_FPS = 10;
-const BAR_SIZE = 24;
+/** Redraws per second of the comparison's terminal bar. */
+const STEP_BAR_FPS = 10;
 
 export interface Progress {
   update(event: ProgressEvent): void;
@@ -18,7 +16,7 @@ export interface Progress {
 }
 
 export interface ProgressOptions {
-  stream: NodeJS.WritableStream & { isTTY?: boolean };
+  stream: ProgressStream;
   quiet?: boolean;
   /** Defaults to the stream's own `isTTY`. */
   tty?: boolean;
@@ -40,19 +38,12 @@ export function endLine(event: ProgressEvent): string {
   );
 }
 
-function barProgress(stream: ProgressOptions['stream']): Progress {
-  const bar = new cliProgress.SingleBar(
-    {
-      stream,
-      format: '{label} {bar} {value}/{total} inputs  step {step}/{steps}',
-      barsize: BAR_SIZE,
-      fps: BAR_FPS,
-      // A hidden cursor would stay hidden after Ctrl-C; restoring it would mean taking over SIGINT.
-      hideCursor: false,
-      clearOnComplete: true,
-    },
-    cliProgress.Presets.shades_classic,
-  );
+function barProgress(stream: ProgressStream): Progress {
+  const bar = createBar(stream, {
+    fps: STEP_BAR_FPS,
+    format: '{label} {bar} {value}/{total} inputs  step {step}/{steps}',
+    preset: cliProgress.Presets.shades_classic,
+  });
   let started = false;
   return {
     update(event) {
@@ -71,16 +62,16 @@ function barProgress(stream: ProgressOptions['stream']): Progress {
   };
 }
 
-function plainProgress(stream: ProgressOptions['stream'], now: () => number): Progress {
-  let lastLine = now();
+function plainProgress(stream: ProgressStream, now: () => number): Progress {
+  const throttle = createLineThrottle(now);
   const write = (line: string): void => {
     stream.write(`${line}\n`);
-    lastLine = now();
+    throttle.wrote();
   };
   return {
     update(event) {
       if (event.type === 'end') write(endLine(event));
-      else if (event.type === 'progress' && now() - lastLine >= PLAIN_PROGRESS_INTERVAL_MS) {
+      else if (event.type === 'progress' && throttle.due()) {
         write(`[${event.step}/${event.steps}] ${stepLabel(event)}: ${event.done}/${event.total} inputs`);
       }
     },
@@ -91,6 +82,7 @@ function plainProgress(stream: ProgressOptions['stream'], now: () => number): Pr
 /** The progress display the situation calls for, or undefined with `quiet`. */
 export function createProgress(options: ProgressOptions): Progress | undefined {
   if (options.quiet) return undefined;
-  const tty = options.tty ?? options.stream.isTTY === true;
-  return tty ? barProgress(options.stream) : plainProgress(options.stream, options.now ?? Date.now);
+  return isTerminal(options.stream, options.tty)
+    ? barProgress(options.stream)
+    : plainProgress(options.stream, options.now ?? Date.now);
 }

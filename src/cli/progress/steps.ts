@@ -3,8 +3,8 @@
  * otherwise (one per finished run, and how far a long one got), nothing with --quiet.
  */
 import cliProgress from 'cli-progress';
+import { formatDuration } from '../../core/units.js';
 import type { ProgressEvent } from '../../measure/types.js';
-import { formatDuration } from '../../report/format.js';
 import { createBar, createLineThrottle, isTerminal, type ProgressStream } from './core.js';
 
 /** Redraws per second of the comparison's terminal bar. */

@@ -73,6 +73,22 @@ export function tempDir(t: TestContext): string {
   return dir;
 }
 
+/** How often `waitUntil` looks again. */
+const POLL_MS = 25;
+
+/** Resolves once `check` holds; rejects, naming `what`, after `limitMs`. For states no event announces. */
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  limitMs = WAIT_LIMIT_MS,
+): Promise<void> {
+  const deadline = performance.now() + limitMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error(`gave up after ${limitMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
 /** Resolves once `path` exists (fs.watch on its directory, no polling); rejects after WAIT_LIMIT_MS. */
 export function waitForFile(path: string, limitMs = WAIT_LIMIT_MS): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { closest } from './closest.js';
 import { describe, OptionError } from './errors.js';
 
 export const STRATEGIES = ['sequential', 'async', 'threads', 'processes'] as const;
@@ -51,6 +52,19 @@ export interface ExecutorOptions {
   /** Any structured-cloneable value given to `setup` and to every task as `context.options`. */
   taskOptions?: unknown;
 }
+
+/** Every option `createExecutor` knows: anything else is a typo, refused rather than ignored. */
+const OPTION_NAMES = [
+  'task',
+  'strategy',
+  'concurrency',
+  'export',
+  'timeout',
+  'chunkSize',
+  'timeline',
+  'maxMemoryMb',
+  'taskOptions',
+] as const satisfies readonly (keyof ExecutorOptions)[];
 
 export interface ResolvedOptions {
   taskUrl: string;
@@ -107,6 +121,13 @@ export function toTaskUrl(task: unknown): string {
 export function resolveOptions(options: ExecutorOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
     throw new OptionError(`Expected options to be an object, got \`${describe(options)}\``);
+  }
+  for (const name of Object.keys(options)) {
+    if ((OPTION_NAMES as readonly string[]).includes(name)) continue;
+    const near = closest(name, OPTION_NAMES);
+    throw new OptionError(
+      `Unknown option \`${name}\`${near ? `: did you mean \`${near}\`?` : ''} (expected one of ${OPTION_NAMES.join(', ')})`,
+    );
   }
   const strategy = expectStrategy(options.strategy ?? DEFAULT_STRATEGY);
   let concurrency = defaultConcurrency(strategy);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
+import { closest, editDistance } from '../../src/core/closest.js';
 import { OptionError } from '../../src/core/errors.js';
 import { DEFAULT_ASYNC_CONCURRENCY, resolveOptions, toTaskUrl } from '../../src/core/options.js';
 
@@ -46,4 +47,24 @@ test('task paths become file URLs; URLs pass through', () => {
   assert.equal(toTaskUrl('task.js'), new URL('task.js', `file://${process.cwd()}/`).href);
   assert.equal(toTaskUrl(new URL('file:///a/b.mjs')), 'file:///a/b.mjs');
   assert.equal(toTaskUrl('file:///a/b.ts'), 'file:///a/b.ts');
+});
+
+test('an unknown option is refused, with the closest valid name', () => {
+  assert.throws(
+    () => resolveOptions({ task: 'x.mjs', concurency: 8 } as never),
+    /Unknown option `concurency`: did you mean `concurrency`\? \(expected one of task, strategy, concurrency,/,
+  );
+  assert.throws(() => resolveOptions({ task: 'x.mjs', timeOut: 5 } as never), /did you mean `timeout`\?/);
+  assert.throws(
+    () => resolveOptions({ task: 'x.mjs', fruit: 1 } as never),
+    (error: unknown) =>
+      error instanceof OptionError && /^Unknown option `fruit` \(expected one of/.test(error.message),
+  );
+});
+
+test('closest: near names only, case aside', () => {
+  assert.equal(closest('concurency', ['task', 'concurrency']), 'concurrency');
+  assert.equal(closest('CHUNKSIZE', ['chunkSize']), 'chunkSize');
+  assert.equal(closest('banana', ['task', 'timeout']), undefined);
+  assert.equal(editDistance('kitten', 'sitting'), 3);
 });

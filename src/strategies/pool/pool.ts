@@ -108,7 +108,7 @@ type Job = TaskRequest | ChunkJob;
 
 type Entry = Job | MapRun;
 
-class Slot {
+class PoolWorker {
   transport!: Transport;
   ready = false;
   dead = false;
@@ -135,7 +135,7 @@ export class Pool implements Strategy {
   readonly #options: ResolvedOptions;
   readonly #label: string;
   readonly #queue = new Deque<Entry>();
-  readonly #slots: Slot[] = [];
+  readonly #workers: PoolWorker[] = [];
   readonly #timeline: TimelineEntry[] | null;
   readonly #idleWaiters: (() => void)[] = [];
   readonly #deadStats: WorkerStats[] = [];
@@ -204,9 +204,9 @@ export class Pool implements Strategy {
       for (const request of run.singles) this.#abandon(request, 'abort');
       return;
     }
-    for (const slot of this.#slots) {
-      for (const job of slot.outstanding) {
-        if (job.owner === run) slot.transport.send([TAG, ABORT, job.seq, 'abort']);
+    for (const worker of this.#workers) {
+      for (const job of worker.outstanding) {
+        if (job.owner === run) worker.transport.send([TAG, ABORT, job.seq, 'abort']);
       }
     }
   }
@@ -228,7 +228,7 @@ export class Pool implements Strategy {
       workersStarted: this.#started,
     };
     if (this.#runtime.kind !== 'process') return usage;
-    const live = await Promise.all(this.#slots.map((slot) => this.#requestStats(slot)));
+    const live = await Promise.all(this.#workers.map((worker) => this.#requestStats(worker)));
     for (const stats of [...this.#deadStats, ...live]) {
       if (!stats) continue;
       usage.childCpuUser += stats.cpuUser;
@@ -245,7 +245,7 @@ export class Pool implements Strategy {
         this.#idleWaiters.push(resolve);
         this.#checkIdle();
       });
-      await Promise.all(this.#slots.map((slot) => this.#closeSlot(slot)));
+      await Promise.all(this.#workers.map((worker) => this.#closeWorker(worker)));
     })();
     return this.#closed;
   }
@@ -274,25 +274,26 @@ export class Pool implements Strategy {
     if (this.#broken) return;
     this.#dropSettledHead();
     if (this.#queue.length === 0) return;
-    while (this.#slots.length < this.concurrency) this.#spawn();
+    while (this.#workers.length < this.concurrency) this.#spawn();
     // Round-robin, one batch per worker per round, so a short queue spreads across the workers.
     let progress = true;
     while (progress && this.#queue.length > 0) {
       progress = false;
-      for (const slot of this.#slots) {
-        if (slot.ready && !slot.closing && this.#hasRoom(slot) && this.#sendBatch(slot)) progress = true;
+      for (const worker of this.#workers) {
+        if (worker.ready && !worker.closing && this.#hasRoom(worker) && this.#sendBatch(worker))
+          progress = true;
         if (this.#queue.length === 0) break;
       }
     }
   }
 
-  #hasRoom(slot: Slot): boolean {
-    if (slot.alone) return false;
+  #hasRoom(worker: PoolWorker): boolean {
+    if (worker.alone) return false;
     const ms = this.#itemMs;
     // Until a task has been timed, and for long tasks, one job at a time per worker.
-    if (ms === undefined || ms >= LONG_TASK_MS) return slot.items === 0;
+    if (ms === undefined || ms >= LONG_TASK_MS) return worker.items === 0;
     // Otherwise keep about two batches' worth queued, so a worker never waits for the next message.
-    return slot.items * ms < 2 * BATCH_TARGET_MS;
+    return worker.items * ms < 2 * BATCH_TARGET_MS;
   }
 
   #batchSize(): number {
@@ -325,32 +326,32 @@ export class Pool implements Strategy {
   }
 
   /** Sends one message's worth of work to the worker; false when there was nothing to send. */
-  #sendBatch(slot: Slot): boolean {
+  #sendBatch(worker: PoolWorker): boolean {
     this.#dropSettledHead();
     const head = this.#queue.peek();
     if (head === undefined) return false;
     if (!(head instanceof MapRun) && this.#mustRunAlone(head)) {
-      if (slot.items > 0) return false;
+      if (worker.items > 0) return false;
       this.#queue.shift();
-      slot.alone = true;
-      if (head.owner === null) this.#sendSingles(slot, [head]);
-      else this.#sendChunk(slot, head);
+      worker.alone = true;
+      if (head.owner === null) this.#sendSingles(worker, [head]);
+      else this.#sendChunk(worker, head);
       return true;
     }
     if (head instanceof MapRun) {
-      if (head.probing && slot.items > 0) return false;
+      if (head.probing && worker.items > 0) return false;
       const size = head.probing ? 1 : this.#chunkSize(head);
       const start = head.next;
       head.next += size;
-      this.#sendChunk(slot, new ChunkJob(head.inputs.slice(start, start + size), start, size, head));
+      this.#sendChunk(worker, new ChunkJob(head.inputs.slice(start, start + size), start, size, head));
       return true;
     }
     if (head.owner !== null) {
-      this.#sendChunk(slot, this.#queue.shift() as ChunkJob);
+      this.#sendChunk(worker, this.#queue.shift() as ChunkJob);
       return true;
     }
     // A short queue is spread over the workers rather than sent whole to the first.
-    const max = Math.min(this.#batchSize(), Math.ceil(this.#queue.length / this.#slots.length));
+    const max = Math.min(this.#batchSize(), Math.ceil(this.#queue.length / this.#workers.length));
     const jobs: TaskRequest[] = [];
     for (let next = this.#queue.peek(); jobs.length < max && next instanceof TaskRequest; ) {
       if (next.state !== SETTLED && this.#mustRunAlone(next)) break;
@@ -358,7 +359,7 @@ export class Pool implements Strategy {
       if (next.state !== SETTLED) jobs.push(next);
       next = this.#queue.peek();
     }
-    if (jobs.length > 0) this.#sendSingles(slot, jobs);
+    if (jobs.length > 0) this.#sendSingles(worker, jobs);
     return true;
   }
 
@@ -370,58 +371,58 @@ export class Pool implements Strategy {
     return job.suspect || job.timeout !== undefined;
   }
 
-  #sendSingles(slot: Slot, jobs: TaskRequest[]): void {
-    const first = slot.nextSeq;
+  #sendSingles(worker: PoolWorker, jobs: TaskRequest[]): void {
+    const first = worker.nextSeq;
     const inputs = new Array<unknown>(jobs.length);
     for (let i = 0; i < jobs.length; i++) {
       const job = jobs[i]!;
-      this.#dispatch(slot, job);
+      this.#dispatch(worker, job);
       inputs[i] = job.input;
     }
     try {
-      slot.transport.send([TAG, RUN, first, inputs]);
+      worker.transport.send([TAG, RUN, first, inputs]);
     } catch {
-      this.#undispatch(slot, jobs);
+      this.#undispatch(worker, jobs);
       this.#requeueCloneable(jobs);
     }
   }
 
-  #sendChunk(slot: Slot, job: ChunkJob): void {
-    this.#dispatch(slot, job);
+  #sendChunk(worker: PoolWorker, job: ChunkJob): void {
+    this.#dispatch(worker, job);
     try {
       const packed = packNumbers(job.input);
-      if (packed) slot.transport.send([TAG, CHUNK, job.seq, packed], [packed.buffer as ArrayBuffer]);
-      else slot.transport.send([TAG, CHUNK, job.seq, job.input]);
+      if (packed) worker.transport.send([TAG, CHUNK, job.seq, packed], [packed.buffer as ArrayBuffer]);
+      else worker.transport.send([TAG, CHUNK, job.seq, job.input]);
     } catch {
-      this.#undispatch(slot, [job]);
+      this.#undispatch(worker, [job]);
       this.#splitUncloneable(job);
     }
   }
 
-  #dispatch(slot: Slot, job: Job): void {
-    job.seq = slot.nextSeq++;
-    job.slot = slot;
+  #dispatch(worker: PoolWorker, job: Job): void {
+    job.seq = worker.nextSeq++;
+    job.holder = worker;
     job.state = SENT;
-    if (slot.outstanding.length === 0) slot.transport.ref();
-    slot.outstanding.push(job);
-    slot.items += job.count;
+    if (worker.outstanding.length === 0) worker.transport.ref();
+    worker.outstanding.push(job);
+    worker.items += job.count;
     if (job instanceof TaskRequest && job.timeout !== undefined) {
       job.timer = setTimeout(() => this.#abandon(job, 'timeout'), job.timeout);
     }
   }
 
-  /** Takes back jobs whose message could not be sent (the last ones dispatched to the slot). */
-  #undispatch(slot: Slot, jobs: Job[]): void {
+  /** Takes back jobs whose message could not be sent (the last ones dispatched to the worker). */
+  #undispatch(worker: PoolWorker, jobs: Job[]): void {
     for (let i = jobs.length - 1; i >= 0; i--) {
       const job = jobs[i]!;
-      slot.outstanding.pop();
-      slot.items -= job.count;
-      slot.nextSeq--;
+      worker.outstanding.pop();
+      worker.items -= job.count;
+      worker.nextSeq--;
       clearTimeout(job.timer);
       job.state = QUEUED;
-      job.slot = null;
+      job.holder = null;
     }
-    if (slot.outstanding.length === 0) this.#settleSlot(slot);
+    if (worker.outstanding.length === 0) this.#releaseWorker(worker);
   }
 
   /** A batch failed to send: fail the inputs that cannot be cloned, put the rest back in front. */
@@ -453,15 +454,15 @@ export class Pool implements Strategy {
 
   // ── results ─────────────────────────────────────────────────────────────────────────────────
 
-  #onMessage(slot: Slot, message: WorkerMessage): void {
+  #onMessage(worker: PoolWorker, message: WorkerMessage): void {
     switch (message[1]) {
       case RESULTS:
-        this.#onResults(slot, message[2], message[3], message[4], message[5]);
+        this.#onResults(worker, message[2], message[3], message[4], message[5]);
         return;
       case READY:
-        slot.ready = true;
-        if (this.#queue.length === 0) slot.transport.unref();
-        for (const wake of slot.readyWaiters.splice(0)) wake();
+        worker.ready = true;
+        if (this.#queue.length === 0) worker.transport.unref();
+        for (const wake of worker.readyWaiters.splice(0)) wake();
         this.#pump();
         return;
       case INIT_ERROR: {
@@ -474,22 +475,28 @@ export class Pool implements Strategy {
         return;
       }
       case STATS:
-        slot.stats = message[2];
-        for (const wake of slot.statsWaiters.splice(0)) wake(slot.stats);
+        worker.stats = message[2];
+        for (const wake of worker.statsWaiters.splice(0)) wake(worker.stats);
         return;
       case CLOSED:
-        slot.stats = message[2];
-        slot.closed = true;
+        worker.stats = message[2];
+        worker.closed = true;
         if (message[3]) {
           const cause = deserializeError(message[3]);
-          process.emitWarning(teardownWarning(this.#label, cause, slot.id));
+          process.emitWarning(teardownWarning(this.#label, cause, worker.id));
         }
-        slot.transport.end();
+        worker.transport.end();
         return;
     }
   }
 
-  #onResults(slot: Slot, busy: number, items: number, flat: unknown[], timeline: number[] | null): void {
+  #onResults(
+    worker: PoolWorker,
+    busy: number,
+    items: number,
+    flat: unknown[],
+    timeline: number[] | null,
+  ): void {
     if (items > 0) {
       // A message of many items is many measurements: weigh it as such, so a big chunk corrects a
       // stale estimate at once, while one odd single task moves it only a little.
@@ -499,15 +506,15 @@ export class Pool implements Strategy {
     }
     let t = 0;
     for (let r = 0; r < flat.length; r += 3) {
-      const job = slot.outstanding.shift()!;
+      const job = worker.outstanding.shift()!;
       const status = flat[r + 1];
       const payload = flat[r + 2];
-      slot.items -= job.count;
+      worker.items -= job.count;
       job.returned = true;
       if (timeline && status !== SKIPPED) {
         for (let k = 0; k < job.count; k++) {
           this.#timeline!.push({
-            workerId: slot.id,
+            workerId: worker.id,
             index: job.index + k,
             start: timeline[t]!,
             end: timeline[t + 1]!,
@@ -538,7 +545,7 @@ export class Pool implements Strategy {
         if (job.owner.cancelled) break;
       }
     }
-    if (slot.outstanding.length === 0) this.#settleSlot(slot);
+    if (worker.outstanding.length === 0) this.#releaseWorker(worker);
     this.#pump();
     this.#checkIdle();
   }
@@ -552,9 +559,9 @@ export class Pool implements Strategy {
   }
 
   /** A worker with nothing outstanding does not keep the process alive: a forgotten close() never hangs it. */
-  #settleSlot(slot: Slot): void {
-    slot.alone = false;
-    if (!slot.closing) slot.transport.unref();
+  #releaseWorker(worker: PoolWorker): void {
+    worker.alone = false;
+    if (!worker.closing) worker.transport.unref();
   }
 
   #taskError(index: number, data: SerializedError): Error {
@@ -575,14 +582,14 @@ export class Pool implements Strategy {
       why === 'timeout'
         ? taskTimedOut(this.#label, job.index, job.timeout)
         : this.#abortError(job.index, job.signal?.reason);
-    const slot = job.slot as Slot | null;
+    const worker = job.holder as PoolWorker | null;
     const wasSent = job.state === SENT;
     this.#settle(job, error, undefined);
-    if (!wasSent || !slot || slot.dead) return;
-    slot.transport.send([TAG, ABORT, job.seq, why]);
+    if (!wasSent || !worker || worker.dead) return;
+    worker.transport.send([TAG, ABORT, job.seq, why]);
     const grace = setTimeout(() => {
-      if (!job.returned && !slot.dead) {
-        this.#kill(slot, job, `input ${job.index} did not stop within ${ABORT_GRACE_MS} ms of its ${why}`);
+      if (!job.returned && !worker.dead) {
+        this.#kill(worker, job, `input ${job.index} did not stop within ${ABORT_GRACE_MS} ms of its ${why}`);
       }
     }, ABORT_GRACE_MS);
     grace.unref();
@@ -590,36 +597,36 @@ export class Pool implements Strategy {
 
   // ── workers ─────────────────────────────────────────────────────────────────────────────────
 
-  #spawn(): Slot {
-    const slot = new Slot(this.#nextWorkerId++);
+  #spawn(): PoolWorker {
+    const worker = new PoolWorker(this.#nextWorkerId++);
     const shared = this.#runtime.sharesMemory ? new SharedArrayBuffer(SHARED_SLOTS * 4) : null;
-    this.#slots.push(slot);
+    this.#workers.push(worker);
     this.#started++;
-    slot.transport = this.#runtime.start(
+    worker.transport = this.#runtime.start(
       {
         init: {
           taskUrl: this.#options.taskUrl,
           exportName: this.#options.exportName,
-          workerId: slot.id,
+          workerId: worker.id,
           timeline: this.#options.timeline,
           taskOptions: this.#options.taskOptions,
           shared,
         },
         maxMemoryMb: this.#options.maxMemoryMb,
       },
-      { message: (message) => this.#onMessage(slot, message), exit: (exit) => this.#onExit(slot, exit) },
+      { message: (message) => this.#onMessage(worker, message), exit: (exit) => this.#onExit(worker, exit) },
     );
-    return slot;
+    return worker;
   }
 
-  #kill(slot: Slot, culprit: Job | null, reason: string): void {
-    slot.killedFor = culprit;
-    slot.killReason = reason;
-    slot.transport.terminate();
+  #kill(worker: PoolWorker, culprit: Job | null, reason: string): void {
+    worker.killedFor = culprit;
+    worker.killReason = reason;
+    worker.transport.terminate();
   }
 
-  #describeExit(slot: Slot, exit: Exit): { how: string; cause?: Error } {
-    if (slot.killReason) return { how: `it was stopped: ${slot.killReason}` };
+  #describeExit(worker: PoolWorker, exit: Exit): { how: string; cause?: Error } {
+    if (worker.killReason) return { how: `it was stopped: ${worker.killReason}` };
     const error = exit.note?.error ?? exit.error;
     const cause = error ? deserializeError(error) : undefined;
     const limit = this.#options.maxMemoryMb === undefined ? '' : ` (limit ${this.#options.maxMemoryMb} MB)`;
@@ -637,34 +644,34 @@ export class Pool implements Strategy {
     return { how: `it exited with code ${exit.code}` };
   }
 
-  #onExit(slot: Slot, exit: Exit): void {
-    slot.dead = true;
-    this.#slots.splice(this.#slots.indexOf(slot), 1);
-    if (slot.stats) this.#deadStats.push(slot.stats);
-    for (const wake of [...slot.readyWaiters.splice(0), ...slot.exitWaiters.splice(0)]) wake();
-    for (const wake of slot.statsWaiters.splice(0)) wake(undefined);
-    if (slot.closing || this.#broken) {
+  #onExit(worker: PoolWorker, exit: Exit): void {
+    worker.dead = true;
+    this.#workers.splice(this.#workers.indexOf(worker), 1);
+    if (worker.stats) this.#deadStats.push(worker.stats);
+    for (const wake of [...worker.readyWaiters.splice(0), ...worker.exitWaiters.splice(0)]) wake();
+    for (const wake of worker.statsWaiters.splice(0)) wake(undefined);
+    if (worker.closing || this.#broken) {
       this.#checkIdle();
       return;
     }
-    const { how, cause } = this.#describeExit(slot, exit);
+    const { how, cause } = this.#describeExit(worker, exit);
     const kind = this.#runtime.kind;
-    if (!slot.ready) {
-      this.#break(workerDiedLoading(slot.id, kind, this.#label, how, cause));
+    if (!worker.ready) {
+      this.#break(workerDiedLoading(worker.id, kind, this.#label, how, cause));
       return;
     }
-    const jobs = slot.outstanding.drain();
-    slot.items = 0;
+    const jobs = worker.outstanding.drain();
+    worker.items = 0;
     // Which job was running: the one we killed it for, else what the worker recorded, else — a process
     // killed outright says nothing — the only job it had; with several, none is blamed: they all run
     // again, each alone, so that a second death names its culprit for certain.
     let culprit: number | undefined;
     let offset: number | undefined;
-    if (slot.killedFor) culprit = slot.killedFor.seq;
+    if (worker.killedFor) culprit = worker.killedFor.seq;
     else if (exit.note) [culprit, offset] = [exit.note.seq, exit.note.offset];
     else if (jobs.length === 1) culprit = jobs[0]!.seq;
     const fail = (index: number): WorkerDiedError =>
-      workerDied(slot.id, kind, this.#label, index, how, cause);
+      workerDied(worker.id, kind, this.#label, index, how, cause);
     const requeue: Job[] = [];
     for (const job of jobs) {
       clearTimeout(job.timer);
@@ -699,7 +706,7 @@ export class Pool implements Strategy {
 
   #reset(job: Job): Job {
     job.state = QUEUED;
-    job.slot = null;
+    job.holder = null;
     job.seq = 0;
     return job;
   }
@@ -733,10 +740,10 @@ export class Pool implements Strategy {
     if (this.#broken) return;
     this.#broken = error;
     for (const entry of this.#queue.drain()) this.#failEntry(entry, error);
-    for (const slot of [...this.#slots]) {
-      for (const job of slot.outstanding.drain()) this.#failEntry(job, error);
-      slot.items = 0;
-      slot.transport.terminate();
+    for (const worker of [...this.#workers]) {
+      for (const job of worker.outstanding.drain()) this.#failEntry(job, error);
+      worker.items = 0;
+      worker.transport.terminate();
     }
     this.#checkIdle();
   }
@@ -757,32 +764,33 @@ export class Pool implements Strategy {
   #checkIdle(): void {
     if (this.#idleWaiters.length === 0) return;
     this.#dropSettledHead();
-    if (this.#queue.length > 0 || this.#slots.some((slot) => slot.outstanding.length > 0)) return;
+    if (this.#queue.length > 0 || this.#workers.some((worker) => worker.outstanding.length > 0)) return;
     for (const wake of this.#idleWaiters.splice(0)) wake();
   }
 
-  async #closeSlot(slot: Slot): Promise<void> {
-    slot.transport.ref();
-    if (!slot.ready && !slot.dead) await new Promise<void>((resolve) => slot.readyWaiters.push(resolve));
-    if (slot.dead) return;
-    slot.closing = true;
-    const killer = setTimeout(() => slot.transport.terminate(), CLOSE_TIMEOUT_MS);
+  async #closeWorker(worker: PoolWorker): Promise<void> {
+    worker.transport.ref();
+    if (!worker.ready && !worker.dead)
+      await new Promise<void>((resolve) => worker.readyWaiters.push(resolve));
+    if (worker.dead) return;
+    worker.closing = true;
+    const killer = setTimeout(() => worker.transport.terminate(), CLOSE_TIMEOUT_MS);
     await new Promise<void>((resolve) => {
-      slot.exitWaiters.push(resolve);
-      slot.transport.send([TAG, CLOSE]);
+      worker.exitWaiters.push(resolve);
+      worker.transport.send([TAG, CLOSE]);
     });
     clearTimeout(killer);
   }
 
-  #requestStats(slot: Slot): Promise<WorkerStats | undefined> {
-    if (!slot.ready || slot.dead) return Promise.resolve(slot.stats);
+  #requestStats(worker: PoolWorker): Promise<WorkerStats | undefined> {
+    if (!worker.ready || worker.dead) return Promise.resolve(worker.stats);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(slot.stats), STATS_TIMEOUT_MS);
-      slot.statsWaiters.push((stats) => {
+      const timer = setTimeout(() => resolve(worker.stats), STATS_TIMEOUT_MS);
+      worker.statsWaiters.push((stats) => {
         clearTimeout(timer);
         resolve(stats);
       });
-      slot.transport.send([TAG, STATS]);
+      worker.transport.send([TAG, STATS]);
     });
   }
 }

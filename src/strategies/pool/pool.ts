@@ -31,6 +31,7 @@ import type { TimelineEntry, WorkerUsage } from '../../core/types.js';
 import { cloneProblem } from '../../core/values.js';
 import { taskLabel } from '../../task/label.js';
 import { Dispatch, type ItemCallback, type MapHandle, type Strategy, TaskRequest } from '../strategy.js';
+import { batchSize, capacityHint, chunkSize, hasRoom, nextItemMs } from './batching.js';
 import {
   ABORT,
   CHUNK,
@@ -52,22 +53,12 @@ import {
 } from './protocol.js';
 import type { Exit, Runtime, Transport } from './transport.js';
 
-/** Aim for about this much work per message, so a message's cost vanishes against the work it carries. */
-const BATCH_TARGET_MS = 2;
-/** Tasks at least this long go to a worker one at a time: nothing waits behind them, the load stays even. */
-const LONG_TASK_MS = 20;
-const MAX_BATCH = 16_384;
-const MAX_CHUNK = 262_144;
-/** How fast the task-time estimate follows new measurements, per item measured. */
-const EWMA_WEIGHT = 0.3;
 /** How long a timed-out or aborted task has to stop before its worker is replaced. */
 export const ABORT_GRACE_MS = 1000;
 /** How long a worker's teardown may take at close before the worker is killed. */
 export const CLOSE_TIMEOUT_MS = 10_000;
 /** How long `usage()` waits for a child process to report. */
 const STATS_TIMEOUT_MS = 2000;
-/** `stream` never reads further ahead than this, whatever the pool could take. */
-const MAX_READ_AHEAD = 8192;
 
 const QUEUED = 0;
 const SENT = 1;
@@ -212,8 +203,7 @@ export class Pool implements Strategy {
   }
 
   capacityHint(): number {
-    const perWorker = this.#itemMs === undefined ? 2 : Math.ceil((4 * BATCH_TARGET_MS) / this.#itemMs);
-    return Math.min(MAX_READ_AHEAD, this.concurrency * Math.max(2, perWorker));
+    return capacityHint(this.#itemMs, this.concurrency);
   }
 
   timeline(): TimelineEntry[] {
@@ -287,30 +277,9 @@ export class Pool implements Strategy {
     }
   }
 
+  /** A worker holding a job that must run alone takes nothing more; else the batching policy says. */
   #hasRoom(worker: PoolWorker): boolean {
-    if (worker.alone) return false;
-    const ms = this.#itemMs;
-    // Until a task has been timed, and for long tasks, one job at a time per worker.
-    if (ms === undefined || ms >= LONG_TASK_MS) return worker.items === 0;
-    // Otherwise keep about two batches' worth queued, so a worker never waits for the next message.
-    return worker.items * ms < 2 * BATCH_TARGET_MS;
-  }
-
-  #batchSize(): number {
-    const ms = this.#itemMs;
-    if (ms === undefined) return 1;
-    return Math.max(1, Math.min(MAX_BATCH, Math.ceil(BATCH_TARGET_MS / ms)));
-  }
-
-  #chunkSize(run: MapRun): number {
-    const remaining = run.inputs.length - run.next;
-    const fixed = this.#options.chunkSize;
-    if (fixed !== undefined) return Math.min(fixed, remaining);
-    const ms = this.#itemMs;
-    if (ms === undefined) return 1;
-    const byTime = Math.ceil(BATCH_TARGET_MS / Math.max(ms, 1e-6));
-    const fair = Math.ceil(remaining / (2 * this.concurrency));
-    return Math.max(1, Math.min(byTime, fair, MAX_CHUNK, remaining));
+    return !worker.alone && hasRoom(this.#itemMs, worker.items);
   }
 
   /** Drops queue entries nobody waits for any more: settled tasks, finished or cancelled maps. */
@@ -340,7 +309,9 @@ export class Pool implements Strategy {
     }
     if (head instanceof MapRun) {
       if (head.probing && worker.items > 0) return false;
-      const size = head.probing ? 1 : this.#chunkSize(head);
+      const size = head.probing
+        ? 1
+        : chunkSize(this.#itemMs, head.inputs.length - head.next, this.concurrency, this.#options.chunkSize);
       const start = head.next;
       head.next += size;
       this.#sendChunk(worker, new ChunkJob(head.inputs.slice(start, start + size), start, size, head));
@@ -351,7 +322,7 @@ export class Pool implements Strategy {
       return true;
     }
     // A short queue is spread over the workers rather than sent whole to the first.
-    const max = Math.min(this.#batchSize(), Math.ceil(this.#queue.length / this.#workers.length));
+    const max = Math.min(batchSize(this.#itemMs), Math.ceil(this.#queue.length / this.#workers.length));
     const jobs: TaskRequest[] = [];
     for (let next = this.#queue.peek(); jobs.length < max && next instanceof TaskRequest; ) {
       if (next.state !== SETTLED && this.#mustRunAlone(next)) break;
@@ -497,13 +468,7 @@ export class Pool implements Strategy {
     flat: unknown[],
     timeline: number[] | null,
   ): void {
-    if (items > 0) {
-      // A message of many items is many measurements: weigh it as such, so a big chunk corrects a
-      // stale estimate at once, while one odd single task moves it only a little.
-      const sample = busy / items;
-      const weight = 1 - (1 - EWMA_WEIGHT) ** Math.min(items, 64);
-      this.#itemMs = this.#itemMs === undefined ? sample : this.#itemMs + weight * (sample - this.#itemMs);
-    }
+    if (items > 0) this.#itemMs = nextItemMs(this.#itemMs, busy, items);
     let t = 0;
     for (let r = 0; r < flat.length; r += 3) {
       const job = worker.outstanding.shift()!;

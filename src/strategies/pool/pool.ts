@@ -30,12 +30,13 @@ import { packNumbers } from '../../core/pack.js';
 import type { TimelineEntry, WorkerUsage } from '../../core/types.js';
 import { cloneProblem } from '../../core/values.js';
 import { taskLabel } from '../../task/label.js';
-import { Dispatch, type ItemCallback, type MapHandle, type Strategy, TaskRequest } from '../strategy.js';
+import { type ItemCallback, type MapHandle, type Strategy, TaskRequest } from '../strategy.js';
 import { batchSize, capacityHint, chunkSize, hasRoom, nextItemMs } from './batching.js';
+import { ChunkJob, type Entry, type Job, MapRun, mustRunAlone, QUEUED, SENT, SETTLED } from './jobs.js';
+import { PoolWorker } from './pool-worker.js';
 import {
   ABORT,
   CHUNK,
-  CLOSE,
   CLOSED,
   ERR,
   INIT_ERROR,
@@ -51,74 +52,10 @@ import {
   type WorkerMessage,
   type WorkerStats,
 } from './protocol.js';
-import type { Exit, Runtime, Transport } from './transport.js';
+import type { Exit, Runtime } from './transport.js';
 
 /** How long a timed-out or aborted task has to stop before its worker is replaced. */
 export const ABORT_GRACE_MS = 1000;
-/** How long a worker's teardown may take at close before the worker is killed. */
-export const CLOSE_TIMEOUT_MS = 10_000;
-/** How long `usage()` waits for a child process to report. */
-const STATS_TIMEOUT_MS = 2000;
-
-const QUEUED = 0;
-const SENT = 1;
-const SETTLED = 2;
-
-/** A map over an array: the pool cuts it into chunk jobs as workers have room. */
-class MapRun {
-  next = 0;
-  cancelled = false;
-  /**
-   * Until its first chunk comes back, a map does not trust what earlier work said about task time (a
-   * warm-up, another task's inputs): it sends one input to each worker, one at a time, and measures.
-   */
-  probing = true;
-  /** With a time-out, a map's inputs go as single tasks (each with its own timer) instead of chunks. */
-  singles: TaskRequest[] | null = null;
-  constructor(
-    readonly inputs: readonly unknown[],
-    readonly onItem: ItemCallback,
-  ) {}
-}
-
-/** A piece of a map: one message, several inputs. */
-class ChunkJob extends Dispatch {
-  readonly timeout = undefined;
-  constructor(
-    readonly input: unknown[],
-    readonly index: number,
-    readonly count: number,
-    readonly owner: MapRun,
-  ) {
-    super();
-  }
-}
-
-/** One unit of dispatch: a single task (the request itself) or a chunk of a map. */
-type Job = TaskRequest | ChunkJob;
-
-type Entry = Job | MapRun;
-
-class PoolWorker {
-  transport!: Transport;
-  ready = false;
-  dead = false;
-  closing = false;
-  closed = false;
-  readonly outstanding = new Deque<Job>();
-  items = 0;
-  /** Holds a job that must run alone (a suspect, or a task with a time-out): takes nothing more. */
-  alone = false;
-  nextSeq = 1;
-  killedFor: Job | null = null;
-  killReason: string | undefined;
-  stats: WorkerStats | undefined;
-  statsWaiters: ((stats: WorkerStats | undefined) => void)[] = [];
-  readyWaiters: (() => void)[] = [];
-  exitWaiters: (() => void)[] = [];
-  constructor(readonly id: number) {}
-}
-
 export class Pool implements Strategy {
   readonly name: 'threads' | 'processes';
   readonly concurrency: number;
@@ -218,7 +155,7 @@ export class Pool implements Strategy {
       workersStarted: this.#started,
     };
     if (this.#runtime.kind !== 'process') return usage;
-    const live = await Promise.all(this.#workers.map((worker) => this.#requestStats(worker)));
+    const live = await Promise.all(this.#workers.map((worker) => worker.requestStats()));
     for (const stats of [...this.#deadStats, ...live]) {
       if (!stats) continue;
       usage.childCpuUser += stats.cpuUser;
@@ -235,7 +172,7 @@ export class Pool implements Strategy {
         this.#idleWaiters.push(resolve);
         this.#checkIdle();
       });
-      await Promise.all(this.#workers.map((worker) => this.#closeWorker(worker)));
+      await Promise.all(this.#workers.map((worker) => worker.close()));
     })();
     return this.#closed;
   }
@@ -299,7 +236,7 @@ export class Pool implements Strategy {
     this.#dropSettledHead();
     const head = this.#queue.peek();
     if (head === undefined) return false;
-    if (!(head instanceof MapRun) && this.#mustRunAlone(head)) {
+    if (!(head instanceof MapRun) && mustRunAlone(head)) {
       if (worker.items > 0) return false;
       this.#queue.shift();
       worker.alone = true;
@@ -325,21 +262,13 @@ export class Pool implements Strategy {
     const max = Math.min(batchSize(this.#itemMs), Math.ceil(this.#queue.length / this.#workers.length));
     const jobs: TaskRequest[] = [];
     for (let next = this.#queue.peek(); jobs.length < max && next instanceof TaskRequest; ) {
-      if (next.state !== SETTLED && this.#mustRunAlone(next)) break;
+      if (next.state !== SETTLED && mustRunAlone(next)) break;
       this.#queue.shift();
       if (next.state !== SETTLED) jobs.push(next);
       next = this.#queue.peek();
     }
     if (jobs.length > 0) this.#sendSingles(worker, jobs);
     return true;
-  }
-
-  /**
-   * A task with a time-out goes to a worker alone, so its clock starts when it starts; a suspect goes
-   * alone so that, if it kills its worker again, there is no doubt which input did it.
-   */
-  #mustRunAlone(job: Job): boolean {
-    return job.suspect || job.timeout !== undefined;
   }
 
   #sendSingles(worker: PoolWorker, jobs: TaskRequest[]): void {
@@ -393,7 +322,7 @@ export class Pool implements Strategy {
       job.state = QUEUED;
       job.holder = null;
     }
-    if (worker.outstanding.length === 0) this.#releaseWorker(worker);
+    if (worker.outstanding.length === 0) worker.release();
   }
 
   /** A batch failed to send: fail the inputs that cannot be cloned, put the rest back in front. */
@@ -431,9 +360,8 @@ export class Pool implements Strategy {
         this.#onResults(worker, message[2], message[3], message[4], message[5]);
         return;
       case READY:
-        worker.ready = true;
+        worker.markReady();
         if (this.#queue.length === 0) worker.transport.unref();
-        for (const wake of worker.readyWaiters.splice(0)) wake();
         this.#pump();
         return;
       case INIT_ERROR: {
@@ -446,8 +374,7 @@ export class Pool implements Strategy {
         return;
       }
       case STATS:
-        worker.stats = message[2];
-        for (const wake of worker.statsWaiters.splice(0)) wake(worker.stats);
+        worker.receiveStats(message[2]);
         return;
       case CLOSED:
         worker.stats = message[2];
@@ -510,7 +437,7 @@ export class Pool implements Strategy {
         if (job.owner.cancelled) break;
       }
     }
-    if (worker.outstanding.length === 0) this.#releaseWorker(worker);
+    if (worker.outstanding.length === 0) worker.release();
     this.#pump();
     this.#checkIdle();
   }
@@ -521,12 +448,6 @@ export class Pool implements Strategy {
     if (request.timer !== undefined) clearTimeout(request.timer);
     if (request.onAbort) request.signal!.removeEventListener('abort', request.onAbort);
     request.done(request, error, value);
-  }
-
-  /** A worker with nothing outstanding does not keep the process alive: a forgotten close() never hangs it. */
-  #releaseWorker(worker: PoolWorker): void {
-    worker.alone = false;
-    if (!worker.closing) worker.transport.unref();
   }
 
   #taskError(index: number, data: SerializedError): Error {
@@ -554,7 +475,7 @@ export class Pool implements Strategy {
     worker.transport.send([TAG, ABORT, job.seq, why]);
     const grace = setTimeout(() => {
       if (!job.returned && !worker.dead) {
-        this.#kill(worker, job, `input ${job.index} did not stop within ${ABORT_GRACE_MS} ms of its ${why}`);
+        worker.kill(job, `input ${job.index} did not stop within ${ABORT_GRACE_MS} ms of its ${why}`);
       }
     }, ABORT_GRACE_MS);
     grace.unref();
@@ -584,12 +505,6 @@ export class Pool implements Strategy {
     return worker;
   }
 
-  #kill(worker: PoolWorker, culprit: Job | null, reason: string): void {
-    worker.killedFor = culprit;
-    worker.killReason = reason;
-    worker.transport.terminate();
-  }
-
   #describeExit(worker: PoolWorker, exit: Exit): { how: string; cause?: Error } {
     if (worker.killReason) return { how: `it was stopped: ${worker.killReason}` };
     const error = exit.note?.error ?? exit.error;
@@ -610,11 +525,9 @@ export class Pool implements Strategy {
   }
 
   #onExit(worker: PoolWorker, exit: Exit): void {
-    worker.dead = true;
+    worker.markDead();
     this.#workers.splice(this.#workers.indexOf(worker), 1);
     if (worker.stats) this.#deadStats.push(worker.stats);
-    for (const wake of [...worker.readyWaiters.splice(0), ...worker.exitWaiters.splice(0)]) wake();
-    for (const wake of worker.statsWaiters.splice(0)) wake(undefined);
     if (worker.closing || this.#broken) {
       this.#checkIdle();
       return;
@@ -731,31 +644,5 @@ export class Pool implements Strategy {
     this.#dropSettledHead();
     if (this.#queue.length > 0 || this.#workers.some((worker) => worker.outstanding.length > 0)) return;
     for (const wake of this.#idleWaiters.splice(0)) wake();
-  }
-
-  async #closeWorker(worker: PoolWorker): Promise<void> {
-    worker.transport.ref();
-    if (!worker.ready && !worker.dead)
-      await new Promise<void>((resolve) => worker.readyWaiters.push(resolve));
-    if (worker.dead) return;
-    worker.closing = true;
-    const killer = setTimeout(() => worker.transport.terminate(), CLOSE_TIMEOUT_MS);
-    await new Promise<void>((resolve) => {
-      worker.exitWaiters.push(resolve);
-      worker.transport.send([TAG, CLOSE]);
-    });
-    clearTimeout(killer);
-  }
-
-  #requestStats(worker: PoolWorker): Promise<WorkerStats | undefined> {
-    if (!worker.ready || worker.dead) return Promise.resolve(worker.stats);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(worker.stats), STATS_TIMEOUT_MS);
-      worker.statsWaiters.push((stats) => {
-        clearTimeout(timer);
-        resolve(stats);
-      });
-      worker.transport.send([TAG, STATS]);
-    });
   }
 }

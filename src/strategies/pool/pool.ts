@@ -12,7 +12,6 @@ import {
   type AbortError,
   ClosedError,
   deserializeError,
-  inputNotCloneable,
   outputNotCloneable,
   type SerializedError,
   setupFailed,
@@ -28,7 +27,6 @@ import {
 import type { ResolvedOptions } from '../../core/options.js';
 import { packNumbers } from '../../core/pack.js';
 import type { TimelineEntry, WorkerUsage } from '../../core/types.js';
-import { cloneProblem } from '../../core/values.js';
 import { taskLabel } from '../../task/label.js';
 import { type ItemCallback, type MapHandle, type Strategy, TaskRequest } from '../strategy.js';
 import { batchSize, capacityHint, chunkSize, hasRoom, nextItemMs } from './batching.js';
@@ -52,10 +50,20 @@ import {
   type WorkerMessage,
   type WorkerStats,
 } from './protocol.js';
+import {
+  describeExit,
+  type FailInput,
+  failEntry,
+  findCulprit,
+  requeueCloneable,
+  salvage,
+  splitUncloneable,
+} from './recovery.js';
 import type { Exit, Runtime } from './transport.js';
 
 /** How long a timed-out or aborted task has to stop before its worker is replaced. */
 export const ABORT_GRACE_MS = 1000;
+
 export class Pool implements Strategy {
   readonly name: 'threads' | 'processes';
   readonly concurrency: number;
@@ -283,7 +291,7 @@ export class Pool implements Strategy {
       worker.transport.send([TAG, RUN, first, inputs]);
     } catch {
       this.#undispatch(worker, jobs);
-      this.#requeueCloneable(jobs);
+      requeueCloneable(jobs, this.#runtime, this.#queue, this.#failInput);
     }
   }
 
@@ -295,7 +303,8 @@ export class Pool implements Strategy {
       else worker.transport.send([TAG, CHUNK, job.seq, job.input]);
     } catch {
       this.#undispatch(worker, [job]);
-      this.#splitUncloneable(job);
+      const pieces = splitUncloneable(job, this.#runtime, this.#failInput);
+      for (let i = pieces.length - 1; i >= 0; i--) this.#queue.unshift(pieces[i]!);
     }
   }
 
@@ -323,33 +332,6 @@ export class Pool implements Strategy {
       job.holder = null;
     }
     if (worker.outstanding.length === 0) worker.release();
-  }
-
-  /** A batch failed to send: fail the inputs that cannot be cloned, put the rest back in front. */
-  #requeueCloneable(jobs: TaskRequest[]): void {
-    for (let i = jobs.length - 1; i >= 0; i--) {
-      const job = jobs[i]!;
-      const problem = cloneProblem(job.input, this.#runtime.assertCloneable);
-      if (problem === undefined) this.#queue.unshift(job);
-      else this.#settle(job, inputNotCloneable(job.index, this.#runtime.kind, problem), undefined);
-    }
-  }
-
-  /** A chunk failed to send: fail its uncloneable items, requeue the runs of good ones between them. */
-  #splitUncloneable(job: ChunkJob): void {
-    const run = job.owner;
-    const inputs = job.input;
-    const pieces: ChunkJob[] = [];
-    let from = 0;
-    for (let k = 0; k <= inputs.length; k++) {
-      const problem = k < inputs.length ? cloneProblem(inputs[k], this.#runtime.assertCloneable) : undefined;
-      if (k < inputs.length && problem === undefined) continue;
-      if (k > from) pieces.push(new ChunkJob(inputs.slice(from, k), job.index + from, k - from, run));
-      if (problem !== undefined)
-        run.onItem(job.index + k, inputNotCloneable(job.index + k, this.#runtime.kind, problem), undefined);
-      from = k + 1;
-    }
-    for (let i = pieces.length - 1; i >= 0; i--) this.#queue.unshift(pieces[i]!);
   }
 
   // ── results ─────────────────────────────────────────────────────────────────────────────────
@@ -450,6 +432,12 @@ export class Pool implements Strategy {
     request.done(request, error, value);
   }
 
+  /** How recovery fails one input: a task settles, a chunk's item goes to its map. */
+  readonly #failInput: FailInput = (job, index, error) => {
+    if (job.owner === null) this.#settle(job, error, undefined);
+    else job.owner.onItem(index, error, undefined);
+  };
+
   #taskError(index: number, data: SerializedError): Error {
     if (data.code === OUTPUT_CLONE_CODE) {
       return outputNotCloneable(this.#label, index, this.#runtime.kind, data.message);
@@ -505,25 +493,6 @@ export class Pool implements Strategy {
     return worker;
   }
 
-  #describeExit(worker: PoolWorker, exit: Exit): { how: string; cause?: Error } {
-    if (worker.killReason) return { how: `it was stopped: ${worker.killReason}` };
-    const error = exit.note?.error ?? exit.error;
-    const cause = error ? deserializeError(error) : undefined;
-    const limit = this.#options.maxMemoryMb === undefined ? '' : ` (limit ${this.#options.maxMemoryMb} MB)`;
-    if (exit.note?.reason) {
-      return { how: `it ${exit.note.reason}${cause ? `: ${cause.name}: ${cause.message}` : ''}`, cause };
-    }
-    if (error?.code === 'ERR_WORKER_OUT_OF_MEMORY') return { how: `it ran out of memory${limit}`, cause };
-    if (cause) return { how: `it threw an uncaught exception: ${cause.name}: ${cause.message}`, cause };
-    if (exit.signal === 'SIGABRT') {
-      return {
-        how: `it was killed by SIGABRT, which V8 raises when the heap is full: out of memory${limit}`,
-      };
-    }
-    if (exit.signal) return { how: `it was killed by ${exit.signal}` };
-    return { how: `it exited with code ${exit.code}` };
-  }
-
   #onExit(worker: PoolWorker, exit: Exit): void {
     worker.markDead();
     this.#workers.splice(this.#workers.indexOf(worker), 1);
@@ -532,7 +501,7 @@ export class Pool implements Strategy {
       this.#checkIdle();
       return;
     }
-    const { how, cause } = this.#describeExit(worker, exit);
+    const { how, cause } = describeExit(exit, worker.killReason, this.#options.maxMemoryMb);
     const kind = this.#runtime.kind;
     if (!worker.ready) {
       this.#break(workerDiedLoading(worker.id, kind, this.#label, how, cause));
@@ -540,103 +509,28 @@ export class Pool implements Strategy {
     }
     const jobs = worker.outstanding.drain();
     worker.items = 0;
-    // Which job was running: the one we killed it for, else what the worker recorded, else — a process
-    // killed outright says nothing — the only job it had; with several, none is blamed: they all run
-    // again, each alone, so that a second death names its culprit for certain.
-    let culprit: number | undefined;
-    let offset: number | undefined;
-    if (worker.killedFor) culprit = worker.killedFor.seq;
-    else if (exit.note) [culprit, offset] = [exit.note.seq, exit.note.offset];
-    else if (jobs.length === 1) culprit = jobs[0]!.seq;
-    const fail = (index: number): WorkerDiedError =>
+    for (const job of jobs) clearTimeout(job.timer);
+    // The culprit's input fails; the other jobs run again, each alone if no culprit is certain.
+    const culprit = findCulprit(worker.killedFor, exit.note, jobs);
+    const died = (index: number): WorkerDiedError =>
       workerDied(worker.id, kind, this.#label, index, how, cause);
-    const requeue: Job[] = [];
-    for (const job of jobs) {
-      clearTimeout(job.timer);
-      if (job.state === SETTLED || job.owner?.cancelled) continue;
-      if (job.seq === culprit) {
-        if (job.owner === null) this.#settle(job, fail(job.index), undefined);
-        else requeue.push(...this.#splitChunk(job, offset, fail));
-      } else if (culprit === undefined) {
-        requeue.push(...this.#asSuspects(job));
-      } else {
-        requeue.push(this.#reset(job));
-      }
-    }
+    const requeue = salvage(jobs, culprit, died, this.#failInput);
     for (let i = requeue.length - 1; i >= 0; i--) this.#queue.unshift(requeue[i]!);
     if (this.#queue.length > 0 || !this.#closing) this.#spawn();
     this.#checkIdle();
-  }
-
-  /** A job that may have killed its worker: run again alone, a chunk one input at a time. */
-  #asSuspects(job: Job): Job[] {
-    if (job.owner === null || job.count === 1) {
-      this.#reset(job).suspect = true;
-      return [job];
-    }
-    const run = job.owner;
-    return job.input.map((input, k) => {
-      const piece = new ChunkJob([input], job.index + k, 1, run);
-      piece.suspect = true;
-      return piece;
-    });
-  }
-
-  #reset(job: Job): Job {
-    job.state = QUEUED;
-    job.holder = null;
-    job.seq = 0;
-    return job;
-  }
-
-  /**
-   * The chunk whose item killed a worker: that item fails, the others run again. When the worker could
-   * not say which item (a process killed outright), the items run again one per job, so a second death
-   * names the culprit exactly.
-   */
-  #splitChunk(job: ChunkJob, offset: number | undefined, fail: (index: number) => Error): Job[] {
-    const run = job.owner;
-    const inputs = job.input;
-    if (offset === undefined) {
-      if (inputs.length > 1) return this.#asSuspects(job);
-      run.onItem(job.index, fail(job.index), undefined);
-      return [];
-    }
-    run.onItem(job.index + offset, fail(job.index + offset), undefined);
-    const pieces: ChunkJob[] = [];
-    if (offset > 0) pieces.push(new ChunkJob(inputs.slice(0, offset), job.index, offset, run));
-    if (offset + 1 < inputs.length) {
-      pieces.push(
-        new ChunkJob(inputs.slice(offset + 1), job.index + offset + 1, inputs.length - offset - 1, run),
-      );
-    }
-    return pieces;
   }
 
   /** Start-up failed (the module, its export or its setup): every task gets that error, now and later. */
   #break(error: Error): void {
     if (this.#broken) return;
     this.#broken = error;
-    for (const entry of this.#queue.drain()) this.#failEntry(entry, error);
+    for (const entry of this.#queue.drain()) failEntry(entry, error, this.#failInput);
     for (const worker of [...this.#workers]) {
-      for (const job of worker.outstanding.drain()) this.#failEntry(job, error);
+      for (const job of worker.outstanding.drain()) failEntry(job, error, this.#failInput);
       worker.items = 0;
       worker.transport.terminate();
     }
     this.#checkIdle();
-  }
-
-  #failEntry(entry: Entry, error: Error): void {
-    if (entry instanceof MapRun) {
-      for (let i = entry.next; i < entry.inputs.length && !entry.cancelled; i++)
-        entry.onItem(i, error, undefined);
-      entry.next = entry.inputs.length;
-    } else if (entry.owner === null) {
-      this.#settle(entry, error, undefined);
-    } else if (!entry.owner.cancelled) {
-      for (let k = 0; k < entry.count && !entry.owner.cancelled; k++)
-        entry.owner.onItem(entry.index + k, error, undefined);
-    }
   }
 
   #checkIdle(): void {

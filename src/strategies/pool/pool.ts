@@ -5,6 +5,15 @@
  * and the batch size follows the measured task time: a few ms of work per message, so the cost of a
  * message vanishes against tiny tasks, while long tasks go to a worker one at a time for balance.
  * `mapArray` cuts an array into chunks the same way (Python's `Pool.map` chunksize, but adaptive).
+ *
+ * This file moves the work: the queue, the pump, sending, results, time-outs and aborts, spawning,
+ * close and usage. The rest of the pool, each file called from here:
+ *   jobs.ts         what is queued and sent: MapRun, ChunkJob, the job states
+ *   batching.ts     how much goes in a message and stays queued: pure functions of the task time
+ *   pool-worker.ts  one worker: the jobs it holds, its waiters, kill, close, stats
+ *   recovery.ts     a worker that died or a message that could not be sent: who is blamed, what runs again
+ *   transport.ts    the runtime behind a worker (thread-runtime.ts, process-runtime.ts)
+ *   protocol.ts     the messages both sides speak; worker/ is the other side
  */
 
 import { Deque } from '../../core/deque.js';

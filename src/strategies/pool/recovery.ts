@@ -18,7 +18,7 @@ import type { Exit, Runtime } from './transport.js';
 /** Fails one input of a job: a task settles with the error, a chunk's item goes to its map. */
 export type FailInput = (job: Job, index: number, error: Error) => void;
 
-/** How a worker ended, in words that finish "worker 3 died: …", and the error behind it if any. */
+/** How a worker ended, the words after "worker 3 (thread) died while running input 7 of …: ", and its error. */
 export interface ExitDescription {
   how: string;
   cause?: Error;

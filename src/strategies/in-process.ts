@@ -84,7 +84,7 @@ export class InProcessStrategy implements Strategy {
     };
     for (let index = 0; index < inputs.length; index++) {
       const request = new TaskRequest(inputs[index], index, undefined, this.#options.timeout, done);
-      request.slot = group;
+      request.holder = group;
       this.submit(request);
     }
     return {
@@ -161,7 +161,7 @@ export class InProcessStrategy implements Strategy {
 
   #start(request: TaskRequest): void {
     const { index, signal, timeout } = request;
-    const group = request.slot as MapGroup | null;
+    const group = request.holder as MapGroup | null;
     if (group?.cancelled) {
       request.done(request, taskNotRun(this.#label, index), undefined);
       return;

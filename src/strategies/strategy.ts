@@ -11,7 +11,8 @@ export type Done = (request: TaskRequest, error: Error | undefined, value: unkno
 export class Dispatch {
   state = 0;
   seq = 0;
-  slot: unknown = null;
+  /** Who holds the unit while it runs: a pool's worker, or the in-process map group it belongs to. */
+  holder: unknown = null;
   returned = false;
   timer: NodeJS.Timeout | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;

@@ -5,6 +5,15 @@
  * and the batch size follows the measured task time: a few ms of work per message, so the cost of a
  * message vanishes against tiny tasks, while long tasks go to a worker one at a time for balance.
  * `mapArray` cuts an array into chunks the same way (Python's `Pool.map` chunksize, but adaptive).
+ *
+ * This file moves the work: the queue, the pump, sending, results, time-outs and aborts, spawning,
+ * close and usage. The rest of the pool, each file called from here:
+ *   jobs.ts         what is queued and sent: MapRun, ChunkJob, the job states
+ *   batching.ts     how much goes in a message and stays queued: pure functions of the task time
+ *   pool-worker.ts  one worker: the jobs it holds, its waiters, kill, close, stats
+ *   recovery.ts     a worker that died or a message that could not be sent: who is blamed, what runs again
+ *   transport.ts    the runtime behind a worker (thread-runtime.ts, process-runtime.ts)
+ *   protocol.ts     the messages both sides speak; worker/ is the other side
  */
 
 import { Deque } from '../../core/deque.js';
@@ -12,7 +21,6 @@ import {
   type AbortError,
   ClosedError,
   deserializeError,
-  inputNotCloneable,
   outputNotCloneable,
   type SerializedError,
   setupFailed,
@@ -28,13 +36,14 @@ import {
 import type { ResolvedOptions } from '../../core/options.js';
 import { packNumbers } from '../../core/pack.js';
 import type { TimelineEntry, WorkerUsage } from '../../core/types.js';
-import { cloneProblem } from '../../core/values.js';
 import { taskLabel } from '../../task/label.js';
-import { Dispatch, type ItemCallback, type MapHandle, type Strategy, TaskRequest } from '../strategy.js';
+import { type ItemCallback, type MapHandle, type Strategy, TaskRequest } from '../strategy.js';
+import { batchSize, capacityHint, chunkSize, hasRoom, nextItemMs } from './batching.js';
+import { ChunkJob, type Entry, type Job, MapRun, mustRunAlone, QUEUED, SENT, SETTLED } from './jobs.js';
+import { PoolWorker } from './pool-worker.js';
 import {
   ABORT,
   CHUNK,
-  CLOSE,
   CLOSED,
   ERR,
   INIT_ERROR,
@@ -50,83 +59,19 @@ import {
   type WorkerMessage,
   type WorkerStats,
 } from './protocol.js';
-import type { Exit, Runtime, Transport } from './transport.js';
+import {
+  describeExit,
+  type FailInput,
+  failEntry,
+  findCulprit,
+  requeueCloneable,
+  salvage,
+  splitUncloneable,
+} from './recovery.js';
+import type { Exit, Runtime } from './transport.js';
 
-/** Aim for about this much work per message, so a message's cost vanishes against the work it carries. */
-const BATCH_TARGET_MS = 2;
-/** Tasks at least this long go to a worker one at a time: nothing waits behind them, the load stays even. */
-const LONG_TASK_MS = 20;
-const MAX_BATCH = 16_384;
-const MAX_CHUNK = 262_144;
-/** How fast the task-time estimate follows new measurements, per item measured. */
-const EWMA_WEIGHT = 0.3;
 /** How long a timed-out or aborted task has to stop before its worker is replaced. */
 export const ABORT_GRACE_MS = 1000;
-/** How long a worker's teardown may take at close before the worker is killed. */
-export const CLOSE_TIMEOUT_MS = 10_000;
-/** How long `usage()` waits for a child process to report. */
-const STATS_TIMEOUT_MS = 2000;
-/** `stream` never reads further ahead than this, whatever the pool could take. */
-const MAX_READ_AHEAD = 8192;
-
-const QUEUED = 0;
-const SENT = 1;
-const SETTLED = 2;
-
-/** A map over an array: the pool cuts it into chunk jobs as workers have room. */
-class MapRun {
-  next = 0;
-  cancelled = false;
-  /**
-   * Until its first chunk comes back, a map does not trust what earlier work said about task time (a
-   * warm-up, another task's inputs): it sends one input to each worker, one at a time, and measures.
-   */
-  probing = true;
-  /** With a time-out, a map's inputs go as single tasks (each with its own timer) instead of chunks. */
-  singles: TaskRequest[] | null = null;
-  constructor(
-    readonly inputs: readonly unknown[],
-    readonly onItem: ItemCallback,
-  ) {}
-}
-
-/** A piece of a map: one message, several inputs. */
-class ChunkJob extends Dispatch {
-  readonly timeout = undefined;
-  constructor(
-    readonly input: unknown[],
-    readonly index: number,
-    readonly count: number,
-    readonly owner: MapRun,
-  ) {
-    super();
-  }
-}
-
-/** One unit of dispatch: a single task (the request itself) or a chunk of a map. */
-type Job = TaskRequest | ChunkJob;
-
-type Entry = Job | MapRun;
-
-class Slot {
-  transport!: Transport;
-  ready = false;
-  dead = false;
-  closing = false;
-  closed = false;
-  readonly outstanding = new Deque<Job>();
-  items = 0;
-  /** Holds a job that must run alone (a suspect, or a task with a time-out): takes nothing more. */
-  alone = false;
-  nextSeq = 1;
-  killedFor: Job | null = null;
-  killReason: string | undefined;
-  stats: WorkerStats | undefined;
-  statsWaiters: ((stats: WorkerStats | undefined) => void)[] = [];
-  readyWaiters: (() => void)[] = [];
-  exitWaiters: (() => void)[] = [];
-  constructor(readonly id: number) {}
-}
 
 export class Pool implements Strategy {
   readonly name: 'threads' | 'processes';
@@ -135,7 +80,7 @@ export class Pool implements Strategy {
   readonly #options: ResolvedOptions;
   readonly #label: string;
   readonly #queue = new Deque<Entry>();
-  readonly #slots: Slot[] = [];
+  readonly #workers: PoolWorker[] = [];
   readonly #timeline: TimelineEntry[] | null;
   readonly #idleWaiters: (() => void)[] = [];
   readonly #deadStats: WorkerStats[] = [];
@@ -204,16 +149,15 @@ export class Pool implements Strategy {
       for (const request of run.singles) this.#abandon(request, 'abort');
       return;
     }
-    for (const slot of this.#slots) {
-      for (const job of slot.outstanding) {
-        if (job.owner === run) slot.transport.send([TAG, ABORT, job.seq, 'abort']);
+    for (const worker of this.#workers) {
+      for (const job of worker.outstanding) {
+        if (job.owner === run) worker.transport.send([TAG, ABORT, job.seq, 'abort']);
       }
     }
   }
 
   capacityHint(): number {
-    const perWorker = this.#itemMs === undefined ? 2 : Math.ceil((4 * BATCH_TARGET_MS) / this.#itemMs);
-    return Math.min(MAX_READ_AHEAD, this.concurrency * Math.max(2, perWorker));
+    return capacityHint(this.#itemMs, this.concurrency);
   }
 
   timeline(): TimelineEntry[] {
@@ -228,7 +172,7 @@ export class Pool implements Strategy {
       workersStarted: this.#started,
     };
     if (this.#runtime.kind !== 'process') return usage;
-    const live = await Promise.all(this.#slots.map((slot) => this.#requestStats(slot)));
+    const live = await Promise.all(this.#workers.map((worker) => worker.requestStats()));
     for (const stats of [...this.#deadStats, ...live]) {
       if (!stats) continue;
       usage.childCpuUser += stats.cpuUser;
@@ -245,7 +189,7 @@ export class Pool implements Strategy {
         this.#idleWaiters.push(resolve);
         this.#checkIdle();
       });
-      await Promise.all(this.#slots.map((slot) => this.#closeSlot(slot)));
+      await Promise.all(this.#workers.map((worker) => worker.close()));
     })();
     return this.#closed;
   }
@@ -274,42 +218,22 @@ export class Pool implements Strategy {
     if (this.#broken) return;
     this.#dropSettledHead();
     if (this.#queue.length === 0) return;
-    while (this.#slots.length < this.concurrency) this.#spawn();
+    while (this.#workers.length < this.concurrency) this.#spawn();
     // Round-robin, one batch per worker per round, so a short queue spreads across the workers.
     let progress = true;
     while (progress && this.#queue.length > 0) {
       progress = false;
-      for (const slot of this.#slots) {
-        if (slot.ready && !slot.closing && this.#hasRoom(slot) && this.#sendBatch(slot)) progress = true;
+      for (const worker of this.#workers) {
+        if (worker.ready && !worker.closing && this.#hasRoom(worker) && this.#sendBatch(worker))
+          progress = true;
         if (this.#queue.length === 0) break;
       }
     }
   }
 
-  #hasRoom(slot: Slot): boolean {
-    if (slot.alone) return false;
-    const ms = this.#itemMs;
-    // Until a task has been timed, and for long tasks, one job at a time per worker.
-    if (ms === undefined || ms >= LONG_TASK_MS) return slot.items === 0;
-    // Otherwise keep about two batches' worth queued, so a worker never waits for the next message.
-    return slot.items * ms < 2 * BATCH_TARGET_MS;
-  }
-
-  #batchSize(): number {
-    const ms = this.#itemMs;
-    if (ms === undefined) return 1;
-    return Math.max(1, Math.min(MAX_BATCH, Math.ceil(BATCH_TARGET_MS / ms)));
-  }
-
-  #chunkSize(run: MapRun): number {
-    const remaining = run.inputs.length - run.next;
-    const fixed = this.#options.chunkSize;
-    if (fixed !== undefined) return Math.min(fixed, remaining);
-    const ms = this.#itemMs;
-    if (ms === undefined) return 1;
-    const byTime = Math.ceil(BATCH_TARGET_MS / Math.max(ms, 1e-6));
-    const fair = Math.ceil(remaining / (2 * this.concurrency));
-    return Math.max(1, Math.min(byTime, fair, MAX_CHUNK, remaining));
+  /** A worker holding a job that must run alone takes nothing more; else the batching policy says. */
+  #hasRoom(worker: PoolWorker): boolean {
+    return !worker.alone && hasRoom(this.#itemMs, worker.items);
   }
 
   /** Drops queue entries nobody waits for any more: settled tasks, finished or cancelled maps. */
@@ -325,143 +249,110 @@ export class Pool implements Strategy {
   }
 
   /** Sends one message's worth of work to the worker; false when there was nothing to send. */
-  #sendBatch(slot: Slot): boolean {
+  #sendBatch(worker: PoolWorker): boolean {
     this.#dropSettledHead();
     const head = this.#queue.peek();
     if (head === undefined) return false;
-    if (!(head instanceof MapRun) && this.#mustRunAlone(head)) {
-      if (slot.items > 0) return false;
+    if (!(head instanceof MapRun) && mustRunAlone(head)) {
+      if (worker.items > 0) return false;
       this.#queue.shift();
-      slot.alone = true;
-      if (head.owner === null) this.#sendSingles(slot, [head]);
-      else this.#sendChunk(slot, head);
+      worker.alone = true;
+      if (head.owner === null) this.#sendSingles(worker, [head]);
+      else this.#sendChunk(worker, head);
       return true;
     }
     if (head instanceof MapRun) {
-      if (head.probing && slot.items > 0) return false;
-      const size = head.probing ? 1 : this.#chunkSize(head);
+      if (head.probing && worker.items > 0) return false;
+      const size = head.probing
+        ? 1
+        : chunkSize(this.#itemMs, head.inputs.length - head.next, this.concurrency, this.#options.chunkSize);
       const start = head.next;
       head.next += size;
-      this.#sendChunk(slot, new ChunkJob(head.inputs.slice(start, start + size), start, size, head));
+      this.#sendChunk(worker, new ChunkJob(head.inputs.slice(start, start + size), start, size, head));
       return true;
     }
     if (head.owner !== null) {
-      this.#sendChunk(slot, this.#queue.shift() as ChunkJob);
+      this.#sendChunk(worker, this.#queue.shift() as ChunkJob);
       return true;
     }
     // A short queue is spread over the workers rather than sent whole to the first.
-    const max = Math.min(this.#batchSize(), Math.ceil(this.#queue.length / this.#slots.length));
+    const max = Math.min(batchSize(this.#itemMs), Math.ceil(this.#queue.length / this.#workers.length));
     const jobs: TaskRequest[] = [];
     for (let next = this.#queue.peek(); jobs.length < max && next instanceof TaskRequest; ) {
-      if (next.state !== SETTLED && this.#mustRunAlone(next)) break;
+      if (next.state !== SETTLED && mustRunAlone(next)) break;
       this.#queue.shift();
       if (next.state !== SETTLED) jobs.push(next);
       next = this.#queue.peek();
     }
-    if (jobs.length > 0) this.#sendSingles(slot, jobs);
+    if (jobs.length > 0) this.#sendSingles(worker, jobs);
     return true;
   }
 
-  /**
-   * A task with a time-out goes to a worker alone, so its clock starts when it starts; a suspect goes
-   * alone so that, if it kills its worker again, there is no doubt which input did it.
-   */
-  #mustRunAlone(job: Job): boolean {
-    return job.suspect || job.timeout !== undefined;
-  }
-
-  #sendSingles(slot: Slot, jobs: TaskRequest[]): void {
-    const first = slot.nextSeq;
+  #sendSingles(worker: PoolWorker, jobs: TaskRequest[]): void {
+    const first = worker.nextSeq;
     const inputs = new Array<unknown>(jobs.length);
     for (let i = 0; i < jobs.length; i++) {
       const job = jobs[i]!;
-      this.#dispatch(slot, job);
+      this.#dispatch(worker, job);
       inputs[i] = job.input;
     }
     try {
-      slot.transport.send([TAG, RUN, first, inputs]);
+      worker.transport.send([TAG, RUN, first, inputs]);
     } catch {
-      this.#undispatch(slot, jobs);
-      this.#requeueCloneable(jobs);
+      this.#undispatch(worker, jobs);
+      requeueCloneable(jobs, this.#runtime, this.#queue, this.#failInput);
     }
   }
 
-  #sendChunk(slot: Slot, job: ChunkJob): void {
-    this.#dispatch(slot, job);
+  #sendChunk(worker: PoolWorker, job: ChunkJob): void {
+    this.#dispatch(worker, job);
     try {
       const packed = packNumbers(job.input);
-      if (packed) slot.transport.send([TAG, CHUNK, job.seq, packed], [packed.buffer as ArrayBuffer]);
-      else slot.transport.send([TAG, CHUNK, job.seq, job.input]);
+      if (packed) worker.transport.send([TAG, CHUNK, job.seq, packed], [packed.buffer as ArrayBuffer]);
+      else worker.transport.send([TAG, CHUNK, job.seq, job.input]);
     } catch {
-      this.#undispatch(slot, [job]);
-      this.#splitUncloneable(job);
+      this.#undispatch(worker, [job]);
+      const pieces = splitUncloneable(job, this.#runtime, this.#failInput);
+      for (let i = pieces.length - 1; i >= 0; i--) this.#queue.unshift(pieces[i]!);
     }
   }
 
-  #dispatch(slot: Slot, job: Job): void {
-    job.seq = slot.nextSeq++;
-    job.slot = slot;
+  #dispatch(worker: PoolWorker, job: Job): void {
+    job.seq = worker.nextSeq++;
+    job.holder = worker;
     job.state = SENT;
-    if (slot.outstanding.length === 0) slot.transport.ref();
-    slot.outstanding.push(job);
-    slot.items += job.count;
+    if (worker.outstanding.length === 0) worker.transport.ref();
+    worker.outstanding.push(job);
+    worker.items += job.count;
     if (job instanceof TaskRequest && job.timeout !== undefined) {
       job.timer = setTimeout(() => this.#abandon(job, 'timeout'), job.timeout);
     }
   }
 
-  /** Takes back jobs whose message could not be sent (the last ones dispatched to the slot). */
-  #undispatch(slot: Slot, jobs: Job[]): void {
+  /** Takes back jobs whose message could not be sent (the last ones dispatched to the worker). */
+  #undispatch(worker: PoolWorker, jobs: Job[]): void {
     for (let i = jobs.length - 1; i >= 0; i--) {
       const job = jobs[i]!;
-      slot.outstanding.pop();
-      slot.items -= job.count;
-      slot.nextSeq--;
+      worker.outstanding.pop();
+      worker.items -= job.count;
+      worker.nextSeq--;
       clearTimeout(job.timer);
       job.state = QUEUED;
-      job.slot = null;
+      job.holder = null;
     }
-    if (slot.outstanding.length === 0) this.#settleSlot(slot);
-  }
-
-  /** A batch failed to send: fail the inputs that cannot be cloned, put the rest back in front. */
-  #requeueCloneable(jobs: TaskRequest[]): void {
-    for (let i = jobs.length - 1; i >= 0; i--) {
-      const job = jobs[i]!;
-      const problem = cloneProblem(job.input, this.#runtime.assertCloneable);
-      if (problem === undefined) this.#queue.unshift(job);
-      else this.#settle(job, inputNotCloneable(job.index, this.#runtime.kind, problem), undefined);
-    }
-  }
-
-  /** A chunk failed to send: fail its uncloneable items, requeue the runs of good ones between them. */
-  #splitUncloneable(job: ChunkJob): void {
-    const run = job.owner;
-    const inputs = job.input;
-    const pieces: ChunkJob[] = [];
-    let from = 0;
-    for (let k = 0; k <= inputs.length; k++) {
-      const problem = k < inputs.length ? cloneProblem(inputs[k], this.#runtime.assertCloneable) : undefined;
-      if (k < inputs.length && problem === undefined) continue;
-      if (k > from) pieces.push(new ChunkJob(inputs.slice(from, k), job.index + from, k - from, run));
-      if (problem !== undefined)
-        run.onItem(job.index + k, inputNotCloneable(job.index + k, this.#runtime.kind, problem), undefined);
-      from = k + 1;
-    }
-    for (let i = pieces.length - 1; i >= 0; i--) this.#queue.unshift(pieces[i]!);
+    if (worker.outstanding.length === 0) worker.release();
   }
 
   // ── results ─────────────────────────────────────────────────────────────────────────────────
 
-  #onMessage(slot: Slot, message: WorkerMessage): void {
+  #onMessage(worker: PoolWorker, message: WorkerMessage): void {
     switch (message[1]) {
       case RESULTS:
-        this.#onResults(slot, message[2], message[3], message[4], message[5]);
+        this.#onResults(worker, message[2], message[3], message[4], message[5]);
         return;
       case READY:
-        slot.ready = true;
-        if (this.#queue.length === 0) slot.transport.unref();
-        for (const wake of slot.readyWaiters.splice(0)) wake();
+        worker.markReady();
+        if (this.#queue.length === 0) worker.transport.unref();
         this.#pump();
         return;
       case INIT_ERROR: {
@@ -474,40 +365,39 @@ export class Pool implements Strategy {
         return;
       }
       case STATS:
-        slot.stats = message[2];
-        for (const wake of slot.statsWaiters.splice(0)) wake(slot.stats);
+        worker.receiveStats(message[2]);
         return;
       case CLOSED:
-        slot.stats = message[2];
-        slot.closed = true;
+        worker.stats = message[2];
+        worker.closed = true;
         if (message[3]) {
           const cause = deserializeError(message[3]);
-          process.emitWarning(teardownWarning(this.#label, cause, slot.id));
+          process.emitWarning(teardownWarning(this.#label, cause, worker.id));
         }
-        slot.transport.end();
+        worker.transport.end();
         return;
     }
   }
 
-  #onResults(slot: Slot, busy: number, items: number, flat: unknown[], timeline: number[] | null): void {
-    if (items > 0) {
-      // A message of many items is many measurements: weigh it as such, so a big chunk corrects a
-      // stale estimate at once, while one odd single task moves it only a little.
-      const sample = busy / items;
-      const weight = 1 - (1 - EWMA_WEIGHT) ** Math.min(items, 64);
-      this.#itemMs = this.#itemMs === undefined ? sample : this.#itemMs + weight * (sample - this.#itemMs);
-    }
+  #onResults(
+    worker: PoolWorker,
+    busy: number,
+    items: number,
+    flat: unknown[],
+    timeline: number[] | null,
+  ): void {
+    if (items > 0) this.#itemMs = nextItemMs(this.#itemMs, busy, items);
     let t = 0;
     for (let r = 0; r < flat.length; r += 3) {
-      const job = slot.outstanding.shift()!;
+      const job = worker.outstanding.shift()!;
       const status = flat[r + 1];
       const payload = flat[r + 2];
-      slot.items -= job.count;
+      worker.items -= job.count;
       job.returned = true;
       if (timeline && status !== SKIPPED) {
         for (let k = 0; k < job.count; k++) {
           this.#timeline!.push({
-            workerId: slot.id,
+            workerId: worker.id,
             index: job.index + k,
             start: timeline[t]!,
             end: timeline[t + 1]!,
@@ -538,7 +428,7 @@ export class Pool implements Strategy {
         if (job.owner.cancelled) break;
       }
     }
-    if (slot.outstanding.length === 0) this.#settleSlot(slot);
+    if (worker.outstanding.length === 0) worker.release();
     this.#pump();
     this.#checkIdle();
   }
@@ -551,11 +441,11 @@ export class Pool implements Strategy {
     request.done(request, error, value);
   }
 
-  /** A worker with nothing outstanding does not keep the process alive: a forgotten close() never hangs it. */
-  #settleSlot(slot: Slot): void {
-    slot.alone = false;
-    if (!slot.closing) slot.transport.unref();
-  }
+  /** How recovery fails one input: a task settles, a chunk's item goes to its map. */
+  readonly #failInput: FailInput = (job, index, error) => {
+    if (job.owner === null) this.#settle(job, error, undefined);
+    else job.owner.onItem(index, error, undefined);
+  };
 
   #taskError(index: number, data: SerializedError): Error {
     if (data.code === OUTPUT_CLONE_CODE) {
@@ -575,14 +465,14 @@ export class Pool implements Strategy {
       why === 'timeout'
         ? taskTimedOut(this.#label, job.index, job.timeout)
         : this.#abortError(job.index, job.signal?.reason);
-    const slot = job.slot as Slot | null;
+    const worker = job.holder as PoolWorker | null;
     const wasSent = job.state === SENT;
     this.#settle(job, error, undefined);
-    if (!wasSent || !slot || slot.dead) return;
-    slot.transport.send([TAG, ABORT, job.seq, why]);
+    if (!wasSent || !worker || worker.dead) return;
+    worker.transport.send([TAG, ABORT, job.seq, why]);
     const grace = setTimeout(() => {
-      if (!job.returned && !slot.dead) {
-        this.#kill(slot, job, `input ${job.index} did not stop within ${ABORT_GRACE_MS} ms of its ${why}`);
+      if (!job.returned && !worker.dead) {
+        worker.kill(job, `input ${job.index} did not stop within ${ABORT_GRACE_MS} ms of its ${why}`);
       }
     }, ABORT_GRACE_MS);
     grace.unref();
@@ -590,199 +480,72 @@ export class Pool implements Strategy {
 
   // ── workers ─────────────────────────────────────────────────────────────────────────────────
 
-  #spawn(): Slot {
-    const slot = new Slot(this.#nextWorkerId++);
+  #spawn(): PoolWorker {
+    const worker = new PoolWorker(this.#nextWorkerId++);
     const shared = this.#runtime.sharesMemory ? new SharedArrayBuffer(SHARED_SLOTS * 4) : null;
-    this.#slots.push(slot);
+    this.#workers.push(worker);
     this.#started++;
-    slot.transport = this.#runtime.start(
+    worker.transport = this.#runtime.start(
       {
         init: {
           taskUrl: this.#options.taskUrl,
           exportName: this.#options.exportName,
-          workerId: slot.id,
+          workerId: worker.id,
           timeline: this.#options.timeline,
           taskOptions: this.#options.taskOptions,
           shared,
         },
         maxMemoryMb: this.#options.maxMemoryMb,
       },
-      { message: (message) => this.#onMessage(slot, message), exit: (exit) => this.#onExit(slot, exit) },
+      { message: (message) => this.#onMessage(worker, message), exit: (exit) => this.#onExit(worker, exit) },
     );
-    return slot;
+    return worker;
   }
 
-  #kill(slot: Slot, culprit: Job | null, reason: string): void {
-    slot.killedFor = culprit;
-    slot.killReason = reason;
-    slot.transport.terminate();
-  }
-
-  #describeExit(slot: Slot, exit: Exit): { how: string; cause?: Error } {
-    if (slot.killReason) return { how: `it was stopped: ${slot.killReason}` };
-    const error = exit.note?.error ?? exit.error;
-    const cause = error ? deserializeError(error) : undefined;
-    const limit = this.#options.maxMemoryMb === undefined ? '' : ` (limit ${this.#options.maxMemoryMb} MB)`;
-    if (exit.note?.reason) {
-      return { how: `it ${exit.note.reason}${cause ? `: ${cause.name}: ${cause.message}` : ''}`, cause };
-    }
-    if (error?.code === 'ERR_WORKER_OUT_OF_MEMORY') return { how: `it ran out of memory${limit}`, cause };
-    if (cause) return { how: `it threw an uncaught exception: ${cause.name}: ${cause.message}`, cause };
-    if (exit.signal === 'SIGABRT') {
-      return {
-        how: `it was killed by SIGABRT, which V8 raises when the heap is full: out of memory${limit}`,
-      };
-    }
-    if (exit.signal) return { how: `it was killed by ${exit.signal}` };
-    return { how: `it exited with code ${exit.code}` };
-  }
-
-  #onExit(slot: Slot, exit: Exit): void {
-    slot.dead = true;
-    this.#slots.splice(this.#slots.indexOf(slot), 1);
-    if (slot.stats) this.#deadStats.push(slot.stats);
-    for (const wake of [...slot.readyWaiters.splice(0), ...slot.exitWaiters.splice(0)]) wake();
-    for (const wake of slot.statsWaiters.splice(0)) wake(undefined);
-    if (slot.closing || this.#broken) {
+  #onExit(worker: PoolWorker, exit: Exit): void {
+    worker.markDead();
+    this.#workers.splice(this.#workers.indexOf(worker), 1);
+    if (worker.stats) this.#deadStats.push(worker.stats);
+    if (worker.closing || this.#broken) {
       this.#checkIdle();
       return;
     }
-    const { how, cause } = this.#describeExit(slot, exit);
+    const { how, cause } = describeExit(exit, worker.killReason, this.#options.maxMemoryMb);
     const kind = this.#runtime.kind;
-    if (!slot.ready) {
-      this.#break(workerDiedLoading(slot.id, kind, this.#label, how, cause));
+    if (!worker.ready) {
+      this.#break(workerDiedLoading(worker.id, kind, this.#label, how, cause));
       return;
     }
-    const jobs = slot.outstanding.drain();
-    slot.items = 0;
-    // Which job was running: the one we killed it for, else what the worker recorded, else — a process
-    // killed outright says nothing — the only job it had; with several, none is blamed: they all run
-    // again, each alone, so that a second death names its culprit for certain.
-    let culprit: number | undefined;
-    let offset: number | undefined;
-    if (slot.killedFor) culprit = slot.killedFor.seq;
-    else if (exit.note) [culprit, offset] = [exit.note.seq, exit.note.offset];
-    else if (jobs.length === 1) culprit = jobs[0]!.seq;
-    const fail = (index: number): WorkerDiedError =>
-      workerDied(slot.id, kind, this.#label, index, how, cause);
-    const requeue: Job[] = [];
-    for (const job of jobs) {
-      clearTimeout(job.timer);
-      if (job.state === SETTLED || job.owner?.cancelled) continue;
-      if (job.seq === culprit) {
-        if (job.owner === null) this.#settle(job, fail(job.index), undefined);
-        else requeue.push(...this.#splitChunk(job, offset, fail));
-      } else if (culprit === undefined) {
-        requeue.push(...this.#asSuspects(job));
-      } else {
-        requeue.push(this.#reset(job));
-      }
-    }
+    const jobs = worker.outstanding.drain();
+    worker.items = 0;
+    for (const job of jobs) clearTimeout(job.timer);
+    // The culprit's input fails; the other jobs run again, each alone if no culprit is certain.
+    const culprit = findCulprit(worker.killedFor, exit.note, jobs);
+    const died = (index: number): WorkerDiedError =>
+      workerDied(worker.id, kind, this.#label, index, how, cause);
+    const requeue = salvage(jobs, culprit, died, this.#failInput);
     for (let i = requeue.length - 1; i >= 0; i--) this.#queue.unshift(requeue[i]!);
     if (this.#queue.length > 0 || !this.#closing) this.#spawn();
     this.#checkIdle();
-  }
-
-  /** A job that may have killed its worker: run again alone, a chunk one input at a time. */
-  #asSuspects(job: Job): Job[] {
-    if (job.owner === null || job.count === 1) {
-      this.#reset(job).suspect = true;
-      return [job];
-    }
-    const run = job.owner;
-    return job.input.map((input, k) => {
-      const piece = new ChunkJob([input], job.index + k, 1, run);
-      piece.suspect = true;
-      return piece;
-    });
-  }
-
-  #reset(job: Job): Job {
-    job.state = QUEUED;
-    job.slot = null;
-    job.seq = 0;
-    return job;
-  }
-
-  /**
-   * The chunk whose item killed a worker: that item fails, the others run again. When the worker could
-   * not say which item (a process killed outright), the items run again one per job, so a second death
-   * names the culprit exactly.
-   */
-  #splitChunk(job: ChunkJob, offset: number | undefined, fail: (index: number) => Error): Job[] {
-    const run = job.owner;
-    const inputs = job.input;
-    if (offset === undefined) {
-      if (inputs.length > 1) return this.#asSuspects(job);
-      run.onItem(job.index, fail(job.index), undefined);
-      return [];
-    }
-    run.onItem(job.index + offset, fail(job.index + offset), undefined);
-    const pieces: ChunkJob[] = [];
-    if (offset > 0) pieces.push(new ChunkJob(inputs.slice(0, offset), job.index, offset, run));
-    if (offset + 1 < inputs.length) {
-      pieces.push(
-        new ChunkJob(inputs.slice(offset + 1), job.index + offset + 1, inputs.length - offset - 1, run),
-      );
-    }
-    return pieces;
   }
 
   /** Start-up failed (the module, its export or its setup): every task gets that error, now and later. */
   #break(error: Error): void {
     if (this.#broken) return;
     this.#broken = error;
-    for (const entry of this.#queue.drain()) this.#failEntry(entry, error);
-    for (const slot of [...this.#slots]) {
-      for (const job of slot.outstanding.drain()) this.#failEntry(job, error);
-      slot.items = 0;
-      slot.transport.terminate();
+    for (const entry of this.#queue.drain()) failEntry(entry, error, this.#failInput);
+    for (const worker of [...this.#workers]) {
+      for (const job of worker.outstanding.drain()) failEntry(job, error, this.#failInput);
+      worker.items = 0;
+      worker.transport.terminate();
     }
     this.#checkIdle();
-  }
-
-  #failEntry(entry: Entry, error: Error): void {
-    if (entry instanceof MapRun) {
-      for (let i = entry.next; i < entry.inputs.length && !entry.cancelled; i++)
-        entry.onItem(i, error, undefined);
-      entry.next = entry.inputs.length;
-    } else if (entry.owner === null) {
-      this.#settle(entry, error, undefined);
-    } else if (!entry.owner.cancelled) {
-      for (let k = 0; k < entry.count && !entry.owner.cancelled; k++)
-        entry.owner.onItem(entry.index + k, error, undefined);
-    }
   }
 
   #checkIdle(): void {
     if (this.#idleWaiters.length === 0) return;
     this.#dropSettledHead();
-    if (this.#queue.length > 0 || this.#slots.some((slot) => slot.outstanding.length > 0)) return;
+    if (this.#queue.length > 0 || this.#workers.some((worker) => worker.outstanding.length > 0)) return;
     for (const wake of this.#idleWaiters.splice(0)) wake();
-  }
-
-  async #closeSlot(slot: Slot): Promise<void> {
-    slot.transport.ref();
-    if (!slot.ready && !slot.dead) await new Promise<void>((resolve) => slot.readyWaiters.push(resolve));
-    if (slot.dead) return;
-    slot.closing = true;
-    const killer = setTimeout(() => slot.transport.terminate(), CLOSE_TIMEOUT_MS);
-    await new Promise<void>((resolve) => {
-      slot.exitWaiters.push(resolve);
-      slot.transport.send([TAG, CLOSE]);
-    });
-    clearTimeout(killer);
-  }
-
-  #requestStats(slot: Slot): Promise<WorkerStats | undefined> {
-    if (!slot.ready || slot.dead) return Promise.resolve(slot.stats);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(slot.stats), STATS_TIMEOUT_MS);
-      slot.statsWaiters.push((stats) => {
-        clearTimeout(timer);
-        resolve(stats);
-      });
-      slot.transport.send([TAG, STATS]);
-    });
   }
 }

@@ -1,0 +1,95 @@
+/**
+ * One worker as the pool drives it: its transport, the jobs it holds, and the calls that wait on it
+ * (ready, stats, exit, close). The pool decides what to send; this records what was sent, and how
+ * the worker is.
+ */
+import { Deque } from '../../core/deque.js';
+import type { Job } from './jobs.js';
+import { CLOSE, STATS, TAG, type WorkerStats } from './protocol.js';
+import type { Transport } from './transport.js';
+
+/** How long a worker's teardown may take at close before the worker is killed. */
+export const CLOSE_TIMEOUT_MS = 10_000;
+/** How long `usage()` waits for a child process to report. */
+const STATS_TIMEOUT_MS = 2000;
+
+export class PoolWorker {
+  transport!: Transport;
+  ready = false;
+  dead = false;
+  closing = false;
+  closed = false;
+  /** Jobs sent and not yet answered, oldest first: a worker answers in that order. */
+  readonly outstanding = new Deque<Job>();
+  /** The inputs in `outstanding`: a chunk counts as many as it carries. */
+  items = 0;
+  /** Holds a job that must run alone (a suspect, or a task with a time-out): takes nothing more. */
+  alone = false;
+  nextSeq = 1;
+  /** Set when the pool kills the worker: its death is then blamed on this job, for this reason. */
+  killedFor: Job | null = null;
+  killReason: string | undefined;
+  stats: WorkerStats | undefined;
+  readonly #statsWaiters: ((stats: WorkerStats | undefined) => void)[] = [];
+  readonly #readyWaiters: (() => void)[] = [];
+  readonly #exitWaiters: (() => void)[] = [];
+  constructor(readonly id: number) {}
+
+  /** It said READY: its task is loaded and set up. */
+  markReady(): void {
+    this.ready = true;
+    for (const wake of this.#readyWaiters.splice(0)) wake();
+  }
+
+  /** It answered a STATS request. */
+  receiveStats(stats: WorkerStats): void {
+    this.stats = stats;
+    for (const wake of this.#statsWaiters.splice(0)) wake(stats);
+  }
+
+  /** It exited: whoever waits for it to be ready, to exit or to report stops waiting. */
+  markDead(): void {
+    this.dead = true;
+    for (const wake of [...this.#readyWaiters.splice(0), ...this.#exitWaiters.splice(0)]) wake();
+    for (const wake of this.#statsWaiters.splice(0)) wake(undefined);
+  }
+
+  /** A worker with nothing outstanding does not keep the process alive: a forgotten close() never hangs it. */
+  release(): void {
+    this.alone = false;
+    if (!this.closing) this.transport.unref();
+  }
+
+  kill(culprit: Job | null, reason: string): void {
+    this.killedFor = culprit;
+    this.killReason = reason;
+    this.transport.terminate();
+  }
+
+  /** Runs its teardown and ends it; kills it if the teardown takes longer than CLOSE_TIMEOUT_MS. */
+  async close(): Promise<void> {
+    this.transport.ref();
+    if (!this.ready && !this.dead) await new Promise<void>((resolve) => this.#readyWaiters.push(resolve));
+    if (this.dead) return;
+    this.closing = true;
+    const killer = setTimeout(() => this.transport.terminate(), CLOSE_TIMEOUT_MS);
+    await new Promise<void>((resolve) => {
+      this.#exitWaiters.push(resolve);
+      this.transport.send([TAG, CLOSE]);
+    });
+    clearTimeout(killer);
+  }
+
+  /** Its CPU and memory as it reports them now; the last report if it cannot answer. */
+  requestStats(): Promise<WorkerStats | undefined> {
+    if (!this.ready || this.dead) return Promise.resolve(this.stats);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(this.stats), STATS_TIMEOUT_MS);
+      this.#statsWaiters.push((stats) => {
+        clearTimeout(timer);
+        resolve(stats);
+      });
+      this.transport.send([TAG, STATS]);
+    });
+  }
+}

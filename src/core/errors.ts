@@ -191,6 +191,18 @@ export function setupFailed(label: string, cause: unknown): SetupError {
   return new SetupError(`setup of ${label} threw: ${reasonOf(cause)}`, cause);
 }
 
+export function setupTimedOut(label: string, timeoutMs: number): SetupError {
+  return new SetupError(
+    `setup of ${label} did not finish within ${timeoutMs} ms (the \`setupTimeout\` option): it may be stuck`,
+  );
+}
+
+/** A warning: close went on without the teardown. */
+export function teardownTimedOut(label: string, timeoutMs: number, workerId?: number): string {
+  const where = workerId === undefined ? '' : ` in worker ${workerId}`;
+  return `teardown of ${label}${where} did not finish within ${timeoutMs} ms (the \`teardownTimeout\` option): closed without it`;
+}
+
 /** A warning, not an error: every result is in by the time teardown runs. */
 export function teardownWarning(label: string, cause: unknown, workerId?: number): string {
   const where = workerId === undefined ? '' : ` in worker ${workerId}`;

@@ -51,7 +51,24 @@ export interface ExecutorOptions {
   maxMemoryMb?: number;
   /** Any structured-cloneable value given to `setup` and to every task as `context.options`. */
   taskOptions?: unknown;
+  /**
+   * How long a worker's `setup` (with the module's loading) may take, in ms. Past it, the executor is
+   * broken with a SetupError that says so, and every task fails with it.
+   * @default 60_000
+   */
+  setupTimeout?: number;
+  /**
+   * How long `teardown` may take at `close()`, in ms. Past it, close goes on (a warning says so) and a
+   * worker thread or process is stopped.
+   * @default 10_000
+   */
+  teardownTimeout?: number;
 }
+
+/** A setup slower than this is taken for a hung one. */
+export const DEFAULT_SETUP_TIMEOUT_MS = 60_000;
+/** A teardown slower than this is taken for a hung one. */
+export const DEFAULT_TEARDOWN_TIMEOUT_MS = 10_000;
 
 /** Every option `createExecutor` knows: anything else is a typo, refused rather than ignored. */
 const OPTION_NAMES = [
@@ -64,6 +81,8 @@ const OPTION_NAMES = [
   'timeline',
   'maxMemoryMb',
   'taskOptions',
+  'setupTimeout',
+  'teardownTimeout',
 ] as const satisfies readonly (keyof ExecutorOptions)[];
 
 export interface ResolvedOptions {
@@ -76,6 +95,8 @@ export interface ResolvedOptions {
   timeline: boolean;
   maxMemoryMb: number | undefined;
   taskOptions: unknown;
+  setupTimeout: number;
+  teardownTimeout: number;
 }
 
 export function defaultConcurrency(strategy: StrategyChoice): number {
@@ -155,5 +176,13 @@ export function resolveOptions(options: ExecutorOptions): ResolvedOptions {
         ? undefined
         : expectPositiveInteger('maxMemoryMb', options.maxMemoryMb),
     taskOptions: options.taskOptions,
+    setupTimeout:
+      options.setupTimeout === undefined
+        ? DEFAULT_SETUP_TIMEOUT_MS
+        : expectPositiveNumber('setupTimeout', options.setupTimeout),
+    teardownTimeout:
+      options.teardownTimeout === undefined
+        ? DEFAULT_TEARDOWN_TIMEOUT_MS
+        : expectPositiveNumber('teardownTimeout', options.teardownTimeout),
   };
 }

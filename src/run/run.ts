@@ -44,6 +44,10 @@ export interface StartRunOptions {
   export?: string;
   /** A memory limit per worker, in MB (threads and processes). */
   maxMemoryMb?: number;
+  /** See the executor's `setupTimeout`. */
+  setupTimeout?: number;
+  /** See the executor's `teardownTimeout`. */
+  teardownTimeout?: number;
 }
 
 export interface RunSummary extends JobResult {
@@ -111,6 +115,8 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     export: options.export,
     timeout: options.timeout,
     maxMemoryMb: options.maxMemoryMb,
+    setupTimeout: options.setupTimeout,
+    teardownTimeout: options.teardownTimeout,
   });
   let state: OutputState | undefined;
   try {

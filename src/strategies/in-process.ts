@@ -17,11 +17,13 @@ import {
   type SetupError,
   serializeError,
   setupFailed,
+  setupTimedOut,
   type TaskLoadError,
   taskAborted,
   taskFailed,
   taskNotRun,
   taskTimedOut,
+  teardownTimedOut,
   teardownWarning,
 } from '../core/errors.js';
 import type { ResolvedOptions, StrategyName } from '../core/options.js';
@@ -31,6 +33,22 @@ import { Context } from '../task/context.js';
 import { taskLabel } from '../task/label.js';
 import { type LoadedTask, loadTask } from '../task/load.js';
 import { type ItemCallback, type MapHandle, type Strategy, TaskRequest } from './strategy.js';
+
+/**
+ * Whether `work` settled within `ms` (rethrowing its error); false when the time ran out first. The
+ * timer keeps the process alive, so a hung setup or teardown ends in an error, not in a silent exit.
+ */
+async function withinTime(work: unknown, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([Promise.resolve(work).then(() => true as const), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** The tasks of one map: when it fails fast, the rest are not started and the running ones are aborted. */
 interface MapGroup {
@@ -115,8 +133,10 @@ export class InProcessStrategy implements Strategy {
         await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
       }
       if (this.#task?.teardown) {
+        const { teardownTimeout } = this.#options;
         try {
-          await this.#task.teardown(this.#state);
+          const done = await withinTime(this.#task.teardown(this.#state), teardownTimeout);
+          if (!done) process.emitWarning(teardownTimedOut(this.#label, teardownTimeout));
         } catch (error) {
           process.emitWarning(teardownWarning(this.#label, error));
         }
@@ -130,11 +150,20 @@ export class InProcessStrategy implements Strategy {
       try {
         const task = await loadTask(this.#options.taskUrl, this.#options.exportName);
         if (task.setup) {
+          const { setupTimeout } = this.#options;
+          let finished: boolean;
           try {
-            this.#state = await task.setup({ workerId: 0, options: this.#options.taskOptions });
+            const setup = Promise.resolve(task.setup({ workerId: 0, options: this.#options.taskOptions }));
+            finished = await withinTime(
+              setup.then((state) => {
+                this.#state = state;
+              }),
+              setupTimeout,
+            );
           } catch (error) {
             throw setupFailed(this.#label, error);
           }
+          if (!finished) throw setupTimedOut(this.#label, setupTimeout);
         }
         this.#task = task;
       } catch (error) {

@@ -112,6 +112,46 @@ for (const strategy of STRATEGIES) {
       });
     });
 
+    test('a class instance is refused in both directions, as it would arrive without its methods', async () => {
+      class Point {
+        constructor(
+          readonly x: number,
+          readonly y: number,
+        ) {}
+      }
+      const inputs: unknown[] = ['a', new Point(1, 2), { list: [new Map([[1, new Point(3, 4)]])] }, 'd'];
+      await withExecutor(strategy, echo, {}, async (executor) => {
+        const mapped = await executor.map(inputs, { settle: true });
+        assert.deepEqual(summary(mapped), ['a', 'CloneError', 'CloneError', 'd']);
+        assertCloneError(
+          (mapped[1] as { reason: unknown }).reason,
+          1,
+          /input 1 .*it is an instance of Point/,
+        );
+        assertCloneError(
+          (mapped[2] as { reason: unknown }).reason,
+          2,
+          /input 2 .*it holds an instance of Point/,
+        );
+        const fine = {
+          when: new Date(0),
+          bytes: new Uint8Array([1]),
+          seen: new Set([1]),
+        };
+        assert.deepEqual(await executor.run(fine), fine);
+      });
+      await withExecutor(strategy, fixture('classes.mjs'), {}, async (executor) => {
+        const mapped = await executor.map(['a', 'point', 'nested'], { settle: true });
+        assert.deepEqual(summary(mapped), ['a', 'CloneError', 'CloneError']);
+        assertCloneError(
+          (mapped[1] as { reason: unknown }).reason,
+          1,
+          /output of input 1\b.*instance of Point/,
+        );
+        await assert.rejects(executor.run('point'), CloneError);
+      });
+    });
+
     test('a missing task module: createExecutor throws a TaskLoadError at once', () => {
       const missing = fixture('no-such-task.mjs');
       assert.throws(

@@ -41,15 +41,15 @@ export class ChunkJob extends Dispatch {
 }
 
 /** One unit of dispatch: a single task (the request itself) or a chunk of a map. */
-export type Job = TaskRequest | ChunkJob;
+export type PoolJob = TaskRequest | ChunkJob;
 
 /** What the queue holds: jobs, and maps not yet cut into chunks. */
-export type Entry = Job | MapRun;
+export type Entry = PoolJob | MapRun;
 
 /**
  * A task with a time-out goes to a worker alone, so its clock starts when it starts; a suspect goes
  * alone so that, if it kills its worker again, there is no doubt which input did it.
  */
-export function mustRunAlone(job: Job): boolean {
+export function mustRunAlone(job: PoolJob): boolean {
   return job.suspect || job.timeout !== undefined;
 }

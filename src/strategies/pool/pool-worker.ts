@@ -4,12 +4,10 @@
  * the worker is.
  */
 import { Deque } from '../../core/deque.js';
-import type { Job } from './jobs.js';
+import type { PoolJob } from './jobs.js';
 import { CLOSE, STATS, TAG, type WorkerStats } from './protocol.js';
 import type { Transport } from './transport.js';
 
-/** How long a worker's teardown may take at close before the worker is killed. */
-export const CLOSE_TIMEOUT_MS = 10_000;
 /** How long `usage()` waits for a child process to report. */
 const STATS_TIMEOUT_MS = 2000;
 
@@ -20,15 +18,17 @@ export class PoolWorker {
   closing = false;
   closed = false;
   /** Jobs sent and not yet answered, oldest first: a worker answers in that order. */
-  readonly outstanding = new Deque<Job>();
+  readonly outstanding = new Deque<PoolJob>();
   /** The inputs in `outstanding`: a chunk counts as many as it carries. */
   items = 0;
   /** Holds a job that must run alone (a suspect, or a task with a time-out): takes nothing more. */
   alone = false;
   nextSeq = 1;
   /** Set when the pool kills the worker: its death is then blamed on this job, for this reason. */
-  killedFor: Job | null = null;
+  killedFor: PoolJob | null = null;
   killReason: string | undefined;
+  /** Breaks the pool if the worker's setup outlasts the `setupTimeout` option. */
+  setupTimer: NodeJS.Timeout | undefined = undefined;
   stats: WorkerStats | undefined;
   readonly #statsWaiters: ((stats: WorkerStats | undefined) => void)[] = [];
   readonly #readyWaiters: (() => void)[] = [];
@@ -60,24 +60,32 @@ export class PoolWorker {
     if (!this.closing) this.transport.unref();
   }
 
-  kill(culprit: Job | null, reason: string): void {
+  kill(culprit: PoolJob | null, reason: string): void {
     this.killedFor = culprit;
     this.killReason = reason;
     this.transport.terminate();
   }
 
-  /** Runs its teardown and ends it; kills it if the teardown takes longer than CLOSE_TIMEOUT_MS. */
-  async close(): Promise<void> {
+  /**
+   * Runs its teardown and ends it; stops it if the teardown takes longer than `teardownMs`, and then
+   * returns true.
+   */
+  async close(teardownMs: number): Promise<boolean> {
     this.transport.ref();
     if (!this.ready && !this.dead) await new Promise<void>((resolve) => this.#readyWaiters.push(resolve));
-    if (this.dead) return;
+    if (this.dead) return false;
     this.closing = true;
-    const killer = setTimeout(() => this.transport.terminate(), CLOSE_TIMEOUT_MS);
+    let stopped = false;
+    const killer = setTimeout(() => {
+      stopped = true;
+      this.transport.terminate();
+    }, teardownMs);
     await new Promise<void>((resolve) => {
       this.#exitWaiters.push(resolve);
       this.transport.send([TAG, CLOSE]);
     });
     clearTimeout(killer);
+    return stopped;
   }
 
   /** Its CPU and memory as it reports them now; the last report if it cannot answer. */

@@ -24,10 +24,12 @@ import {
   outputNotCloneable,
   type SerializedError,
   setupFailed,
+  setupTimedOut,
   TaskLoadError,
   taskAborted,
   taskFailed,
   taskTimedOut,
+  teardownTimedOut,
   teardownWarning,
   type WorkerDiedError,
   workerDied,
@@ -36,10 +38,11 @@ import {
 import type { ResolvedOptions } from '../../core/options.js';
 import { packNumbers } from '../../core/pack.js';
 import type { TimelineEntry, WorkerUsage } from '../../core/types.js';
+import { holdsClassInstance } from '../../core/values.js';
 import { taskLabel } from '../../task/label.js';
 import { type ItemCallback, type MapHandle, type Strategy, TaskRequest } from '../strategy.js';
 import { batchSize, capacityHint, chunkSize, hasRoom, nextItemMs } from './batching.js';
-import { ChunkJob, type Entry, type Job, MapRun, mustRunAlone, QUEUED, SENT, SETTLED } from './jobs.js';
+import { ChunkJob, type Entry, MapRun, mustRunAlone, type PoolJob, QUEUED, SENT, SETTLED } from './jobs.js';
 import { PoolWorker } from './pool-worker.js';
 import {
   ABORT,
@@ -189,7 +192,14 @@ export class Pool implements Strategy {
         this.#idleWaiters.push(resolve);
         this.#checkIdle();
       });
-      await Promise.all(this.#workers.map((worker) => worker.close()));
+      const { teardownTimeout } = this.#options;
+      await Promise.all(
+        this.#workers.map(async (worker) => {
+          if (await worker.close(teardownTimeout)) {
+            process.emitWarning(teardownTimedOut(this.#label, teardownTimeout, worker.id));
+          }
+        }),
+      );
     })();
     return this.#closed;
   }
@@ -291,12 +301,16 @@ export class Pool implements Strategy {
   #sendSingles(worker: PoolWorker, jobs: TaskRequest[]): void {
     const first = worker.nextSeq;
     const inputs = new Array<unknown>(jobs.length);
+    let refused = false;
     for (let i = 0; i < jobs.length; i++) {
       const job = jobs[i]!;
       this.#dispatch(worker, job);
       inputs[i] = job.input;
+      refused ||= holdsClassInstance(job.input);
     }
     try {
+      // A class instance would clone without error, as a plain object: refuse it like what cannot clone.
+      if (refused) throw new TypeError('a class instance');
       worker.transport.send([TAG, RUN, first, inputs]);
     } catch {
       this.#undispatch(worker, jobs);
@@ -309,6 +323,7 @@ export class Pool implements Strategy {
     try {
       const packed = packNumbers(job.input);
       if (packed) worker.transport.send([TAG, CHUNK, job.seq, packed], [packed.buffer as ArrayBuffer]);
+      else if (job.input.some(holdsClassInstance)) throw new TypeError('a class instance');
       else worker.transport.send([TAG, CHUNK, job.seq, job.input]);
     } catch {
       this.#undispatch(worker, [job]);
@@ -317,7 +332,7 @@ export class Pool implements Strategy {
     }
   }
 
-  #dispatch(worker: PoolWorker, job: Job): void {
+  #dispatch(worker: PoolWorker, job: PoolJob): void {
     job.seq = worker.nextSeq++;
     job.holder = worker;
     job.state = SENT;
@@ -330,7 +345,7 @@ export class Pool implements Strategy {
   }
 
   /** Takes back jobs whose message could not be sent (the last ones dispatched to the worker). */
-  #undispatch(worker: PoolWorker, jobs: Job[]): void {
+  #undispatch(worker: PoolWorker, jobs: PoolJob[]): void {
     for (let i = jobs.length - 1; i >= 0; i--) {
       const job = jobs[i]!;
       worker.outstanding.pop();
@@ -351,6 +366,7 @@ export class Pool implements Strategy {
         this.#onResults(worker, message[2], message[3], message[4], message[5]);
         return;
       case READY:
+        clearTimeout(worker.setupTimer);
         worker.markReady();
         if (this.#queue.length === 0) worker.transport.unref();
         this.#pump();
@@ -499,10 +515,17 @@ export class Pool implements Strategy {
       },
       { message: (message) => this.#onMessage(worker, message), exit: (exit) => this.#onExit(worker, exit) },
     );
+    const { setupTimeout } = this.#options;
+    worker.setupTimer = setTimeout(() => {
+      if (worker.ready || worker.dead) return;
+      this.#break(setupTimedOut(this.#label, setupTimeout));
+    }, setupTimeout);
+    worker.setupTimer.unref();
     return worker;
   }
 
   #onExit(worker: PoolWorker, exit: Exit): void {
+    clearTimeout(worker.setupTimer);
     worker.markDead();
     this.#workers.splice(this.#workers.indexOf(worker), 1);
     if (worker.stats) this.#deadStats.push(worker.stats);

@@ -11,12 +11,12 @@ import type { Deque } from '../../core/deque.js';
 import { deserializeError, inputNotCloneable } from '../../core/errors.js';
 import { cloneProblem } from '../../core/values.js';
 import type { TaskRequest } from '../strategy.js';
-import { ChunkJob, type Entry, type Job, MapRun, QUEUED, SETTLED } from './jobs.js';
+import { ChunkJob, type Entry, MapRun, type PoolJob, QUEUED, SETTLED } from './jobs.js';
 import type { DeathNote } from './protocol.js';
 import type { Exit, Runtime } from './transport.js';
 
 /** Fails one input of a job: a task settles with the error, a chunk's item goes to its map. */
-export type FailInput = (job: Job, index: number, error: Error) => void;
+export type FailInput = (job: PoolJob, index: number, error: Error) => void;
 
 /** How a worker ended, the words after "worker 3 (thread) died while running input 7 of …: ", and its error. */
 export interface ExitDescription {
@@ -58,7 +58,11 @@ export function describeExit(
  * Which job was running: the one the pool killed it for, else what the worker recorded, else — a
  * process killed outright says nothing — the only job it had; with several, none is blamed.
  */
-export function findCulprit(killedFor: Job | null, note: DeathNote | null, jobs: readonly Job[]): Culprit {
+export function findCulprit(
+  killedFor: PoolJob | null,
+  note: DeathNote | null,
+  jobs: readonly PoolJob[],
+): Culprit {
   if (killedFor) return { seq: killedFor.seq, offset: undefined };
   if (note) return { seq: note.seq, offset: note.offset };
   return { seq: jobs.length === 1 ? jobs[0]!.seq : undefined, offset: undefined };
@@ -70,12 +74,12 @@ export function findCulprit(killedFor: Job | null, note: DeathNote | null, jobs:
  * Jobs already settled, or of a cancelled map, are dropped.
  */
 export function salvage(
-  jobs: readonly Job[],
+  jobs: readonly PoolJob[],
   culprit: Culprit,
   died: (index: number) => Error,
   fail: FailInput,
-): Job[] {
-  const requeue: Job[] = [];
+): PoolJob[] {
+  const requeue: PoolJob[] = [];
   for (const job of jobs) {
     if (job.state === SETTLED || job.owner?.cancelled) continue;
     if (job.seq === culprit.seq) {
@@ -91,7 +95,7 @@ export function salvage(
 }
 
 /** A job that may have killed its worker: run again alone, a chunk one input at a time. */
-export function asSuspects(job: Job): Job[] {
+export function asSuspects(job: PoolJob): PoolJob[] {
   if (job.owner === null || job.count === 1) {
     resetJob(job).suspect = true;
     return [job];
@@ -105,7 +109,7 @@ export function asSuspects(job: Job): Job[] {
 }
 
 /** Makes a job that was sent queueable again, as if it never had been. */
-export function resetJob(job: Job): Job {
+export function resetJob(job: PoolJob): PoolJob {
   job.state = QUEUED;
   job.holder = null;
   job.seq = 0;
@@ -122,7 +126,7 @@ export function splitChunk(
   offset: number | undefined,
   died: (index: number) => Error,
   fail: FailInput,
-): Job[] {
+): PoolJob[] {
   const run = job.owner;
   const inputs = job.input;
   if (offset === undefined) {

@@ -9,7 +9,7 @@ import { Deque } from '../../../core/deque.js';
 import { type SerializedError, serializeError } from '../../../core/errors.js';
 import { packNumbers } from '../../../core/pack.js';
 import type { TaskFunction } from '../../../core/types.js';
-import { cloneProblem, isThenable } from '../../../core/values.js';
+import { classProblem, cloneProblem, isThenable } from '../../../core/values.js';
 import { Context } from '../../../task/context.js';
 import { type LoadedTask, loadTask } from '../../../task/load.js';
 import { releaseTsLoader } from '../../../task/ts-loader.js';
@@ -302,42 +302,49 @@ export class Runner {
     this.#busy = 0;
     this.#items = 0;
     if (this.#timeline) this.#timeline = [];
+    // A class instance clones without error, as a plain object: refuse it, as every strategy does.
+    this.#replaceUncloneable(results, classProblem);
     try {
       this.#port.post(message, transfer);
     } catch {
       // Some output cannot be cloned: find which, record it as that task's error, send the rest.
-      this.#replaceUncloneable(results);
+      this.#replaceUncloneable(results, (value) => cloneProblem(value, this.#port.assertCloneable));
       this.#port.post(message);
     }
   }
 
-  #replaceUncloneable(results: unknown[]): void {
+  /** Records as its task's error every output that `problemOf` refuses. */
+  #replaceUncloneable(results: unknown[], problemOf: (value: unknown) => string | undefined): void {
     for (let r = 0; r < results.length; r += 3) {
       if (results[r + 1] === OK) {
-        const error = this.#cloneError(results[r + 2]);
+        const value = results[r + 2];
+        const error = cloneError(value, problemOf);
         if (error) {
           results[r + 1] = ERR;
           results[r + 2] = error;
         }
       } else if (results[r + 1] === CHUNK_DONE) {
         const [values, errors] = results[r + 2] as [unknown[], [number, SerializedError][] | null];
-        const all = errors ? [...errors] : [];
+        if (!Array.isArray(values)) continue; // packed numbers
+        let all: [number, SerializedError][] | null = null;
         for (let i = 0; i < values.length; i++) {
-          const error = this.#cloneError(values[i]);
+          const value = values[i];
+          if (
+            value === null ||
+            (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')
+          )
+            continue;
+          const error = cloneError(value, problemOf);
           if (error) {
             values[i] = undefined;
+            all ??= errors ? [...errors] : [];
             all.push([i, error]);
           }
         }
         // The pool walks a chunk's errors in item order, each item at most once.
-        if (all.length > 0) results[r + 2] = [values, all.sort((a, b) => a[0] - b[0])];
+        if (all) results[r + 2] = [values, all.sort((a, b) => a[0] - b[0])];
       }
     }
-  }
-
-  #cloneError(value: unknown): SerializedError | null {
-    const message = cloneProblem(value, this.#port.assertCloneable);
-    return message === undefined ? null : { name: 'DataCloneError', message, code: OUTPUT_CLONE_CODE };
   }
 
   async #finish(): Promise<void> {
@@ -360,4 +367,12 @@ function abortReason(kind: string): Error {
   const error = new Error(kind === 'timeout' ? 'the task timed out' : 'the task was aborted');
   error.name = kind === 'timeout' ? 'TimeoutError' : 'AbortError';
   return error;
+}
+
+function cloneError(
+  value: unknown,
+  problemOf: (value: unknown) => string | undefined,
+): SerializedError | null {
+  const message = problemOf(value);
+  return message === undefined ? null : { name: 'DataCloneError', message, code: OUTPUT_CLONE_CODE };
 }

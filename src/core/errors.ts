@@ -164,6 +164,11 @@ export function taskAborted(label: string, index: number, reason: unknown): Abor
   return new AbortError(`input ${index} of ${label} was aborted`, index, reason);
 }
 
+/** The caller's signal stopped a whole `map` or `stream`; `index` is -1: no one input is to blame. */
+export function callAborted(call: 'map' | 'stream', reason: unknown): AbortError {
+  return new AbortError(`the ${call} was aborted by its signal`, -1, reason);
+}
+
 /** An input of a map that failed fast, never started. */
 export function taskNotRun(label: string, index: number): AbortError {
   return new AbortError(`input ${index} of ${label} was not run: its map failed`, index);

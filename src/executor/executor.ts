@@ -1,4 +1,4 @@
-import { ClosedError, OptionError } from '../core/errors.js';
+import { ClosedError, callAborted, OptionError } from '../core/errors.js';
 import {
   type ExecutorOptions,
   expectPositiveInteger,
@@ -26,6 +26,12 @@ export interface MapOptions {
    * @default false
    */
   settle?: boolean;
+  /**
+   * Abandons the whole call: `map` rejects (and `stream` throws) an AbortError at once, nothing more
+   * is started, and tasks already running see their own `context.signal` fire (under `map` over an
+   * array) or finish unseen.
+   */
+  signal?: AbortSignal;
 }
 
 export interface StreamOptions extends MapOptions {
@@ -178,7 +184,9 @@ export class Executor<I = unknown, O = unknown> {
   map(inputs: Inputs<I>, options: MapOptions = {}): Promise<O[] | Settled<O>[]> {
     if (this.#closed) return Promise.reject(new ClosedError());
     const settle = options.settle === true;
-    if (!Array.isArray(inputs)) return this.#mapIterable(inputs, settle);
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(callAborted('map', signal.reason));
+    if (!Array.isArray(inputs)) return this.#mapIterable(inputs, settle, signal);
     const strategy = this.#strategy;
     if (!strategy) {
       const size = this.#chooser!.sampleSize(inputs.length);
@@ -193,12 +201,18 @@ export class Executor<I = unknown, O = unknown> {
       if (remaining === 0) return resolve([]);
       // Outcomes may arrive before mapArray returns (synchronous tasks in-process): hence `handle?.`.
       let handle: MapHandle | undefined;
+      const stop = (error: Error): void => {
+        failed = true;
+        signal?.removeEventListener('abort', onAbort);
+        handle?.cancel();
+        reject(error);
+      };
+      const onAbort = (): void => stop(callAborted('map', signal!.reason));
+      signal?.addEventListener('abort', onAbort, { once: true });
       handle = strategy.mapArray(inputs, (index, error, value) => {
         if (failed) return;
         if (error && !settle) {
-          failed = true;
-          handle?.cancel();
-          reject(error);
+          stop(error);
           return;
         }
         results[index] = settle
@@ -206,15 +220,22 @@ export class Executor<I = unknown, O = unknown> {
             ? { index, status: 'rejected', reason: error }
             : { index, status: 'fulfilled', value }
           : value;
-        if (--remaining === 0) resolve(results as O[] | Settled<O>[]);
+        if (--remaining === 0) {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(results as O[] | Settled<O>[]);
+        }
       });
       if (failed) handle.cancel();
     });
   }
 
-  async #mapIterable(inputs: Inputs<I>, settle: boolean): Promise<O[] | Settled<O>[]> {
+  async #mapIterable(
+    inputs: Inputs<I>,
+    settle: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<O[] | Settled<O>[]> {
     const results: unknown[] = [];
-    for await (const outcome of this.stream(inputs, { settle: true })) {
+    for await (const outcome of this.stream(inputs, { settle: true, ...(signal ? { signal } : {}) })) {
       if (outcome.status === 'rejected' && !settle) throw outcome.reason;
       results[outcome.index] = settle ? outcome : (outcome as { value: O }).value;
     }
@@ -237,6 +258,7 @@ export class Executor<I = unknown, O = unknown> {
     }
     yield* readAhead<I, O>(this.#strategy, inputs, {
       settle: options.settle === true,
+      signal: options.signal,
       highWaterMark:
         options.highWaterMark === undefined
           ? undefined

@@ -3,12 +3,14 @@
  * out results in completion order.
  */
 import { Deque } from '../core/deque.js';
+import { callAborted } from '../core/errors.js';
 import type { Indexed, Settled } from '../core/types.js';
 import { type Strategy, TaskRequest } from '../strategies/strategy.js';
 
 export type Inputs<I> = Iterable<I> | AsyncIterable<I>;
 
 const RESULT_READY = Symbol('result ready');
+const ABORTED = Symbol('aborted');
 
 export interface ReadAheadOptions {
   /** Return every outcome instead of throwing the first error. */
@@ -17,6 +19,8 @@ export interface ReadAheadOptions {
   highWaterMark: number | undefined;
   /** The executor's per-task time-out. */
   timeout: number | undefined;
+  /** Abandons the stream: it throws an AbortError at once, and reads nothing more. */
+  signal: AbortSignal | undefined;
 }
 
 export async function* readAhead<I, O>(
@@ -24,7 +28,7 @@ export async function* readAhead<I, O>(
   inputs: Inputs<I>,
   options: ReadAheadOptions,
 ): AsyncGenerator<Indexed<O> | Settled<O>> {
-  const { settle, highWaterMark: fixedLimit, timeout } = options;
+  const { settle, highWaterMark: fixedLimit, timeout, signal } = options;
   const asyncIterator = (inputs as AsyncIterable<I>)[Symbol.asyncIterator]?.();
   const syncIterator = asyncIterator ? undefined : (inputs as Iterable<I>)[Symbol.iterator]();
   const ready = new Deque<Settled<O>>();
@@ -43,8 +47,17 @@ export async function* readAhead<I, O>(
     );
     wake?.();
   };
+  // One listener for the whole stream: it wakes a wait for results and ends a wait for the source.
+  let endSourceWait: ((value: typeof ABORTED) => void) | undefined;
+  const aborted = signal ? new Promise<typeof ABORTED>((resolve) => (endSourceWait = resolve)) : undefined;
+  const onAbort = (): void => {
+    wake?.();
+    endSourceWait?.(ABORTED);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     while (true) {
+      if (signal?.aborted) throw callAborted('stream', signal.reason);
       const limit = fixedLimit ?? strategy.capacityHint();
       // Refill only once half the window is free, then in bulk: topping up one input per result
       // would send the workers one input per message, in lockstep with the results.
@@ -54,7 +67,11 @@ export async function* readAhead<I, O>(
         if (!asyncIterator) {
           step = syncIterator!.next();
         } else if (inFlight === 0) {
-          step = await (pending ?? asyncIterator.next());
+          pending ??= asyncIterator.next();
+          // A stalled source must not hold back an abort either.
+          const first = aborted ? await Promise.race([pending, aborted]) : await pending;
+          if (first === ABORTED) throw callAborted('stream', signal!.reason);
+          step = first;
           pending = undefined;
         } else {
           // A slow source must not hold back results that are ready: whichever comes first.
@@ -78,6 +95,7 @@ export async function* readAhead<I, O>(
         inFlight++;
         strategy.submit(new TaskRequest(step.value, index, undefined, timeout, done));
       }
+      if (signal?.aborted) throw callAborted('stream', signal.reason);
       const outcome = ready.shift();
       if (outcome) {
         inFlight--;
@@ -92,6 +110,7 @@ export async function* readAhead<I, O>(
       wake = undefined;
     }
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     // With a next() still unanswered (a stalled source), return() would wait behind it: don't.
     if (!exhausted) {
       const closing = (asyncIterator ?? syncIterator)?.return?.();

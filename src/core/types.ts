@@ -2,6 +2,11 @@
 export interface TaskContext<State = unknown> {
   /** The worker running this task: 1, 2, … for threads and processes; 0 for the calling process. */
   readonly workerId: number;
+  /**
+   * The input's index: its place in the array or iterable of a `map` or `stream`, or the count of
+   * `run` calls before it on this executor.
+   */
+  readonly index: number;
   /** What this worker's `setup` returned (undefined without a `setup`). */
   readonly state: State;
   /** Aborted when the task times out, is cancelled by the caller, or its `map` was abandoned. */

@@ -205,6 +205,7 @@ export class InProcessStrategy implements Strategy {
       return;
     }
     const context = new Context(0, this.#state, this.#options.taskOptions);
+    context.index = index;
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
     const start = now();

@@ -6,6 +6,8 @@ import type { TaskContext } from '../core/types.js';
  */
 export class Context implements TaskContext {
   readonly workerId: number;
+  /** Set for each task: a worker's context serves the tasks of a chunk, and tasks in turn. */
+  index = 0;
   readonly state: unknown;
   readonly options: unknown;
   #controller: AbortController | undefined;

@@ -37,6 +37,20 @@ function assertEachIndexOnce(indices: number[], count: number): void {
 
 for (const strategy of STRATEGIES) {
   describe(`${strategy}: results`, () => {
+    test('context.index is the index of its input: map (in chunks), stream and run', async () => {
+      const inputs = range(300).map((i) => `input ${i}`);
+      await withExecutor(strategy, fixture('index.mjs'), { chunkSize: 7 }, async (executor) => {
+        assert.deepEqual(await executor.map(inputs), range(300));
+        const streamed = await collect(executor.stream(inputs.slice(0, 50)));
+        for (const { index, value } of streamed as Indexed<number>[]) assert.equal(value, index);
+        // run() counts its own calls on this executor.
+        assert.deepEqual(
+          await Promise.all([executor.run('a'), executor.run('b'), executor.run('c')]),
+          [0, 1, 2],
+        );
+      });
+    });
+
     test('map returns results in input order, whatever order they complete in', async () => {
       const inputs = [40, 0, 25, 5, 0, 10].map((ms, value) => ({ value, ms }));
       await withExecutor(strategy, echo, { export: 'delayed' }, async (executor) => {

@@ -302,16 +302,21 @@ export class Pool implements Strategy {
     const first = worker.nextSeq;
     const inputs = new Array<unknown>(jobs.length);
     let refused = false;
+    const firstIndex = jobs[0]!.index;
+    let consecutive = true;
     for (let i = 0; i < jobs.length; i++) {
       const job = jobs[i]!;
       this.#dispatch(worker, job);
       inputs[i] = job.input;
+      consecutive &&= job.index === firstIndex + i;
       refused ||= holdsClassInstance(job.input);
     }
+    // The inputs' indices, for context.index: most batches are consecutive, and cost one number.
+    const indices = consecutive ? firstIndex : jobs.map((job) => job.index);
     try {
       // A class instance would clone without error, as a plain object: refuse it like what cannot clone.
       if (refused) throw new TypeError('a class instance');
-      worker.transport.send([TAG, RUN, first, inputs]);
+      worker.transport.send([TAG, RUN, first, inputs, indices]);
     } catch {
       this.#undispatch(worker, jobs);
       requeueCloneable(jobs, this.#runtime, this.#queue, this.#failInput);
@@ -322,9 +327,10 @@ export class Pool implements Strategy {
     this.#dispatch(worker, job);
     try {
       const packed = packNumbers(job.input);
-      if (packed) worker.transport.send([TAG, CHUNK, job.seq, packed], [packed.buffer as ArrayBuffer]);
-      else if (job.input.some(holdsClassInstance)) throw new TypeError('a class instance');
-      else worker.transport.send([TAG, CHUNK, job.seq, job.input]);
+      if (packed) {
+        worker.transport.send([TAG, CHUNK, job.seq, packed, job.index], [packed.buffer as ArrayBuffer]);
+      } else if (job.input.some(holdsClassInstance)) throw new TypeError('a class instance');
+      else worker.transport.send([TAG, CHUNK, job.seq, job.input, job.index]);
     } catch {
       this.#undispatch(worker, [job]);
       const pieces = splitUncloneable(job, this.#runtime, this.#failInput);

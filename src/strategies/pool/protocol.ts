@@ -8,8 +8,8 @@ import type { SerializedError } from '../../core/errors.js';
 export const TAG = '\u0000fanout';
 
 // main → worker
-export const RUN = 1; // [TAG, RUN, firstSeq, inputs[]]: one job per input, seqs firstSeq, firstSeq+1, …
-export const CHUNK = 2; // [TAG, CHUNK, seq, inputs[] | Int32Array | Float64Array]: one job whose items are the inputs
+export const RUN = 1; // [TAG, RUN, firstSeq, inputs[], indices]: one job per input, seqs firstSeq, firstSeq+1, …; indices: the inputs' indices, or the first of consecutive ones
+export const CHUNK = 2; // [TAG, CHUNK, seq, inputs[] | Int32Array | Float64Array, firstIndex]: one job whose items are the inputs
 export const ABORT = 3; // [TAG, ABORT, seq, reason]
 export const STATS = 4; // [TAG, STATS] (and the reply [TAG, STATS, WorkerStats])
 export const CLOSE = 5; // [TAG, CLOSE]
@@ -56,8 +56,8 @@ export const SLOT_OFFSET = 1;
 export const SHARED_SLOTS = 2;
 
 export type MainMessage =
-  | [typeof TAG, typeof RUN, number, unknown[]]
-  | [typeof TAG, typeof CHUNK, number, unknown[] | Int32Array | Float64Array]
+  | [typeof TAG, typeof RUN, number, unknown[], number | number[]]
+  | [typeof TAG, typeof CHUNK, number, unknown[] | Int32Array | Float64Array, number]
   | [typeof TAG, typeof ABORT, number, string]
   | [typeof TAG, typeof STATS]
   | [typeof TAG, typeof CLOSE]

@@ -51,6 +51,8 @@ export interface RunnerPort {
 interface Batch {
   first: number;
   inputs: ArrayLike<unknown>;
+  /** The inputs' indices, or the first of consecutive ones (a chunk's always are). */
+  indices: number | number[];
   chunk: boolean;
   /** The next input of a batch of singles to run. */
   next: number;
@@ -125,7 +127,13 @@ export class Runner {
     switch (message[1]) {
       case RUN:
       case CHUNK:
-        this.#queue.push({ first: message[2], inputs: message[3], chunk: message[1] === CHUNK, next: 0 });
+        this.#queue.push({
+          first: message[2],
+          inputs: message[3],
+          indices: message[4],
+          chunk: message[1] === CHUNK,
+          next: 0,
+        });
         if (!this.#draining) {
           this.#busySince = now();
           this.#drain();
@@ -152,14 +160,18 @@ export class Runner {
       if (batch.chunk) {
         this.#queue.shift();
         if (this.#skip(batch.first)) continue;
-        if (!this.#runChunk(batch.first, batch.inputs, 0, null, null)) return; // resumes itself
+        const base = batch.indices as number;
+        if (!this.#runChunk(batch.first, batch.inputs, base, 0, null, null)) return; // resumes itself
         continue;
       }
+      const { indices } = batch;
       while (batch.next < batch.inputs.length) {
-        const seq = batch.first + batch.next;
-        const input = batch.inputs[batch.next++];
+        const k = batch.next++;
+        const seq = batch.first + k;
         if (this.#skip(seq)) continue;
-        if (!this.#runSingle(seq, input)) return; // an async task: its settlement calls #drain again
+        const index = typeof indices === 'number' ? indices + k : indices[k]!;
+        // An async task: its settlement calls #drain again.
+        if (!this.#runSingle(seq, batch.inputs[k], index)) return;
       }
       this.#queue.shift();
     }
@@ -201,8 +213,9 @@ export class Runner {
   }
 
   /** Runs one job; returns false when it went async (and will resume the drain itself). */
-  #runSingle(seq: number, input: unknown): boolean {
+  #runSingle(seq: number, input: unknown, index: number): boolean {
     const context = this.#begin(seq);
+    context.index = index;
     const start = this.#timeline ? now() : 0;
     let result: unknown;
     try {
@@ -241,6 +254,7 @@ export class Runner {
   #runChunk(
     seq: number,
     inputs: ArrayLike<unknown>,
+    base: number,
     from: number,
     values: unknown[] | null,
     errors: [number, SerializedError][] | null,
@@ -252,6 +266,7 @@ export class Runner {
     for (let i = from; i < inputs.length; i++) {
       if (this.#shared) Atomics.store(this.#shared, SLOT_OFFSET, i);
       this.#currentOffset = i;
+      context.index = base + i;
       const start = this.#timeline ? now() : 0;
       let result: unknown;
       try {
@@ -271,7 +286,7 @@ export class Runner {
             errs = errs ?? [];
             errs.push([i, serializeError(value)]);
           }
-          if (this.#runChunk(seq, inputs, i + 1, out, errs)) this.#drain();
+          if (this.#runChunk(seq, inputs, base, i + 1, out, errs)) this.#drain();
         };
         result.then(
           (value) => resume(true, value),

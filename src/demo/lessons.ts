@@ -4,6 +4,24 @@
  */
 import { formatDuration, formatPercent, formatRatio, formatSignificant } from '../core/units.js';
 import type { Comparison, StrategyMeasurement } from '../measure/types.js';
+import { clearWinner, fasterOrSlower } from '../report/model.js';
+
+/** A single-threaded loop of pure computation keeps about one core busy; much less means a busy machine. */
+const BUSY_CORE = 0.8;
+
+/**
+ * The demo's last line, from both jobs: a model is named only where its runs beat every other's;
+ * otherwise it says the runs could not tell, and what to do.
+ */
+export function inShort(io: Comparison, cpu: Comparison): string {
+  const io1 = clearWinner(io);
+  const cpu1 = clearWinner(cpu);
+  const verdict = (job: string, winner: StrategyMeasurement | undefined): string =>
+    winner
+      ? `${job} work wants ${winner.strategy}`
+      : `the ${job} job's runs overlap, so they cannot say which model wins (try more --runs on a quieter machine)`;
+  return `${verdict('waiting', io1)}; ${verdict('computing', cpu1)}.`;
+}
 
 function find(c: Comparison, name: string): StrategyMeasurement | undefined {
   return c.strategies.find((s) => s.strategy === name);
@@ -32,8 +50,10 @@ export function ioLessons(c: Comparison): string[] {
       `async keeps ${asyncRun.concurrency} requests in flight on one thread` +
         (asyncRun.speedup === undefined
           ? ''
-          : ` and ran ${formatRatio(asyncRun.speedup)} faster than sequential`) +
-        ': waiting costs nothing, and there are no workers to start and no messages to copy.',
+          : ` and ran ${fasterOrSlower(asyncRun.speedup)} than sequential`) +
+        (asyncRun.speedup !== undefined && asyncRun.speedup < 1
+          ? ': it should not have lost; the machine was likely busy, so run the demo again.'
+          : ': waiting costs nothing, and there are no workers to start and no messages to copy.'),
     );
   }
   if (threads && processes) {
@@ -57,9 +77,12 @@ export function cpuLessons(c: Comparison, cores: number): string[] {
   const parallel = ['threads', 'processes'].map((name) => find(c, name)).filter((s) => s !== undefined);
   const lines: string[] = [];
   if (sequential) {
+    const figures = `CPU ${formatDuration(sequential.cpuMs.median)} in ${formatDuration(sequential.wallMs.median)} of wall time`;
     lines.push(
-      `The work is pure computation: sequential kept ${formatSignificant(sequential.coresBusy)} cores busy ` +
-        `(CPU ${formatDuration(sequential.cpuMs.median)} in ${formatDuration(sequential.wallMs.median)} of wall time).`,
+      sequential.coresBusy >= BUSY_CORE
+        ? `The work is pure computation: sequential kept ${formatSignificant(sequential.coresBusy)} cores busy (${figures}).`
+        : `Sequential kept only ${formatSignificant(sequential.coresBusy)} cores busy (${figures}) on work that ` +
+            'computes without waiting: other programs were taking the CPU, so every figure here is low and noisy.',
     );
   }
   if (asyncRun?.speedup !== undefined) {
@@ -71,7 +94,7 @@ export function cpuLessons(c: Comparison, cores: number): string[] {
   for (const s of parallel) {
     if (s.speedup === undefined) continue;
     lines.push(
-      `${s.strategy} ran ${formatRatio(s.speedup)} faster than sequential on ${cores} cores ` +
+      `${s.strategy} ran ${fasterOrSlower(s.speedup)} than sequential on ${cores} cores ` +
         `(${formatPercent(s.speedup / cores)} of the ideal ${cores} ×), after ${startup(s)} of start-up.`,
     );
   }

@@ -51,6 +51,22 @@ export function titleLine(c: Comparison): string {
   );
 }
 
+/** `1.93 × faster`, or `1.20 × slower` for a ratio below 1 (never "0.83 × faster"). */
+export function fasterOrSlower(speedup: number): string {
+  return speedup >= 1 ? `${formatRatio(speedup)} faster` : `${formatRatio(1 / speedup)} slower`;
+}
+
+/**
+ * The fastest strategy when the runs say so beyond doubt: its slowest run beat every other strategy's
+ * fastest. Undefined when they overlap (load, noise): then no winner may be named.
+ */
+export function clearWinner(c: Comparison): StrategyMeasurement | undefined {
+  const fastest = c.strategies.find((s) => s.strategy === c.fastest);
+  if (!fastest) return undefined;
+  const beaten = c.strategies.every((s) => s === fastest || fastest.wallMs.max < s.wallMs.min);
+  return beaten ? fastest : undefined;
+}
+
 /** Said of a difference smaller than the runs' own spread. */
 export const OVERLAP_NOTE = '(the runs overlap: no clear difference)';
 

@@ -24,11 +24,20 @@ test('demo runs both seed jobs under all four strategies, explains them and writ
   for (const job of [io!, cpu!]) {
     for (const strategy of STRATEGIES) assert.match(job, new RegExp(`^${strategy} +\\d`, 'm'));
     assert.match(job, /^Why:$/m);
-    assert.match(job, /ran [\d.]+ × faster than/);
+    assert.match(job, /ran [\d.]+ × (faster|slower) than/);
   }
   assert.match(io!, /Each download mostly waits: sequential used .* of CPU/);
-  assert.match(cpu!, /The work is pure computation/);
-  assert.match(stdout, /^In short: waiting work wants \w+; computing work wants \w+\./m);
+  assert.match(
+    cpu!,
+    /The work is pure computation|Sequential kept only .* other programs were taking the CPU/,
+  );
+  // A model is named only where its runs beat the others'; on a loaded machine they may overlap.
+  const verdict = (job: string, kind: string): string =>
+    `(${kind} work wants \\w+|the ${job} job's runs overlap, so they cannot say which model wins \\(try more --runs on a quieter machine\\))`;
+  assert.match(
+    stdout,
+    new RegExp(`^In short: ${verdict('waiting', 'waiting')}; ${verdict('computing', 'computing')}\\.`, 'm'),
+  );
   assert.match(stdout, new RegExp(`^Report: ${report.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
   const html = readFileSync(report, 'utf8');
   assert.match(html, /^<!doctype html>/i);

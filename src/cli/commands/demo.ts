@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatDuration } from '../../core/units.js';
 import { DEFAULT_DELAY_MS, DEMO_RUNS, DEMO_WARMUP, runDemo } from '../../demo/index.js';
-import { cpuLessons, ioLessons } from '../../demo/lessons.js';
+import { cpuLessons, inShort, ioLessons } from '../../demo/lessons.js';
 import type { Comparison } from '../../measure/types.js';
 import { writeHtmlReport } from '../../report/html/index.js';
 import { comparisonSection, reportData } from '../../report/sections.js';
@@ -80,8 +80,8 @@ async function runDemoCommand(flags: DemoFlags): Promise<void> {
         `starting workers: each is multiplied by ${scale.factor}. --seed-sizes runs them as they are.`;
   printJob(cpu, cpuLessons(cpu, cores), style, note);
   process.stdout.write(
-    `\n${style.bold('In short:')} waiting work wants ${style.green(io.fastest)}; computing work wants ` +
-      `${style.green(cpu.fastest)}. Measure before choosing: "premature optimization is the root of all evil" (Knuth).\n`,
+    `\n${style.bold('In short:')} ${inShort(io, cpu)} Measure before choosing: "premature optimization is ` +
+      'the root of all evil" (Knuth).\n',
   );
 
   if (flags.report !== false) {

@@ -37,6 +37,8 @@ export async function main(argv: string[]): Promise<number> {
 function report(error: unknown, verbose: boolean): number {
   if (error instanceof CommanderError) {
     if (error.exitCode === 0) return 0; // --help, --version
+    // Bare `fanout`: commander has printed the help already; its "(outputHelp)" says nothing more.
+    if (error.code === 'commander.help') return EXIT_USAGE;
     process.stderr.write(`fanout: ${error.message.replace(/^error: /, '')} (see fanout --help)\n`);
     return EXIT_USAGE;
   }

@@ -16,6 +16,7 @@ import { CliError } from '../errors.js';
 import { readAllInputs } from '../inputs.js';
 import { parseCount } from '../strategy-options.js';
 import { useColor } from '../style.js';
+import { resolveTaskArgument } from '../task-arg.js';
 
 interface AdviseFlags {
   inputs: string;
@@ -58,7 +59,7 @@ async function action(task: string, flags: AdviseFlags): Promise<void> {
   const quiet = flags.quiet === true || flags.json === true;
   const progress = !quiet && process.stderr.isTTY === true;
   const advice = await advise({
-    task,
+    task: resolveTaskArgument(task),
     export: flags.export,
     inputs,
     budgetMs,
@@ -80,7 +81,10 @@ export function registerAdvise(program: Command): void {
     .description(
       'measure your task on a sample of its inputs and recommend a strategy and concurrency, with the reasons',
     )
-    .argument('<task>', 'the task module (.js, .mjs or .ts)')
+    .argument(
+      '<task>',
+      'the task module (.js, .mjs or .ts), or a built-in workload: download, sum-of-squares',
+    )
     .requiredOption('--inputs <file|->', 'the inputs: NDJSON or one JSON array, from a file or stdin (-)')
     .option('--budget <seconds>', 'about how long to spend measuring', String(DEFAULT_BUDGET_MS / 1000))
     .option('--max-concurrency <n>', 'the highest concurrency to try')

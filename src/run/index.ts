@@ -10,6 +10,7 @@ export {
   ORDER_WINDOW,
 } from './job.js';
 export { InputLineParser, MAX_INPUT_LINE_BYTES, parseInputLines } from './lines.js';
+export { LOCK_SUFFIX, type LockRecord, OutputLockedError } from './lock.js';
 export { inspectOutput, type OutputState } from './resume.js';
 export { type RunHandle, type RunSummary, type StartRunOptions, startRun } from './run.js';
 export { FLUSH_INTERVAL_MS, FLUSH_MAX_BYTES, FLUSH_MAX_LINES } from './sink.js';

@@ -85,8 +85,8 @@ export async function repairTornTail(path: string): Promise<number> {
   }
 }
 
-/** Reads an output file for --resume (repairing it as described above). */
-export async function inspectOutput(path: string): Promise<OutputState> {
+/** Reads an output file for --resume (repairing it as described above); `shown` names it in messages. */
+export async function inspectOutput(path: string, shown = path): Promise<OutputState> {
   const state: OutputState = {
     existed: existsSync(path),
     done: new DoneSet(),
@@ -98,7 +98,7 @@ export async function inspectOutput(path: string): Promise<OutputState> {
   };
   if (!state.existed) return state;
   if ((await fs.stat(path)).isDirectory())
-    throw new OptionError(`--out must be a file, got a directory: ${path}`);
+    throw new OptionError(`--out must be a file, got a directory: ${shown}`);
   state.tornBytes = await repairTornTail(path);
   let lineNumber = 0;
   for await (const text of createInterface({
@@ -110,7 +110,7 @@ export async function inspectOutput(path: string): Promise<OutputState> {
     const parsed = parseResultLine(text);
     if (parsed === undefined) {
       throw new OptionError(
-        `${path} line ${lineNumber} is not a result line of fanout run, so --resume cannot continue it: fix or remove that line`,
+        `${shown} line ${lineNumber} is not a result line of fanout run, so --resume cannot continue it: fix or remove that line`,
       );
     }
     if (parsed.aborted) {

@@ -2,15 +2,17 @@
  * `startRun`: the production job as a library call. It checks the options, reads an existing output
  * for --resume, and runs a Job from the inputs to the output. The CLI adds signals and progress.
  */
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { createExecutor, type Executor } from '../auto/executor.js';
 import { describe, OptionError } from '../core/errors.js';
 import { DEFAULT_STRATEGY, expectPositiveInteger, type StrategyChoice } from '../core/options.js';
 import { DoneSet } from './done-set.js';
 import { type InputRecord, Job, type JobProgress, type JobResult } from './job.js';
+import { acquireOutputLock, type OutputLock } from './lock.js';
+import { type OutTarget, resolveOut } from './out-path.js';
 import { inspectOutput, type OutputState } from './resume.js';
-import { createSink } from './sink.js';
+import { createSink, type LineSink } from './sink.js';
 
 export interface StartRunOptions {
   /** The task module: a path, a `file:` URL string or a URL. */
@@ -80,24 +82,30 @@ function expectRetries(value: unknown): number {
 }
 
 /** A fresh run refuses to write over results: those may be hours of work. */
-function assertFreshOutput(out: string): void {
-  if (!existsSync(out)) return;
-  const stat = statSync(out);
-  if (stat.isDirectory()) throw new OptionError(`--out must be a file, got a directory: ${out}`);
-  if (stat.size > 0) {
-    throw new OptionError(
-      `${out} already holds results: pass --resume to continue it, or remove it to start over`,
-    );
-  }
+function assertFreshOutput(target: OutTarget): void {
+  if (target.kind !== 'file' || statSync(target.real).size === 0) return;
+  throw new OptionError(
+    `${target.given} already holds results: pass --resume to continue it, or remove it to start over`,
+  );
 }
 
-async function readPrior(out: string | Writable, resume: boolean): Promise<OutputState | undefined> {
+async function readPrior(target: OutTarget | undefined, resume: boolean): Promise<OutputState | undefined> {
   if (!resume) {
-    if (typeof out === 'string') assertFreshOutput(out);
+    if (target !== undefined) assertFreshOutput(target);
     return undefined;
   }
-  if (typeof out !== 'string') throw new OptionError('--resume needs --out to be a file, not stdout');
-  return inspectOutput(out);
+  if (target === undefined) throw new OptionError('--resume needs --out to be a file, not stdout');
+  if (target.kind === 'fifo' || target.kind === 'device') {
+    const what = target.kind === 'fifo' ? 'a FIFO' : 'a device';
+    throw new OptionError(`--resume needs --out to be a regular file: ${target.given} is ${what}`);
+  }
+  return inspectOutput(target.real, target.given);
+}
+
+/** Regular files are locked: one run per output (see lock.ts). Pipes and devices hold no results to protect. */
+function lockOutput(target: OutTarget | undefined): OutputLock | undefined {
+  if (target === undefined || (target.kind !== 'file' && target.kind !== 'missing')) return undefined;
+  return acquireOutputLock(target.real, target.given);
 }
 
 /** Starts a run. Rejects, before any input is read, on a bad option, task or output file. */
@@ -112,15 +120,27 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     timeout: options.timeout,
     maxMemoryMb: options.maxMemoryMb,
   });
+  let lock: OutputLock | undefined;
   let state: OutputState | undefined;
+  let sink: LineSink;
+  let job: Job | undefined;
   try {
-    state = await readPrior(options.out, options.resume === true);
+    const target = typeof options.out === 'string' ? resolveOut(options.out) : undefined;
+    // Before anything reads or changes the output: a second run must not see it half-rewritten.
+    lock = lockOutput(target);
+    state = await readPrior(target, options.resume === true);
+    const destination =
+      target === undefined
+        ? (options.out as Writable)
+        : target.kind === 'device'
+          ? target.given
+          : target.real;
+    sink = createSink(destination, (error) => job?.fail(error));
   } catch (error) {
+    lock?.release();
     await executor.close();
     throw error;
   }
-  let job: Job | undefined;
-  const sink = createSink(options.out, (error) => job?.fail(error));
   job = new Job({
     executor,
     inputs: options.inputs,
@@ -139,7 +159,13 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     duplicates: state.duplicates,
   };
   const result = (async (): Promise<RunSummary> => {
-    const outcome = await running.run();
+    let outcome: JobResult;
+    try {
+      outcome = await running.run();
+    } finally {
+      // The output is complete and synced: the next run may have it.
+      lock?.release();
+    }
     // After an abort, tasks that ignore it may never settle: do not wait for them.
     if (outcome.abortedBy === undefined) await executor.close();
     else void executor.close();

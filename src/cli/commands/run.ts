@@ -8,8 +8,9 @@ import { DEFAULT_STRATEGY, STRATEGY_CHOICES, type StrategyChoice } from '../../c
 import { formatPlural, formatSummary } from '../../report/run-lines.js';
 import { createStyle } from '../../report/style.js';
 import { countInputs } from '../../run/count.js';
+import { OutputLockedError } from '../../run/lock.js';
 import { type RunHandle, type RunSummary, startRun } from '../../run/run.js';
-import { CliError, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from '../errors.js';
+import { CliError, EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from '../errors.js';
 import { readInputLines } from '../inputs.js';
 import { type ProgressDisplay, startProgress } from '../run-progress.js';
 import { parseCount } from '../strategy-options.js';
@@ -39,7 +40,8 @@ export function registerRun(program: Command): void {
     .command('run')
     .description(
       'Run the real job: one NDJSON result line per input, errors recorded per input, resumable.\n' +
-        'Exit code: 0 all ok, 1 some inputs failed, 2 usage or setup error, 130/143 stopped by SIGINT/SIGTERM.',
+        'Exit code: 0 all ok, 1 some inputs failed, 2 usage or setup error, 3 --out in use by another run,\n' +
+        '130/143 stopped by SIGINT/SIGTERM.',
     )
     .argument(
       '<task>',
@@ -112,7 +114,7 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
     });
   } catch (error) {
     signals.dispose();
-    throw error;
+    throw error instanceof OutputLockedError ? new CliError(error.message, EXIT_LOCKED) : error;
   }
   if (handle.prior)
     say(

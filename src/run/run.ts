@@ -13,6 +13,7 @@ import { acquireOutputLock, type OutputLock } from './lock.js';
 import { type OutTarget, resolveOut } from './out-path.js';
 import { inspectOutput, type OutputState } from './resume.js';
 import { createSink, type LineSink } from './sink.js';
+import { sweepTemps } from './temp.js';
 
 export interface StartRunOptions {
   /** The task module: a path, a `file:` URL string or a URL. */
@@ -128,6 +129,7 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     const target = typeof options.out === 'string' ? resolveOut(options.out) : undefined;
     // Before anything reads or changes the output: a second run must not see it half-rewritten.
     lock = lockOutput(target);
+    if (target !== undefined && lock !== undefined) sweepTemps(target.real);
     state = await readPrior(target, options.resume === true);
     const destination =
       target === undefined

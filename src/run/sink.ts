@@ -103,8 +103,12 @@ class FileSink extends BufferedSink {
   protected writeChunk(chunk: string): void {
     if (this.#fd === undefined) return;
     const bytes = Buffer.from(chunk);
-    // write(2) may take less than asked: loop until the whole batch is in.
-    for (let done = 0; done < bytes.length; ) done += writeSync(this.#fd, bytes, done);
+    try {
+      // write(2) may take less than asked: loop until the whole batch is in.
+      for (let done = 0; done < bytes.length; ) done += writeSync(this.#fd, bytes, done);
+    } catch (error) {
+      throw new Error(`cannot write ${this.#path}: ${(error as Error).message}`, { cause: error });
+    }
   }
 
   protected async release(): Promise<void> {

@@ -3,6 +3,13 @@
 export { countInputs, PRESCAN_MAX_BYTES } from './count.js';
 export { ABORTED_CODE, encodeValue, INPUT_CODE, OUTPUT_JSON_CODE } from './encode.js';
 export {
+  FINGERPRINT_SAMPLE_BYTES,
+  fingerprintInputs,
+  type InputsCheck,
+  type InputsFingerprint,
+  RECORD_SUFFIX,
+} from './fingerprint.js';
+export {
   type InputRecord,
   type JobProgress,
   type JobResult,

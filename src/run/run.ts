@@ -8,6 +8,7 @@ import { createExecutor, type Executor } from '../auto/executor.js';
 import { describe, OptionError } from '../core/errors.js';
 import { DEFAULT_STRATEGY, expectPositiveInteger, type StrategyChoice } from '../core/options.js';
 import { DoneSet } from './done-set.js';
+import { checkInputs, fingerprintInputs, type InputsCheck, recordPath, writeRecord } from './fingerprint.js';
 import { type InputRecord, Job, type JobProgress, type JobResult } from './job.js';
 import { acquireOutputLock, type OutputLock } from './lock.js';
 import { type OutTarget, resolveOut } from './out-path.js';
@@ -43,6 +44,12 @@ export interface StartRunOptions {
    * @default false
    */
   resume?: boolean;
+  /**
+   * The file the inputs are read from ('-': stdin). Its fingerprint is recorded beside an output file
+   * (`<out>.fanout.json`), and `resume` refuses to continue an output made from other inputs. Without
+   * it (or with stdin), nothing is checked.
+   */
+  inputsFile?: string;
   /** @default 'default' */
   export?: string;
   /** A memory limit per worker, in MB (threads and processes). */
@@ -56,7 +63,12 @@ export interface RunSummary extends JobResult {
   reasons: string[] | undefined;
   elapsedMs: number;
   /** What the output file held before this run (--resume). */
-  prior: Pick<OutputState, 'ok' | 'failed' | 'tornBytes' | 'abortedRemoved' | 'duplicates'> | undefined;
+  prior:
+    | (Pick<OutputState, 'ok' | 'failed' | 'tornBytes' | 'abortedRemoved' | 'duplicates'> & {
+        /** How the inputs were checked against the ones the output was made from. */
+        inputs: InputsCheck;
+      })
+    | undefined;
 }
 
 export interface RunHandle {
@@ -112,6 +124,7 @@ function lockOutput(target: OutTarget | undefined): OutputLock | undefined {
 /** Starts a run. Rejects, before any input is read, on a bad option, task or output file. */
 export async function startRun(options: StartRunOptions): Promise<RunHandle> {
   const retries = expectRetries(options.retries ?? 0);
+  const resume = options.resume === true;
   if (options.concurrency !== undefined) expectPositiveInteger('concurrency', options.concurrency);
   const executor: Executor = createExecutor({
     task: options.task,
@@ -123,14 +136,36 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
   });
   let lock: OutputLock | undefined;
   let state: OutputState | undefined;
+  let checked: InputsCheck | undefined;
   let sink: LineSink;
   let job: Job | undefined;
   try {
     const target = typeof options.out === 'string' ? resolveOut(options.out) : undefined;
     // Before anything reads or changes the output: a second run must not see it half-rewritten.
     lock = lockOutput(target);
-    if (target !== undefined && lock !== undefined) sweepTemps(target.real);
-    state = await readPrior(target, options.resume === true);
+    if (target !== undefined && lock !== undefined) {
+      sweepTemps(target.real);
+      sweepTemps(recordPath(target.real));
+      const fingerprint =
+        options.inputsFile === undefined ? undefined : fingerprintInputs(options.inputsFile);
+      // Checked before the output is touched (a torn line cut, aborted lines dropped): other inputs' job
+      // must be left as it is.
+      if (resume && target.kind === 'file' && statSync(target.real).size > 0) {
+        checked = await checkInputs(
+          target.real,
+          target.given,
+          fingerprint,
+          options.inputsFile ?? 'the inputs',
+        );
+      }
+      state = await readPrior(target, resume);
+      if (checked === undefined) {
+        await writeRecord(target.real, fingerprint);
+        checked = 'new';
+      }
+    } else {
+      state = await readPrior(target, resume);
+    }
     const destination =
       target === undefined
         ? (options.out as Writable)
@@ -159,6 +194,7 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     tornBytes: state.tornBytes,
     abortedRemoved: state.abortedRemoved,
     duplicates: state.duplicates,
+    inputs: checked ?? 'not-a-file',
   };
   const result = (async (): Promise<RunSummary> => {
     let outcome: JobResult;

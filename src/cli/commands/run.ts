@@ -8,6 +8,7 @@ import { DEFAULT_STRATEGY, STRATEGY_CHOICES, type StrategyChoice } from '../../c
 import { formatPlural, formatSummary } from '../../report/run-lines.js';
 import { createStyle } from '../../report/style.js';
 import { countInputs } from '../../run/count.js';
+import type { InputsCheck } from '../../run/fingerprint.js';
 import { OutputLockedError } from '../../run/lock.js';
 import { type RunHandle, type RunSummary, startRun } from '../../run/run.js';
 import { CliError, EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from '../errors.js';
@@ -20,6 +21,11 @@ import { resolveTaskArgument } from '../task-arg.js';
 /** Exit codes of a run a signal stopped: 128 + the signal's number, as shells report it. */
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+/** Why --resume could not check that the inputs are the ones the output was made from. */
+const UNCHECKED: Partial<Record<InputsCheck, string>> = {
+  'not-a-file': ' (inputs not checked: they are not a file, now or when the output was made)',
+  'no-record': ' (inputs not checked: the output has no record of them; recorded now)',
+};
 
 interface RunFlags {
   inputs: string;
@@ -109,6 +115,7 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
       timeout: flags.timeout,
       retries: flags.retries,
       resume: flags.resume,
+      inputsFile: flags.inputs,
       export: flags.export,
       maxMemoryMb: flags.maxMemory,
     });
@@ -118,7 +125,7 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
   }
   if (handle.prior)
     say(
-      `resuming ${flags.out}: ${formatPlural(handle.prior.ok + handle.prior.failed, 'input')} already recorded`,
+      `resuming ${flags.out}: ${formatPlural(handle.prior.ok + handle.prior.failed, 'input')} already recorded${UNCHECKED[handle.prior.inputs] ?? ''}`,
     );
   showProgress();
   signals.attach(handle);

@@ -4,6 +4,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { MAX_INPUT_LINE_BYTES, MAX_INPUT_LINE_BYTES_CEILING, parseInputLines } from '../run/lines.js';
+import { envCount } from './env.js';
 import { CliError } from './errors.js';
 
 /**
@@ -24,15 +25,7 @@ function openSource(source: string): Readable {
 
 /** The longest input line: MAX_INPUT_LINE_BYTES unless FANOUT_MAX_INPUT_LINE_BYTES says otherwise. */
 export function maxInputLineBytes(env: NodeJS.ProcessEnv = process.env): number {
-  const text = env[MAX_LINE_ENV];
-  if (text === undefined || text === '') return MAX_INPUT_LINE_BYTES;
-  const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || value < 1 || value > MAX_INPUT_LINE_BYTES_CEILING) {
-    throw new CliError(
-      `${MAX_LINE_ENV} must be a whole number of bytes from 1 to ${MAX_INPUT_LINE_BYTES_CEILING}, got \`${text}\``,
-    );
-  }
-  return value;
+  return envCount(MAX_LINE_ENV, MAX_INPUT_LINE_BYTES, 1, MAX_INPUT_LINE_BYTES_CEILING, env);
 }
 
 /**

@@ -2,6 +2,7 @@
 
 export { countInputs, PRESCAN_MAX_BYTES } from './count.js';
 export { ABORTED_CODE, encodeValue, INPUT_CODE, OUTPUT_JSON_CODE } from './encode.js';
+export { FIFO_READER_WAIT_MS, FIFO_RETRY_MS, SetupAbortedError } from './fifo.js';
 export {
   FINGERPRINT_SAMPLE_BYTES,
   fingerprintInputs,

@@ -8,6 +8,7 @@ import { createExecutor, type Executor } from '../auto/executor.js';
 import { describe, OptionError } from '../core/errors.js';
 import { DEFAULT_STRATEGY, expectPositiveInteger, type StrategyChoice } from '../core/options.js';
 import { DoneSet } from './done-set.js';
+import { openFifo } from './fifo.js';
 import { checkInputs, fingerprintInputs, type InputsCheck, recordPath, writeRecord } from './fingerprint.js';
 import { type InputRecord, Job, type JobProgress, type JobResult } from './job.js';
 import { acquireOutputLock, type OutputLock } from './lock.js';
@@ -52,6 +53,12 @@ export interface StartRunOptions {
   inputsFile?: string;
   /** @default 'default' */
   export?: string;
+  /** A FIFO `out`: how long to wait for a process to open it for reading, in ms. @default FIFO_READER_WAIT_MS */
+  fifoWaitMs?: number;
+  /** A FIFO `out`: called when the wait for its reader begins (none was there at first). */
+  onFifoWait?: () => void;
+  /** Ends the set-up early (the wait for a FIFO's reader): `startRun` then rejects with SetupAbortedError. */
+  signal?: AbortSignal;
   /** A memory limit per worker, in MB (threads and processes). */
   maxMemoryMb?: number;
 }
@@ -166,13 +173,20 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     } else {
       state = await readPrior(target, resume);
     }
-    const destination =
-      target === undefined
-        ? (options.out as Writable)
-        : target.kind === 'device'
-          ? target.given
-          : target.real;
-    sink = createSink(destination, (error) => job?.fail(error));
+    const onError = (error: Error): void => job?.fail(error);
+    if (target === undefined) sink = createSink(options.out as Writable, onError);
+    else if (target.kind === 'fifo') {
+      const fifo = await openFifo(target.given, target.given, {
+        waitMs: options.fifoWaitMs,
+        signal: options.signal,
+        onWait: options.onFifoWait,
+      });
+      const shown = target.given;
+      sink = createSink(fifo, (error) => onError(new Error(`cannot write ${shown}: ${error.message}`)), {
+        end: true,
+      });
+    } else if (target.kind === 'device') sink = createSink(target.given, onError, { sync: false });
+    else sink = createSink(target.real, onError);
   } catch (error) {
     lock?.release();
     await executor.close();

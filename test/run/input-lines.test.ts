@@ -105,7 +105,7 @@ test('a bad line limit override is a usage error naming the variable', async (t)
     env: { FANOUT_MAX_INPUT_LINE_BYTES: '12kb' },
   });
   assert.equal(run.code, 2);
-  assert.match(run.stderr, /FANOUT_MAX_INPUT_LINE_BYTES must be a whole number of bytes/);
+  assert.match(run.stderr, /FANOUT_MAX_INPUT_LINE_BYTES must be a whole number from 1 to/);
 });
 
 test('invalid UTF-8 in a line is that input’s InputError; a BOM does not break line 1', async (t) => {

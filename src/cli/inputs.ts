@@ -32,11 +32,11 @@ export function maxInputLineBytes(env: NodeJS.ProcessEnv = process.env): number 
  * Every non-blank line, parsed, as a stream: memory stays flat whatever the file's size (and whatever
  * one line's: see src/run/lines.ts). Checks the line limit now, so a bad override is a usage error.
  */
-export function readInputLines(source: string): AsyncGenerator<InputLine> {
+export function readInputLines(source: string): AsyncIterableIterator<InputLine> {
   const maxLineBytes = maxInputLineBytes();
-  return (async function* () {
-    yield* parseInputLines(openSource(source), maxLineBytes);
-  })();
+  // Opened when the run first reads, as before: a run refused at its start never touches stdin.
+  const chunks = { [Symbol.asyncIterator]: () => openSource(source)[Symbol.asyncIterator]() };
+  return parseInputLines(chunks, maxLineBytes);
 }
 
 /** All inputs at once, for `compare` and `advise`: an NDJSON file or a JSON array; any bad line is fatal. */

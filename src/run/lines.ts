@@ -191,24 +191,27 @@ export class InputLineParser {
 
 /**
  * Every non-blank line of a byte stream as an input record: its JSON value, or why it is not one (not
- * JSON, not UTF-8, too long). Ending the iteration early (`return`) ends the source's too.
+ * JSON, not UTF-8, too long). The source is opened (iterated) at the first `next()`, not before: a run
+ * that fails to start never starts reading stdin. Ending the iteration early (`return`) ends the
+ * source's too.
  */
 export function parseInputLines(
   chunks: AsyncIterable<Uint8Array | string>,
   maxLineBytes: number = MAX_INPUT_LINE_BYTES,
 ): AsyncIterableIterator<InputRecord> {
-  return new InputRecords(chunks[Symbol.asyncIterator](), new InputLineParser(maxLineBytes));
+  return new InputRecords(chunks, new InputLineParser(maxLineBytes));
 }
 
 class InputRecords implements AsyncIterableIterator<InputRecord> {
-  readonly #source: AsyncIterator<Uint8Array | string>;
+  readonly #chunks: AsyncIterable<Uint8Array | string>;
+  #source: AsyncIterator<Uint8Array | string> | undefined;
   readonly #parser: InputLineParser;
   #records: InputRecord[] = [];
   #next = 0;
   #ended = false;
 
-  constructor(source: AsyncIterator<Uint8Array | string>, parser: InputLineParser) {
-    this.#source = source;
+  constructor(chunks: AsyncIterable<Uint8Array | string>, parser: InputLineParser) {
+    this.#chunks = chunks;
     this.#parser = parser;
   }
 
@@ -228,7 +231,7 @@ class InputRecords implements AsyncIterableIterator<InputRecord> {
     this.#ended = true;
     this.#records = [];
     this.#next = 0;
-    await this.#source.return?.();
+    await this.#source?.return?.();
     return { value: undefined, done: true };
   }
 
@@ -236,6 +239,7 @@ class InputRecords implements AsyncIterableIterator<InputRecord> {
     while (!this.#ended) {
       this.#records = [];
       this.#next = 0;
+      this.#source ??= this.#chunks[Symbol.asyncIterator]();
       const chunk = await this.#source.next();
       if (chunk.done) {
         this.#ended = true;

@@ -104,24 +104,17 @@ test('a second run on the same --out is refused while the first runs, fresh or -
   assert.ok(!existsSync(join(dir, 'out.ndjson.lock')), 'the lock is gone');
 });
 
-test('the lock is released however the run ends: SIGINT, SIGTERM, a second and a third signal, a failed set-up', async (t) => {
-  for (const signals of [
-    ['SIGINT'],
-    ['SIGTERM'],
-    ['SIGINT', 'SIGINT'],
-    ['SIGINT', 'SIGINT', 'SIGINT'],
-  ] as const) {
+test('the lock is released however the run ends: SIGINT, SIGTERM, a second signal, a failed set-up', async (t) => {
+  for (const signals of [['SIGINT'], ['SIGTERM'], ['SIGINT', 'SIGINT']] as const) {
     const dir = tempDir(t);
     writeInputs(join(dir, 'in.ndjson'), gated(dir));
     const fanout = await startGated(t, dir);
     assert.ok(existsSync(join(dir, 'out.ndjson.lock')), 'the running run holds the lock');
-    for (const [nth, signal] of signals.entries()) {
-      fanout.child.kill(signal);
-      if (nth === 0 && signals.length > 1) await waitFor('the stop', () => /stopping/.test(fanout.stderr()));
-      if (nth === 1 && signals.length > 2) await waitFor('the abort', () => /aborting/.test(fanout.stderr()));
-    }
-    // One signal: the gated input holds the run until it is released.
-    if (signals.length === 1) writeFileSync(join(dir, 'release'), '');
+    fanout.child.kill(signals[0]);
+    await waitFor('the stop', () => /stopping/.test(fanout.stderr()));
+    // The gated input holds the stopping run until a second signal aborts it, or until it is released.
+    if (signals.length === 2) fanout.child.kill(signals[1]);
+    else writeFileSync(join(dir, 'release'), '');
     const { code } = await fanout.exited;
     assert.equal(code, signals[0] === 'SIGINT' ? 130 : 143, `${signals.join(', ')}: ${fanout.stderr()}`);
     assert.ok(!existsSync(join(dir, 'out.ndjson.lock')), `${signals.join(', ')}: the lock is gone`);
@@ -150,6 +143,25 @@ test('the lock is released however the run ends: SIGINT, SIGTERM, a second and a
   ]);
   assert.equal(refused.code, 2, refused.stderr);
   assert.ok(!existsSync(join(dir, 'out.ndjson.lock')), 'a failed run leaves no lock');
+});
+
+test('a process that exits holding a lock (process.exit, as a third signal does; an uncaught error) releases it', async (t) => {
+  const dir = tempDir(t);
+  const lockModule = pathToFileURL(join(import.meta.dirname, '../../src/run/lock.js')).href;
+  for (const [how, ending, code] of [
+    ['process.exit', 'process.exit(130);', 130],
+    ['an uncaught error', "setTimeout(() => { throw new Error('boom'); });", 1],
+  ] as const) {
+    const out = join(dir, `${how.replace(/\W/g, '-')}.ndjson`);
+    const script = `
+      const { acquireOutputLock } = await import(${JSON.stringify(lockModule)});
+      acquireOutputLock(${JSON.stringify(out)}, 'out');
+      ${ending}
+      setInterval(() => {}, 1000); // still running, but for the ending`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.equal(child.status, code, `${how}: ${child.stderr}`);
+    assert.ok(!existsSync(`${out}.lock`), `${how}: the lock is gone`);
+  }
 });
 
 test('a lock left by a run killed with SIGKILL is taken over by the next run', async (t) => {

@@ -14,7 +14,7 @@ import { type InputRecord, Job, type JobProgress, type JobResult } from './job.j
 import { acquireOutputLock, type OutputLock } from './lock.js';
 import { type OutTarget, resolveOut } from './out-path.js';
 import { inspectOutput, type OutputState } from './resume.js';
-import { createSink, type LineSink } from './sink.js';
+import { createSink, type LineSink, type SinkErrorHandler } from './sink.js';
 import { sweepTemps } from './temp.js';
 
 export interface StartRunOptions {
@@ -128,35 +128,52 @@ function lockOutput(target: OutTarget | undefined): OutputLock | undefined {
   return acquireOutputLock(target.real, target.given);
 }
 
-/** Starts a run. Rejects, before any input is read, on a bad option, task or output file. */
-export async function startRun(options: StartRunOptions): Promise<RunHandle> {
-  const retries = expectRetries(options.retries ?? 0);
-  const resume = options.resume === true;
-  if (options.concurrency !== undefined) expectPositiveInteger('concurrency', options.concurrency);
-  const executor: Executor = createExecutor({
-    task: options.task,
-    strategy: options.strategy ?? DEFAULT_STRATEGY,
-    concurrency: options.concurrency,
-    export: options.export,
-    timeout: options.timeout,
-    maxMemoryMb: options.maxMemoryMb,
+interface Output {
+  lock: OutputLock | undefined;
+  /** What the output held (--resume). */
+  state: OutputState | undefined;
+  /** How its inputs were checked (an output file). */
+  checked: InputsCheck | undefined;
+  sink: LineSink;
+}
+
+/** The sink for a FIFO: opened once a reader is there; its errors name it. */
+async function openFifoSink(
+  target: OutTarget,
+  options: StartRunOptions,
+  onError: SinkErrorHandler,
+): Promise<LineSink> {
+  const fifo = await openFifo(target.given, target.given, {
+    waitMs: options.fifoWaitMs,
+    signal: options.signal,
+    onWait: options.onFifoWait,
   });
-  let lock: OutputLock | undefined;
-  let state: OutputState | undefined;
-  let checked: InputsCheck | undefined;
-  let sink: LineSink;
-  let job: Job | undefined;
+  const named = (error: Error): void => onError(new Error(`cannot write ${target.given}: ${error.message}`));
+  return createSink(fifo, named, { end: true });
+}
+
+/**
+ * Gets the output ready: locked, swept of a killed run's temporary files, its inputs checked (or
+ * recorded), read for --resume, and open. Releases the lock if any of it fails.
+ */
+async function openOutput(
+  options: StartRunOptions,
+  resume: boolean,
+  onError: SinkErrorHandler,
+): Promise<Output> {
+  const target = typeof options.out === 'string' ? resolveOut(options.out) : undefined;
+  // Before anything reads or changes the output: a second run must not see it half-rewritten.
+  const lock = lockOutput(target);
   try {
-    const target = typeof options.out === 'string' ? resolveOut(options.out) : undefined;
-    // Before anything reads or changes the output: a second run must not see it half-rewritten.
-    lock = lockOutput(target);
+    let state: OutputState | undefined;
+    let checked: InputsCheck | undefined;
     if (target !== undefined && lock !== undefined) {
       sweepTemps(target.real);
       sweepTemps(recordPath(target.real));
       const fingerprint =
         options.inputsFile === undefined ? undefined : fingerprintInputs(options.inputsFile);
-      // Checked before the output is touched (a torn line cut, aborted lines dropped): other inputs' job
-      // must be left as it is.
+      // Before the output is touched (a torn line cut, aborted lines dropped): another job's output must
+      // be left as it is.
       if (resume && target.kind === 'file' && statSync(target.real).size > 0) {
         checked = await checkInputs(
           target.real,
@@ -173,25 +190,40 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     } else {
       state = await readPrior(target, resume);
     }
-    const onError = (error: Error): void => job?.fail(error);
+    let sink: LineSink;
     if (target === undefined) sink = createSink(options.out as Writable, onError);
-    else if (target.kind === 'fifo') {
-      const fifo = await openFifo(target.given, target.given, {
-        waitMs: options.fifoWaitMs,
-        signal: options.signal,
-        onWait: options.onFifoWait,
-      });
-      const shown = target.given;
-      sink = createSink(fifo, (error) => onError(new Error(`cannot write ${shown}: ${error.message}`)), {
-        end: true,
-      });
-    } else if (target.kind === 'device') sink = createSink(target.given, onError, { sync: false });
+    else if (target.kind === 'fifo') sink = await openFifoSink(target, options, onError);
+    else if (target.kind === 'device') sink = createSink(target.given, onError, { sync: false });
     else sink = createSink(target.real, onError);
+    return { lock, state, checked, sink };
   } catch (error) {
     lock?.release();
+    throw error;
+  }
+}
+
+/** Starts a run. Rejects, before any input is read, on a bad option, task or output file. */
+export async function startRun(options: StartRunOptions): Promise<RunHandle> {
+  const retries = expectRetries(options.retries ?? 0);
+  const resume = options.resume === true;
+  if (options.concurrency !== undefined) expectPositiveInteger('concurrency', options.concurrency);
+  const executor: Executor = createExecutor({
+    task: options.task,
+    strategy: options.strategy ?? DEFAULT_STRATEGY,
+    concurrency: options.concurrency,
+    export: options.export,
+    timeout: options.timeout,
+    maxMemoryMb: options.maxMemoryMb,
+  });
+  let job: Job | undefined;
+  let output: Output;
+  try {
+    output = await openOutput(options, resume, (error) => job?.fail(error));
+  } catch (error) {
     await executor.close();
     throw error;
   }
+  const { lock, state, checked, sink } = output;
   job = new Job({
     executor,
     inputs: options.inputs,

@@ -173,7 +173,8 @@ function exitCode(summary: RunSummary, signal: string | undefined): number {
 
 /**
  * The first SIGINT/SIGTERM stops the run, the second aborts what is in flight, a third exits at once.
- * Signals that come before the run exists (during its set-up) are applied as soon as it does.
+ * Signals that come before the run exists (during its set-up) are applied as soon as it does; `early`
+ * hears of them at once (it ends a wait for a FIFO's reader).
  */
 function watchSignals(
   tell: (text: string) => void,

@@ -68,6 +68,7 @@ export { renderMarkdown } from './report/markdown.js';
 export { renderComparison, renderNotes, renderSummary, renderTable } from './report/table.js';
 export {
   type InputRecord,
+  OutputLockedError,
   type RunHandle,
   type RunSummary,
   type StartRunOptions,

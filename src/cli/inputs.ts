@@ -2,9 +2,16 @@
  * Reading inputs: NDJSON (one JSON value per line) or one JSON array, from a file or stdin ('-').
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { MAX_INPUT_LINE_BYTES, MAX_INPUT_LINE_BYTES_CEILING, parseInputLines } from '../run/lines.js';
+import { envCount } from './env.js';
 import { CliError } from './errors.js';
+
+/**
+ * Overrides MAX_INPUT_LINE_BYTES, in bytes: for tests (which need not write 64 MiB to cross it) and
+ * for the rare job whose inputs are larger (up to V8's longest string). Documented in docs/run.md.
+ */
+export const MAX_LINE_ENV = 'FANOUT_MAX_INPUT_LINE_BYTES';
 
 /** One line of an NDJSON source: its value, or why it could not be parsed. */
 export type InputLine = { line: number; value: unknown } | { line: number; error: string };
@@ -16,19 +23,20 @@ function openSource(source: string): Readable {
   return createReadStream(source);
 }
 
-/** Every non-blank line, parsed, as a stream: memory stays flat whatever the file's size. */
-export async function* readInputLines(source: string): AsyncGenerator<InputLine> {
-  const lines = createInterface({ input: openSource(source), crlfDelay: Number.POSITIVE_INFINITY });
-  let line = 0;
-  for await (const text of lines) {
-    line++;
-    if (text.trim() === '') continue;
-    try {
-      yield { line, value: JSON.parse(text) };
-    } catch (error) {
-      yield { line, error: `malformed JSON on line ${line}: ${(error as Error).message}` };
-    }
-  }
+/** The longest input line: MAX_INPUT_LINE_BYTES unless FANOUT_MAX_INPUT_LINE_BYTES says otherwise. */
+export function maxInputLineBytes(env: NodeJS.ProcessEnv = process.env): number {
+  return envCount(MAX_LINE_ENV, MAX_INPUT_LINE_BYTES, 1, MAX_INPUT_LINE_BYTES_CEILING, env);
+}
+
+/**
+ * Every non-blank line, parsed, as a stream: memory stays flat whatever the file's size (and whatever
+ * one line's: see src/run/lines.ts). Checks the line limit now, so a bad override is a usage error.
+ */
+export function readInputLines(source: string): AsyncIterableIterator<InputLine> {
+  const maxLineBytes = maxInputLineBytes();
+  // Opened when the run first reads, as before: a run refused at its start never touches stdin.
+  const chunks = { [Symbol.asyncIterator]: () => openSource(source)[Symbol.asyncIterator]() };
+  return parseInputLines(chunks, maxLineBytes);
 }
 
 /** All inputs at once, for `compare` and `advise`: an NDJSON file or a JSON array; any bad line is fatal. */

@@ -8,7 +8,8 @@ export type ErrorCode =
   | 'ERR_FANOUT_TIMEOUT'
   | 'ERR_FANOUT_ABORTED'
   | 'ERR_FANOUT_CLONE'
-  | 'ERR_FANOUT_CLOSED';
+  | 'ERR_FANOUT_CLOSED'
+  | 'ERR_FANOUT_LOCKED';
 
 /** Base class of every error fanout raises itself. */
 export class FanoutError extends Error {

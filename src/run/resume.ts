@@ -6,13 +6,16 @@
  * 2. Every line is read: its index is done (a bit in a DoneSet), whether it succeeded or failed,
  *    except for lines a second signal wrote for aborted inputs (code ERR_FANOUT_ABORTED).
  * 3. If there are such aborted lines, the file is rewritten without them (a copy, then an atomic
- *    rename), so their inputs run again and the file still ends with exactly one line per input.
+ *    rename: see temp.ts), so their inputs run again and the file still ends with exactly one line per
+ *    input. `path` is the real file (a symlinked --out resolved), so the rewrite replaces the target,
+ *    not the link.
  */
-import { createReadStream, createWriteStream, existsSync, promises as fs } from 'node:fs';
+import { createReadStream, existsSync, promises as fs } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { OptionError } from '../core/errors.js';
 import { DoneSet } from './done-set.js';
 import { ABORTED_CODE } from './encode.js';
+import { replaceFile, writeAll } from './temp.js';
 
 /** How far back at most to look for the last newline at a time, in bytes. */
 const TAIL_CHUNK_BYTES = 64 * 1024;
@@ -85,8 +88,8 @@ export async function repairTornTail(path: string): Promise<number> {
   }
 }
 
-/** Reads an output file for --resume (repairing it as described above). */
-export async function inspectOutput(path: string): Promise<OutputState> {
+/** Reads an output file for --resume (repairing it as described above); `shown` names it in messages. */
+export async function inspectOutput(path: string, shown = path): Promise<OutputState> {
   const state: OutputState = {
     existed: existsSync(path),
     done: new DoneSet(),
@@ -98,7 +101,7 @@ export async function inspectOutput(path: string): Promise<OutputState> {
   };
   if (!state.existed) return state;
   if ((await fs.stat(path)).isDirectory())
-    throw new OptionError(`--out must be a file, got a directory: ${path}`);
+    throw new OptionError(`--out must be a file, got a directory: ${shown}`);
   state.tornBytes = await repairTornTail(path);
   let lineNumber = 0;
   for await (const text of createInterface({
@@ -110,7 +113,7 @@ export async function inspectOutput(path: string): Promise<OutputState> {
     const parsed = parseResultLine(text);
     if (parsed === undefined) {
       throw new OptionError(
-        `${path} line ${lineNumber} is not a result line of fanout run, so --resume cannot continue it: fix or remove that line`,
+        `${shown} line ${lineNumber} is not a result line of fanout run, so --resume cannot continue it: fix or remove that line`,
       );
     }
     if (parsed.aborted) {
@@ -124,32 +127,41 @@ export async function inspectOutput(path: string): Promise<OutputState> {
     if (parsed.ok) state.ok++;
     else state.failed++;
   }
-  if (state.abortedRemoved > 0) await rewriteWithoutAborted(path);
+  if (state.abortedRemoved > 0) await rewriteWithoutAborted(path, shown);
   return state;
 }
 
-/** Copies every line but the aborted ones to a temporary file, syncs it, and renames it over the original. */
-async function rewriteWithoutAborted(path: string): Promise<void> {
-  const temporary = `${path}.resume-${process.pid}.tmp`;
-  const out = createWriteStream(temporary);
+/** Lines are copied in batches of about this many bytes. */
+const REWRITE_BATCH_BYTES = 1 << 20;
+
+/**
+ * Copies every line but the aborted ones to a new file and renames it over the original (temp.ts): the
+ * original is untouched unless the copy is whole. A failure (a full disk) says so in one line.
+ */
+async function rewriteWithoutAborted(path: string, shown: string): Promise<void> {
   try {
-    for await (const text of createInterface({
-      input: createReadStream(path),
-      crlfDelay: Number.POSITIVE_INFINITY,
-    })) {
-      if (text.trim() === '' || parseResultLine(text)?.aborted) continue;
-      if (!out.write(`${text}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-    }
-    await new Promise<void>((resolve, reject) =>
-      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-    );
-    const file = await fs.open(temporary, 'r');
-    await file.sync();
-    await file.close();
-    await fs.rename(temporary, path);
+    await replaceFile(path, async (file) => {
+      let batch: string[] = [];
+      let bytes = 0;
+      for await (const text of createInterface({
+        input: createReadStream(path),
+        crlfDelay: Number.POSITIVE_INFINITY,
+      })) {
+        if (text.trim() === '' || parseResultLine(text)?.aborted) continue;
+        batch.push(text);
+        bytes += text.length + 1;
+        if (bytes >= REWRITE_BATCH_BYTES) {
+          await writeAll(file, Buffer.from(`${batch.join('\n')}\n`));
+          batch = [];
+          bytes = 0;
+        }
+      }
+      if (batch.length > 0) await writeAll(file, Buffer.from(`${batch.join('\n')}\n`));
+    });
   } catch (error) {
-    out.destroy();
-    await fs.rm(temporary, { force: true });
-    throw error;
+    throw new Error(
+      `cannot rewrite ${shown} without its aborted lines: ${(error as Error).message}; ${shown} is as it was`,
+      { cause: error },
+    );
   }
 }

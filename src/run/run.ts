@@ -2,15 +2,20 @@
  * `startRun`: the production job as a library call. It checks the options, reads an existing output
  * for --resume, and runs a Job from the inputs to the output. The CLI adds signals and progress.
  */
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { createExecutor, type Executor } from '../auto/executor.js';
 import { describe, OptionError } from '../core/errors.js';
 import { DEFAULT_STRATEGY, expectPositiveInteger, type StrategyChoice } from '../core/options.js';
 import { DoneSet } from './done-set.js';
+import { openFifo } from './fifo.js';
+import { checkInputs, fingerprintInputs, type InputsCheck, recordPath, writeRecord } from './fingerprint.js';
 import { type InputRecord, Job, type JobProgress, type JobResult } from './job.js';
+import { acquireOutputLock, type OutputLock } from './lock.js';
+import { type OutTarget, resolveOut } from './out-path.js';
 import { inspectOutput, type OutputState } from './resume.js';
-import { createSink } from './sink.js';
+import { createSink, type LineSink, type SinkErrorHandler } from './sink.js';
+import { sweepTemps } from './temp.js';
 
 export interface StartRunOptions {
   /** The task module: a path, a `file:` URL string or a URL. */
@@ -40,8 +45,20 @@ export interface StartRunOptions {
    * @default false
    */
   resume?: boolean;
+  /**
+   * The file the inputs are read from ('-': stdin). Its fingerprint is recorded beside an output file
+   * (`<out>.fanout.json`), and `resume` refuses to continue an output made from other inputs. Without
+   * it (or with stdin), nothing is checked.
+   */
+  inputsFile?: string;
   /** @default 'default' */
   export?: string;
+  /** A FIFO `out`: how long to wait for a process to open it for reading, in ms. @default FIFO_READER_WAIT_MS */
+  fifoWaitMs?: number;
+  /** A FIFO `out`: called when the wait for its reader begins (none was there at first). */
+  onFifoWait?: () => void;
+  /** Ends the set-up early (the wait for a FIFO's reader): `startRun` then rejects with SetupAbortedError. */
+  signal?: AbortSignal;
   /** A memory limit per worker, in MB (threads and processes). */
   maxMemoryMb?: number;
   /** See the executor's `setupTimeout`. */
@@ -57,7 +74,12 @@ export interface RunSummary extends JobResult {
   reasons: string[] | undefined;
   elapsedMs: number;
   /** What the output file held before this run (--resume). */
-  prior: Pick<OutputState, 'ok' | 'failed' | 'tornBytes' | 'abortedRemoved' | 'duplicates'> | undefined;
+  prior:
+    | (Pick<OutputState, 'ok' | 'failed' | 'tornBytes' | 'abortedRemoved' | 'duplicates'> & {
+        /** How the inputs were checked against the ones the output was made from. */
+        inputs: InputsCheck;
+      })
+    | undefined;
 }
 
 export interface RunHandle {
@@ -84,29 +106,110 @@ function expectRetries(value: unknown): number {
 }
 
 /** A fresh run refuses to write over results: those may be hours of work. */
-function assertFreshOutput(out: string): void {
-  if (!existsSync(out)) return;
-  const stat = statSync(out);
-  if (stat.isDirectory()) throw new OptionError(`--out must be a file, got a directory: ${out}`);
-  if (stat.size > 0) {
-    throw new OptionError(
-      `${out} already holds results: pass --resume to continue it, or remove it to start over`,
-    );
-  }
+function assertFreshOutput(target: OutTarget): void {
+  if (target.kind !== 'file' || statSync(target.real).size === 0) return;
+  throw new OptionError(
+    `${target.given} already holds results: pass --resume to continue it, or remove it to start over`,
+  );
 }
 
-async function readPrior(out: string | Writable, resume: boolean): Promise<OutputState | undefined> {
+async function readPrior(target: OutTarget | undefined, resume: boolean): Promise<OutputState | undefined> {
   if (!resume) {
-    if (typeof out === 'string') assertFreshOutput(out);
+    if (target !== undefined) assertFreshOutput(target);
     return undefined;
   }
-  if (typeof out !== 'string') throw new OptionError('--resume needs --out to be a file, not stdout');
-  return inspectOutput(out);
+  if (target === undefined) throw new OptionError('--resume needs --out to be a file, not stdout');
+  if (target.kind === 'fifo' || target.kind === 'device') {
+    const what = target.kind === 'fifo' ? 'a FIFO' : 'a device';
+    throw new OptionError(`--resume needs --out to be a regular file: ${target.given} is ${what}`);
+  }
+  return inspectOutput(target.real, target.given);
+}
+
+/** Regular files are locked: one run per output (see lock.ts). Pipes and devices hold no results to protect. */
+function lockOutput(target: OutTarget | undefined): OutputLock | undefined {
+  if (target === undefined || (target.kind !== 'file' && target.kind !== 'missing')) return undefined;
+  return acquireOutputLock(target.real, target.given);
+}
+
+interface Output {
+  lock: OutputLock | undefined;
+  /** What the output held (--resume). */
+  state: OutputState | undefined;
+  /** How its inputs were checked (an output file). */
+  checked: InputsCheck | undefined;
+  sink: LineSink;
+}
+
+/** The sink for a FIFO: opened once a reader is there; its errors name it. */
+async function openFifoSink(
+  target: OutTarget,
+  options: StartRunOptions,
+  onError: SinkErrorHandler,
+): Promise<LineSink> {
+  const fifo = await openFifo(target.given, target.given, {
+    waitMs: options.fifoWaitMs,
+    signal: options.signal,
+    onWait: options.onFifoWait,
+  });
+  const named = (error: Error): void => onError(new Error(`cannot write ${target.given}: ${error.message}`));
+  return createSink(fifo, named, { end: true });
+}
+
+/**
+ * Gets the output ready: locked, swept of a killed run's temporary files, its inputs checked (or
+ * recorded), read for --resume, and open. Releases the lock if any of it fails.
+ */
+async function openOutput(
+  options: StartRunOptions,
+  resume: boolean,
+  onError: SinkErrorHandler,
+): Promise<Output> {
+  const target = typeof options.out === 'string' ? resolveOut(options.out) : undefined;
+  // Before anything reads or changes the output: a second run must not see it half-rewritten.
+  const lock = lockOutput(target);
+  try {
+    let state: OutputState | undefined;
+    let checked: InputsCheck | undefined;
+    if (target !== undefined && lock !== undefined) {
+      sweepTemps(target.real);
+      sweepTemps(recordPath(target.real));
+      const fingerprint =
+        options.inputsFile === undefined ? undefined : fingerprintInputs(options.inputsFile);
+      // Before the output is touched (a torn line cut, aborted lines dropped): another job's output must
+      // be left as it is.
+      if (resume && target.kind === 'file' && statSync(target.real).size > 0) {
+        checked = await checkInputs(
+          target.real,
+          target.given,
+          fingerprint,
+          options.inputsFile ?? 'the inputs',
+        );
+      }
+      state = await readPrior(target, resume);
+      if (checked === undefined) {
+        await writeRecord(target.real, fingerprint);
+        checked = 'new';
+      }
+    } else {
+      state = await readPrior(target, resume);
+    }
+    let sink: LineSink;
+    if (target === undefined) sink = createSink(options.out as Writable, onError);
+    else if (target.kind === 'fifo') sink = await openFifoSink(target, options, onError);
+    else if (target.kind === 'device') sink = createSink(target.given, onError, { sync: false });
+    else sink = createSink(target.real, onError);
+    return { lock, state, checked, sink };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
 }
 
 /** Starts a run. Rejects, before any input is read, on a bad option, task or output file. */
 export async function startRun(options: StartRunOptions): Promise<RunHandle> {
   const retries = expectRetries(options.retries ?? 0);
+  const resume = options.resume === true;
   if (options.concurrency !== undefined) expectPositiveInteger('concurrency', options.concurrency);
   const executor: Executor = createExecutor({
     task: options.task,
@@ -118,15 +221,15 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     setupTimeout: options.setupTimeout,
     teardownTimeout: options.teardownTimeout,
   });
-  let state: OutputState | undefined;
+  let job: Job | undefined;
+  let output: Output;
   try {
-    state = await readPrior(options.out, options.resume === true);
+    output = await openOutput(options, resume, (error) => job?.fail(error));
   } catch (error) {
     await executor.close();
     throw error;
   }
-  let job: Job | undefined;
-  const sink = createSink(options.out, (error) => job?.fail(error));
+  const { lock, state, checked, sink } = output;
   job = new Job({
     executor,
     inputs: options.inputs,
@@ -143,9 +246,16 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     tornBytes: state.tornBytes,
     abortedRemoved: state.abortedRemoved,
     duplicates: state.duplicates,
+    inputs: checked ?? 'not-a-file',
   };
   const result = (async (): Promise<RunSummary> => {
-    const outcome = await running.run();
+    let outcome: JobResult;
+    try {
+      outcome = await running.run();
+    } finally {
+      // The output is complete and synced: the next run may have it.
+      lock?.release();
+    }
     // After an abort, tasks that ignore it may never settle: do not wait for them.
     if (outcome.abortedBy === undefined) await executor.close();
     else void executor.close();

@@ -83,11 +83,13 @@ abstract class BufferedSink implements LineSink {
 
 class FileSink extends BufferedSink {
   readonly #path: string;
+  readonly #sync: boolean;
   #fd: number | undefined;
 
-  constructor(path: string, onError: SinkErrorHandler) {
+  constructor(path: string, onError: SinkErrorHandler, sync: boolean) {
     super(onError);
     this.#path = path;
+    this.#sync = sync;
     // Append: a fresh run starts from an empty file, a resumed one adds to what is there.
     this.#fd = openSync(path, 'a');
   }
@@ -103,8 +105,12 @@ class FileSink extends BufferedSink {
   protected writeChunk(chunk: string): void {
     if (this.#fd === undefined) return;
     const bytes = Buffer.from(chunk);
-    // write(2) may take less than asked: loop until the whole batch is in.
-    for (let done = 0; done < bytes.length; ) done += writeSync(this.#fd, bytes, done);
+    try {
+      // write(2) may take less than asked: loop until the whole batch is in.
+      for (let done = 0; done < bytes.length; ) done += writeSync(this.#fd, bytes, done);
+    } catch (error) {
+      throw new Error(`cannot write ${this.#path}: ${(error as Error).message}`, { cause: error });
+    }
   }
 
   protected async release(): Promise<void> {
@@ -112,7 +118,7 @@ class FileSink extends BufferedSink {
     const fd = this.#fd;
     this.#fd = undefined;
     try {
-      fsyncSync(fd);
+      if (this.#sync) fsyncSync(fd);
     } catch (error) {
       this.fail(new Error(`cannot sync ${this.#path} to disk: ${(error as Error).message}`));
     } finally {
@@ -123,12 +129,14 @@ class FileSink extends BufferedSink {
 
 class StreamSink extends BufferedSink {
   readonly #stream: Writable;
+  readonly #end: boolean;
   #blocked = false;
   #waiters: (() => void)[] = [];
 
-  constructor(stream: Writable, onError: SinkErrorHandler) {
+  constructor(stream: Writable, onError: SinkErrorHandler, end: boolean) {
     super(onError);
     this.#stream = stream;
+    this.#end = end;
     stream.on('error', (error) => {
       this.fail(error);
       this.#wake();
@@ -152,10 +160,19 @@ class StreamSink extends BufferedSink {
     }
   }
 
-  /** Waits until everything written has left the process, so exiting right after loses nothing. */
+  /**
+   * Waits until everything written has left the process, so exiting right after loses nothing; ends a
+   * stream the sink owns (a FIFO: its reader then sees the end).
+   */
   protected release(): Promise<void> {
     return new Promise((resolve) => {
-      if (this.#stream.destroyed || this.#stream.writableLength === 0) return resolve();
+      if (this.#stream.destroyed) return resolve();
+      if (this.#end) {
+        this.#stream.once('close', () => resolve());
+        this.#stream.end();
+        return;
+      }
+      if (this.#stream.writableLength === 0) return resolve();
       this.#stream.write('', () => resolve());
     });
   }
@@ -166,7 +183,20 @@ class StreamSink extends BufferedSink {
   }
 }
 
-/** A sink for a file path (appended to) or a writable stream (never ended: the caller owns it). */
-export function createSink(target: string | Writable, onError: SinkErrorHandler): LineSink {
-  return typeof target === 'string' ? new FileSink(target, onError) : new StreamSink(target, onError);
+export interface SinkOptions {
+  /** A path: fsync it at the end (not a device such as /dev/null, which cannot be synced). @default true */
+  sync?: boolean;
+  /** A stream: end it at the end (a stream the run opened itself, such as a FIFO). @default false */
+  end?: boolean;
+}
+
+/** A sink for a file path (appended to) or a writable stream (ended only when `end` says so). */
+export function createSink(
+  target: string | Writable,
+  onError: SinkErrorHandler,
+  options: SinkOptions = {},
+): LineSink {
+  return typeof target === 'string'
+    ? new FileSink(target, onError, options.sync ?? true)
+    : new StreamSink(target, onError, options.end ?? false);
 }

@@ -62,11 +62,11 @@ interface TestContext {
 export function startFanout(
   t: TestContext,
   args: string[],
-  options: { stdin?: string; detached?: boolean } = {},
+  options: { stdin?: string; detached?: boolean; env?: Record<string, string> } = {},
 ): Fanout {
   const tag = randomUUID();
   const child = spawn(process.execPath, [CLI, 'run', ...args], {
-    env: { ...process.env, FANOUT_TEST_TAG: tag, NO_COLOR: '1' },
+    env: { ...process.env, ...options.env, FANOUT_TEST_TAG: tag, NO_COLOR: '1' },
     stdio: ['pipe', 'pipe', 'pipe'],
     detached: options.detached,
   });
@@ -101,7 +101,7 @@ export function startFanout(
 export async function runFanout(
   t: TestContext,
   args: string[],
-  options: { stdin?: string } = {},
+  options: { stdin?: string; env?: Record<string, string> } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const fanout = startFanout(t, args, options);
   const { code } = await fanout.exited;

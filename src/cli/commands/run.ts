@@ -8,8 +8,12 @@ import { DEFAULT_STRATEGY, STRATEGY_CHOICES, type StrategyChoice } from '../../c
 import { formatPlural, formatSummary } from '../../report/run-lines.js';
 import { createStyle } from '../../report/style.js';
 import { countInputs } from '../../run/count.js';
+import { FIFO_READER_WAIT_MS, SetupAbortedError } from '../../run/fifo.js';
+import type { InputsCheck } from '../../run/fingerprint.js';
+import { OutputLockedError } from '../../run/lock.js';
 import { type RunHandle, type RunSummary, startRun } from '../../run/run.js';
-import { CliError, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from '../errors.js';
+import { envCount } from '../env.js';
+import { CliError, EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from '../errors.js';
 import { readInputLines } from '../inputs.js';
 import { type ProgressDisplay, startProgress } from '../progress/index.js';
 import { parseCount } from '../strategy-options.js';
@@ -19,6 +23,15 @@ import { resolveTaskArgument } from '../task-arg.js';
 /** Exit codes of a run a signal stopped: 128 + the signal's number, as shells report it. */
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+/** Overrides FIFO_READER_WAIT_MS, in ms (documented in docs/run.md; the tests shorten it). */
+const FIFO_WAIT_ENV = 'FANOUT_FIFO_WAIT_MS';
+/** The longest FIFO wait the environment may ask for: an hour. */
+const MAX_FIFO_WAIT_MS = 3_600_000;
+/** Why --resume could not check that the inputs are the ones the output was made from. */
+const UNCHECKED: Partial<Record<InputsCheck, string>> = {
+  'not-a-file': ' (inputs not checked: they are not a file, now or when the output was made)',
+  'no-record': ' (inputs not checked: the output has no record of them; recorded now)',
+};
 
 interface RunFlags {
   inputs: string;
@@ -39,7 +52,8 @@ export function registerRun(program: Command): void {
     .command('run')
     .description(
       'Run the real job: one NDJSON result line per input, errors recorded per input, resumable.\n' +
-        'Exit code: 0 all ok, 1 some inputs failed, 2 usage or setup error, 130/143 stopped by SIGINT/SIGTERM.',
+        'Exit code: 0 all ok, 1 some inputs failed, 2 usage or setup error, 3 --out in use by another run,\n' +
+        '130/143 stopped by SIGINT/SIGTERM.',
     )
     .argument(
       '<task>',
@@ -89,12 +103,17 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
     if (flags.quiet || run === undefined) return;
     display = startProgress(() => run.progress(), { stream: process.stderr, total, label });
   };
-  // Watch signals from the start: one during the set-up (a long --resume scan) stops the run at once.
-  const signals = watchSignals((text) => {
-    display?.stop();
-    say(text);
-    showProgress();
-  });
+  // Watch signals from the start: one during the set-up (a long --resume scan) stops the run at once;
+  // one while it waits for a FIFO's reader ends the wait.
+  const setup = new AbortController();
+  const signals = watchSignals(
+    (text) => {
+      display?.stop();
+      say(text);
+      showProgress();
+    },
+    () => setup.abort(),
+  );
   try {
     total = await countInputs(flags.inputs);
     handle = await startRun({
@@ -107,16 +126,25 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
       timeout: flags.timeout,
       retries: flags.retries,
       resume: flags.resume,
+      inputsFile: flags.inputs,
       export: flags.export,
       maxMemoryMb: flags.maxMemory,
+      fifoWaitMs: envCount(FIFO_WAIT_ENV, FIFO_READER_WAIT_MS, 0, MAX_FIFO_WAIT_MS),
+      onFifoWait: () => say(`waiting for a process to open the FIFO ${flags.out} for reading`),
+      signal: setup.signal,
     });
   } catch (error) {
     signals.dispose();
-    throw error;
+    const signal = signals.name();
+    if (error instanceof SetupAbortedError && signal !== undefined) {
+      say(`${signal}: ${error.message}`);
+      return SIGNAL_EXIT[signal] ?? EXIT_SOME_FAILED;
+    }
+    throw error instanceof OutputLockedError ? new CliError(error.message, EXIT_LOCKED) : error;
   }
   if (handle.prior)
     say(
-      `resuming ${flags.out}: ${formatPlural(handle.prior.ok + handle.prior.failed, 'input')} already recorded`,
+      `resuming ${flags.out}: ${formatPlural(handle.prior.ok + handle.prior.failed, 'input')} already recorded${UNCHECKED[handle.prior.inputs] ?? ''}`,
     );
   showProgress();
   signals.attach(handle);
@@ -145,9 +173,13 @@ function exitCode(summary: RunSummary, signal: string | undefined): number {
 
 /**
  * The first SIGINT/SIGTERM stops the run, the second aborts what is in flight, a third exits at once.
- * Signals that come before the run exists (during its set-up) are applied as soon as it does.
+ * Signals that come before the run exists (during its set-up) are applied as soon as it does; `early`
+ * hears of them at once (it ends a wait for a FIFO's reader).
  */
-function watchSignals(tell: (text: string) => void): {
+function watchSignals(
+  tell: (text: string) => void,
+  early: () => void,
+): {
   attach(handle: RunHandle): void;
   name(): string | undefined;
   dispose(): void;
@@ -172,6 +204,7 @@ function watchSignals(tell: (text: string) => void): {
     count++;
     first ??= signal;
     if (count > 2) process.exit(SIGNAL_EXIT[first] ?? EXIT_SOME_FAILED);
+    if (handle === undefined) early();
     apply(signal, count);
   };
   for (const signal of SIGNALS) process.on(signal, onSignal);

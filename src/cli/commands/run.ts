@@ -4,7 +4,13 @@
  */
 import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { DEFAULT_STRATEGY, STRATEGY_CHOICES, type StrategyChoice } from '../../core/options.js';
+import {
+  DEFAULT_SETUP_TIMEOUT_MS,
+  DEFAULT_STRATEGY,
+  DEFAULT_TEARDOWN_TIMEOUT_MS,
+  STRATEGY_CHOICES,
+  type StrategyChoice,
+} from '../../core/options.js';
 import { formatPlural, formatSummary } from '../../report/run-lines.js';
 import { createStyle } from '../../report/style.js';
 import { countInputs } from '../../run/count.js';
@@ -44,6 +50,8 @@ interface RunFlags {
   resume?: boolean;
   export?: string;
   maxMemory?: number;
+  setupTimeout?: number;
+  teardownTimeout?: number;
   quiet?: boolean;
 }
 
@@ -78,6 +86,16 @@ export function registerRun(program: Command): void {
     .option('--export <name>', 'the export of the task module to call (default: default)')
     .option('--max-memory <mb>', 'a memory limit per worker, in MB', (text) =>
       parseCount('--max-memory', text, 1),
+    )
+    .option(
+      '--setup-timeout <ms>',
+      `how long a worker's setup may take before the run fails with a SetupError (default: ${DEFAULT_SETUP_TIMEOUT_MS})`,
+      (text) => parseCount('--setup-timeout', text, 1),
+    )
+    .option(
+      '--teardown-timeout <ms>',
+      `how long teardown may take at the end before it is cut short (default: ${DEFAULT_TEARDOWN_TIMEOUT_MS})`,
+      (text) => parseCount('--teardown-timeout', text, 1),
     )
     .option('--quiet', 'no progress and no summary on stderr (errors still)')
     .action(async (task: string, flags: RunFlags) => {
@@ -129,6 +147,8 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
       inputsFile: flags.inputs,
       export: flags.export,
       maxMemoryMb: flags.maxMemory,
+      setupTimeout: flags.setupTimeout,
+      teardownTimeout: flags.teardownTimeout,
       fifoWaitMs: envCount(FIFO_WAIT_ENV, FIFO_READER_WAIT_MS, 0, MAX_FIFO_WAIT_MS),
       onFifoWait: () => say(`waiting for a process to open the FIFO ${flags.out} for reading`),
       signal: setup.signal,

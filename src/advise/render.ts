@@ -3,6 +3,7 @@
  */
 import { formatBytes, formatLongDuration, formatPercent, formatRate } from '../core/units.js';
 import type { Advice } from './types.js';
+import { model } from './words.js';
 
 export interface TextStyle {
   bold(text: string): string;
@@ -64,7 +65,7 @@ export function renderAdvice(advice: Advice, style: TextStyle = plain): string {
     lines.push('');
     lines.push(style.bold(`Projected wall time for all ${m.total} inputs`));
     for (const p of projections) {
-      const label = p.strategy === 'sequential' ? 'sequential' : `${p.strategy} at ${p.concurrency}`;
+      const label = model(p.strategy, p.concurrency);
       const basis =
         p.basis === 'bound' ? style.dim('  (at best: start-up measured, speed-up assumed perfect)') : '';
       lines.push(`  ${label.padEnd(22)} ${formatLongDuration(p.wallMs).padStart(10)}${basis}`);

@@ -5,6 +5,7 @@
  */
 
 import type { Advice } from '../advise/types.js';
+import { model } from '../advise/words.js';
 import { formatLongDuration } from '../core/units.js';
 import type { ReportSection } from './html/types.js';
 
@@ -30,7 +31,7 @@ export function adviceSection(advice: Advice, task: string): ReportSection {
     },
     summary: projections.map(
       (p) =>
-        `${p.strategy === 'sequential' ? 'sequential' : `${p.strategy} at ${p.concurrency}`}: ` +
+        `${model(p.strategy, p.concurrency)}: ` +
         `${formatLongDuration(p.wallMs)} projected for all ${measurements.total} inputs` +
         (p.basis === 'bound' ? ' (at best: start-up measured, speed-up assumed perfect)' : ''),
     ),

@@ -35,18 +35,21 @@ export function createLineCounter(): { feed(chunk: Uint8Array): void; total(): n
   };
 }
 
-/** The number of inputs in the file, or undefined when it is stdin or too big to scan cheaply. */
-export async function countInputs(source: string): Promise<number | undefined> {
+/** The size of an inputs file, or undefined for stdin ('-') and anything but a regular file. */
+export function regularFileSize(source: string): number | undefined {
   if (source === '-') return undefined;
-  let size: number;
   try {
     const stat = statSync(source);
-    if (!stat.isFile()) return undefined;
-    size = stat.size;
+    return stat.isFile() ? stat.size : undefined;
   } catch {
     return undefined;
   }
-  if (size > PRESCAN_MAX_BYTES) return undefined;
+}
+
+/** The number of inputs in the file, or undefined when it is stdin or too big to scan cheaply. */
+export async function countInputs(source: string): Promise<number | undefined> {
+  const size = regularFileSize(source);
+  if (size === undefined || size > PRESCAN_MAX_BYTES) return undefined;
   const counter = createLineCounter();
   for await (const chunk of createReadStream(source)) counter.feed(chunk as Buffer);
   return counter.total();

@@ -14,9 +14,10 @@
  * checked for them.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { OptionError } from '../core/errors.js';
+import { regularFileSize } from './count.js';
 import { replaceFile, writeAll } from './temp.js';
 
 /** Bytes hashed at each end of the inputs file. */
@@ -66,15 +67,8 @@ function hashRange(fd: number, start: number, length: number): string {
 
 /** The fingerprint of an inputs file, or undefined for stdin ('-') and anything but a regular file. */
 export function fingerprintInputs(source: string): InputsFingerprint | undefined {
-  if (source === '-') return undefined;
-  let size: number;
-  try {
-    const stat = statSync(source);
-    if (!stat.isFile()) return undefined;
-    size = stat.size;
-  } catch {
-    return undefined;
-  }
+  const size = regularFileSize(source);
+  if (size === undefined) return undefined;
   const sampleBytes = Math.min(FINGERPRINT_SAMPLE_BYTES, size);
   const fd = openSync(source, 'r');
   try {

@@ -11,6 +11,11 @@ import type { Transport } from './transport.js';
 /** How long `usage()` waits for a child process to report. */
 const STATS_TIMEOUT_MS = 2000;
 
+/** How often the keep-alive timer of a closing worker ticks (it does nothing but exist). */
+const KEEP_ALIVE_MS = 1000;
+/** How long close() waits for the exit of a worker it stopped. */
+const EXIT_AFTER_KILL_MS = 2000;
+
 export class PoolWorker {
   transport!: Transport;
   ready = false;
@@ -76,15 +81,23 @@ export class PoolWorker {
     if (this.dead) return false;
     this.closing = true;
     let stopped = false;
-    const killer = setTimeout(() => {
-      stopped = true;
-      this.transport.terminate();
-    }, teardownMs);
+    let giveUp: NodeJS.Timeout | undefined;
+    // Until its exit is reported, something must keep the program alive: a killed child's exit can
+    // arrive on handles that were unref'd while it sat idle (seen once under load: close() never ended).
+    const keepAlive = setInterval(() => {}, KEEP_ALIVE_MS);
     await new Promise<void>((resolve) => {
       this.#exitWaiters.push(resolve);
+      const killer = setTimeout(() => {
+        stopped = true;
+        this.transport.terminate();
+        // A stopped worker whose exit never shows must not hold close() for ever.
+        giveUp = setTimeout(resolve, EXIT_AFTER_KILL_MS);
+      }, teardownMs);
+      this.#exitWaiters.push(() => clearTimeout(killer));
       this.transport.send([TAG, CLOSE]);
     });
-    clearTimeout(killer);
+    clearInterval(keepAlive);
+    clearTimeout(giveUp);
     return stopped;
   }
 

@@ -374,8 +374,10 @@ export class Pool implements Strategy {
       case READY:
         clearTimeout(worker.setupTimer);
         worker.markReady();
-        if (this.#queue.length === 0) worker.transport.unref();
         this.#pump();
+        // Idle once ready (the queue went to the other workers, or was empty): it must not keep the
+        // program alive, or a program that forgets close() never ends (seen under load).
+        if (worker.outstanding.length === 0 && !this.#closing) worker.transport.unref();
         return;
       case INIT_ERROR: {
         const cause = deserializeError(message[3]);

@@ -40,6 +40,11 @@ export class Deque<T> {
     return item;
   }
 
+  /** The item `i` places from the oldest, or undefined past the end. */
+  at(i: number): T | undefined {
+    return i < 0 || i >= this.#length ? undefined : this.#items[(this.#head + i) & (this.#items.length - 1)];
+  }
+
   peek(): T | undefined {
     return this.#length === 0 ? undefined : this.#items[this.#head];
   }

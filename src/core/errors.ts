@@ -223,9 +223,11 @@ export function workerDied(
   index: number,
   how: string,
   cause: unknown,
+  inFlight = 1,
 ): WorkerDiedError {
+  const alongside = inFlight > 1 ? ` (one of ${inFlight} inputs in flight on it, all failed)` : '';
   return new WorkerDiedError(
-    `worker ${workerId} (${kind}) died while running input ${index} of ${label}: ${how}`,
+    `worker ${workerId} (${kind}) died while running input ${index}${alongside} of ${label}: ${how}`,
     index,
     cause,
   );

@@ -34,6 +34,12 @@ export interface ExecutorOptions {
    */
   concurrency?: number;
   /**
+   * Tasks each worker runs at once on its own event loop, under `threads` and `processes`: the hybrid
+   * model, for tasks that both wait and compute. `concurrency` stays the number of workers.
+   * @default 1
+   */
+  inFlight?: number;
+  /**
    * The export to call.
    * @default 'default'
    */
@@ -75,6 +81,7 @@ const OPTION_NAMES = [
   'task',
   'strategy',
   'concurrency',
+  'inFlight',
   'export',
   'timeout',
   'chunkSize',
@@ -89,6 +96,7 @@ export interface ResolvedOptions {
   taskUrl: string;
   strategy: StrategyChoice;
   concurrency: number;
+  inFlight: number;
   exportName: string;
   timeout: number | undefined;
   chunkSize: number | undefined;
@@ -158,6 +166,12 @@ export function resolveOptions(options: ExecutorOptions): ResolvedOptions {
       throw new OptionError(`Expected \`concurrency\` to be 1 under sequential, got \`${concurrency}\``);
     }
   }
+  const inFlight = options.inFlight === undefined ? 1 : expectPositiveInteger('inFlight', options.inFlight);
+  if (inFlight > 1 && (strategy === 'sequential' || strategy === 'async')) {
+    throw new OptionError(
+      `Expected \`inFlight\` to be 1 under ${strategy}, got \`${inFlight}\`: tasks in flight per worker apply to threads and processes${strategy === 'async' ? " (async's `concurrency` is its tasks in flight)" : ''}`,
+    );
+  }
   const exportName = options.export ?? 'default';
   if (typeof exportName !== 'string' || exportName === '') {
     throw new OptionError(`Expected \`export\` to be an export name, got \`${describe(exportName)}\``);
@@ -166,6 +180,7 @@ export function resolveOptions(options: ExecutorOptions): ResolvedOptions {
     taskUrl: toTaskUrl(options.task),
     strategy,
     concurrency,
+    inFlight,
     exportName,
     timeout: options.timeout === undefined ? undefined : expectPositiveNumber('timeout', options.timeout),
     chunkSize:

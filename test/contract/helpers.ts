@@ -6,9 +6,23 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch } fro
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test as nodeTest, type TestContext, type TestOptions } from 'node:test';
-import { createExecutor, type Executor, type ExecutorOptions, type StrategyName } from '../../src/index.js';
+import {
+  STRATEGIES as ALL_STRATEGIES,
+  createExecutor,
+  type Executor,
+  type ExecutorOptions,
+  type StrategyName,
+} from '../../src/index.js';
 
-export { STRATEGIES } from '../../src/index.js';
+/**
+ * Tasks in flight per worker under `threads` and `processes`. The files under in-flight/ set it above
+ * 1 and run the suite again: the same promises, for the hybrid model.
+ */
+export const IN_FLIGHT = Number(process.env.FANOUT_CONTRACT_IN_FLIGHT ?? '1');
+
+/** The strategies the suite runs: all four, or the two with workers when tasks in flight per worker are on. */
+export const STRATEGIES: readonly StrategyName[] =
+  IN_FLIGHT > 1 ? ALL_STRATEGIES.filter((strategy) => isPooled(strategy)) : ALL_STRATEGIES;
 
 /** The concurrency the suite uses: small, so it stays fast on two busy cores. */
 export const CONCURRENCY = 2;
@@ -48,7 +62,14 @@ export function make<I = unknown, O = unknown>(
   task: URL,
   options: Partial<ExecutorOptions> = {},
 ): Executor<I, O> {
-  return createExecutor<I, O>({ task, strategy, concurrency: concurrencyOf(strategy), ...options });
+  const inFlight = IN_FLIGHT > 1 && isPooled(strategy) ? { inFlight: IN_FLIGHT } : {};
+  return createExecutor<I, O>({
+    task,
+    strategy,
+    concurrency: concurrencyOf(strategy),
+    ...inFlight,
+    ...options,
+  });
 }
 
 /** Runs `body` with a fresh executor and always closes it. */

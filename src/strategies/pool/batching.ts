@@ -67,19 +67,24 @@ export function chunkSize(
   return Math.max(1, Math.min(byTime, fair, MAX_CHUNK, remaining));
 }
 
-/** Whether a worker holding `items` items has room for another message. */
-export function hasRoom(itemMs: number | undefined, items: number): boolean {
+/**
+ * Whether a worker holding `items` items has room for another message. A worker running `inFlight`
+ * tasks at once is kept full: `inFlight` items, and the queue beyond them that one would keep.
+ */
+export function hasRoom(itemMs: number | undefined, held: number, inFlight = 1): boolean {
+  const items = held - (inFlight - 1);
+  if (items < 1) return true;
   // Until a task has been timed, and for long tasks, one job at a time per worker.
   if (itemMs === undefined || itemMs >= LONG_TASK_MS) return items === 0;
   // Otherwise keep about two batches' worth queued, so a worker never waits for the next message.
   return items * itemMs < QUEUED_BATCHES * BATCH_TARGET_MS;
 }
 
-/** How many inputs `stream` reads ahead to keep `workers` workers busy. */
-export function capacityHint(itemMs: number | undefined, workers: number): number {
+/** How many inputs `stream` reads ahead to keep `workers` workers, each with `inFlight` tasks at once, busy. */
+export function capacityHint(itemMs: number | undefined, workers: number, inFlight = 1): number {
   const perWorker =
     itemMs === undefined
       ? MIN_READ_AHEAD_PER_WORKER
       : Math.ceil((READ_AHEAD_BATCHES * BATCH_TARGET_MS) / itemMs);
-  return Math.min(MAX_READ_AHEAD, workers * Math.max(MIN_READ_AHEAD_PER_WORKER, perWorker));
+  return Math.min(MAX_READ_AHEAD, workers * (inFlight - 1 + Math.max(MIN_READ_AHEAD_PER_WORKER, perWorker)));
 }

@@ -4,7 +4,7 @@
  * the worker is.
  */
 import { Deque } from '../../core/deque.js';
-import type { PoolJob } from './jobs.js';
+import { type PoolJob, SETTLED } from './jobs.js';
 import { CLOSE, STATS, TAG, type WorkerStats } from './protocol.js';
 import type { Transport } from './transport.js';
 
@@ -22,13 +22,27 @@ export class PoolWorker {
   dead = false;
   closing = false;
   closed = false;
-  /** Jobs sent and not yet answered, oldest first: a worker answers in that order. */
+  /**
+   * Jobs sent and not yet answered, oldest first, with consecutive seqs. A worker with one task in
+   * flight answers in that order; with several, out of order: an answered job stays (marked
+   * `returned`) until the ones before it are answered too, so the oldest is never an answered one.
+   */
   readonly outstanding = new Deque<PoolJob>();
   /** The inputs in `outstanding`: a chunk counts as many as it carries. */
   items = 0;
   /** Holds a job that must run alone (a suspect, or a task with a time-out): takes nothing more. */
   alone = false;
   nextSeq = 1;
+  /**
+   * A task on it ignored its time-out or abort: it takes nothing more, and is killed for `doomedBy`
+   * once its other tasks are answered or given up on.
+   */
+  doomedBy: PoolJob | null = null;
+  doomReason = '';
+  /** Tasks it was told to give up on, within their grace: until they answer, it is sent nothing more. */
+  readonly abandoned = new Set<PoolJob>();
+  /** When it last said anything: a worker whose event loop is blocked says nothing. */
+  heardAt = 0;
   /** Set when the pool kills the worker: its death is then blamed on this job, for this reason. */
   killedFor: PoolJob | null = null;
   killReason: string | undefined;
@@ -39,6 +53,22 @@ export class PoolWorker {
   readonly #readyWaiters: (() => void)[] = [];
   readonly #exitWaiters: (() => void)[] = [];
   constructor(readonly id: number) {}
+
+  /** The outstanding job `seq`, now answered; the answered jobs at the front leave `outstanding`. */
+  take(seq: number): PoolJob {
+    const job = this.outstanding.at(seq - this.outstanding.peek()!.seq)!;
+    job.returned = true;
+    this.items -= job.count;
+    if (this.abandoned.size > 0) this.abandoned.delete(job);
+    while (this.outstanding.peek()?.returned) this.outstanding.shift();
+    return job;
+  }
+
+  /** Whether every job it still holds was given up on (timed out or aborted): nothing else waits on it. */
+  holdsOnlyAbandoned(): boolean {
+    for (const job of this.outstanding) if (!job.returned && job.state !== SETTLED) return false;
+    return true;
+  }
 
   /** It said READY: its task is loaded and set up. */
   markReady(): void {

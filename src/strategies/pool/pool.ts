@@ -55,9 +55,9 @@ import {
   READY,
   RESULTS,
   RUN,
-  SHARED_SLOTS,
   SKIPPED,
   STATS,
+  sharedSlots,
   TAG,
   type WorkerMessage,
   type WorkerStats,
@@ -66,7 +66,7 @@ import {
   describeExit,
   type FailInput,
   failEntry,
-  findCulprit,
+  findCulprits,
   requeueCloneable,
   salvage,
   splitUncloneable,
@@ -79,6 +79,8 @@ export const ABORT_GRACE_MS = 1000;
 export class Pool implements Strategy {
   readonly name: 'threads' | 'processes';
   readonly concurrency: number;
+  /** Tasks each worker runs at once on its event loop. */
+  readonly inFlight: number;
   readonly #runtime: Runtime;
   readonly #options: ResolvedOptions;
   readonly #label: string;
@@ -100,6 +102,7 @@ export class Pool implements Strategy {
     this.#options = options;
     this.name = runtime.kind === 'thread' ? 'threads' : 'processes';
     this.concurrency = options.concurrency;
+    this.inFlight = options.inFlight;
     this.#label = taskLabel(options.taskUrl);
     this.#timeline = options.timeline ? [] : null;
   }
@@ -154,13 +157,13 @@ export class Pool implements Strategy {
     }
     for (const worker of this.#workers) {
       for (const job of worker.outstanding) {
-        if (job.owner === run) worker.transport.send([TAG, ABORT, job.seq, 'abort']);
+        if (job.owner === run && !job.returned) worker.transport.send([TAG, ABORT, job.seq, 'abort']);
       }
     }
   }
 
   capacityHint(): number {
-    return capacityHint(this.#itemMs, this.concurrency);
+    return capacityHint(this.#itemMs, this.concurrency, this.inFlight);
   }
 
   timeline(): TimelineEntry[] {
@@ -228,13 +231,13 @@ export class Pool implements Strategy {
     if (this.#broken) return;
     this.#dropSettledHead();
     if (this.#queue.length === 0) return;
-    while (this.#workers.length < this.concurrency) this.#spawn();
+    while (this.#liveWorkers() < this.concurrency) this.#spawn();
     // Round-robin, one batch per worker per round, so a short queue spreads across the workers.
     let progress = true;
     while (progress && this.#queue.length > 0) {
       progress = false;
       for (const worker of this.#workers) {
-        if (worker.ready && !worker.closing && this.#hasRoom(worker) && this.#sendBatch(worker))
+        if (worker.ready && this.#takesWork(worker) && this.#hasRoom(worker) && this.#sendBatch(worker))
           progress = true;
         if (this.#queue.length === 0) break;
       }
@@ -243,7 +246,27 @@ export class Pool implements Strategy {
 
   /** A worker holding a job that must run alone takes nothing more; else the batching policy says. */
   #hasRoom(worker: PoolWorker): boolean {
-    return !worker.alone && hasRoom(this.#itemMs, worker.items);
+    return !worker.alone && hasRoom(this.#itemMs, worker.items, this.inFlight);
+  }
+
+  /** Not closing, not doomed, and not waiting to see whether a task it was told to give up on stops. */
+  #takesWork(worker: PoolWorker): boolean {
+    return !worker.closing && !worker.doomedBy && worker.abandoned.size === 0;
+  }
+
+  /** Workers that take work: started, starting, or busy, but not one waiting to be replaced. */
+  #liveWorkers(): number {
+    let live = 0;
+    for (const worker of this.#workers) if (!worker.doomedBy) live++;
+    return live;
+  }
+
+  /**
+   * With several tasks in flight per worker, a task with a time-out goes only where it starts at once
+   * (a free slot), so its clock never counts time spent queued behind others.
+   */
+  #startsAtOnce(job: PoolJob): boolean {
+    return this.inFlight > 1 && job.timeout !== undefined;
   }
 
   /** Drops queue entries nobody waits for any more: settled tasks, finished or cancelled maps. */
@@ -263,6 +286,12 @@ export class Pool implements Strategy {
     this.#dropSettledHead();
     const head = this.#queue.peek();
     if (head === undefined) return false;
+    if (!(head instanceof MapRun) && this.#startsAtOnce(head) && !head.suspect) {
+      if (worker.items >= this.inFlight) return false;
+      this.#queue.shift();
+      this.#sendSingles(worker, [head as TaskRequest]);
+      return true;
+    }
     if (!(head instanceof MapRun) && mustRunAlone(head)) {
       if (worker.items > 0) return false;
       this.#queue.shift();
@@ -272,7 +301,7 @@ export class Pool implements Strategy {
       return true;
     }
     if (head instanceof MapRun) {
-      if (head.probing && worker.items > 0) return false;
+      if (head.probing && worker.items >= this.inFlight) return false;
       const size = head.probing
         ? 1
         : chunkSize(this.#itemMs, head.inputs.length - head.next, this.concurrency, this.#options.chunkSize);
@@ -289,7 +318,7 @@ export class Pool implements Strategy {
     const max = Math.min(batchSize(this.#itemMs), Math.ceil(this.#queue.length / this.#workers.length));
     const jobs: TaskRequest[] = [];
     for (let next = this.#queue.peek(); jobs.length < max && next instanceof TaskRequest; ) {
-      if (next.state !== SETTLED && mustRunAlone(next)) break;
+      if (next.state !== SETTLED && (mustRunAlone(next) || this.#startsAtOnce(next))) break;
       this.#queue.shift();
       if (next.state !== SETTLED) jobs.push(next);
       next = this.#queue.peek();
@@ -367,6 +396,7 @@ export class Pool implements Strategy {
   // ── results ─────────────────────────────────────────────────────────────────────────────────
 
   #onMessage(worker: PoolWorker, message: WorkerMessage): void {
+    worker.heardAt = performance.now();
     switch (message[1]) {
       case RESULTS:
         this.#onResults(worker, message[2], message[3], message[4], message[5]);
@@ -413,11 +443,9 @@ export class Pool implements Strategy {
     if (items > 0) this.#itemMs = nextItemMs(this.#itemMs, busy, items);
     let t = 0;
     for (let r = 0; r < flat.length; r += 3) {
-      const job = worker.outstanding.shift()!;
+      const job = worker.take(flat[r] as number);
       const status = flat[r + 1];
       const payload = flat[r + 2];
-      worker.items -= job.count;
-      job.returned = true;
       if (timeline && status !== SKIPPED) {
         for (let k = 0; k < job.count; k++) {
           this.#timeline!.push({
@@ -453,6 +481,7 @@ export class Pool implements Strategy {
       }
     }
     if (worker.outstanding.length === 0) worker.release();
+    if (worker.doomedBy) this.#killIfDone(worker);
     this.#pump();
     this.#checkIdle();
   }
@@ -494,19 +523,47 @@ export class Pool implements Strategy {
     this.#settle(job, error, undefined);
     if (!wasSent || !worker || worker.dead) return;
     worker.transport.send([TAG, ABORT, job.seq, why]);
+    const askedAt = performance.now();
+    if (this.inFlight > 1) {
+      // Whether its event loop still turns: a worker that answers this is not stuck in synchronous code.
+      worker.abandoned.add(job);
+      worker.transport.send([TAG, STATS]);
+    }
     const grace = setTimeout(() => {
-      if (!job.returned && !worker.dead) {
-        worker.kill(job, `input ${job.index} did not stop within ${ABORT_GRACE_MS} ms of its ${why}`);
+      worker.abandoned.delete(job);
+      if (job.returned || worker.dead) {
+        this.#schedulePump();
+        return;
       }
+      const reason = `input ${job.index} did not stop within ${ABORT_GRACE_MS} ms of its ${why}`;
+      // One task at a time, or a loop that no longer turns: nothing else on it can finish.
+      if (this.inFlight === 1 || worker.heardAt < askedAt) {
+        worker.kill(job, reason);
+        return;
+      }
+      // Its other tasks in flight may finish: the worker takes nothing more, and a new one takes its place.
+      if (!worker.doomedBy) {
+        worker.doomedBy = job;
+        worker.doomReason = reason;
+      }
+      this.#killIfDone(worker);
+      this.#pump();
     }, ABORT_GRACE_MS);
     grace.unref();
+  }
+
+  /** A doomed worker is killed once nothing it holds is still awaited. */
+  #killIfDone(worker: PoolWorker): void {
+    if (!worker.dead && worker.holdsOnlyAbandoned()) worker.kill(worker.doomedBy, worker.doomReason);
   }
 
   // ── workers ─────────────────────────────────────────────────────────────────────────────────
 
   #spawn(): PoolWorker {
     const worker = new PoolWorker(this.#nextWorkerId++);
-    const shared = this.#runtime.sharesMemory ? new SharedArrayBuffer(SHARED_SLOTS * 4) : null;
+    const shared = this.#runtime.sharesMemory
+      ? new SharedArrayBuffer(sharedSlots(this.inFlight) * Int32Array.BYTES_PER_ELEMENT)
+      : null;
     this.#workers.push(worker);
     this.#started++;
     worker.transport = this.#runtime.start(
@@ -517,6 +574,7 @@ export class Pool implements Strategy {
           workerId: worker.id,
           timeline: this.#options.timeline,
           taskOptions: this.#options.taskOptions,
+          inFlight: this.inFlight,
           shared,
         },
         maxMemoryMb: this.#options.maxMemoryMb,
@@ -547,16 +605,18 @@ export class Pool implements Strategy {
       this.#break(workerDiedLoading(worker.id, kind, this.#label, how, cause));
       return;
     }
-    const jobs = worker.outstanding.drain();
+    const jobs = worker.outstanding.drain().filter((job) => !job.returned);
     worker.items = 0;
     for (const job of jobs) clearTimeout(job.timer);
-    // The culprit's input fails; the other jobs run again, each alone if no culprit is certain.
-    const culprit = findCulprit(worker.killedFor, exit.note, jobs);
+    // The inputs in flight fail; the other jobs run again, each alone if nobody knows what was in flight.
+    const culprits = findCulprits(worker.killedFor, exit.note, jobs);
+    const blamed = culprits?.length ?? 1;
     const died = (index: number): WorkerDiedError =>
-      workerDied(worker.id, kind, this.#label, index, how, cause);
-    const requeue = salvage(jobs, culprit, died, this.#failInput);
+      workerDied(worker.id, kind, this.#label, index, how, cause, blamed);
+    const requeue = salvage(jobs, culprits, died, this.#failInput);
     for (let i = requeue.length - 1; i >= 0; i--) this.#queue.unshift(requeue[i]!);
-    if (this.#queue.length > 0 || !this.#closing) this.#spawn();
+    if ((this.#queue.length > 0 || !this.#closing) && this.#liveWorkers() < this.concurrency) this.#spawn();
+    this.#schedulePump();
     this.#checkIdle();
   }
 
@@ -566,7 +626,7 @@ export class Pool implements Strategy {
     this.#broken = error;
     for (const entry of this.#queue.drain()) failEntry(entry, error, this.#failInput);
     for (const worker of [...this.#workers]) {
-      for (const job of worker.outstanding.drain()) failEntry(job, error, this.#failInput);
+      for (const job of worker.outstanding.drain()) if (!job.returned) failEntry(job, error, this.#failInput);
       worker.items = 0;
       worker.transport.terminate();
     }

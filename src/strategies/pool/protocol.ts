@@ -41,19 +41,32 @@ export interface WorkerStats {
 
 /** What the shared slots of a thread worker, or the last words of a process, say about its death. */
 export interface DeathNote {
-  /** The seq of the job running when the worker died, 0 if none. */
-  seq: number;
-  /** The item of a chunk job that was running. */
-  offset: number;
+  /** The tasks in flight when the worker died, as [job seq, item offset in a chunk]: none, one, or up to `inFlight`. */
+  running: [seq: number, offset: number][];
   /** How it died, when the worker could say (an uncaught exception, process.exit). */
   reason?: string;
   error?: SerializedError;
 }
 
-// Int32 slots a thread worker updates as it runs, readable after it died.
+// Int32 slots a thread worker updates as it runs, readable after it died: a pair per task in flight
+// (its lane), the job's seq (0: the lane is free) and the item's offset in a chunk.
 export const SLOT_SEQ = 0;
 export const SLOT_OFFSET = 1;
-export const SHARED_SLOTS = 2;
+
+/** The shared slots of a worker with `inFlight` tasks in flight at most. */
+export function sharedSlots(inFlight: number): number {
+  return 2 * inFlight;
+}
+
+/** Reads a dead thread's slots: what was in flight. */
+export function readRunning(slots: Int32Array): [seq: number, offset: number][] {
+  const running: [number, number][] = [];
+  for (let lane = 0; lane < slots.length; lane += 2) {
+    const seq = Atomics.load(slots, lane + SLOT_SEQ);
+    if (seq !== 0) running.push([seq, Atomics.load(slots, lane + SLOT_OFFSET)]);
+  }
+  return running;
+}
 
 export type MainMessage =
   | [typeof TAG, typeof RUN, number, unknown[], number | number[]]
@@ -81,6 +94,8 @@ export interface WorkerInit {
   workerId: number;
   timeline: boolean;
   taskOptions: unknown;
+  /** Tasks run at once on the worker's event loop. */
+  inFlight: number;
   shared: SharedArrayBuffer | null;
 }
 

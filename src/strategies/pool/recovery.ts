@@ -24,12 +24,6 @@ export interface ExitDescription {
   cause?: Error;
 }
 
-/** The job that killed a worker (its seq) and, in a chunk, the item (its offset), when known. */
-export interface Culprit {
-  seq: number | undefined;
-  offset: number | undefined;
-}
-
 /** Describes a worker's exit; `killReason` is set when the pool killed it, `maxMemoryMb` names the limit. */
 export function describeExit(
   exit: Exit,
@@ -55,37 +49,50 @@ export function describeExit(
 }
 
 /**
- * Which job was running: the one the pool killed it for, else what the worker recorded, else — a
- * process killed outright says nothing — the only job it had; with several, none is blamed.
+ * The tasks a worker was running when it died, as [job seq, item offset]: a chunk's item offset is
+ * undefined when unknown. `undefined` as a whole: nobody knows what was running.
  */
-export function findCulprit(
+export type Culprits = [seq: number, offset: number | undefined][] | undefined;
+
+/**
+ * What was running: the job the pool killed it for, else what the worker recorded (every task in
+ * flight), else — a process killed outright says nothing — the only job it had; with several, unknown.
+ */
+export function findCulprits(
   killedFor: PoolJob | null,
   note: DeathNote | null,
   jobs: readonly PoolJob[],
-): Culprit {
-  if (killedFor) return { seq: killedFor.seq, offset: undefined };
-  if (note) return { seq: note.seq, offset: note.offset };
-  return { seq: jobs.length === 1 ? jobs[0]!.seq : undefined, offset: undefined };
+): Culprits {
+  if (killedFor) return [[killedFor.seq, undefined]];
+  if (note) return note.running;
+  return jobs.length === 1 ? [[jobs[0]!.seq, undefined]] : undefined;
 }
 
 /**
- * Sorts out the jobs a dead worker held, oldest first: the culprit's input fails with `died(index)`,
- * the other jobs are returned to run again (alone, when no culprit is known), in their order.
- * Jobs already settled, or of a cancelled map, are dropped.
+ * Sorts out the jobs a dead worker held, oldest first: the inputs that were running fail with
+ * `died(index)`, the other jobs are returned to run again (alone, when nobody knows what was running),
+ * in their order. Jobs already answered or settled, or of a cancelled map, are dropped.
  */
 export function salvage(
   jobs: readonly PoolJob[],
-  culprit: Culprit,
+  culprits: Culprits,
   died: (index: number) => Error,
   fail: FailInput,
 ): PoolJob[] {
+  const blamed = new Map<number, (number | undefined)[]>();
+  for (const [seq, offset] of culprits ?? []) {
+    const offsets = blamed.get(seq);
+    if (offsets) offsets.push(offset);
+    else blamed.set(seq, [offset]);
+  }
   const requeue: PoolJob[] = [];
   for (const job of jobs) {
-    if (job.state === SETTLED || job.owner?.cancelled) continue;
-    if (job.seq === culprit.seq) {
+    if (job.returned || job.state === SETTLED || job.owner?.cancelled) continue;
+    const offsets = blamed.get(job.seq);
+    if (offsets) {
       if (job.owner === null) fail(job, job.index, died(job.index));
-      else requeue.push(...splitChunk(job, culprit.offset, died, fail));
-    } else if (culprit.seq === undefined) {
+      else requeue.push(...splitChunk(job, offsets, died, fail));
+    } else if (culprits === undefined) {
       requeue.push(...asSuspects(job));
     } else {
       requeue.push(resetJob(job));
@@ -117,30 +124,34 @@ export function resetJob(job: PoolJob): PoolJob {
 }
 
 /**
- * The chunk whose item killed a worker: that item fails, the others run again. When the worker could
- * not say which item (a process killed outright), the items run again one per job, so a second death
- * names the culprit exactly.
+ * The chunk whose items were running when its worker died: those items fail, the others run again.
+ * When the worker could not say which item (a process killed outright), the items run again one per
+ * job, so a second death names the culprit exactly.
  */
 export function splitChunk(
   job: ChunkJob,
-  offset: number | undefined,
+  offsets: readonly (number | undefined)[],
   died: (index: number) => Error,
   fail: FailInput,
 ): PoolJob[] {
   const run = job.owner;
   const inputs = job.input;
-  if (offset === undefined) {
+  if (offsets.includes(undefined)) {
     if (inputs.length > 1) return asSuspects(job);
     fail(job, job.index, died(job.index));
     return [];
   }
-  fail(job, job.index + offset, died(job.index + offset));
+  const failed = [...new Set(offsets as number[])].sort((a, b) => a - b);
   const pieces: ChunkJob[] = [];
-  if (offset > 0) pieces.push(new ChunkJob(inputs.slice(0, offset), job.index, offset, run));
-  if (offset + 1 < inputs.length) {
-    pieces.push(
-      new ChunkJob(inputs.slice(offset + 1), job.index + offset + 1, inputs.length - offset - 1, run),
-    );
+  let from = 0;
+  for (const offset of failed) {
+    fail(job, job.index + offset, died(job.index + offset));
+    if (offset > from)
+      pieces.push(new ChunkJob(inputs.slice(from, offset), job.index + from, offset - from, run));
+    from = offset + 1;
+  }
+  if (from < inputs.length) {
+    pieces.push(new ChunkJob(inputs.slice(from), job.index + from, inputs.length - from, run));
   }
   return pieces;
 }

@@ -1,14 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import { serializeError } from '../../core/errors.js';
-import { type DeathNote, isFanoutMessage, SLOT_OFFSET, SLOT_SEQ } from './protocol.js';
+import { type DeathNote, isFanoutMessage, readRunning } from './protocol.js';
 import type { Exit, Runtime, Transport, TransportHandlers, TransportOptions } from './transport.js';
 
 const ENTRY = new URL('./worker/thread-entry.js', import.meta.url);
 
 function readNote(shared: SharedArrayBuffer | null): DeathNote | null {
   if (!shared) return null;
-  const slots = new Int32Array(shared);
-  return { seq: Atomics.load(slots, SLOT_SEQ), offset: Atomics.load(slots, SLOT_OFFSET) };
+  return { running: readRunning(new Int32Array(shared)) };
 }
 
 export const threadRuntime: Runtime = {

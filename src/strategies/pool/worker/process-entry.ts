@@ -11,7 +11,8 @@ import {
   type MainMessage,
   type WorkerInit,
 } from '../protocol.js';
-import { Runner } from './runner.js';
+import { createRunner } from './create-runner.js';
+import type { Runner } from './runner.js';
 
 /** The exit code a child uses when a task's error escaped every handler (as sysexits' EX_SOFTWARE). */
 const EXIT_UNCAUGHT = 70;
@@ -21,10 +22,10 @@ let fatal: SerializedError | undefined;
 
 // Last words: a synchronous write as the process ends, so the pool learns which job killed it.
 process.on('exit', (code) => {
-  const current = runner?.current();
-  if (!current || (current.seq === 0 && !fatal)) return;
+  const running = runner?.running();
+  if (!running || (running.length === 0 && !fatal)) return;
   const note: DeathNote = {
-    ...current,
+    running,
     reason: fatal ? 'threw an uncaught exception' : `exited with code ${code} (the task called process.exit)`,
   };
   if (fatal) note.error = fatal;
@@ -66,7 +67,7 @@ watchdog.unref();
 process.once('message', (first: unknown) => {
   if (!isFanoutMessage(first) || (first as MainMessage)[1] !== INIT) return;
   const init = (first as [string, number, WorkerInit])[2];
-  runner = new Runner(
+  runner = createRunner(
     {
       // With 'advanced' serialization, send throws at once on a value it cannot clone.
       post: (message) => void process.send!(message),

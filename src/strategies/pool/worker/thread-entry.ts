@@ -1,10 +1,10 @@
 // The entry of a worker thread: everything here runs inside the thread.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isFanoutMessage, type WorkerInit } from '../protocol.js';
-import { Runner } from './runner.js';
+import { createRunner } from './create-runner.js';
 
 const port = parentPort!;
-const runner = new Runner(
+const runner = createRunner(
   {
     post: (message, transfer) => port.postMessage(message, transfer),
     onMessage: (handler) =>

@@ -1,0 +1,3 @@
+// The contract suite's bad-input tests again, with 4 tasks in flight per worker under threads and processes.
+process.env.FANOUT_CONTRACT_IN_FLIGHT = '4';
+await import('../bad-input.test.js');

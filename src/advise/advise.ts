@@ -79,6 +79,7 @@ function sequentialProbe(sample: SampleFigures): Probe {
   return {
     strategy: 'sequential',
     concurrency: 1,
+    inFlight: 1,
     tasks: sample.tasks,
     failed: sample.failed,
     wallMs: sample.wallMs * sample.tasks,
@@ -87,6 +88,7 @@ function sequentialProbe(sample: SampleFigures): Probe {
     p50Ms: sample.p50Ms,
     p95Ms: sample.p95Ms,
     speedup: 1,
+    loopShare: sample.busyShare,
   };
 }
 
@@ -159,6 +161,7 @@ export async function advise(options: AdviseOptions): Promise<Advice> {
         kind: 'too-small',
         strategy: 'sequential',
         concurrency: 1,
+        inFlight: 1,
         reasons: [...character.reasons, ...notes, ...small.reasons],
       },
       small.projections,
@@ -198,6 +201,7 @@ export async function advise(options: AdviseOptions): Promise<Advice> {
         kind: character.kind,
         strategy: best.strategy,
         concurrency: best.concurrency,
+        inFlight: 1,
         reasons: [
           ...character.reasons,
           ...notes,
@@ -222,6 +226,7 @@ export async function advise(options: AdviseOptions): Promise<Advice> {
       kind: choice.kind,
       strategy: choice.strategy,
       concurrency: choice.concurrency,
+      inFlight: choice.inFlight,
       reasons: [...character.reasons, ...notes, ...choice.reasons],
     },
     choice.projections,

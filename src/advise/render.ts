@@ -30,7 +30,12 @@ export function renderAdvice(advice: Advice, style: TextStyle = plain): string {
   const { verdict, measurements: m, probes, projections } = advice;
   const lines: string[] = [];
   lines.push(`${style.bold('Verdict:')} ${KIND_WORDS[verdict.kind]}`);
-  const level = verdict.strategy === 'sequential' ? '' : ` at concurrency ${verdict.concurrency}`;
+  const level =
+    verdict.strategy === 'sequential'
+      ? ''
+      : verdict.inFlight > 1
+        ? ` at concurrency ${verdict.concurrency}, ${verdict.inFlight} in flight per worker (${verdict.strategy}=${verdict.concurrency}x${verdict.inFlight})`
+        : ` at concurrency ${verdict.concurrency}`;
   lines.push(`${style.bold('Recommended:')} ${style.green(`${verdict.strategy}${level}`)}`);
   lines.push('');
   lines.push(style.bold('Why'));

@@ -44,13 +44,10 @@ export function formatSummary(summary: RunSummary, outLabel: string): string[] {
     `${formatPlural(recorded, 'input')} recorded in ${formatLongDuration(summary.elapsedMs)}${rate}: ` +
       `${formatCount(summary.ok)} ok, ${formatCount(summary.failed)} failed` +
       `${summary.aborted > 0 ? `, ${formatCount(summary.aborted)} aborted` : ''}` +
-      ` · ${summary.strategy} ×${summary.concurrency} → ${outLabel}`,
+      ` · ${configuration(summary)} → ${outLabel}`,
   ];
   if (summary.reasons !== undefined) {
-    lines.push(
-      `auto chose ${summary.strategy} ×${summary.concurrency}:`,
-      ...summary.reasons.map((r) => `  ${r}`),
-    );
+    lines.push(`auto chose ${configuration(summary)}:`, ...summary.reasons.map((r) => `  ${r}`));
   }
   const { prior } = summary;
   if (prior !== undefined) {
@@ -81,4 +78,10 @@ export function formatSummary(summary: RunSummary, outLabel: string): string[] {
     );
   }
   return lines;
+}
+
+/** `threads ×2`, or `threads ×2×32` for 2 workers with 32 tasks in flight on each (the hybrid). */
+function configuration(summary: Pick<RunSummary, 'strategy' | 'concurrency' | 'inFlight'>): string {
+  const inFlight = summary.inFlight > 1 ? `×${summary.inFlight}` : '';
+  return `${summary.strategy} ×${summary.concurrency}${inFlight}`;
 }

@@ -61,6 +61,8 @@ export interface StartRunOptions {
   signal?: AbortSignal;
   /** A memory limit per worker, in MB (threads and processes). */
   maxMemoryMb?: number;
+  /** Tasks in flight per worker (threads and processes): the hybrid model when above 1. */
+  inFlight?: number;
   /** See the executor's `setupTimeout`. */
   setupTimeout?: number;
   /** See the executor's `teardownTimeout`. */
@@ -70,6 +72,7 @@ export interface StartRunOptions {
 export interface RunSummary extends JobResult {
   strategy: string;
   concurrency: number;
+  inFlight: number;
   /** Under `--strategy auto`: why the advisor chose the strategy and concurrency it did. */
   reasons: string[] | undefined;
   elapsedMs: number;
@@ -215,6 +218,7 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     task: options.task,
     strategy: options.strategy ?? DEFAULT_STRATEGY,
     concurrency: options.concurrency,
+    inFlight: options.inFlight,
     export: options.export,
     timeout: options.timeout,
     maxMemoryMb: options.maxMemoryMb,
@@ -263,6 +267,7 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
       ...outcome,
       strategy: executor.strategy,
       concurrency: executor.concurrency,
+      inFlight: executor.inFlight,
       reasons: executor.choice?.advice.verdict.reasons,
       elapsedMs: performance.now() - started,
       prior,

@@ -29,10 +29,14 @@ export function probe(
   tasksPerSecond: number,
   p95Ms = 50,
   failed = 0,
+  inFlight = 1,
+  loopShare = 0.5,
 ): Probe {
   return {
     strategy,
     concurrency,
+    inFlight,
+    loopShare,
     tasks: 100,
     failed,
     wallMs: (100 / tasksPerSecond) * 1000,

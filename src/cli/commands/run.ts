@@ -44,6 +44,7 @@ interface RunFlags {
   out: string;
   strategy: StrategyChoice;
   concurrency?: number;
+  inFlight?: number;
   ordered?: boolean;
   timeout?: number;
   retries?: number;
@@ -76,6 +77,11 @@ export function registerRun(program: Command): void {
     )
     .option('--concurrency <n>', 'tasks in flight (default: the strategy’s)', (text) =>
       parseCount('--concurrency', text, 1),
+    )
+    .option(
+      '--in-flight <k>',
+      'tasks each worker runs at once under threads or processes: the hybrid, for tasks that wait and compute (default: 1)',
+      (text) => parseCount('--in-flight', text, 1),
     )
     .option('--ordered', 'write results in input order (default: as they complete)')
     .option('--timeout <ms>', 'a time-out per attempt, in ms', (text) => parseCount('--timeout', text, 1))
@@ -140,6 +146,7 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
       out: flags.out === '-' ? process.stdout : flags.out,
       strategy: flags.strategy,
       concurrency: flags.concurrency,
+      inFlight: flags.inFlight,
       ordered: flags.ordered,
       timeout: flags.timeout,
       retries: flags.retries,

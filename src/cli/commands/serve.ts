@@ -8,6 +8,7 @@ import {
   MAX_PORT,
   QUERY_PARAMETERS,
 } from '../../workloads/request-plan.js';
+import { helpEnd } from '../option-kit.js';
 import { useColor } from '../style.js';
 
 interface ServeFlags {
@@ -92,13 +93,11 @@ export function registerServe(program: Command): void {
     )
     .addHelpText(
       'after',
-      [
-        '',
-        'Examples:',
-        '  $ fanout serve --port 8080 --delay 50 --jitter 10',
-        '  $ curl "http://127.0.0.1:8080/?delay=200&status=503"',
-        '  $ curl "http://127.0.0.1:8080/?fault=trickle&delay=2000&size=100000"',
-      ].join('\n'),
+      helpEnd('', [
+        'fanout serve --port 8080 --delay 50 --jitter 10',
+        'curl "http://127.0.0.1:8080/?delay=200&status=503"',
+        'curl "http://127.0.0.1:8080/?fault=trickle&delay=2000&size=100000"',
+      ]),
     )
     .action((flags: ServeFlags) => serve(flags));
 }

@@ -8,7 +8,7 @@ import { CommanderError } from 'commander';
 import { FanoutError } from '../core/errors.js';
 import { createStyle } from '../report/style.js';
 import { registerCommands } from './commands/index.js';
-import { CliError, EXIT_USAGE } from './errors.js';
+import { CliError, EXIT_USAGE, verboseStack } from './errors.js';
 import { checkOptions, FanoutCommand } from './option-kit.js';
 import { useColor } from './style.js';
 
@@ -50,7 +50,7 @@ function report(error: unknown, verbose: boolean): number {
   const style = createStyle(useColor(process.stderr));
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`${style.red('fanout:')} ${message}\n`);
-  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  if (verbose && error instanceof Error) process.stderr.write(`${verboseStack(error)}\n`);
   if (error instanceof CliError) return error.exitCode;
   if (error instanceof FanoutError) return EXIT_USAGE;
   return EXIT_USAGE;

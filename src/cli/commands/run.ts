@@ -17,7 +17,7 @@ import type { InputsCheck } from '../../run/fingerprint.js';
 import { OutputLockedError } from '../../run/lock.js';
 import { type RunHandle, type RunSummary, startRun } from '../../run/run.js';
 import { envCount } from '../env.js';
-import { CliError, EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from '../errors.js';
+import { CliError, EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, verboseStack } from '../errors.js';
 import { readInputLines } from '../inputs.js';
 import { addOptions, helpEnd, type OptionSpec } from '../option-kit.js';
 import { concurrencyFor, INPUTS_RULE, OPTIONS } from '../options.js';
@@ -127,12 +127,12 @@ export function registerRun(program: Command): void {
     TEARDOWN_TIMEOUT,
     OPTIONS.quiet,
   );
-  command.addHelpText('after', EXAMPLES).action(async (task: string, flags: RunFlags) => {
-    process.exitCode = await runCommand(task, flags);
+  command.addHelpText('after', EXAMPLES).action(async (task: string, flags: RunFlags, self: Command) => {
+    process.exitCode = await runCommand(task, flags, self.optsWithGlobals().verbose === true);
   });
 }
 
-async function runCommand(task: string, flags: RunFlags): Promise<number> {
+async function runCommand(task: string, flags: RunFlags, verbose: boolean): Promise<number> {
   if (flags.inputs !== '-' && !existsSync(flags.inputs))
     throw new CliError(`inputs file not found: ${flags.inputs}`);
   if (flags.out !== '-' && flags.out === flags.inputs)
@@ -201,7 +201,10 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
   display?.stop();
   signals.dispose();
   const style = createStyle(useColor(process.stderr));
-  if (summary.fatal !== undefined) process.stderr.write(`${style.red('fanout:')} ${summary.fatal.message}\n`);
+  if (summary.fatal !== undefined) {
+    process.stderr.write(`${style.red('fanout:')} ${summary.fatal.message}\n`);
+    if (verbose) process.stderr.write(`${verboseStack(summary.fatal)}\n`);
+  }
   // A run that failed before recording anything has nothing to sum up beyond its one error line.
   const recorded = summary.ok + summary.failed + summary.aborted;
   if (summary.fatal === undefined || recorded > 0) {

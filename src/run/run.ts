@@ -59,7 +59,7 @@ export interface StartRunOptions {
   onFifoWait?: () => void;
   /** Ends the set-up early (the wait for a FIFO's reader): `startRun` then rejects with SetupAbortedError. */
   signal?: AbortSignal;
-  /** A memory limit per worker, in MB (threads and processes). */
+  /** A V8 heap limit per worker, in MiB (threads and processes). */
   maxMemoryMb?: number;
   /** See the executor's `setupTimeout`. */
   setupTimeout?: number;

@@ -223,3 +223,9 @@ test('run takes the --concurrency forms compare takes: the value for its --strat
   );
   assert.throws(() => concurrencyFor(parseConcurrency('8,threads=2'), 'auto'), /auto takes one number/);
 });
+
+test('--max-memory says MiB, the unit Node counts its heap limit in', async () => {
+  const row = optionRows(await help('run')).get('--max-memory');
+  assert.match(row ?? '', /^--max-memory <MiB> .*in MiB \(1 MiB = 1,048,576 bytes\)/);
+  assert.doesNotMatch(row ?? '', /\bMB\b/);
+});

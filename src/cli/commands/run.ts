@@ -75,8 +75,8 @@ const RESUME: OptionSpec = {
   description: 'continue --out: skip the inputs it records, append the rest',
 };
 const MAX_MEMORY: OptionSpec<number> = {
-  flags: '--max-memory <mb>',
-  description: 'a memory limit per worker, in MB',
+  flags: '--max-memory <MiB>',
+  description: 'a V8 heap limit per worker (threads, processes), in MiB (1 MiB = 1,048,576 bytes)',
   parse: (text) => parseCount('--max-memory', text, 1),
 };
 const SETUP_TIMEOUT: OptionSpec<number> = {

@@ -73,6 +73,8 @@ export interface RunSummary extends JobResult {
   /** Under `--strategy auto`: why the advisor chose the strategy and concurrency it did. */
   reasons: string[] | undefined;
   elapsedMs: number;
+  /** Whether --resume can continue this output: a regular file, not stdout, a FIFO or a device. */
+  resumable: boolean;
   /** What the output file held before this run (--resume). */
   prior:
     | (Pick<OutputState, 'ok' | 'failed' | 'tornBytes' | 'abortedRemoved' | 'duplicates'> & {
@@ -139,6 +141,8 @@ interface Output {
   /** How its inputs were checked (an output file). */
   checked: InputsCheck | undefined;
   sink: LineSink;
+  /** A regular file (or one about to be made), which --resume can continue; not a stream, FIFO or device. */
+  resumable: boolean;
 }
 
 /** The sink for a FIFO: opened once a reader is there; its errors name it. */
@@ -199,7 +203,8 @@ async function openOutput(
     else if (target.kind === 'fifo') sink = await openFifoSink(target, options, onError);
     else if (target.kind === 'device') sink = createSink(target.given, onError, { sync: false });
     else sink = createSink(target.real, onError);
-    return { lock, state, checked, sink };
+    const resumable = target !== undefined && (target.kind === 'file' || target.kind === 'missing');
+    return { lock, state, checked, sink, resumable };
   } catch (error) {
     lock?.release();
     throw error;
@@ -229,7 +234,7 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     await executor.close();
     throw error;
   }
-  const { lock, state, checked, sink } = output;
+  const { lock, state, checked, sink, resumable } = output;
   job = new Job({
     executor,
     inputs: options.inputs,
@@ -265,6 +270,7 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
       concurrency: executor.concurrency,
       reasons: executor.choice?.advice.verdict.reasons,
       elapsedMs: performance.now() - started,
+      resumable,
       prior,
     };
   })();

@@ -12,7 +12,7 @@ import { openFifo } from './fifo.js';
 import { checkInputs, fingerprintInputs, type InputsCheck, recordPath, writeRecord } from './fingerprint.js';
 import { type InputRecord, Job, type JobProgress, type JobResult } from './job.js';
 import { acquireOutputLock, type OutputLock } from './lock.js';
-import { type OutTarget, resolveOut } from './out-path.js';
+import { assertNotInputs, type OutTarget, resolveOut } from './out-path.js';
 import { inspectOutput, type OutputState } from './resume.js';
 import { createSink, type LineSink, type SinkErrorHandler } from './sink.js';
 import { sweepTemps } from './temp.js';
@@ -48,7 +48,8 @@ export interface StartRunOptions {
   /**
    * The file the inputs are read from ('-': stdin). Its fingerprint is recorded beside an output file
    * (`<out>.fanout.json`), and `resume` refuses to continue an output made from other inputs. Without
-   * it (or with stdin), nothing is checked.
+   * it (or with stdin), nothing is checked. An `out` that is this file under another name (a symlink,
+   * a hard link, or the file stdin is redirected from) is refused.
    */
   inputsFile?: string;
   /** @default 'default' */
@@ -170,6 +171,7 @@ async function openOutput(
   onError: SinkErrorHandler,
 ): Promise<Output> {
   const target = typeof options.out === 'string' ? resolveOut(options.out) : undefined;
+  if (target !== undefined) assertNotInputs(target, options.inputsFile);
   // Before anything reads or changes the output: a second run must not see it half-rewritten.
   const lock = lockOutput(target);
   try {

@@ -135,8 +135,6 @@ export function registerRun(program: Command): void {
 async function runCommand(task: string, flags: RunFlags, verbose: boolean): Promise<number> {
   if (flags.inputs !== '-' && !existsSync(flags.inputs))
     throw new CliError(`inputs file not found: ${flags.inputs}`);
-  if (flags.out !== '-' && flags.out === flags.inputs)
-    throw new CliError('--out must not be the --inputs file');
   if (flags.out === '-' && flags.resume) throw new CliError('--resume needs --out to be a file, not stdout');
   const label = 'fanout run';
   const say = (text: string): void => {

@@ -4,6 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
+import type { Verdict } from '../advise/types.js';
 import { createExecutor, type Executor } from '../auto/executor.js';
 import { describe, OptionError } from '../core/errors.js';
 import { DEFAULT_STRATEGY, expectPositiveInteger, type StrategyChoice } from '../core/options.js';
@@ -213,6 +214,15 @@ async function openOutput(
   }
 }
 
+/** Why auto chose what it did, its warnings first: a choice the figures could not settle says so. */
+function autoReasons(verdict: Verdict | undefined): string[] | undefined {
+  if (verdict === undefined) return undefined;
+  const unsettled = verdict.settled
+    ? []
+    : ['not settled: the figures could not decide; this is where they leaned'];
+  return [...unsettled, ...verdict.warnings.map((warning) => `warning: ${warning}`), ...verdict.reasons];
+}
+
 /** Starts a run. Rejects, before any input is read, on a bad option, task or output file. */
 export async function startRun(options: StartRunOptions): Promise<RunHandle> {
   const retries = expectRetries(options.retries ?? 0);
@@ -270,7 +280,7 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
       ...outcome,
       strategy: executor.strategy,
       concurrency: executor.concurrency,
-      reasons: executor.choice?.advice.verdict.reasons,
+      reasons: autoReasons(executor.choice?.advice.verdict),
       elapsedMs: performance.now() - started,
       resumable,
       prior,

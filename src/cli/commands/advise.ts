@@ -11,7 +11,7 @@ import { adviceSection } from '../../report/advise-section.js';
 import { writeHtmlReport } from '../../report/html/index.js';
 import { reportData } from '../../report/sections.js';
 import { createStyle } from '../../report/style.js';
-import { CliError } from '../errors.js';
+import { CliError, EXIT_SOME_FAILED } from '../errors.js';
 import { readAllInputs } from '../inputs.js';
 import { addOptions, helpEnd, type OptionSpec } from '../option-kit.js';
 import { INPUTS_RULE, OPTIONS } from '../options.js';
@@ -77,11 +77,19 @@ async function action(task: string, flags: AdviseFlags): Promise<void> {
     onProgress: progress ? (message) => process.stderr.write(`  … ${message}\n`) : undefined,
   });
   if (flags.json) process.stdout.write(`${JSON.stringify(advice, null, 2)}\n`);
-  else if (flags.quiet) process.stdout.write(renderRecommendation(advice));
-  else process.stdout.write(renderAdvice(advice, createStyle(useColor(process.stdout))));
+  else if (flags.quiet) {
+    process.stdout.write(renderRecommendation(advice));
+    // The full text shows its warnings; the one line must not hide them.
+    for (const warning of advice.verdict.warnings)
+      process.stderr.write(`fanout advise: warning: ${warning}\n`);
+  } else process.stdout.write(renderAdvice(advice, createStyle(useColor(process.stdout))));
   if (flags.report !== undefined) {
     await writeHtmlReport(flags.report, reportData(`fanout advise: ${task}`, [adviceSection(advice, task)]));
     if (!quiet) process.stdout.write(`\nReport: ${resolve(flags.report)}\n`);
+  }
+  // As for compare and run: inputs that failed (in the sample or a probe) make the exit code 1.
+  if (advice.probes.some((probe) => probe.failed > 0) || advice.measurements.sample.failed > 0) {
+    process.exitCode = EXIT_SOME_FAILED;
   }
 }
 

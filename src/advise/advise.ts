@@ -26,6 +26,7 @@ import {
   WORKERS_PER_CORE_MAX,
 } from './thresholds.js';
 import type { Advice, AdviseOptions, Probe, SampleFigures, StartupFigures, Verdict } from './types.js';
+import { adviceWarnings, type Repeat } from './warnings.js';
 import { model } from './words.js';
 
 interface Checked {
@@ -132,8 +133,13 @@ export async function advise(options: AdviseOptions): Promise<Advice> {
     workerCap: Math.min(maxConcurrency ?? cores * WORKERS_PER_CORE_MAX, total ?? Number.POSITIVE_INFINITY),
   };
   const probes: Probe[] = [sequentialProbe(sample)];
-  const finish = (verdict: Verdict, projections: Advice['projections']): Advice => ({
-    verdict,
+  const pastKnee: Probe[] = [];
+  const repeats: Repeat[] = [];
+  const finish = (
+    verdict: Omit<Verdict, 'warnings' | 'settled'>,
+    projections: Advice['projections'],
+  ): Advice => ({
+    verdict: { ...verdict, ...adviceWarnings({ sample, probes, pastKnee, repeats }) },
     measurements: {
       total,
       cores,
@@ -190,6 +196,8 @@ export async function advise(options: AdviseOptions): Promise<Advice> {
   if (found.sequential) probes[0] = found.sequential;
   probes.push(...found.probes);
   notes.push(...found.notes);
+  pastKnee.push(...found.pastKnee);
+  repeats.push(...found.repeats);
 
   if (found.probes.length === 0 && boundsInput) {
     // Nothing but the sample was measured: the best the start-ups allow, said to be a bound.

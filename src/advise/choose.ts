@@ -117,7 +117,7 @@ export function choose(input: ChooseInput): Choice {
           )
           .sort((a, b) => a.wallMs - b.wallMs);
 
-  const reasons = [measuredLine(picks, sequential)];
+  const reasons = [measuredLine(picks)];
   const chosen = winner.probe;
   let kind: VerdictKind = input.kind;
   if (chosen.strategy === 'sequential') {
@@ -213,7 +213,7 @@ function higherLine(higher: Scored, chosen: Scored): string {
   );
 }
 
-function measuredLine(picks: readonly Scored[], sequential: Probe): string {
+function measuredLine(picks: readonly Scored[]): string {
   const parts = [...picks]
     .sort((a, b) => b.probe.tasksPerSecond - a.probe.tasksPerSecond)
     .map(({ probe: p }) => {
@@ -226,9 +226,8 @@ function measuredLine(picks: readonly Scored[], sequential: Probe): string {
           : '';
       return `${model(p.strategy, p.concurrency, p.inFlight)} ${formatRate(p.tasksPerSecond, 'tasks')} (${speed}${efficiency})`;
     });
-  const failures =
-    sequential.failed > 0 ? ` ${sequential.failed} sampled inputs failed and are left out.` : '';
-  return `Measured throughput, each model at its best level: ${parts.join('; ')}.${failures}`;
+  // Failed inputs are the verdict's warnings (warnings.ts), not a clause here.
+  return `Measured throughput, each model at its best level: ${parts.join('; ')}.`;
 }
 
 function recommendation(winner: Scored, seq: Scored, total: number | null): string {

@@ -14,6 +14,7 @@ import { measureStartup } from './startup.js';
 import type { TaskRef } from './task-ref.js';
 import { LOOP_SATURATED_SHARE, PROBE_MAX_TASKS, PROBE_MIN_ROUNDS, PROBE_TARGET_MS } from './thresholds.js';
 import type { Probe, SampleFigures, StartupFigures } from './types.js';
+import type { Repeat } from './warnings.js';
 
 export interface SearchContext {
   ref: TaskRef;
@@ -41,6 +42,8 @@ export interface SearchResult {
   pastKnee: Probe[];
   /** Knees found, strategies skipped and why, in plain words. */
   notes: string[];
+  /** Levels measured twice, with both throughputs. */
+  repeats: Repeat[];
 }
 
 /** Tasks per ms the strategy should reach at this level: for sizing probes only, never for a verdict. */
@@ -99,6 +102,7 @@ export async function search(context: SearchContext): Promise<SearchResult> {
   const probes: Probe[] = [];
   const notes: string[] = [];
   const pastKnee: Probe[] = [];
+  const repeats: Repeat[] = [];
   let probesLeft = plan.order.reduce((n, s) => n + plan[s].length, 0);
   let outOfBudget = false;
   let baseline = context.baseline;
@@ -190,6 +194,7 @@ export async function search(context: SearchContext): Promise<SearchResult> {
         // One noisy probe must not end the search: measure the level again and keep the faster run
         // (noise only ever slows a run down), then judge again.
         const second = await run(again.tasks);
+        repeats.push({ strategy, concurrency, rates: [probe.tasksPerSecond, second.tasksPerSecond] });
         if (second.tasksPerSecond > probe.tasksPerSecond) probe = second;
         knee = kneeReached(previous!, probe, true);
       }
@@ -204,5 +209,5 @@ export async function search(context: SearchContext): Promise<SearchResult> {
     }
     probesLeft -= levels.length - index;
   }
-  return { sequential, probes, pastKnee, notes };
+  return { sequential, probes, pastKnee, notes, repeats };
 }

@@ -24,12 +24,22 @@ export interface Verdict {
   inFlight: number;
   /** Why, in plain words, each citing the measured figures behind it. */
   reasons: string[];
+  /** What could make this verdict wrong: failed inputs or probes, repeated runs that disagreed. */
+  warnings: string[];
+  /**
+   * False when a warning means the figures cannot decide (most of the sample failed, the task failed
+   * under concurrency, a level measured twice disagreed beyond the noise): `strategy` and
+   * `concurrency` are then where the figures lean, not a conclusion.
+   */
+  settled: boolean;
 }
 
 /** The sequential sample: the task run on the first inputs, one at a time, in this process. */
 export interface SampleFigures {
   /** Inputs measured, not counting the first (which pays for loading the module and `setup`). */
   tasks: number;
+  /** Distinct inputs run (the sample may go round them again: `tasks` counts every run). */
+  tried: number;
   /** Sampled inputs whose task threw; they are left out of the figures. */
   failed: number;
   /** Wall time of the first input, with loading the task module and running `setup`. */

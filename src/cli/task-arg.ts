@@ -11,3 +11,7 @@ export function resolveTaskArgument(argument: string): string {
   }
   return argument;
 }
+
+/** The help line of every command's <task>. */
+export const TASK_ARGUMENT =
+  'the task module (.js, .mjs or .ts), or a built-in workload: download, sum-of-squares';

@@ -63,19 +63,21 @@ export function formatSummary(summary: RunSummary, outLabel: string): string[] {
     );
   }
   if (summary.retried > 0) lines.push(formatPlural(summary.retried, 'retry', 'retries'));
+  // --resume continues a regular file only: after stdout, a FIFO or a device, saying so would be false.
+  const again = summary.resumable
+    ? 'continue with --resume'
+    : `${outLabel} cannot be resumed (--resume needs a regular file): run again from the start`;
   if (summary.abortedBy !== undefined) {
+    const note = summary.resumable ? ' (--resume runs aborted inputs again)' : '';
     lines.push(
-      `aborted by ${summary.abortedBy}: ${formatPlural(summary.aborted, 'in-flight input')} recorded as aborted ` +
-        '(--resume runs aborted inputs again)',
+      `aborted by ${summary.abortedBy}: ${formatPlural(summary.aborted, 'in-flight input')} recorded as aborted${note}`,
     );
   }
   if (summary.fatal !== undefined) {
-    lines.push('not finished: continue with --resume once the cause is fixed');
+    lines.push(`not finished: ${again} once the cause is fixed`);
   } else if (!summary.complete) {
     const unread = summary.unrecorded > 0 ? `${formatCount(summary.unrecorded)} read but not recorded, ` : '';
-    lines.push(
-      `stopped by ${summary.stoppedBy ?? 'request'}: ${unread}the rest not read; continue with --resume`,
-    );
+    lines.push(`stopped by ${summary.stoppedBy ?? 'request'}: ${unread}the rest not read; ${again}`);
   }
   return lines;
 }

@@ -21,6 +21,7 @@ export function workloadUrl(name: string): URL {
   return new URL(WORKLOADS[name as WorkloadName].href);
 }
 
+export { describeReach, formatAddress, isLoopback } from './listen.js';
 export {
   DEFAULT_BODY_BYTES,
   FAULTS,

@@ -7,6 +7,7 @@ import type { StrategyName } from '../../src/core/options.js';
 export function sampleOf(wallMs: number, busyShare: number, cpuShare = busyShare): SampleFigures {
   return {
     tasks: 30,
+    tried: 30,
     failed: 0,
     firstTaskMs: wallMs + 5,
     wallMs,

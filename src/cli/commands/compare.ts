@@ -1,11 +1,11 @@
 /**
  * `fanout compare <task> --inputs <file|->`: the task measured under each strategy, side by side.
  */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { STRATEGIES } from '../../core/options.js';
-import { compareStrategies, DEFAULT_RUNS, DEFAULT_WARMUP } from '../../measure/compare.js';
+import type { StrategyName } from '../../core/options.js';
+import { compareStrategies } from '../../measure/compare.js';
 import type { Comparison } from '../../measure/types.js';
 import { writeHtmlReport } from '../../report/html/index.js';
 import { renderJson } from '../../report/json.js';
@@ -13,67 +13,64 @@ import { renderMarkdown } from '../../report/markdown.js';
 import { comparisonSection, reportData } from '../../report/sections.js';
 import { createStyle } from '../../report/style.js';
 import { renderComparison } from '../../report/table.js';
-import { CliError, EXIT_SOME_FAILED } from '../errors.js';
+import { EXIT_SOME_FAILED } from '../errors.js';
 import { readAllInputs } from '../inputs.js';
+import { addOptions, helpEnd, type OptionSpec } from '../option-kit.js';
+import { INPUTS_RULE, OPTIONS, outputFile } from '../options.js';
 import { createProgress } from '../progress/index.js';
-import { parseConcurrency, parseCount, parseMilliseconds, parseStrategies } from '../strategy-options.js';
+import type { ConcurrencySetting } from '../strategy-options.js';
 import { useColor } from '../style.js';
-import { resolveTaskArgument } from '../task-arg.js';
+import { resolveTaskArgument, TASK_ARGUMENT } from '../task-arg.js';
 
 interface CompareFlags {
   inputs: string;
-  strategies: string;
-  concurrency?: string;
-  runs: string;
-  warmup: string;
-  taskExport: string;
-  timeout?: string;
+  strategies: StrategyName[];
+  concurrency?: ConcurrencySetting;
+  runs: number;
+  warmup: number;
+  export: string;
+  timeout?: number;
   exportJson?: string;
   exportMarkdown?: string;
   report?: string;
+  json?: boolean;
   quiet?: boolean;
 }
 
-const EXAMPLES = `
-Examples:
-  $ fanout compare ./task.js --inputs inputs.ndjson
-  $ fanout compare ./task.ts --inputs urls.json --strategies async,threads --concurrency async=64,threads=4
-  $ seq 30 35 | fanout compare ./fib.mjs --inputs - --runs 5 --warmup 2
-  $ fanout compare ./task.js -i inputs.ndjson --export-json out.json --export-markdown out.md --quiet
+const EXAMPLES = helpEnd(
+  `Inputs are ${INPUTS_RULE}.
+Each run starts fresh workers, so wall time includes their start-up, as a one-off job pays it.
+Exit codes: 0 every input succeeded, 1 some inputs failed (the table is still printed), 2 bad usage,
+inputs or task module. See docs/compare.md for what each column measures.`,
+  [
+    'fanout compare ./task.js --inputs inputs.ndjson',
+    'fanout compare sum-of-squares --inputs sizes.ndjson --strategies sequential,threads --runs 5',
+    'fanout compare ./task.ts -i urls.ndjson -s async,threads --concurrency async=64,threads=4',
+    'seq 30 35 | fanout compare ./fib.mjs --inputs - --runs 5 --warmup 2',
+    'fanout compare ./task.js -i inputs.ndjson --export-json out.json --export-markdown out.md -q',
+  ],
+);
 
-Inputs are NDJSON (one JSON value per line) or one JSON array. Each run starts fresh workers, so
-wall time includes their start-up, as a one-off job pays it. Exit codes: 0 every input succeeded,
-1 some inputs failed (the table is still printed), 2 bad usage, inputs or task module.
-See docs/compare.md for what each column measures.`;
-
-/** An export file's directory must exist before minutes of measuring, not after. */
-function checkExportPath(option: string, file: string | undefined): void {
-  if (file === undefined) return;
-  const dir = dirname(resolve(file));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new CliError(`${option}: directory not found: ${dir}`);
-  }
-  if (existsSync(file) && statSync(file).isDirectory()) {
-    throw new CliError(`${option}: expected a file, got a directory: ${file}`);
-  }
-}
+const EXPORT_JSON: OptionSpec<string> = {
+  flags: '--export-json <file>',
+  description: 'write every run and every timeline as JSON',
+  parse: outputFile('--export-json'),
+};
+const EXPORT_MARKDOWN: OptionSpec<string> = {
+  flags: '--export-markdown <file>',
+  description: 'write the table as Markdown',
+  parse: outputFile('--export-markdown'),
+};
 
 function writeExport(file: string | undefined, render: (c: Comparison) => string, c: Comparison): void {
   if (file !== undefined) writeFileSync(file, render(c));
 }
 
 async function runCompare(task: string, flags: CompareFlags): Promise<void> {
-  const strategies = parseStrategies(flags.strategies);
-  const concurrency = flags.concurrency === undefined ? undefined : parseConcurrency(flags.concurrency);
-  const runs = parseCount('--runs', flags.runs, 1);
-  const warmup = parseCount('--warmup', flags.warmup, 0);
-  const timeout = flags.timeout === undefined ? undefined : parseMilliseconds('--timeout', flags.timeout);
-  checkExportPath('--export-json', flags.exportJson);
-  checkExportPath('--export-markdown', flags.exportMarkdown);
-  checkExportPath('--report', flags.report);
+  const { strategies, concurrency, runs, warmup, timeout } = flags;
   const inputs = await readAllInputs(flags.inputs);
 
-  const progress = createProgress({ stream: process.stderr, quiet: flags.quiet });
+  const progress = createProgress({ stream: process.stderr, quiet: flags.quiet || flags.json });
   let comparison: Comparison;
   try {
     comparison = await compareStrategies({
@@ -84,14 +81,15 @@ async function runCompare(task: string, flags: CompareFlags): Promise<void> {
       concurrency,
       runs,
       warmup,
-      export: flags.taskExport,
+      export: flags.export,
       timeout,
       onProgress: (event) => progress?.update(event),
     });
   } finally {
     progress?.stop();
   }
-  process.stdout.write(renderComparison(comparison, createStyle(useColor(process.stdout))));
+  if (flags.json) process.stdout.write(renderJson(comparison));
+  else process.stdout.write(renderComparison(comparison, createStyle(useColor(process.stdout))));
   writeExport(flags.exportJson, renderJson, comparison);
   writeExport(flags.exportMarkdown, renderMarkdown, comparison);
   if (flags.report !== undefined) {
@@ -99,37 +97,36 @@ async function runCompare(task: string, flags: CompareFlags): Promise<void> {
       flags.report,
       reportData(`fanout compare: ${task}`, [comparisonSection(comparison)]),
     );
-    process.stdout.write(`\nReport: ${resolve(flags.report)}\n`);
+    if (!flags.json) process.stdout.write(`\nReport: ${resolve(flags.report)}\n`);
   }
   if (comparison.failed > 0) process.exitCode = EXIT_SOME_FAILED;
 }
 
 export function registerCompare(program: Command): void {
-  program
+  const command = program
     .command('compare')
     .summary('measure a task under each strategy, side by side')
     .description(
       'Run <task> over every input under each strategy (warm-up runs, then measured runs) and print ' +
         'wall time, CPU time, peak memory, throughput, speed-up and efficiency against sequential.',
     )
-    .argument(
-      '<task>',
-      'the task module (.js, .mjs or .ts), or a built-in workload: download, sum-of-squares',
-    )
-    .requiredOption('-i, --inputs <file|->', 'the inputs: NDJSON or a JSON array; - reads stdin')
-    .option('-s, --strategies <list>', 'the strategies to measure, comma-separated', STRATEGIES.join(','))
-    .option(
-      '-c, --concurrency <n|strategy=n,…>',
-      'tasks in flight: one number for async, threads and processes, or per strategy (threads=4,async=32)',
-    )
-    .option('-r, --runs <n>', 'measured runs per strategy', String(DEFAULT_RUNS))
-    .option('-w, --warmup <n>', 'warm-up runs per strategy, not counted', String(DEFAULT_WARMUP))
-    .option('--task-export <name>', "the task module's export to call", 'default')
-    .option('--timeout <ms>', 'a time-out per task, in ms (a task past it fails)')
-    .option('--export-json <file>', 'write every run and every timeline as JSON')
-    .option('--export-markdown <file>', 'write the table as Markdown')
-    .option('--report <file>', 'write a self-contained HTML report with every timeline')
-    .option('-q, --quiet', 'no progress on stderr')
+    .argument('<task>', TASK_ARGUMENT);
+  addOptions(
+    command,
+    OPTIONS.inputs,
+    OPTIONS.strategies,
+    OPTIONS.concurrency,
+    OPTIONS.runs,
+    OPTIONS.warmup,
+    OPTIONS.export,
+    OPTIONS.timeout,
+    OPTIONS.json,
+    EXPORT_JSON,
+    EXPORT_MARKDOWN,
+    OPTIONS.report,
+    OPTIONS.quiet,
+  );
+  command
     .addHelpText('after', EXAMPLES)
     .action((task: string, flags: CompareFlags) => runCompare(task, flags));
 }

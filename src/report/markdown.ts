@@ -11,6 +11,7 @@ import {
   summaryLines,
   tableRow,
   titleLine,
+  verdictLine,
   warningLines,
 } from './model.js';
 
@@ -41,6 +42,8 @@ export function renderMarkdown(c: Comparison): string {
   const parts = [`${cell(titleLine(c))}\n`, renderMarkdownTable(c)];
   const summary = summaryLines(c);
   if (summary.length > 0) parts.push(bullets(summary));
+  const verdict = verdictLine(c);
+  if (verdict !== undefined) parts.push(`**${cell(verdict)}**\n`);
   const failures = failureLines(c);
   if (failures.length > 0) parts.push(`**Failures**\n\n${bullets(failures)}`);
   const mismatches = mismatchLines(c);

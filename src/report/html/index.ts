@@ -25,7 +25,9 @@ export function renderHtmlReport(data: ReportData): string {
   const payload: ClientPayload = {
     sections: data.sections.map((section) => ({
       strategies: section.strategies.map((s) => s.strategy),
-      timelines: section.strategies.map((s) => encodeTimeline(s.strategy, s.timeline ?? [])),
+      timelines: section.strategies.map((s) =>
+        encodeTimeline(s.strategy, s.timeline ?? [], s.timelineRun?.startedAt),
+      ),
     })),
   };
   const sections = data.sections.map((section, i) =>

@@ -83,7 +83,7 @@ export function registerAdvise(program: Command): void {
     )
     .argument(
       '<task>',
-      'the task module (.js, .mjs or .ts), or a built-in workload: download, sum-of-squares',
+      'the task module (.js, .mjs or .ts), or a built-in workload: download, sum-of-squares, fetch-and-hash',
     )
     .requiredOption('--inputs <file|->', 'the inputs: NDJSON or one JSON array, from a file or stdin (-)')
     .option('--budget <seconds>', 'about how long to spend measuring', String(DEFAULT_BUDGET_MS / 1000))

@@ -114,7 +114,7 @@ export function registerCompare(program: Command): void {
     )
     .argument(
       '<task>',
-      'the task module (.js, .mjs or .ts), or a built-in workload: download, sum-of-squares',
+      'the task module (.js, .mjs or .ts), or a built-in workload: download, sum-of-squares, fetch-and-hash',
     )
     .requiredOption('-i, --inputs <file|->', 'the inputs: NDJSON or a JSON array; - reads stdin')
     .option('-s, --strategies <list>', 'the strategies to measure, comma-separated', STRATEGIES.join(','))

@@ -65,7 +65,7 @@ export function registerRun(program: Command): void {
     )
     .argument(
       '<task>',
-      'the task module (.js, .mjs or .ts), or a built-in workload: download, sum-of-squares',
+      'the task module (.js, .mjs or .ts), or a built-in workload: download, sum-of-squares, fetch-and-hash',
     )
     .requiredOption('--inputs <file|->', 'NDJSON inputs, one JSON value per line ("-": stdin)')
     .requiredOption('--out <file|->', 'where result lines go ("-": stdout)')

@@ -3,6 +3,7 @@
  * the warnings and the notes on failures and mismatches. The renderers only lay these out.
  */
 import { formatBytes, formatDuration, formatPercent, formatRate, formatRatio } from '../core/units.js';
+import { formatLevel } from '../measure/configuration.js';
 import type { SpreadWarning } from '../measure/stats.js';
 import type { Comparison, StrategyMeasurement } from '../measure/types.js';
 
@@ -28,8 +29,8 @@ export function formatRange(minMs: number, maxMs: number): string {
 
 export function tableRow(s: StrategyMeasurement): string[] {
   return [
-    s.strategy,
-    String(s.concurrency),
+    s.name,
+    formatLevel(s.concurrency, s.inFlight),
     formatDuration(s.wallMs.median),
     formatRange(s.wallMs.min, s.wallMs.max),
     formatDuration(s.cpuMs.median),
@@ -61,7 +62,7 @@ export function fasterOrSlower(speedup: number): string {
  * fastest. Undefined when they overlap (load, noise): then no winner may be named.
  */
 export function clearWinner(c: Comparison): StrategyMeasurement | undefined {
-  const fastest = c.strategies.find((s) => s.strategy === c.fastest);
+  const fastest = c.strategies.find((s) => s.name === c.fastest);
   if (!fastest) return undefined;
   const beaten = c.strategies.every((s) => s === fastest || fastest.wallMs.max < s.wallMs.min);
   return beaten ? fastest : undefined;
@@ -76,12 +77,12 @@ export const OVERLAP_NOTE = '(the runs overlap: no clear difference)';
  */
 export function summaryLines(c: Comparison): string[] {
   if (c.strategies.length < 2) return [];
-  const fastest = c.strategies.find((s) => s.strategy === c.fastest)!;
+  const fastest = c.strategies.find((s) => s.name === c.fastest)!;
   return c.strategies
     .filter((s) => s !== fastest)
     .map((s) => {
       const ratio = fastest.wallMs.median > 0 ? s.wallMs.median / fastest.wallMs.median : undefined;
-      const line = `${fastest.strategy} ran ${formatRatio(ratio)} faster than ${s.strategy}`;
+      const line = `${fastest.name} ran ${formatRatio(ratio)} faster than ${s.name}`;
       return fastest.wallMs.max >= s.wallMs.min ? `${line} ${OVERLAP_NOTE}` : line;
     });
 }
@@ -107,7 +108,7 @@ export function warningText(strategy: string, w: SpreadWarning, runs: number): s
 }
 
 export function warningLines(c: Comparison): string[] {
-  return c.strategies.flatMap((s) => s.warnings.map((w) => warningText(s.strategy, w, s.runs.length)));
+  return c.strategies.flatMap((s) => s.warnings.map((w) => warningText(s.name, w, s.runs.length)));
 }
 
 /** Failed inputs, per strategy, with the first few errors. */
@@ -115,7 +116,7 @@ export function failureLines(c: Comparison): string[] {
   return c.strategies
     .filter((s) => s.failed > 0)
     .flatMap((s) => [
-      `${s.strategy}: ${s.failed} of ${c.inputs} inputs failed`,
+      `${s.name}: ${s.failed} of ${c.inputs} inputs failed`,
       ...s.failures.map((f) => `  input ${f.index}: ${f.message}`),
     ]);
 }
@@ -127,8 +128,7 @@ export function mismatchLines(c: Comparison): string[] {
     `results differ from ${c.reference}'s on ${c.mismatchCount} input${c.mismatchCount === 1 ? '' : 's'} ` +
       '(a task whose result depends on when or where it runs, or a bug that shows under concurrency):',
     ...c.mismatches.map(
-      (m) =>
-        `  input ${m.index} under ${m.strategy} (run ${m.run}): ${m.actual}; ${c.reference}: ${m.expected}`,
+      (m) => `  input ${m.index} under ${m.name} (run ${m.run}): ${m.actual}; ${c.reference}: ${m.expected}`,
     ),
   ];
   const hidden = c.mismatchCount - c.mismatches.length;

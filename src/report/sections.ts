@@ -6,6 +6,7 @@ import { machineInfo } from '../measure/compare.js';
 import type { Comparison, RunMeasurement, StrategyMeasurement } from '../measure/types.js';
 import type { ReportData, ReportProbe, ReportSection, ReportStrategy } from './html/types.js';
 import { summaryLines, warningLines } from './model.js';
+import { sweepLevel, sweepPeakLine, sweepTitle } from './sweep.js';
 
 /** The run whose wall time is the median: the timeline the report draws for a strategy. */
 function representative(s: StrategyMeasurement): RunMeasurement | undefined {
@@ -17,7 +18,9 @@ function reportStrategy(s: StrategyMeasurement): ReportStrategy {
   const run = representative(s);
   const out: ReportStrategy = {
     strategy: s.strategy,
+    name: s.name,
     concurrency: s.concurrency,
+    inFlight: s.inFlight,
     wallMs: { median: s.wallMs.median, min: s.wallMs.min, max: s.wallMs.max },
     cpuMs: s.cpuMs.median,
     peakRssBytes: s.peakRss.median,
@@ -49,6 +52,18 @@ export function comparisonSection(c: Comparison, extras: SectionExtras = {}): Re
   };
   if (extras.verdict) section.verdict = extras.verdict;
   if (extras.probes) section.probes = extras.probes;
+  const sweep = c.sweep;
+  if (sweep !== undefined && !extras.probes) {
+    section.probes = c.strategies.map((s) => ({
+      strategy: s.strategy,
+      concurrency: sweepLevel(sweep, s),
+      tasksPerSecond: s.throughput.median,
+    }));
+    const peak = sweepPeakLine(c);
+    section.probesNote =
+      `${sweepTitle(sweep)}. Each point is the median of the measured runs at that level, over every input.` +
+      (peak ? ` ${peak}` : '');
+  }
   return section;
 }
 

@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { STRATEGIES } from '../../core/options.js';
 import { compareStrategies, DEFAULT_RUNS, DEFAULT_WARMUP } from '../../measure/compare.js';
+import type { Configuration, Sweep } from '../../measure/configuration.js';
 import type { Comparison } from '../../measure/types.js';
 import { writeHtmlReport } from '../../report/html/index.js';
 import { renderJson } from '../../report/json.js';
@@ -13,17 +14,19 @@ import { renderMarkdown } from '../../report/markdown.js';
 import { comparisonSection, reportData } from '../../report/sections.js';
 import { createStyle } from '../../report/style.js';
 import { renderComparison } from '../../report/table.js';
+import { configurationsFor, parseConcurrency, parseSweep } from '../configurations.js';
 import { CliError, EXIT_SOME_FAILED } from '../errors.js';
 import { readAllInputs } from '../inputs.js';
 import { createProgress } from '../progress/index.js';
-import { parseConcurrency, parseCount, parseMilliseconds, parseStrategies } from '../strategy-options.js';
+import { parseCount, parseMilliseconds, parseStrategies } from '../strategy-options.js';
 import { useColor } from '../style.js';
 import { resolveTaskArgument } from '../task-arg.js';
 
 interface CompareFlags {
   inputs: string;
-  strategies: string;
+  strategies?: string;
   concurrency?: string;
+  sweep?: string;
   runs: string;
   warmup: string;
   taskExport: string;
@@ -38,8 +41,14 @@ const EXAMPLES = `
 Examples:
   $ fanout compare ./task.js --inputs inputs.ndjson
   $ fanout compare ./task.ts --inputs urls.json --strategies async,threads --concurrency async=64,threads=4
+  $ fanout compare fetch-and-hash -i urls.ndjson -s async,threads -c async=64,threads=2,threads=2x16
+  $ fanout compare fetch-and-hash -i urls.ndjson --sweep threads=2x1..64
   $ seq 30 35 | fanout compare ./fib.mjs --inputs - --runs 5 --warmup 2
   $ fanout compare ./task.js -i inputs.ndjson --export-json out.json --export-markdown out.md --quiet
+
+Concurrency: N is workers for threads and processes, tasks in flight for async; NxK is N workers with
+K tasks in flight each (threads and processes: the hybrid). A strategy named twice is measured twice.
+A sweep range A..B doubles from A and ends at B (1..8: 1, 2, 4, 8); A..B+S steps by S.
 
 Inputs are NDJSON (one JSON value per line) or one JSON array. Each run starts fresh workers, so
 wall time includes their start-up, as a one-off job pays it. Exit codes: 0 every input succeeded,
@@ -62,9 +71,25 @@ function writeExport(file: string | undefined, render: (c: Comparison) => string
   if (file !== undefined) writeFileSync(file, render(c));
 }
 
+/** The configurations from --strategies and --concurrency, or a sweep: never both. */
+function whatToMeasure(
+  flags: CompareFlags,
+): { configurations: Configuration[]; sweep?: undefined } | { sweep: Sweep; configurations?: undefined } {
+  if (flags.sweep !== undefined) {
+    if (flags.strategies !== undefined || flags.concurrency !== undefined) {
+      throw new CliError(
+        '--sweep: measures one strategy at its own levels; leave out --strategies and --concurrency',
+      );
+    }
+    return { sweep: parseSweep(flags.sweep) };
+  }
+  const strategies = parseStrategies(flags.strategies ?? STRATEGIES.join(','));
+  const items = flags.concurrency === undefined ? [] : parseConcurrency(flags.concurrency);
+  return { configurations: configurationsFor(strategies, items) };
+}
+
 async function runCompare(task: string, flags: CompareFlags): Promise<void> {
-  const strategies = parseStrategies(flags.strategies);
-  const concurrency = flags.concurrency === undefined ? undefined : parseConcurrency(flags.concurrency);
+  const measured = whatToMeasure(flags);
   const runs = parseCount('--runs', flags.runs, 1);
   const warmup = parseCount('--warmup', flags.warmup, 0);
   const timeout = flags.timeout === undefined ? undefined : parseMilliseconds('--timeout', flags.timeout);
@@ -80,8 +105,7 @@ async function runCompare(task: string, flags: CompareFlags): Promise<void> {
       task: resolveTaskArgument(task),
       label: task,
       inputs,
-      strategies,
-      concurrency,
+      ...measured,
       runs,
       warmup,
       export: flags.taskExport,
@@ -117,10 +141,18 @@ export function registerCompare(program: Command): void {
       'the task module (.js, .mjs or .ts), or a built-in workload: download, sum-of-squares, fetch-and-hash',
     )
     .requiredOption('-i, --inputs <file|->', 'the inputs: NDJSON or a JSON array; - reads stdin')
-    .option('-s, --strategies <list>', 'the strategies to measure, comma-separated', STRATEGIES.join(','))
+    .option(
+      '-s, --strategies <list>',
+      `the strategies to measure, comma-separated (default: "${STRATEGIES.join(',')}")`,
+    )
     .option(
       '-c, --concurrency <n|strategy=n,…>',
-      'tasks in flight: one number for async, threads and processes, or per strategy (threads=4,async=32)',
+      'one number for async, threads and processes, or per strategy (threads=4,async=32); NxK for N ' +
+        'workers × K in flight each (threads=2x32)',
+    )
+    .option(
+      '--sweep <strategy=A..B>',
+      'one strategy over a range of levels, throughput against level (threads=1..8, threads=2x1..64)',
     )
     .option('-r, --runs <n>', 'measured runs per strategy', String(DEFAULT_RUNS))
     .option('-w, --warmup <n>', 'warm-up runs per strategy, not counted', String(DEFAULT_WARMUP))

@@ -4,7 +4,7 @@ import { wallCpuChart } from './charts/wall-cpu.js';
 import type { EncodedTimeline } from './encode.js';
 import { escapeHtml } from './escape.js';
 import { figuresTable } from './figures-table.js';
-import { describeConcurrency, laneMeaning, strategyClass, verdictLabel } from './strategy.js';
+import { describeConcurrency, displayName, laneMeaning, strategyClass, verdictLabel } from './strategy.js';
 import type { ReportSection, ReportStrategy } from './types.js';
 
 /** The anchor of section `s` (0-based). */
@@ -38,8 +38,11 @@ export function sectionHtml(
     const latency = latencyChart(section.probes, section.verdict);
     parts.push(
       '<h3>Throughput against concurrency</h3>',
-      '<p class="note">Each point is one probe: a sample of the inputs run at that concurrency. ' +
-        'Throughput stops rising at the knee; past it, latency climbs.</p>',
+      `<p class="note">${escapeHtml(
+        section.probesNote ??
+          'Each point is one probe: a sample of the inputs run at that concurrency. ' +
+            'Throughput stops rising at the knee; past it, latency climbs.',
+      )}</p>`,
       `<figure class="chart-figure">${throughputChart(section.probes, section.verdict)}</figure>`,
     );
     if (latency !== null) parts.push(`<figure class="chart-figure">${latency}</figure>`);
@@ -101,8 +104,8 @@ function timelineFigure(
   k: number,
   timeline: EncodedTimeline | null,
 ): string {
-  const name = escapeHtml(strategy.strategy);
-  const how = escapeHtml(describeConcurrency(strategy.strategy, strategy.concurrency));
+  const name = escapeHtml(displayName(strategy));
+  const how = escapeHtml(describeConcurrency(strategy.strategy, strategy.concurrency, strategy.inFlight));
   if (timeline === null) {
     return (
       `<figure class="timeline ${strategyClass(strategy.strategy)}"><figcaption><strong>${name}</strong> · ${how}</figcaption>` +
@@ -112,7 +115,7 @@ function timelineFigure(
   const extent = formatDuration(timeline.spanMs);
   const tasks = formatCount(timeline.tasks);
   const lanes = formatCount(timeline.laneLabel.length);
-  const label = `Timeline of ${strategy.strategy}: ${tasks} tasks in ${lanes} lanes over ${extent}`;
+  const label = `Timeline of ${displayName(strategy)}: ${tasks} tasks in ${lanes} lanes over ${extent}`;
   return (
     `<figure class="timeline ${strategyClass(strategy.strategy)}">` +
     `<figcaption><strong>${name}</strong> · ${how} · ${escapeHtml(tasks)} tasks in ${escapeHtml(lanes)} ` +
@@ -122,7 +125,7 @@ function timelineFigure(
     `role="img" aria-label="${escapeHtml(label)}"></canvas><div class="brush" hidden></div>` +
     '<div class="hover-mark" hidden></div>' +
     '<button type="button" class="reset-zoom" hidden>zoom out</button></div>' +
-    `<p class="lane-note">${escapeHtml(laneMeaning(strategy.strategy))}</p>` +
+    `<p class="lane-note">${escapeHtml(laneMeaning(strategy.strategy, strategy.inFlight))}</p>` +
     '</figure>'
   );
 }

@@ -26,6 +26,7 @@ import {
   WORKERS_PER_CORE_MAX,
 } from './thresholds.js';
 import type { Advice, AdviseOptions, Probe, SampleFigures, StartupFigures, Verdict } from './types.js';
+import { adviceWarnings, type Repeat } from './warnings.js';
 import { model } from './words.js';
 
 interface Checked {
@@ -79,6 +80,7 @@ function sequentialProbe(sample: SampleFigures): Probe {
   return {
     strategy: 'sequential',
     concurrency: 1,
+    inFlight: 1,
     tasks: sample.tasks,
     failed: sample.failed,
     wallMs: sample.wallMs * sample.tasks,
@@ -87,6 +89,7 @@ function sequentialProbe(sample: SampleFigures): Probe {
     p50Ms: sample.p50Ms,
     p95Ms: sample.p95Ms,
     speedup: 1,
+    loopShare: sample.busyShare,
   };
 }
 
@@ -130,8 +133,13 @@ export async function advise(options: AdviseOptions): Promise<Advice> {
     workerCap: Math.min(maxConcurrency ?? cores * WORKERS_PER_CORE_MAX, total ?? Number.POSITIVE_INFINITY),
   };
   const probes: Probe[] = [sequentialProbe(sample)];
-  const finish = (verdict: Verdict, projections: Advice['projections']): Advice => ({
-    verdict,
+  const pastKnee: Probe[] = [];
+  const repeats: Repeat[] = [];
+  const finish = (
+    verdict: Omit<Verdict, 'warnings' | 'settled'>,
+    projections: Advice['projections'],
+  ): Advice => ({
+    verdict: { ...verdict, ...adviceWarnings({ sample, probes, pastKnee, repeats }) },
     measurements: {
       total,
       cores,
@@ -159,6 +167,7 @@ export async function advise(options: AdviseOptions): Promise<Advice> {
         kind: 'too-small',
         strategy: 'sequential',
         concurrency: 1,
+        inFlight: 1,
         reasons: [...character.reasons, ...notes, ...small.reasons],
       },
       small.projections,
@@ -187,6 +196,8 @@ export async function advise(options: AdviseOptions): Promise<Advice> {
   if (found.sequential) probes[0] = found.sequential;
   probes.push(...found.probes);
   notes.push(...found.notes);
+  pastKnee.push(...found.pastKnee);
+  repeats.push(...found.repeats);
 
   if (found.probes.length === 0 && boundsInput) {
     // Nothing but the sample was measured: the best the start-ups allow, said to be a bound.
@@ -198,6 +209,7 @@ export async function advise(options: AdviseOptions): Promise<Advice> {
         kind: character.kind,
         strategy: best.strategy,
         concurrency: best.concurrency,
+        inFlight: 1,
         reasons: [
           ...character.reasons,
           ...notes,
@@ -222,6 +234,7 @@ export async function advise(options: AdviseOptions): Promise<Advice> {
       kind: choice.kind,
       strategy: choice.strategy,
       concurrency: choice.concurrency,
+      inFlight: choice.inFlight,
       reasons: [...character.reasons, ...notes, ...choice.reasons],
     },
     choice.projections,

@@ -27,6 +27,8 @@ export function autoSampleSize(total: number | null): number {
 export interface AutoChoice {
   strategy: StrategyName;
   concurrency: number;
+  /** Tasks in flight per worker: above 1, the hybrid. */
+  inFlight: number;
   /** Everything measured, and the verdict's reasons (`advice.verdict.reasons`) to show the user. */
   advice: Advice;
 }
@@ -53,5 +55,6 @@ export async function chooseStrategy(options: ChooseStrategyOptions): Promise<Au
     budgetMs: rest.budgetMs ?? AUTO_BUDGET_MS,
     maxShareOfJob: rest.maxShareOfJob ?? AUTO_MAX_SHARE_OF_JOB,
   });
-  return { strategy: advice.verdict.strategy, concurrency: advice.verdict.concurrency, advice };
+  const { strategy, concurrency, inFlight } = advice.verdict;
+  return { strategy, concurrency, inFlight, advice };
 }

@@ -8,8 +8,21 @@ import { PLATEAU_TOLERANCE } from './thresholds.js';
 import type { MessageFigures, Probe, Projection, StartupFigures, VerdictKind } from './types.js';
 import { model } from './words.js';
 
-/** Cheapest first, in start-up, memory per worker and message cost (docs/choosing.md has the figures). */
-const COST_ORDER: readonly StrategyName[] = ['sequential', 'async', 'threads', 'processes'];
+/**
+ * Cheapest first, in start-up, memory per worker and message cost (docs/choosing.md has the figures);
+ * the hybrid (threads with several tasks in flight on each) is threads with more sockets and memory.
+ */
+const COST_ORDER = ['sequential', 'async', 'threads', 'hybrid', 'processes'] as const;
+
+/** Which of COST_ORDER a probe measured. */
+function modelKey(probe: Probe): (typeof COST_ORDER)[number] {
+  return probe.inFlight > 1 ? 'hybrid' : probe.strategy;
+}
+
+/** Tasks in flight at once under a probe's model: what `pickLevel` keeps low. */
+function slots(probe: Probe): number {
+  return probe.concurrency * probe.inFlight;
+}
 
 export interface ChooseInput {
   kind: Character;
@@ -27,6 +40,7 @@ export interface Choice {
   kind: VerdictKind;
   strategy: StrategyName;
   concurrency: number;
+  inFlight: number;
   reasons: string[];
   projections: Projection[];
 }
@@ -66,7 +80,7 @@ function pickLevel(scored: readonly Scored[]): Scored {
   const best = Math.min(...scored.map((s) => s.score));
   return scored
     .filter((s) => within(s.score, best))
-    .reduce((a, b) => (b.probe.concurrency < a.probe.concurrency ? b : a));
+    .reduce((a, b) => (slots(b.probe) < slots(a.probe) ? b : a));
 }
 
 export function choose(input: ChooseInput): Choice {
@@ -77,9 +91,9 @@ export function choose(input: ChooseInput): Choice {
     (p) => (p.failed === 0 || sequential.failed > 0) && !(input.pastKnee ?? []).includes(p),
   );
   const picks: Scored[] = [];
-  for (const strategy of COST_ORDER) {
+  for (const key of COST_ORDER) {
     const scored = eligible
-      .filter((p) => p.strategy === strategy)
+      .filter((p) => modelKey(p) === key)
       .map((p) => scoreProbe(p, input))
       .filter((s): s is Scored => s !== null);
     if (scored.length > 0) picks.push(pickLevel(scored));
@@ -96,13 +110,14 @@ export function choose(input: ChooseInput): Choice {
             (s): Projection => ({
               strategy: s.probe.strategy,
               concurrency: s.probe.concurrency,
+              ...(s.probe.inFlight > 1 ? { inFlight: s.probe.inFlight } : {}),
               wallMs: s.wallMs!,
               basis: 'probe',
             }),
           )
           .sort((a, b) => a.wallMs - b.wallMs);
 
-  const reasons = [measuredLine(picks, sequential)];
+  const reasons = [measuredLine(picks)];
   const chosen = winner.probe;
   let kind: VerdictKind = input.kind;
   if (chosen.strategy === 'sequential') {
@@ -113,7 +128,7 @@ export function choose(input: ChooseInput): Choice {
       kind = 'too-small';
       const p = faster.probe;
       reasons.push(
-        `${model(p.strategy, p.concurrency)} ran ${formatRatio(p.speedup)} as fast per task, but over ${total} inputs ` +
+        `${model(p.strategy, p.concurrency, p.inFlight)} ran ${formatRatio(p.speedup)} as fast per task, but over ${total} inputs ` +
           `it projects ${formatLongDuration(faster.wallMs!)} against ${formatLongDuration(seq.wallMs!)} sequentially, its start-up ` +
           `(${formatLongDuration(startupMs(p.strategy, p.concurrency, input.startup, input.cores)!)}, measured) included: ` +
           'too small to be worth parallelising. Run it sequentially ("premature optimization is the root of all evil", Knuth).',
@@ -128,14 +143,14 @@ export function choose(input: ChooseInput): Choice {
     reasons.push(recommendation(winner, seq, total));
     if (fastest !== winner) {
       reasons.push(
-        `${model(fastest.probe.strategy, fastest.probe.concurrency)} measured ${formatPercent(winner.score / best - 1)} ` +
-          `better, within the ${formatPercent(PLATEAU_TOLERANCE)} counted as equal: ${chosen.strategy} is cheaper` +
+        `${model(fastest.probe.strategy, fastest.probe.concurrency, fastest.probe.inFlight)} measured ${formatPercent(winner.score / best - 1)} ` +
+          `better, within the ${formatPercent(PLATEAU_TOLERANCE)} counted as equal: ${model(chosen.strategy, chosen.concurrency, chosen.inFlight)} is cheaper` +
           costWords(chosen.strategy, fastest.probe.strategy, input.startup) +
           '.',
       );
     }
     const higher = eligible
-      .filter((p) => p.strategy === chosen.strategy && p.concurrency > chosen.concurrency)
+      .filter((p) => modelKey(p) === modelKey(chosen) && slots(p) > slots(chosen))
       .map((p) => scoreProbe(p, input))
       .filter((x): x is Scored => x !== null)
       .sort((a, b) => a.score - b.score)[0];
@@ -143,7 +158,39 @@ export function choose(input: ChooseInput): Choice {
   }
   const workers = picks.filter((s) => s.probe.strategy === 'threads' || s.probe.strategy === 'processes');
   if (workers.length > 0) reasons.push(messageLine(input.message, eligible));
-  return { kind, strategy: chosen.strategy, concurrency: chosen.concurrency, reasons, projections };
+  if (modelKey(chosen) === 'hybrid') reasons.push(hybridLine(chosen, eligible, input.cores));
+  return {
+    kind,
+    strategy: chosen.strategy,
+    concurrency: chosen.concurrency,
+    inFlight: chosen.inFlight,
+    reasons,
+    projections,
+  };
+}
+
+/** Why the hybrid: what one loop and plain workers reached, against it. */
+function hybridLine(chosen: Probe, probes: readonly Probe[], cores: number): string {
+  const best = (key: string): Probe | undefined =>
+    probes.filter((p) => modelKey(p) === key).sort((a, b) => b.tasksPerSecond - a.tasksPerSecond)[0];
+  const parts: string[] = [];
+  const asyncBest = best('async');
+  if (asyncBest) {
+    parts.push(
+      `async peaked at ${formatRate(asyncBest.tasksPerSecond, 'tasks')} with its one event loop ${formatPercent(asyncBest.loopShare)} busy`,
+    );
+  }
+  const threadsBest = best('threads');
+  if (threadsBest) {
+    parts.push(
+      `threads with one task per worker at ${formatRate(threadsBest.tasksPerSecond, 'tasks')}, idle through every wait`,
+    );
+  }
+  return (
+    `The task both waits and computes: ${parts.join('; ')}. ${model(chosen.strategy, chosen.concurrency, chosen.inFlight)} ` +
+    `(${chosen.concurrency} workers on ${cores} cores, ${chosen.inFlight} tasks in flight on each) ran ` +
+    `${formatRate(chosen.tasksPerSecond, 'tasks')}, its loops ${formatPercent(chosen.loopShare)} busy: it overlaps the waits and uses every core.`
+  );
 }
 
 /** Why a higher level of the chosen strategy lost. */
@@ -152,21 +199,21 @@ function higherLine(higher: Scored, chosen: Scored): string {
   const c = chosen.probe;
   if (h.tasksPerSecond > c.tasksPerSecond * (1 + PLATEAU_TOLERANCE) && higher.wallMs !== null) {
     return (
-      `${model(h.strategy, h.concurrency)} ran faster (${formatRate(h.tasksPerSecond, 'tasks')} against ${formatRate(c.tasksPerSecond, 'tasks')}), ` +
+      `${model(h.strategy, h.concurrency, h.inFlight)} ran faster (${formatRate(h.tasksPerSecond, 'tasks')} against ${formatRate(c.tasksPerSecond, 'tasks')}), ` +
       `but over the whole job it projects ${formatLongDuration(higher.wallMs)} against ${formatLongDuration(chosen.wallMs!)}: within ` +
       `${formatPercent(PLATEAU_TOLERANCE)}, so the lower level is enough.`
     );
   }
   return (
-    `More in flight did not pay: ${model(h.strategy, h.concurrency)} ran ${formatRate(h.tasksPerSecond, 'tasks')} against ` +
-    `${formatRate(c.tasksPerSecond, 'tasks')} at ${c.concurrency}` +
+    `More in flight did not pay: ${model(h.strategy, h.concurrency, h.inFlight)} ran ${formatRate(h.tasksPerSecond, 'tasks')} against ` +
+    `${formatRate(c.tasksPerSecond, 'tasks')} at ${c.inFlight > 1 ? `${c.concurrency}×${c.inFlight}` : c.concurrency}` +
     (h.p95Ms > c.p95Ms * (1 + PLATEAU_TOLERANCE)
       ? `, with 95th-percentile task times of ${formatLongDuration(h.p95Ms)} against ${formatLongDuration(c.p95Ms)}.`
       : '.')
   );
 }
 
-function measuredLine(picks: readonly Scored[], sequential: Probe): string {
+function measuredLine(picks: readonly Scored[]): string {
   const parts = [...picks]
     .sort((a, b) => b.probe.tasksPerSecond - a.probe.tasksPerSecond)
     .map(({ probe: p }) => {
@@ -177,20 +224,19 @@ function measuredLine(picks: readonly Scored[], sequential: Probe): string {
         p.strategy === 'threads' || p.strategy === 'processes'
           ? `, ${formatPercent(p.speedup / p.concurrency)} efficiency`
           : '';
-      return `${model(p.strategy, p.concurrency)} ${formatRate(p.tasksPerSecond, 'tasks')} (${speed}${efficiency})`;
+      return `${model(p.strategy, p.concurrency, p.inFlight)} ${formatRate(p.tasksPerSecond, 'tasks')} (${speed}${efficiency})`;
     });
-  const failures =
-    sequential.failed > 0 ? ` ${sequential.failed} sampled inputs failed and are left out.` : '';
-  return `Measured throughput, each model at its best level: ${parts.join('; ')}.${failures}`;
+  // Failed inputs are the verdict's warnings (warnings.ts), not a clause here.
+  return `Measured throughput, each model at its best level: ${parts.join('; ')}.`;
 }
 
 function recommendation(winner: Scored, seq: Scored, total: number | null): string {
   const p = winner.probe;
   if (total === null || winner.wallMs === null || seq.wallMs === null) {
-    return `Recommended: ${model(p.strategy, p.concurrency)}, the best measured throughput (the job's size is unknown, so there is no projection).`;
+    return `Recommended: ${model(p.strategy, p.concurrency, p.inFlight)}, the best measured throughput (the job's size is unknown, so there is no projection).`;
   }
   return (
-    `Recommended: ${model(p.strategy, p.concurrency)}, projected ${formatLongDuration(winner.wallMs)} for ${total} inputs ` +
+    `Recommended: ${model(p.strategy, p.concurrency, p.inFlight)}, projected ${formatLongDuration(winner.wallMs)} for ${total} inputs ` +
     `against ${formatLongDuration(seq.wallMs)} sequentially (${formatRatio(seq.wallMs / winner.wallMs)} faster, start-up included).`
   );
 }
@@ -216,12 +262,12 @@ function messageLine(message: MessageFigures, probes: readonly Probe[]): string 
   const level = Math.max(
     0,
     ...probes
-      .filter((p) => p.strategy === 'processes')
+      .filter((p) => p.strategy === 'processes' && p.inFlight === 1)
       .map((p) => p.concurrency)
-      .filter((c) => probes.some((p) => p.strategy === 'threads' && p.concurrency === c)),
+      .filter((c) => probes.some((p) => modelKey(p) === 'threads' && p.concurrency === c)),
   );
-  const threads = probes.find((p) => p.strategy === 'threads' && p.concurrency === level);
-  const processes = probes.find((p) => p.strategy === 'processes' && p.concurrency === level);
+  const threads = probes.find((p) => modelKey(p) === 'threads' && p.concurrency === level);
+  const processes = probes.find((p) => modelKey(p) === 'processes' && p.concurrency === level);
   if (!threads || !processes || processes.tasksPerSecond <= 0) return line;
   const ratio = threads.tasksPerSecond / processes.tasksPerSecond;
   const at = `at ${level}`;

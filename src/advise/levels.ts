@@ -8,6 +8,7 @@ import {
   ASYNC_MAX_CONCURRENCY,
   KNEE_MIN_GAIN,
   LATENCY_CLIMB_FACTOR,
+  LOOP_SATURATED_SHARE,
   WORKERS_PER_CORE_MAX,
 } from './thresholds.js';
 import type { Probe } from './types.js';
@@ -28,14 +29,25 @@ export function asyncLevels(top: number): number[] {
   return doublingLevels(top).filter((level) => level > 1);
 }
 
+/** What the search probes: the three parallel strategies, and the hybrid (threads with tasks in flight on each). */
+export type Searched = 'async' | 'threads' | 'processes' | 'hybrid';
+
 export interface Plan {
   /** Levels to try for each strategy, in the order the strategies are probed. */
   async: number[];
   threads: number[];
   processes: number[];
+  /** Tasks in flight per worker to try, on `hybridWorkers` worker threads. */
+  hybrid: number[];
+  hybridWorkers: number;
+  /**
+   * Probe the hybrid only if async's loop saturated (busy LOOP_SATURATED_SHARE or more at its best
+   * level): for a task that mostly waits, one loop usually keeps up, and plain async is cheaper.
+   */
+  hybridNeedsSaturation: boolean;
   /** Strategies whose levels are searched for a knee (the others are probed once, for the projections). */
-  searched: ('async' | 'threads' | 'processes')[];
-  order: ('async' | 'threads' | 'processes')[];
+  searched: Searched[];
+  order: Searched[];
 }
 
 export interface PlanInput {
@@ -62,13 +74,18 @@ export function planLevels(input: PlanInput): Plan {
   );
   const asyncTop = Math.min(cap, maxConcurrency ?? ASYNC_MAX_CONCURRENCY);
   const coresTop = Math.min(cap, cores);
+  const hybrid = hybridLevels(busyShare, coresTop, asyncTop);
+  const withHybrid = (order: Searched[]): Searched[] => (hybrid.length > 0 ? [...order, 'hybrid'] : order);
   if (kind === 'io-bound') {
     return {
       async: asyncLevels(asyncTop),
       threads: [coresTop],
       processes: [coresTop],
-      searched: ['async'],
-      order: ['async', 'threads', 'processes'],
+      hybrid,
+      hybridWorkers: coresTop,
+      hybridNeedsSaturation: true,
+      searched: withHybrid(['async']),
+      order: withHybrid(['async', 'threads', 'processes']),
     };
   }
   if (kind === 'cpu-bound') {
@@ -76,6 +93,9 @@ export function planLevels(input: PlanInput): Plan {
       async: coresTop > 1 ? [coresTop] : [],
       threads: doublingLevels(coresTop),
       processes: doublingLevels(coresTop),
+      hybrid: [],
+      hybridWorkers: coresTop,
+      hybridNeedsSaturation: false,
       searched: ['threads', 'processes'],
       order: ['threads', 'processes', 'async'],
     };
@@ -86,9 +106,28 @@ export function planLevels(input: PlanInput): Plan {
     async: asyncLevels(asyncTop),
     threads: doublingLevels(workerTop),
     processes: doublingLevels(workerTop),
-    searched: ['async', 'threads', 'processes'],
-    order: ['async', 'threads', 'processes'],
+    hybrid,
+    hybridWorkers: coresTop,
+    hybridNeedsSaturation: false,
+    searched: withHybrid(['async', 'threads', 'processes']),
+    order: withHybrid(['async', 'threads', 'processes']),
   };
+}
+
+/**
+ * The hybrid's levels: one worker thread per core, each with 2, 4, … tasks in flight. Worth probing
+ * when there are cores to add and one event loop would saturate within async's range: a worker's loop
+ * is full at about 1 / busy share tasks in flight, so the levels go to twice that (rounded up to a
+ * power of two), and never past async's top spread over the workers.
+ */
+export function hybridLevels(busyShare: number, workers: number, asyncTop: number): number[] {
+  const saturatesAt = overlapBound(busyShare);
+  if (workers < 2 || !Number.isFinite(saturatesAt) || saturatesAt >= asyncTop) return [];
+  const top = Math.min(
+    Math.max(2, Math.floor(asyncTop / workers)),
+    2 ** Math.ceil(Math.log2(2 * saturatesAt)),
+  );
+  return top < 2 ? [] : doublingLevels(top).filter((level) => level > 1);
 }
 
 export interface Knee {
@@ -101,43 +140,73 @@ export interface Knee {
   excludeLast: boolean;
 }
 
+/** A probe's level in words: `8`, or `2×32` for workers × tasks in flight on each. */
+export function levelOf(probe: Probe): string {
+  return probe.inFlight > 1 ? `${probe.concurrency}×${probe.inFlight}` : `${probe.concurrency}`;
+}
+
+/** Which a model is: the hybrid apart from plain threads. */
+export function modelOf(probe: Probe): string {
+  return probe.inFlight > 1 ? `${probe.strategy} (hybrid)` : probe.strategy;
+}
+
+/** Why more in flight stopped paying: the loop is full (add workers), or something outside queues. */
+function saturationWords(last: Probe): string {
+  if (last.loopShare >= LOOP_SATURATED_SHARE) {
+    const loops =
+      last.strategy === 'async' || last.strategy === 'sequential'
+        ? 'the event loop was'
+        : "the workers' event loops were";
+    return (
+      ` ${loops[0]!.toUpperCase()}${loops.slice(1)} busy ${formatPercent(last.loopShare)} of the probe: saturated, so tasks wait for the CPU, ` +
+      `not for a server; more in flight cannot help${last.strategy === 'async' ? ', more workers can (each with its own loop)' : ''}.`
+    );
+  }
+  return ` The event loop${last.strategy === 'async' ? ' was' : 's were'} busy only ${formatPercent(last.loopShare)} of the probe: not the CPU, so something outside (a server, a pool, a rate limit) is past its knee.`;
+}
+
 /**
  * Whether going from `previous` to `last` (the next level up) passed the knee, or null.
- * Throughput that stopped rising, latency that climbed faster than throughput, or new failures.
+ * Throughput that stopped rising, latency that climbed faster than throughput, or new failures; for
+ * the models that keep many tasks in flight on a loop, it says whether the loop or something outside
+ * was the limit.
  */
 export function kneeReached(previous: Probe, last: Probe, measuredTwice = false): Knee | null {
   const gain = previous.tasksPerSecond > 0 ? last.tasksPerSecond / previous.tasksPerSecond - 1 : 0;
-  const step = `going from ${previous.concurrency} to ${last.concurrency}${measuredTwice ? ' (measured twice)' : ''}`;
+  const step = `going from ${levelOf(previous)} to ${levelOf(last)}${measuredTwice ? ' (measured twice)' : ''}`;
+  const who = modelOf(last);
+  const onLoop = last.strategy === 'async' || last.inFlight > 1;
   if (last.failed > previous.failed) {
     return {
-      reason: `${last.strategy}: ${step} made ${last.failed} of ${last.tasks} tasks fail (against ${previous.failed}): past the knee, the search went no higher.`,
+      reason: `${who}: ${step} made ${last.failed} of ${last.tasks} tasks fail (against ${previous.failed}): past the knee, the search went no higher.`,
       excludeLast: true,
     };
   }
   if (gain < KNEE_MIN_GAIN) {
     return {
       reason:
-        `${last.strategy}: ${step} raised throughput by ${gain > 0 ? `only ${formatPercent(gain)}` : 'nothing'} ` +
+        `${who}: ${step} raised throughput by ${gain > 0 ? `only ${formatPercent(gain)}` : 'nothing'} ` +
         `(${formatRate(previous.tasksPerSecond, 'tasks')} → ${formatRate(last.tasksPerSecond, 'tasks')}; less than ${formatPercent(KNEE_MIN_GAIN)} ` +
-        'counts as no gain): past the knee, the search went no higher.',
+        `counts as no gain): past the knee, the search went no higher.${onLoop ? saturationWords(last) : ''}`,
       excludeLast: false,
     };
   }
-  // Only for async: there, time per task grows when something outside (a server, a pool) queues the
-  // requests. Workers' task times grow when they share cores, which the throughput already shows.
-  // The median must climb too: one late timer on a busy machine moves the 95th percentile alone.
+  // Only where tasks share a loop: there, time per task grows when something outside (a server, a
+  // pool) queues the requests, or when the loop itself is full. Workers' task times grow when they
+  // share cores, which the throughput already shows. The median must climb too: one late timer on a
+  // busy machine moves the 95th percentile alone.
   if (
-    last.strategy === 'async' &&
+    onLoop &&
     last.p95Ms > previous.p95Ms * LATENCY_CLIMB_FACTOR &&
     last.p50Ms > previous.p50Ms * LATENCY_CLIMB_FACTOR &&
     gain + 1 < LATENCY_CLIMB_FACTOR
   ) {
     return {
       reason:
-        `${last.strategy}: ${step} raised the task time from ${formatLongDuration(previous.p50Ms)} to ${formatLongDuration(last.p50Ms)} ` +
+        `${who}: ${step} raised the task time from ${formatLongDuration(previous.p50Ms)} to ${formatLongDuration(last.p50Ms)} ` +
         `(median; 95th percentile ${formatLongDuration(previous.p95Ms)} to ${formatLongDuration(last.p95Ms)}) while throughput rose only ` +
-        `${formatPercent(gain)}: tasks are queueing somewhere, so ${last.concurrency} is past the knee and the ` +
-        'search went no higher.',
+        `${formatPercent(gain)}: tasks are queueing, so ${levelOf(last)} is past the knee and the search went no higher.` +
+        saturationWords(last),
       excludeLast: true,
     };
   }

@@ -4,6 +4,7 @@
  * the executor's timeline gives each task's time in its worker.
  */
 
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { cpuMs } from '../core/clock.js';
 import type { StrategyName } from '../core/options.js';
@@ -15,6 +16,8 @@ import type { Probe } from './types.js';
 export interface ProbeSpec {
   strategy: StrategyName;
   concurrency: number;
+  /** Tasks in flight per worker (threads and processes). */
+  inFlight?: number;
   /** Inputs to run in the measured part (taken round and round from `inputs`). */
   tasks: number;
   inputs: readonly unknown[];
@@ -24,21 +27,27 @@ export interface ProbeSpec {
 
 export async function runProbe(ref: TaskRef, spec: ProbeSpec): Promise<Probe> {
   const { strategy, concurrency, tasks, inputs } = spec;
+  const inFlight = spec.inFlight ?? 1;
+  const inProcess = strategy === 'sequential' || strategy === 'async';
   const executor = createExecutor({
     ...ref,
     strategy,
     concurrency: strategy === 'sequential' ? 1 : concurrency,
+    ...(inFlight > 1 ? { inFlight } : {}),
     timeline: true,
   });
   try {
-    await executor.map(cycle(inputs, concurrency), { settle: true });
-    const batch = cycle(inputs, tasks, concurrency);
+    const slots = concurrency * inFlight;
+    await executor.map(cycle(inputs, slots), { settle: true });
+    const batch = cycle(inputs, tasks, slots);
     const before = executor.timeline().length;
     const children = strategy === 'processes' ? await executor.usage() : undefined;
     const cpu = process.cpuUsage();
+    const loop = performance.eventLoopUtilization();
     const start = performance.now();
     const outcomes = await executor.map(batch, { settle: true });
     const wallMs = performance.now() - start;
+    const loopUsed = performance.eventLoopUtilization(loop).utilization;
     let probeCpu = cpuMs(process.cpuUsage(cpu));
     if (children) {
       const after = await executor.usage();
@@ -50,9 +59,12 @@ export async function runProbe(ref: TaskRef, spec: ProbeSpec): Promise<Probe> {
       .slice(before)
       .map((entry) => entry.end - entry.start);
     const tasksPerSecond = (tasks / wallMs) * 1000;
+    // Workers' loops: the CPU each used over the wall time (the main thread's share is small and counted in).
+    const workerLoops = Math.min(concurrency, availableParallelism());
     return {
       strategy,
       concurrency,
+      inFlight,
       tasks,
       failed: outcomes.filter((o) => o.status === 'rejected').length,
       wallMs,
@@ -61,6 +73,7 @@ export async function runProbe(ref: TaskRef, spec: ProbeSpec): Promise<Probe> {
       p50Ms: quantile(durations, 0.5),
       p95Ms: quantile(durations, 0.95),
       speedup: spec.sequentialTasksPerSecond > 0 ? tasksPerSecond / spec.sequentialTasksPerSecond : 0,
+      loopShare: inProcess ? loopUsed : Math.min(1, probeCpu / (wallMs * workerLoops)),
     };
   } finally {
     await executor.close();

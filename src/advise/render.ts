@@ -20,18 +20,37 @@ const KIND_WORDS: Record<Advice['verdict']['kind'], string> = {
   'too-small': 'too small to be worth parallelising',
 };
 
-/** One line: the recommendation alone (for `--quiet`). */
+/** One line: the recommendation alone (for `--quiet`); an unsettled one says so. */
 export function renderRecommendation(advice: Advice): string {
-  const { kind, strategy, concurrency } = advice.verdict;
-  return `${kind}: ${strategy}${strategy === 'sequential' ? '' : ` --concurrency ${concurrency}`}\n`;
+  const { kind, strategy, concurrency, settled } = advice.verdict;
+  const unsettled = settled ? '' : ' (not settled: the figures cannot decide; see the warnings)';
+  return `${kind}: ${strategy}${strategy === 'sequential' ? '' : ` --concurrency ${concurrency}`}${unsettled}\n`;
 }
 
 export function renderAdvice(advice: Advice, style: TextStyle = plain): string {
   const { verdict, measurements: m, probes, projections } = advice;
   const lines: string[] = [];
-  lines.push(`${style.bold('Verdict:')} ${KIND_WORDS[verdict.kind]}`);
-  const level = verdict.strategy === 'sequential' ? '' : ` at concurrency ${verdict.concurrency}`;
-  lines.push(`${style.bold('Recommended:')} ${style.green(`${verdict.strategy}${level}`)}`);
+  const level =
+    verdict.strategy === 'sequential'
+      ? ''
+      : verdict.inFlight > 1
+        ? ` at concurrency ${verdict.concurrency}, ${verdict.inFlight} in flight per worker (${verdict.strategy}=${verdict.concurrency}x${verdict.inFlight})`
+        : ` at concurrency ${verdict.concurrency}`;
+  if (verdict.settled) {
+    lines.push(`${style.bold('Verdict:')} ${KIND_WORDS[verdict.kind]}`);
+    lines.push(`${style.bold('Recommended:')} ${style.green(`${verdict.strategy}${level}`)}`);
+  } else {
+    // The figures lean one way but cannot carry a conclusion: say so before anything else.
+    lines.push(`${style.bold('Verdict:')} not settled: the figures cannot decide (see the warnings)`);
+    lines.push(
+      `${style.bold('Leaning to:')} ${verdict.strategy}${level}, ${KIND_WORDS[verdict.kind]}: not a recommendation until the warnings are resolved`,
+    );
+  }
+  if (verdict.warnings.length > 0) {
+    lines.push('');
+    lines.push(style.bold('Warnings'));
+    for (const warning of verdict.warnings) lines.push(`  ! ${warning}`);
+  }
   lines.push('');
   lines.push(style.bold('Why'));
   for (const reason of verdict.reasons) lines.push(`  - ${reason}`);

@@ -57,6 +57,7 @@ export async function runSample(
   const outputs: unknown[] = [];
   let firstMs: number | undefined;
   let failed = 0;
+  let tried = 0;
   let firstError: Error | undefined;
   const start = mark();
   let from: Mark | undefined;
@@ -77,6 +78,7 @@ export async function runSample(
       if (i === 1) from = mark();
       const input = inputs[i % inputs.length];
       const t0 = performance.now();
+      if (i < inputs.length) tried++;
       let output: unknown;
       try {
         output = await executor.run(input);
@@ -112,7 +114,7 @@ export async function runSample(
   const cpu = cpuMs(to.cpu) - cpuMs(from!.cpu);
   const busy = performance.eventLoopUtilization(to.elu, from!.elu).active;
   return {
-    figures: figures(walls, failed, firstMs ?? mean(walls), wall, cpu, busy),
+    figures: { ...figures(walls, failed, firstMs ?? mean(walls), wall, cpu, busy), tried },
     inputs: okInputs,
     outputs,
   };
@@ -125,7 +127,7 @@ function figures(
   totalWall: number,
   totalCpu: number,
   totalBusy: number,
-): SampleFigures {
+): Omit<SampleFigures, 'tried'> {
   const tasks = walls.length;
   const wallMs = mean(walls);
   const cpuShare = share(totalCpu, totalWall);

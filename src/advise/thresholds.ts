@@ -32,6 +32,12 @@ export const KNEE_MIN_GAIN = 0.1;
  */
 export const LATENCY_CLIMB_FACTOR = 1.5;
 
+/**
+ * An event loop busy at least this share of a probe is saturated: more tasks in flight on it only queue
+ * for its CPU, while more workers (more loops, more cores) can still help.
+ */
+export const LOOP_SATURATED_SHARE = 0.85;
+
 /** The highest `async` concurrency probed unless `maxConcurrency` says otherwise. */
 export const ASYNC_MAX_CONCURRENCY = 256;
 
@@ -69,6 +75,7 @@ export const THRESHOLDS: Record<string, number> = {
   PLATEAU_TOLERANCE,
   KNEE_MIN_GAIN,
   LATENCY_CLIMB_FACTOR,
+  LOOP_SATURATED_SHARE,
   ASYNC_MAX_CONCURRENCY,
   WORKERS_PER_CORE_MAX,
 };

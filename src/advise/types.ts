@@ -18,16 +18,28 @@ export interface Verdict {
   kind: VerdictKind;
   /** The recommended strategy. */
   strategy: StrategyName;
-  /** The recommended concurrency (1 for `sequential`). */
+  /** The recommended concurrency (1 for `sequential`): workers for threads and processes. */
   concurrency: number;
+  /** Tasks in flight per worker (above 1: the hybrid model, `threads=2x32`); 1 for every other model. */
+  inFlight: number;
   /** Why, in plain words, each citing the measured figures behind it. */
   reasons: string[];
+  /** What could make this verdict wrong: failed inputs or probes, repeated runs that disagreed. */
+  warnings: string[];
+  /**
+   * False when a warning means the figures cannot decide (most of the sample failed, the task failed
+   * under concurrency, a level measured twice disagreed beyond the noise): `strategy` and
+   * `concurrency` are then where the figures lean, not a conclusion.
+   */
+  settled: boolean;
 }
 
 /** The sequential sample: the task run on the first inputs, one at a time, in this process. */
 export interface SampleFigures {
   /** Inputs measured, not counting the first (which pays for loading the module and `setup`). */
   tasks: number;
+  /** Distinct inputs run (the sample may go round them again: `tasks` counts every run). */
+  tried: number;
   /** Sampled inputs whose task threw; they are left out of the figures. */
   failed: number;
   /** Wall time of the first input, with loading the task module and running `setup`. */
@@ -96,6 +108,8 @@ export interface AdviceMeasurements {
 export interface Probe {
   strategy: StrategyName;
   concurrency: number;
+  /** Tasks in flight per worker: above 1, the hybrid model. */
+  inFlight: number;
   /** Inputs run in the measured part (after a warm-up that started the workers). */
   tasks: number;
   /** How many of them failed. */
@@ -111,12 +125,19 @@ export interface Probe {
   p95Ms: number;
   /** Throughput against the sequential sample's. */
   speedup: number;
+  /**
+   * How busy the event loops were: the calling thread's utilisation for sequential and async, CPU time
+   * per worker over wall time for threads and processes. Near 1, more tasks in flight cannot help.
+   */
+  loopShare: number;
 }
 
 /** The projected wall time of the whole job under one model, at that model's best measured level. */
 export interface Projection {
   strategy: StrategyName;
   concurrency: number;
+  /** Tasks in flight per worker, when above 1 (the hybrid). */
+  inFlight?: number;
   wallMs: number;
   /**
    * `probe`: start-up plus the inputs divided by a measured throughput.

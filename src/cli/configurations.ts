@@ -61,7 +61,7 @@ function checkHybrid(
  * worker threads with 32 tasks in flight each (the hybrid). A strategy named twice is measured twice
  * (`threads=2,threads=2x16`). Sequential always runs one at a time.
  */
-export function parseConcurrency(text: string): ConcurrencyItem[] {
+export function parseConcurrencyItems(text: string): ConcurrencyItem[] {
   const option = '--concurrency';
   const items = text.split(LIST_SEPARATOR).map((item) => item.trim());
   if (items.every((item) => item === '')) {

@@ -1,5 +1,6 @@
 /**
- * Reading inputs: NDJSON (one JSON value per line) or one JSON array, from a file or stdin ('-').
+ * Reading inputs: NDJSON (one JSON value per line), from a file or stdin ('-'), by one rule for every
+ * command (src/run/lines.ts): a line holding an array is one input.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -39,30 +40,21 @@ export function readInputLines(source: string): AsyncIterableIterator<InputLine>
   return parseInputLines(chunks, maxLineBytes);
 }
 
-/** All inputs at once, for `compare` and `advise`: an NDJSON file or a JSON array; any bad line is fatal. */
+/**
+ * All inputs at once, for `compare` and `advise`: the same NDJSON rule and the same checks as
+ * `fanout run` (src/run/lines.ts), but any bad line is fatal here, named by its line number.
+ */
 export async function readAllInputs(source: string): Promise<unknown[]> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of openSource(source)) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
   const name = source === '-' ? 'stdin' : source;
-  if (text.trimStart().startsWith('[')) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (Array.isArray(parsed)) return parsed;
-    } catch {
-      // Not one JSON array: maybe NDJSON whose first value is an array; read it line by line below.
-    }
-  }
   const values: unknown[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.trim() === '') continue;
-    try {
-      values.push(JSON.parse(line));
-    } catch (error) {
-      throw new CliError(`${name}: malformed JSON on line ${i + 1}: ${(error as Error).message}`);
+  for await (const record of readInputLines(source)) {
+    if ('error' in record) {
+      const hint = record.error.startsWith('malformed JSON')
+        ? ' (inputs are NDJSON: one JSON value per line)'
+        : '';
+      throw new CliError(`${name}: ${record.error}${hint}`);
     }
+    values.push(record.value);
   }
   if (values.length === 0) throw new CliError(`${name} holds no inputs`);
   return values;

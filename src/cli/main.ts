@@ -4,11 +4,12 @@
  * Each command lives in src/cli/commands/ and registers itself on the program.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { FanoutError } from '../core/errors.js';
 import { createStyle } from '../report/style.js';
 import { registerCommands } from './commands/index.js';
-import { CliError, EXIT_USAGE } from './errors.js';
+import { CliError, EXIT_USAGE, verboseStack } from './errors.js';
+import { checkOptions, FanoutCommand } from './option-kit.js';
 import { useColor } from './style.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
@@ -16,14 +17,18 @@ const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta
 };
 
 export async function main(argv: string[]): Promise<number> {
-  const program = new Command('fanout')
+  const program = new FanoutCommand('fanout')
     .description(
       'Run your task sequentially, on the event loop, on worker threads and in child processes;\n' +
         'measure each, get a recommendation, and run the real job with it.',
     )
     .version(pkg.version, '-V, --version')
     .option('--verbose', 'print stacks with errors')
-    .exitOverride();
+    .exitOverride()
+    // After commander has refused unknown options, before any action: every option's value checked.
+    .hook('preAction', (_program, command) =>
+      checkOptions(command, (line) => process.stderr.write(`fanout: ${line}\n`)),
+    );
   program.configureOutput({ outputError: () => {} });
   registerCommands(program);
   try {
@@ -45,7 +50,7 @@ function report(error: unknown, verbose: boolean): number {
   const style = createStyle(useColor(process.stderr));
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`${style.red('fanout:')} ${message}\n`);
-  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  if (verbose && error instanceof Error) process.stderr.write(`${verboseStack(error)}\n`);
   if (error instanceof CliError) return error.exitCode;
   if (error instanceof FanoutError) return EXIT_USAGE;
   return EXIT_USAGE;

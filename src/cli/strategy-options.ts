@@ -1,6 +1,6 @@
 /**
  * Parsing the options that name strategies and counts, shared by the commands that measure:
- * `--strategies a,b`, `--runs 3` (`--concurrency` for compare: configurations.ts).
+ * `--strategies a,b`, `--concurrency 4` or `--concurrency threads=4,async=32`, `--runs 3`.
  * Every bad value is a CliError (exit 2) that names the option, what was expected and what arrived.
  */
 import { isStrategyName, STRATEGIES, type StrategyName } from '../core/options.js';
@@ -41,4 +41,37 @@ export function parseMilliseconds(option: string, text: string): number {
     throw new CliError(`${option}: expected a positive number of ms, got \`${text}\``);
   }
   return value;
+}
+
+export type ConcurrencySetting = Partial<Record<StrategyName, number>>;
+
+/**
+ * `4` → 4 for async, threads and processes; `threads=4,async=32` → per strategy; both may mix
+ * (`8,threads=2`: 8 everywhere but threads). Sequential always runs one at a time.
+ */
+export function parseConcurrency(text: string): ConcurrencySetting {
+  const option = '--concurrency';
+  const setting: ConcurrencySetting = {};
+  const perStrategy: ConcurrencySetting = {};
+  const items = text.split(LIST_SEPARATOR).map((item) => item.trim());
+  if (items.every((item) => item === '')) {
+    throw new CliError(`${option}: expected a number or strategy=number pairs, got \`${text}\``);
+  }
+  for (const item of items) {
+    if (item === '') continue;
+    const eq = item.indexOf('=');
+    if (eq === -1) {
+      const n = parseCount(option, item, 1);
+      setting.async = setting.threads = setting.processes = n;
+      continue;
+    }
+    const name = item.slice(0, eq).trim();
+    if (!isStrategyName(name)) throw unknownStrategy(option, name);
+    const n = parseCount(`${option} ${name}`, item.slice(eq + 1), 1);
+    if (name === 'sequential' && n !== 1) {
+      throw new CliError(`${option}: sequential always runs one task at a time, got \`${item}\``);
+    }
+    perStrategy[name] = n;
+  }
+  return { ...setting, ...perStrategy };
 }

@@ -11,3 +11,6 @@ export function resolveTaskArgument(argument: string): string {
   }
   return argument;
 }
+
+/** The help line of every command's <task>. */
+export const TASK_ARGUMENT = `the task module (.js, .mjs or .ts), or a built-in workload: ${WORKLOAD_NAMES.join(', ')}`;

@@ -53,7 +53,10 @@ export interface ExecutorOptions {
   chunkSize?: number;
   /** Record a timeline entry (worker, input index, start, end) per task. Off by default: it costs a little. */
   timeline?: boolean;
-  /** A memory limit per worker, in MB (the V8 old-generation heap). A worker that exceeds it dies and is replaced. */
+  /**
+   * A memory limit per worker, in MiB (the V8 old-generation heap; "Mb" as in Node's own
+   * `maxOldGenerationSizeMb`, which counts MiB). A worker that exceeds it dies and is replaced.
+   */
   maxMemoryMb?: number;
   /** Any structured-cloneable value given to `setup` and to every task as `context.options`. */
   taskOptions?: unknown;

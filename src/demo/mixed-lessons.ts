@@ -6,6 +6,12 @@ import { formatDuration, formatPercent, formatRatio, formatSignificant } from '.
 import type { Comparison, StrategyMeasurement } from '../measure/types.js';
 import { clearWinner, fasterOrSlower } from '../report/model.js';
 
+/**
+ * Below this many cores busy, the hybrid (whose point is a second core) did not get one: other programs
+ * were taking the CPU.
+ */
+const ONE_CORE = 1;
+
 /** How the hybrid was set up, as the lessons cite it. */
 export interface HybridChoice {
   /** One task in flight, measured before the comparison: CPU over wall time. */
@@ -79,7 +85,7 @@ export function mixedLessons(c: Comparison, cores: number, choice: HybridChoice)
   if (pools.length > 0) {
     const busy = pools.map((s) => `${s.strategy} ${formatSignificant(s.coresBusy)}`).join(', ');
     lines.push(
-      `threads and processes compute on every core, but one task per worker sits idle through each wait ` +
+      `threads and processes can compute on every core, but one task per worker sits idle through each wait ` +
         `(cores busy: ${busy}).`,
     );
   }
@@ -94,6 +100,12 @@ export function mixedLessons(c: Comparison, cores: number, choice: HybridChoice)
   }
   const verdict = hybridVerdict(c);
   if (verdict) lines.push(verdict);
+  if (hybrid && clearWinner(c) !== hybrid && cores > 1 && hybrid.coresBusy < ONE_CORE) {
+    lines.push(
+      `The hybrid kept only ${formatSignificant(hybrid.coresBusy)} cores busy on ${cores}: other programs were ` +
+        'taking the CPU, so it had no second core to gain from; run the demo again on a quieter machine.',
+    );
+  }
   lines.push(
     "Python's answer is the same: multiprocessing with asyncio inside each process. fanout's is " +
       '`inFlight`: `--concurrency threads=NxK` here, `createExecutor({ strategy, concurrency, inFlight })` in code.',

@@ -8,7 +8,7 @@ import { hashRounds } from '../workloads/fetch-and-hash.js';
 import { WORKLOADS } from '../workloads/index.js';
 
 /** The CPU each task of the demo's mixed job spends hashing, about: enough that two cores beat one clearly. */
-export const MIXED_CPU_TARGET_MS = 30;
+export const MIXED_CPU_TARGET_MS = 25;
 /** Rounds timed to find the cost of one round. */
 const CALIBRATION_ROUNDS = 400;
 /** Tasks run one after another to measure the busy share of one task in flight. */

@@ -51,6 +51,8 @@ function settleRun(request: TaskRequest, error: Error | undefined, value: unknow
 export interface Chosen {
   strategy: StrategyName;
   concurrency: number;
+  /** Tasks in flight per worker (threads and processes); 1 when absent. */
+  inFlight?: number;
 }
 
 /**
@@ -125,6 +127,11 @@ export class Executor<I = unknown, O = unknown> {
     return this.#strategy?.concurrency ?? 0;
   }
 
+  /** Tasks in flight per worker: above 1 under the hybrid model (threads or processes). */
+  get inFlight(): number {
+    return this.#strategy?.inFlight ?? 1;
+  }
+
   /** Under `strategy: 'auto'`, what was chosen. */
   get choice(): Chosen | undefined {
     return this.#choice;
@@ -150,6 +157,7 @@ export class Executor<I = unknown, O = unknown> {
         ...options,
         strategy: choice.strategy,
         concurrency: choice.concurrency,
+        inFlight: choice.inFlight ?? 1,
       });
       return this.#strategy;
     })();

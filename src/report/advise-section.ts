@@ -27,7 +27,12 @@ export function adviceSection(advice: Advice, task: string): ReportSection {
       kind: verdict.kind,
       strategy: verdict.strategy,
       concurrency: verdict.concurrency,
-      reasons: verdict.reasons,
+      // The warnings come first: they say how far the reasons can be trusted.
+      reasons: [
+        ...(verdict.settled ? [] : ['Not settled: the figures cannot decide; this is where they lean.']),
+        ...verdict.warnings.map((warning) => `Warning: ${warning}`),
+        ...verdict.reasons,
+      ],
     },
     summary: projections.map(
       (p) =>

@@ -44,13 +44,10 @@ export function formatSummary(summary: RunSummary, outLabel: string): string[] {
     `${formatPlural(recorded, 'input')} recorded in ${formatLongDuration(summary.elapsedMs)}${rate}: ` +
       `${formatCount(summary.ok)} ok, ${formatCount(summary.failed)} failed` +
       `${summary.aborted > 0 ? `, ${formatCount(summary.aborted)} aborted` : ''}` +
-      ` · ${summary.strategy} ×${summary.concurrency} → ${outLabel}`,
+      ` · ${configuration(summary)} → ${outLabel}`,
   ];
   if (summary.reasons !== undefined) {
-    lines.push(
-      `auto chose ${summary.strategy} ×${summary.concurrency}:`,
-      ...summary.reasons.map((r) => `  ${r}`),
-    );
+    lines.push(`auto chose ${configuration(summary)}:`, ...summary.reasons.map((r) => `  ${r}`));
   }
   const { prior } = summary;
   if (prior !== undefined) {
@@ -66,19 +63,27 @@ export function formatSummary(summary: RunSummary, outLabel: string): string[] {
     );
   }
   if (summary.retried > 0) lines.push(formatPlural(summary.retried, 'retry', 'retries'));
+  // --resume continues a regular file only: after stdout, a FIFO or a device, saying so would be false.
+  const again = summary.resumable
+    ? 'continue with --resume'
+    : `${outLabel} cannot be resumed (--resume needs a regular file): run again from the start`;
   if (summary.abortedBy !== undefined) {
+    const note = summary.resumable ? ' (--resume runs aborted inputs again)' : '';
     lines.push(
-      `aborted by ${summary.abortedBy}: ${formatPlural(summary.aborted, 'in-flight input')} recorded as aborted ` +
-        '(--resume runs aborted inputs again)',
+      `aborted by ${summary.abortedBy}: ${formatPlural(summary.aborted, 'in-flight input')} recorded as aborted${note}`,
     );
   }
   if (summary.fatal !== undefined) {
-    lines.push('not finished: continue with --resume once the cause is fixed');
+    lines.push(`not finished: ${again} once the cause is fixed`);
   } else if (!summary.complete) {
     const unread = summary.unrecorded > 0 ? `${formatCount(summary.unrecorded)} read but not recorded, ` : '';
-    lines.push(
-      `stopped by ${summary.stoppedBy ?? 'request'}: ${unread}the rest not read; continue with --resume`,
-    );
+    lines.push(`stopped by ${summary.stoppedBy ?? 'request'}: ${unread}the rest not read; ${again}`);
   }
   return lines;
+}
+
+/** `threads ×2`, or `threads ×2×32` for 2 workers with 32 tasks in flight on each (the hybrid). */
+function configuration(summary: Pick<RunSummary, 'strategy' | 'concurrency' | 'inFlight'>): string {
+  const inFlight = summary.inFlight > 1 ? `×${summary.inFlight}` : '';
+  return `${summary.strategy} ×${summary.concurrency}${inFlight}`;
 }

@@ -4,7 +4,7 @@
  * name a run was given (a rewrite through the link would replace the link with a regular file and leave
  * the real target stale).
  */
-import { lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { fstatSync, lstatSync, readlinkSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { OptionError } from '../core/errors.js';
 
@@ -66,4 +66,29 @@ export function resolveOut(given: string): OutTarget {
   if (stat.isFile()) return { given, real: realpathSync(given), kind: 'file' };
   // Not resolved: /dev/stdout on a pipe links to "pipe:[…]", which is no path; these are opened as given.
   return { given, real: resolve(given), kind: stat.isFIFO() ? 'fifo' : 'device' };
+}
+
+/** The file stdin reads from, when inputs are `-`; anything else names a file. */
+function statInputs(inputs: string): Stats {
+  return inputs === '-' ? fstatSync(0) : statSync(inputs);
+}
+
+/**
+ * Refuses an output that is the inputs file under another name (a symlink, `./x` for `x`, a hard link,
+ * or the file stdin is redirected from): the run would write over what it reads. Same device and inode
+ * is the same file, whatever the names.
+ */
+export function assertNotInputs(target: OutTarget, inputs: string | undefined): void {
+  if (inputs === undefined || target.kind !== 'file') return;
+  let out: Stats;
+  let input: Stats;
+  try {
+    out = statSync(target.real);
+    input = statInputs(inputs);
+  } catch {
+    return; // inputs that cannot be read are the reader's error to report
+  }
+  if (!input.isFile() || out.dev !== input.dev || out.ino !== input.ino) return;
+  const what = inputs === '-' ? 'the file stdin reads from' : `the --inputs file ${inputs}`;
+  throw new OptionError(`--out ${target.given} is ${what}: the results would overwrite the inputs`);
 }

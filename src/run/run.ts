@@ -4,6 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
+import type { Verdict } from '../advise/types.js';
 import { createExecutor, type Executor } from '../auto/executor.js';
 import { describe, OptionError } from '../core/errors.js';
 import { DEFAULT_STRATEGY, expectPositiveInteger, type StrategyChoice } from '../core/options.js';
@@ -12,7 +13,7 @@ import { openFifo } from './fifo.js';
 import { checkInputs, fingerprintInputs, type InputsCheck, recordPath, writeRecord } from './fingerprint.js';
 import { type InputRecord, Job, type JobProgress, type JobResult } from './job.js';
 import { acquireOutputLock, type OutputLock } from './lock.js';
-import { type OutTarget, resolveOut } from './out-path.js';
+import { assertNotInputs, type OutTarget, resolveOut } from './out-path.js';
 import { inspectOutput, type OutputState } from './resume.js';
 import { createSink, type LineSink, type SinkErrorHandler } from './sink.js';
 import { sweepTemps } from './temp.js';
@@ -48,7 +49,8 @@ export interface StartRunOptions {
   /**
    * The file the inputs are read from ('-': stdin). Its fingerprint is recorded beside an output file
    * (`<out>.fanout.json`), and `resume` refuses to continue an output made from other inputs. Without
-   * it (or with stdin), nothing is checked.
+   * it (or with stdin), nothing is checked. An `out` that is this file under another name (a symlink,
+   * a hard link, or the file stdin is redirected from) is refused.
    */
   inputsFile?: string;
   /** @default 'default' */
@@ -59,8 +61,10 @@ export interface StartRunOptions {
   onFifoWait?: () => void;
   /** Ends the set-up early (the wait for a FIFO's reader): `startRun` then rejects with SetupAbortedError. */
   signal?: AbortSignal;
-  /** A memory limit per worker, in MB (threads and processes). */
+  /** A V8 heap limit per worker, in MiB (threads and processes). */
   maxMemoryMb?: number;
+  /** Tasks in flight per worker (threads and processes): the hybrid model when above 1. */
+  inFlight?: number;
   /** See the executor's `setupTimeout`. */
   setupTimeout?: number;
   /** See the executor's `teardownTimeout`. */
@@ -70,9 +74,12 @@ export interface StartRunOptions {
 export interface RunSummary extends JobResult {
   strategy: string;
   concurrency: number;
+  inFlight: number;
   /** Under `--strategy auto`: why the advisor chose the strategy and concurrency it did. */
   reasons: string[] | undefined;
   elapsedMs: number;
+  /** Whether --resume can continue this output: a regular file, not stdout, a FIFO or a device. */
+  resumable: boolean;
   /** What the output file held before this run (--resume). */
   prior:
     | (Pick<OutputState, 'ok' | 'failed' | 'tornBytes' | 'abortedRemoved' | 'duplicates'> & {
@@ -139,6 +146,8 @@ interface Output {
   /** How its inputs were checked (an output file). */
   checked: InputsCheck | undefined;
   sink: LineSink;
+  /** A regular file (or one about to be made), which --resume can continue; not a stream, FIFO or device. */
+  resumable: boolean;
 }
 
 /** The sink for a FIFO: opened once a reader is there; its errors name it. */
@@ -166,6 +175,7 @@ async function openOutput(
   onError: SinkErrorHandler,
 ): Promise<Output> {
   const target = typeof options.out === 'string' ? resolveOut(options.out) : undefined;
+  if (target !== undefined) assertNotInputs(target, options.inputsFile);
   // Before anything reads or changes the output: a second run must not see it half-rewritten.
   const lock = lockOutput(target);
   try {
@@ -199,11 +209,21 @@ async function openOutput(
     else if (target.kind === 'fifo') sink = await openFifoSink(target, options, onError);
     else if (target.kind === 'device') sink = createSink(target.given, onError, { sync: false });
     else sink = createSink(target.real, onError);
-    return { lock, state, checked, sink };
+    const resumable = target !== undefined && (target.kind === 'file' || target.kind === 'missing');
+    return { lock, state, checked, sink, resumable };
   } catch (error) {
     lock?.release();
     throw error;
   }
+}
+
+/** Why auto chose what it did, its warnings first: a choice the figures could not settle says so. */
+function autoReasons(verdict: Verdict | undefined): string[] | undefined {
+  if (verdict === undefined) return undefined;
+  const unsettled = verdict.settled
+    ? []
+    : ['not settled: the figures could not decide; this is where they leaned'];
+  return [...unsettled, ...verdict.warnings.map((warning) => `warning: ${warning}`), ...verdict.reasons];
 }
 
 /** Starts a run. Rejects, before any input is read, on a bad option, task or output file. */
@@ -215,6 +235,7 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     task: options.task,
     strategy: options.strategy ?? DEFAULT_STRATEGY,
     concurrency: options.concurrency,
+    inFlight: options.inFlight,
     export: options.export,
     timeout: options.timeout,
     maxMemoryMb: options.maxMemoryMb,
@@ -229,7 +250,7 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     await executor.close();
     throw error;
   }
-  const { lock, state, checked, sink } = output;
+  const { lock, state, checked, sink, resumable } = output;
   job = new Job({
     executor,
     inputs: options.inputs,
@@ -263,8 +284,10 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
       ...outcome,
       strategy: executor.strategy,
       concurrency: executor.concurrency,
-      reasons: executor.choice?.advice.verdict.reasons,
+      inFlight: executor.inFlight,
+      reasons: autoReasons(executor.choice?.advice.verdict),
       elapsedMs: performance.now() - started,
+      resumable,
       prior,
     };
   })();

@@ -51,6 +51,8 @@ export interface MapHandle {
 export interface Strategy {
   readonly name: StrategyName;
   readonly concurrency: number;
+  /** Tasks in flight per worker, for strategies with workers (the hybrid when above 1). */
+  readonly inFlight?: number;
   submit(request: TaskRequest): void;
   /** Runs every input of an array, in batches where that pays. */
   mapArray(inputs: readonly unknown[], onItem: ItemCallback): MapHandle;

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, TaskLoadError } from '../core/errors.js';
 import type { SetupContext, TaskFunction } from '../core/types.js';
 import { taskLabel } from './label.js';
+import { explainLoadFailure } from './load-failure.js';
 import { importTs } from './ts-loader.js';
 
 export interface LoadedTask {
@@ -54,8 +55,9 @@ export async function loadTask(url: string, exportName: string): Promise<LoadedT
   try {
     mod = await importModule(url);
   } catch (error) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : describe(error);
-    throw new TaskLoadError(`task module ${label} failed to load: ${reason}`, error);
+    const { where, reason } = explainLoadFailure(url, error);
+    const at = where === undefined ? '' : `${where}: `;
+    throw new TaskLoadError(`task module ${label} failed to load: ${at}${reason}`, error);
   }
   let fn = pick(mod, exportName);
   if (typeof fn === 'object' && fn !== null && exportName === 'default' && 'default' in fn) {

@@ -26,6 +26,7 @@ export function workloadUrl(name: string): URL {
 }
 
 export { DEFAULT_HASH_ROUNDS } from './fetch-and-hash.js';
+export { describeReach, formatAddress, isLoopback } from './listen.js';
 export {
   DEFAULT_BODY_BYTES,
   FAULTS,

@@ -25,12 +25,31 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number): 
   }
 }
 
-/** Listens on host:port (0 = a free port) and returns the URL and the port actually bound. */
+/** Whether an address (as bound: numeric) is loopback, reachable from this machine only. */
+export function isLoopback(address: string): boolean {
+  const v4 = address.toLowerCase().startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+  return /^127\./.test(v4) || address === '::1';
+}
+
+/** `127.0.0.1:8080`, `[::]:8080`. */
+export function formatAddress(address: string, port: number): string {
+  return `${address.includes(':') ? `[${address}]` : address}:${port}`;
+}
+
+/** Who can reach a bound address, in a few words. */
+export function describeReach(address: string): string {
+  if (isLoopback(address)) return 'loopback: this machine only';
+  if (address === '0.0.0.0') return 'every IPv4 interface';
+  if (address === '::') return 'every interface';
+  return 'an address other machines may reach';
+}
+
+/** Listens on host:port (0 = a free port) and returns the URL, and the address and port actually bound. */
 export async function listen(
   server: Server,
   host: string,
   port: number,
-): Promise<{ url: string; port: number }> {
+): Promise<{ url: string; address: string; port: number }> {
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => reject(listenError(error, host, port));
     server.once('error', onError);
@@ -42,6 +61,7 @@ export async function listen(
   // A late error (after listening) must not crash the process that embeds the server.
   server.on('error', () => {});
   const address = server.address();
-  const bound = typeof address === 'object' && address !== null ? address.port : port;
-  return { url: `http://${urlHost(host)}:${bound}/`, port: bound };
+  const info = typeof address === 'object' && address !== null ? address : undefined;
+  const bound = info?.port ?? port;
+  return { url: `http://${urlHost(host)}:${bound}/`, address: info?.address ?? host, port: bound };
 }

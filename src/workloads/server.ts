@@ -57,6 +57,8 @@ export interface ServerStats {
 export interface FanoutServer {
   /** The base URL, e.g. `http://127.0.0.1:41234/`. */
   readonly url: string;
+  /** The address actually bound, numeric (`0.0.0.0` for every IPv4 interface, `127.0.0.1`, `::`). */
+  readonly address: string;
   readonly port: number;
   /** A snapshot of the counters. */
   stats(): ServerStats;
@@ -183,11 +185,12 @@ export async function startServer(options: ServerOptions = {}): Promise<FanoutSe
     socket.setNoDelay(true);
   });
 
-  const { url, port: actualPort } = await listen(server, host, port);
+  const { url, address, port: actualPort } = await listen(server, host, port);
   let closed: Promise<void> | undefined;
 
   return {
     url,
+    address,
     port: actualPort,
     stats: () => ({ ...counters, byId: new Map(byId) }),
     close() {

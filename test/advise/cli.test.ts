@@ -32,7 +32,7 @@ test('--report writes one HTML file with the verdict and the probes', async () =
 test('usage and setup errors: exit 2 and one line naming the cause', async () => {
   const inputs = inputsFile('one.ndjson', [1]);
   const cases: [string[], RegExp][] = [
-    [['advise', fixture('tiny')], /required option '--inputs/],
+    [['advise', fixture('tiny')], /--inputs is required/],
     [['advise', fixture('tiny'), '--inputs', join(dir, 'absent.ndjson')], /inputs file not found/],
     [
       ['advise', fixture('tiny'), '--inputs', inputs, '--budget', 'soon'],

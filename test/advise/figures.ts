@@ -7,6 +7,7 @@ import type { StrategyName } from '../../src/core/options.js';
 export function sampleOf(wallMs: number, busyShare: number, cpuShare = busyShare): SampleFigures {
   return {
     tasks: 30,
+    tried: 30,
     failed: 0,
     firstTaskMs: wallMs + 5,
     wallMs,
@@ -29,10 +30,14 @@ export function probe(
   tasksPerSecond: number,
   p95Ms = 50,
   failed = 0,
+  inFlight = 1,
+  loopShare = 0.5,
 ): Probe {
   return {
     strategy,
     concurrency,
+    inFlight,
+    loopShare,
     tasks: 100,
     failed,
     wallMs: (100 / tasksPerSecond) * 1000,

@@ -27,7 +27,40 @@ describe('levels', () => {
     assert.deepEqual(plan.async, [2, 4, 8, 16, 32, 64, 128, 256]);
     assert.deepEqual(plan.threads, [2]);
     assert.deepEqual(plan.processes, [2]);
-    assert.deepEqual(plan.searched, ['async']);
+    // The hybrid follows only if async's one loop turns out saturated (the search decides).
+    assert.deepEqual(plan.searched, ['async', 'hybrid']);
+    assert.equal(plan.hybridNeedsSaturation, true);
+    assert.deepEqual(plan.hybrid, [2, 4, 8, 16, 32, 64, 128]);
+  });
+
+  test('the hybrid: one worker per core, in flight up to twice what saturates a loop, never past the async top', () => {
+    const mixed = planLevels({
+      kind: 'mixed',
+      cores: 2,
+      busyShare: 0.17,
+      total: null,
+      maxConcurrency: undefined,
+    });
+    // A loop is full at about 1 / 0.17 ≈ 6 in flight: the levels go to 16 (2 × 6, a power of two up).
+    assert.deepEqual(mixed.hybrid, [2, 4, 8, 16]);
+    assert.equal(mixed.hybridWorkers, 2);
+    assert.equal(mixed.hybridNeedsSaturation, false);
+    assert.deepEqual(mixed.order, ['async', 'threads', 'processes', 'hybrid']);
+    // One core: nothing to add to async. A task that barely waits: nothing to overlap on a worker.
+    assert.deepEqual(
+      planLevels({ kind: 'mixed', cores: 1, busyShare: 0.2, total: null, maxConcurrency: undefined }).hybrid,
+      [],
+    );
+    assert.deepEqual(
+      planLevels({ kind: 'cpu-bound', cores: 4, busyShare: 0.95, total: null, maxConcurrency: undefined })
+        .hybrid,
+      [],
+    );
+    // A job of 10 inputs on 2 workers: at most 5 in flight each.
+    assert.deepEqual(
+      planLevels({ kind: 'mixed', cores: 2, busyShare: 0.2, total: 10, maxConcurrency: undefined }).hybrid,
+      [2, 4, 5],
+    );
   });
 
   test('no level above the job size or the user limit', () => {
@@ -58,7 +91,7 @@ describe('levels', () => {
       maxConcurrency: undefined,
     });
     assert.deepEqual(mixed.threads, [1, 2, 4]);
-    assert.deepEqual(mixed.searched, ['async', 'threads', 'processes']);
+    assert.deepEqual(mixed.searched, ['async', 'threads', 'processes', 'hybrid']);
   });
 });
 
@@ -72,6 +105,28 @@ describe('kneeReached', () => {
 
   test('throughput that keeps rising is not', () => {
     assert.equal(kneeReached(probe('async', 4, 100), probe('async', 8, 190)), null);
+  });
+
+  test('a saturated loop and a server past its knee read differently', () => {
+    const loopFull = kneeReached(
+      probe('async', 4, 100, 40, 0, 1, 0.7),
+      probe('async', 8, 104, 80, 0, 1, 0.97),
+    );
+    assert.match(
+      loopFull!.reason,
+      /busy 97 % of the probe: saturated, so tasks wait for the CPU, not for a server; more in flight cannot help, more workers can/,
+    );
+    const server = kneeReached(probe('async', 4, 100, 40, 0, 1, 0.2), probe('async', 8, 104, 80, 0, 1, 0.25));
+    assert.match(
+      server!.reason,
+      /busy only 25 % of the probe: not the CPU, so something outside .* is past its knee/,
+    );
+    const hybrid = kneeReached(
+      probe('threads', 2, 100, 40, 0, 8, 0.5),
+      probe('threads', 2, 103, 40, 0, 16, 0.95),
+    );
+    assert.match(hybrid!.reason, /^threads \(hybrid\): going from 2×8 to 2×16/);
+    assert.match(hybrid!.reason, /workers' event loops were busy 95 %/);
   });
 
   test('under async, task times that climb faster than throughput are the knee', () => {
@@ -199,6 +254,47 @@ describe('choose', () => {
       'io-bound',
     );
     assert.equal(result.concurrency, 8);
+  });
+
+  test('a task that waits and computes: the hybrid wins on the figures, and says why', () => {
+    const result = choose({
+      kind: 'mixed',
+      probes: [
+        probe('sequential', 1, 16),
+        probe('async', 64, 55, 900, 0, 1, 0.98),
+        probe('threads', 2, 33),
+        probe('threads', 2, 70, 50, 0, 8, 0.7),
+        probe('threads', 2, 110, 60, 0, 16, 0.92),
+      ],
+      startup,
+      message,
+      total: 1200,
+      cores: 2,
+    });
+    assert.equal(result.strategy, 'threads');
+    assert.equal(result.concurrency, 2);
+    assert.equal(result.inFlight, 16);
+    assert.ok(result.projections.some((p) => p.inFlight === 16));
+    const words = result.reasons.join('\n');
+    assert.match(words, /Recommended: threads at 2×16/);
+    assert.match(words, /async peaked at .* with its one event loop 98 % busy/);
+    assert.match(words, /2 workers on 2 cores, 16 tasks in flight on each/);
+  });
+
+  test('on a plateau, the hybrid level with fewer tasks in flight wins', () => {
+    const result = choose({
+      kind: 'mixed',
+      probes: [
+        probe('sequential', 1, 16),
+        probe('threads', 2, 100, 50, 0, 8),
+        probe('threads', 2, 104, 50, 0, 16),
+      ],
+      startup,
+      message,
+      total: 1200,
+      cores: 2,
+    });
+    assert.equal(result.inFlight, 8);
   });
 
   test('an unknown job size ranks by throughput and projects nothing', () => {

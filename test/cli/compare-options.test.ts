@@ -3,11 +3,16 @@ import { test } from 'node:test';
 import {
   configurationsFor,
   MAX_SWEEP_LEVELS,
-  parseConcurrency,
+  parseConcurrencyItems,
   parseSweep,
 } from '../../src/cli/configurations.js';
 import { CliError } from '../../src/cli/errors.js';
-import { parseCount, parseMilliseconds, parseStrategies } from '../../src/cli/strategy-options.js';
+import {
+  parseConcurrency,
+  parseCount,
+  parseMilliseconds,
+  parseStrategies,
+} from '../../src/cli/strategy-options.js';
 
 const usage = (pattern: RegExp) => (error: unknown) =>
   error instanceof CliError && error.exitCode === 2 && pattern.test(error.message);
@@ -18,33 +23,46 @@ test('--strategies: a list in the order given, without repeats', () => {
   assert.throws(() => parseStrategies(' , '), usage(/comma-separated list/));
 });
 
-test('--concurrency: one number, per strategy, or both', () => {
-  assert.deepEqual(parseConcurrency('4'), [{ concurrency: 4 }]);
-  assert.deepEqual(parseConcurrency('threads=4,async=32'), [
+test("run's --concurrency: one number, per strategy, or both", () => {
+  assert.deepEqual(parseConcurrency('4'), { async: 4, threads: 4, processes: 4 });
+  assert.deepEqual(parseConcurrency('threads=4,async=32'), { threads: 4, async: 32 });
+  assert.deepEqual(parseConcurrency('threads=2, 8'), { async: 8, threads: 2, processes: 8 });
+  assert.throws(() => parseConcurrency('sequential=2'), usage(/sequential always runs one task at a time/));
+});
+
+test("compare's --concurrency: one number, per strategy, or both", () => {
+  assert.deepEqual(parseConcurrencyItems('4'), [{ concurrency: 4 }]);
+  assert.deepEqual(parseConcurrencyItems('threads=4,async=32'), [
     { strategy: 'threads', concurrency: 4 },
     { strategy: 'async', concurrency: 32 },
   ]);
-  assert.deepEqual(parseConcurrency('sequential=1'), [{ strategy: 'sequential', concurrency: 1 }]);
-  assert.throws(() => parseConcurrency('sequential=2'), usage(/sequential always runs one task at a time/));
-  assert.throws(() => parseConcurrency('gpu=2'), usage(/unknown strategy `gpu`/));
-  assert.throws(() => parseConcurrency('threads=0'), usage(/--concurrency threads: .* got `0`/));
-  assert.throws(() => parseConcurrency('1.5'), usage(/got `1\.5`/));
-  assert.throws(() => parseConcurrency(''), usage(/expected a number or strategy=number/));
+  assert.deepEqual(parseConcurrencyItems('sequential=1'), [{ strategy: 'sequential', concurrency: 1 }]);
+  assert.throws(
+    () => parseConcurrencyItems('sequential=2'),
+    usage(/sequential always runs one task at a time/),
+  );
+  assert.throws(() => parseConcurrencyItems('gpu=2'), usage(/unknown strategy `gpu`/));
+  assert.throws(() => parseConcurrencyItems('threads=0'), usage(/--concurrency threads: .* got `0`/));
+  assert.throws(() => parseConcurrencyItems('1.5'), usage(/got `1\.5`/));
+  assert.throws(() => parseConcurrencyItems(''), usage(/expected a number or strategy=number/));
 });
 
 test('--concurrency: NxK is N workers with K tasks in flight each, for threads and processes only', () => {
-  assert.deepEqual(parseConcurrency('threads=2x32, processes=2×8'), [
+  assert.deepEqual(parseConcurrencyItems('threads=2x32, processes=2×8'), [
     { strategy: 'threads', concurrency: 2, inFlight: 32 },
     { strategy: 'processes', concurrency: 2, inFlight: 8 },
   ]);
-  assert.throws(() => parseConcurrency('async=2x32'), usage(/applies to threads and processes, not async/));
-  assert.throws(() => parseConcurrency('2x32'), usage(/NxK needs a strategy.*threads=2x32/));
-  assert.throws(() => parseConcurrency('threads=2x0'), usage(/in flight per worker.*got `0`/));
-  assert.throws(() => parseConcurrency('threads=2x3x4'), usage(/expected N or NxK/));
+  assert.throws(
+    () => parseConcurrencyItems('async=2x32'),
+    usage(/applies to threads and processes, not async/),
+  );
+  assert.throws(() => parseConcurrencyItems('2x32'), usage(/NxK needs a strategy.*threads=2x32/));
+  assert.throws(() => parseConcurrencyItems('threads=2x0'), usage(/in flight per worker.*got `0`/));
+  assert.throws(() => parseConcurrencyItems('threads=2x3x4'), usage(/expected N or NxK/));
 });
 
 test('configurations: in the order of --strategies, a strategy named twice measured twice', () => {
-  const items = parseConcurrency('8,threads=2,threads=2x16,async=64');
+  const items = parseConcurrencyItems('8,threads=2,threads=2x16,async=64');
   assert.deepEqual(configurationsFor(['sequential', 'async', 'threads', 'processes'], items), [
     { strategy: 'sequential' },
     { strategy: 'async', concurrency: 64 },

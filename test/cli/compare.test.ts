@@ -71,7 +71,7 @@ test('compare prints a table and a summary, and exports JSON and Markdown', asyn
   assert.match(readFileSync(md, 'utf8'), /^\| strategy \| concurrency \| wall \(median\) \|/m);
 });
 
-test('inputs from stdin as a JSON array, a subset of strategies, per-strategy concurrency, quiet', async () => {
+test('inputs from stdin, a subset of strategies, per-strategy concurrency, a named export, quiet', async () => {
   const { code, stdout, stderr } = await fanout(
     [
       'compare',
@@ -82,12 +82,12 @@ test('inputs from stdin as a JSON array, a subset of strategies, per-strategy co
       'async,threads',
       '--concurrency',
       'async=3,threads=1',
-      '--task-export',
+      '--export',
       'triple',
       '--quiet',
       ...ONCE,
     ],
-    '[1, 2, 3, 4]',
+    '1\n2\n3\n4\n',
   );
   assert.equal(code, 0, stderr);
   assert.equal(stderr, '');
@@ -118,7 +118,7 @@ test('the hybrid as a configuration: threads=1 and threads=1x3 side by side, nam
       '--quiet',
       ...ONCE,
     ],
-    '[5, 5, 5, 5, 5, 5]',
+    '5\n5\n5\n5\n5\n5\n',
   );
   assert.equal(code, 0, stderr);
   assert.match(stdout, /^threads 1\s+1\s/m);
@@ -154,7 +154,7 @@ test('--sweep: one strategy at each level, and throughput against level as a tab
       '--quiet',
       ...ONCE,
     ],
-    '[5, 5, 5, 5]',
+    '5\n5\n5\n5\n',
   );
   assert.equal(code, 0, stderr);
   assert.match(stdout, /^threads 1×K: throughput against K, the tasks in flight per worker$/m);
@@ -215,7 +215,7 @@ const usageErrors: [string, string[], RegExp][] = [
   ],
   [
     'a missing export',
-    ['compare', fixture('named.mjs'), '-i', good, '--task-export', 'quadruple'],
+    ['compare', fixture('named.mjs'), '-i', good, '--export', 'quadruple'],
     /has no export `quadruple`/,
   ],
   [
@@ -248,7 +248,7 @@ const usageErrors: [string, string[], RegExp][] = [
     ['compare', fixture('busy.mjs'), '-i', good, '--sweep', 'threads=4..1'],
     /--sweep: expected the range to rise/,
   ],
-  ['no --inputs', ['compare', fixture('busy.mjs')], /required option '-i, --inputs <file\|->' not specified/],
+  ['no --inputs', ['compare', fixture('busy.mjs')], /--inputs is required/],
   [
     'an export file in a missing directory',
     ['compare', fixture('busy.mjs'), '-i', good, '--export-json', 'no/such/dir/out.json'],

@@ -184,12 +184,12 @@ for (const strategy of STRATEGIES) {
       });
     });
 
-    test('a module that throws on import: TaskLoadError with the reason', async () => {
+    test('a module that throws on import: TaskLoadError with the place and the reason', async () => {
       const broken = fixture('import-throws.mjs');
       await assertEveryCallFails({ task: broken, strategy, concurrency }, (error) => {
         assert.ok(error instanceof TaskLoadError, String(error));
         assert.ok(error.message.includes(fileURLToPath(broken)), error.message);
-        assert.match(error.message, /failed to load: Error: broken at import/);
+        assert.match(error.message, /failed to load: \S*import-throws\.mjs:1:7: Error: broken at import$/);
         return true;
       });
     });

@@ -61,7 +61,7 @@ const DEATHS: Death[] = [
   },
   {
     name: 'oom',
-    how: new RegExp(`out of memory \\(limit ${MEMORY_LIMIT_MB} MB\\)`),
+    how: new RegExp(`out of memory \\(limit ${MEMORY_LIMIT_MB} MiB\\)`),
     skip: (strategy) => !isPooled(strategy) && IN_PROCESS,
   },
   {

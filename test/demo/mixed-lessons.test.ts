@@ -34,13 +34,13 @@ function run(n: number, wallMs: number, cpuMs: number): RunMeasurement {
 type Row = [StrategyName, number, number, number[], number];
 
 /** The mixed job's five rows: strategy, workers, in flight, wall times of the runs, CPU. */
-function mixed(hybridWalls: number[], asyncWalls = [2400, 2500]): Comparison {
+function mixed(hybridWalls: number[], asyncWalls = [2400, 2500], hybridCpu = 3000): Comparison {
   const rows: Row[] = [
     ['sequential', 1, 1, [6400, 6500], 2500],
     ['async', 80, 1, asyncWalls, 2450],
     ['threads', 2, 1, [3600, 3700], 3000],
     ['processes', 2, 1, [3800, 3900], 3200],
-    ['threads', 2, 6, hybridWalls, 3000],
+    ['threads', 2, 6, hybridWalls, hybridCpu],
   ];
   return summarizeComparison({
     task: 'fetch-and-hash',
@@ -95,7 +95,15 @@ test('the hybrid is said to win only when its slowest run beat every other faste
   assert.doesNotMatch(mixedLessons(overlapping, 2, CHOICE).join('\n'), /hybrid won/);
   assert.match(inShort(sampleComparison(), sampleComparison(), overlapping), /the mixed job's runs overlap/);
 
+  // A hybrid that got less than a core is said to have been starved, not to lose on its merits.
+  assert.doesNotMatch(mixedLessons(clear, 2, CHOICE).join('\n'), /no second core/);
   const lost = mixed([2600, 2700], [2000, 2100]);
+  assert.doesNotMatch(mixedLessons(lost, 2, CHOICE).join('\n'), /no second core/);
+  const starved = mixed([2600, 2700], [2000, 2100], 900);
+  assert.match(
+    mixedLessons(starved, 2, CHOICE).join('\n'),
+    /The hybrid kept only 0\.340 cores busy on 2: other programs were taking the CPU/,
+  );
   assert.match(
     hybridVerdict(lost)!,
     /^The hybrid did not win here: async had the lowest median \(the hybrid ran 1\.\d+ × slower than async\)\./,

@@ -38,6 +38,49 @@ for (const strategy of STRATEGIES) {
   });
 }
 
+for (const strategy of ['threads', 'processes'] as const) {
+  test(`${strategy}: --in-flight runs several tasks at once on each worker, one line per input`, async (t) => {
+    const dir = tempDir(t);
+    writeInputs(join(dir, 'in.ndjson'), numbers);
+    const out = join(dir, 'out.ndjson');
+    const { code, stderr } = await runFanout(t, [
+      DOUBLE,
+      '--inputs',
+      join(dir, 'in.ndjson'),
+      '--out',
+      out,
+      '--strategy',
+      strategy,
+      '--concurrency',
+      '2',
+      '--in-flight',
+      '8',
+    ]);
+    assert.equal(code, 0, stderr);
+    const byIndex = assertOneLinePerInput(readLines(out), COUNT);
+    for (const [index, line] of byIndex) assert.deepEqual(line, { index, ok: true, value: index * 2 });
+    assert.match(stderr, new RegExp(`${COUNT} ok, 0 failed · ${strategy} ×2×8`));
+  });
+}
+
+test('--in-flight is refused under async with one line that says why', async (t) => {
+  const dir = tempDir(t);
+  writeInputs(join(dir, 'in.ndjson'), numbers);
+  const { code, stderr } = await runFanout(t, [
+    DOUBLE,
+    '--inputs',
+    join(dir, 'in.ndjson'),
+    '--out',
+    join(dir, 'out.ndjson'),
+    '--strategy',
+    'async',
+    '--in-flight',
+    '4',
+  ]);
+  assert.equal(code, 2);
+  assert.match(stderr, /Expected `inFlight` to be 1 under async, got `4`/);
+});
+
 for (const strategy of ['async', 'threads'] as const) {
   test(`${strategy}: --ordered writes lines in input order, even when later inputs finish first`, async (t) => {
     const dir = tempDir(t);

@@ -170,7 +170,7 @@ for (const strategy of ['threads', 'processes']) {
     assert.equal(code, 1);
     const error = lines.get(0)!.error!;
     assert.equal(error.name, 'WorkerDiedError');
-    assert.match(error.message, /out of memory/);
+    assert.match(error.message, /out of memory \(limit 64 MiB\)/);
     assertOthersOk(lines, [0]);
   });
 }

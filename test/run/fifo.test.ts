@@ -87,6 +87,12 @@ test('a FIFO --out whose reader goes away mid-run: one line naming the cause, ex
   const { code } = await fanout.exited;
   assert.equal(code, 2, fanout.stderr());
   assert.match(fanout.stderr(), /fanout: cannot write .*out\.fifo: .*EPIPE/);
+  // --resume cannot continue a FIFO: the summary must not send the user there.
+  assert.doesNotMatch(fanout.stderr(), /continue with --resume/);
+  assert.match(
+    fanout.stderr(),
+    /not finished: .*out\.fifo cannot be resumed \(--resume needs a regular file\): run again from the start once the cause is fixed/,
+  );
 });
 
 test('--resume on a FIFO is refused; a device such as /dev/null is written without a sync', async (t) => {

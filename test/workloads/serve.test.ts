@@ -41,7 +41,7 @@ function fanout(...args: string[]): Child {
 
 /** Waits for the line that names the URL the child listens on. */
 async function listeningUrl(child: Child): Promise<string> {
-  const pattern = /listening on (http:\/\/\S+)/;
+  const pattern = /listening on .*?(http:\/\/[^\s)]+)/;
   while (!pattern.test(child.stdout())) {
     const exited = await Promise.race([
       once(child.process.stdout!, 'data').then(() => false),
@@ -134,6 +134,45 @@ test('fanout serve refuses a bad flag value with exit 2 and one line', {
       );
     } finally {
       stopIfRunning(child);
+    }
+  }
+});
+
+test('fanout serve --host prints the address really bound, and warns in one line beyond loopback', {
+  timeout: CHILD_TEST_TIMEOUT_MS,
+}, async () => {
+  const wide = fanout('serve', '--port', '0', '--host', '0.0.0.0');
+  const agent = newAgent();
+  try {
+    const url = await listeningUrl(wide);
+    const port = new URL(url).port;
+    assert.match(
+      wide.stdout(),
+      new RegExp(
+        `^fanout serve: listening on 0\\.0\\.0\\.0:${port}, every IPv4 interface \\(http://127\\.0\\.0\\.1:${port}/ from this machine\\)\n`,
+      ),
+    );
+    assert.equal(
+      wide.stderr(),
+      `fanout serve: warning: listening beyond loopback (0.0.0.0:${port}): any machine that can reach this one can use this server and its faults; --host 127.0.0.1 keeps it local\n`,
+    );
+    assert.equal((await fetchAll(url, agent)).status, 200);
+  } finally {
+    await agent.destroy();
+    stopIfRunning(wide);
+  }
+  for (const host of ['127.0.0.1', 'localhost']) {
+    const local = fanout('serve', '--port', '0', '--host', host);
+    try {
+      await listeningUrl(local);
+      assert.match(
+        local.stdout(),
+        /^fanout serve: listening on http:\/\/\S+ \(loopback: this machine only\)\n/,
+      );
+      // The warning would come before the address: none by now means none.
+      assert.equal(local.stderr(), '', `${host}: no warning`);
+    } finally {
+      stopIfRunning(local);
     }
   }
 });

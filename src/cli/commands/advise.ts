@@ -2,8 +2,7 @@
  * `fanout advise <task> --inputs <file|->`: a short measured sample, then the verdict, the recommended
  * strategy and concurrency, the figures behind them and the projected wall time under each model.
  */
-import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { advise } from '../../advise/advise.js';
 import { renderAdvice, renderRecommendation } from '../../advise/render.js';
@@ -12,47 +11,58 @@ import { adviceSection } from '../../report/advise-section.js';
 import { writeHtmlReport } from '../../report/html/index.js';
 import { reportData } from '../../report/sections.js';
 import { createStyle } from '../../report/style.js';
-import { CliError } from '../errors.js';
+import { CliError, EXIT_SOME_FAILED } from '../errors.js';
 import { readAllInputs } from '../inputs.js';
+import { addOptions, helpEnd, type OptionSpec } from '../option-kit.js';
+import { INPUTS_RULE, OPTIONS } from '../options.js';
 import { parseCount } from '../strategy-options.js';
 import { useColor } from '../style.js';
-import { resolveTaskArgument } from '../task-arg.js';
+import { resolveTaskArgument, TASK_ARGUMENT } from '../task-arg.js';
 
 interface AdviseFlags {
   inputs: string;
-  budget?: string;
-  maxConcurrency?: string;
-  export?: string;
+  budget: number;
+  maxConcurrency?: number;
+  export: string;
   report?: string;
   json?: boolean;
   quiet?: boolean;
 }
 
-function parseBudget(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_BUDGET_MS;
-  const seconds = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
-  if (!(seconds > 0) || !Number.isFinite(seconds)) {
-    throw new CliError(`--budget: expected a positive number of seconds, got \`${text}\``);
-  }
-  return seconds * 1000;
-}
+const BUDGET: OptionSpec<number> = {
+  flags: '--budget <seconds>',
+  description: 'about how long to spend measuring',
+  default: String(DEFAULT_BUDGET_MS / 1000),
+  parse: (text) => {
+    const seconds = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
+    if (!(seconds > 0) || !Number.isFinite(seconds)) {
+      throw new CliError(`--budget: expected a positive number of seconds, got \`${text}\``);
+    }
+    return seconds * 1000;
+  },
+};
+const MAX_CONCURRENCY: OptionSpec<number> = {
+  flags: '--max-concurrency <n>',
+  description: 'the highest concurrency to try',
+  parse: (text) => parseCount('--max-concurrency', text, 1),
+};
 
-/** The report's directory must exist before the measuring, not after. */
-function checkReportPath(file: string | undefined): void {
-  if (file === undefined) return;
-  const dir = dirname(resolve(file));
-  if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new CliError(`--report: directory not found: ${dir}`);
-  if (existsSync(file) && statSync(file).isDirectory()) {
-    throw new CliError(`--report: expected a file, got a directory: ${file}`);
-  }
-}
+const EXAMPLES = helpEnd(
+  `Inputs are ${INPUTS_RULE}.
+advise runs a sample of them, some more than once: the task must be safe to repeat. Failed probes
+are named in the verdict, and a sample that mostly fails is no basis for advice.
+See docs/choosing.md for how the verdict is reached.`,
+  [
+    'fanout advise ./task.js --inputs inputs.ndjson',
+    'fanout advise sum-of-squares --inputs sizes.ndjson --budget 5',
+    'fanout advise ./task.js -i urls.ndjson --max-concurrency 64 --report advice.html',
+    'fanout advise ./task.js -i inputs.ndjson --json > advice.json',
+    'seq 1 40 | fanout advise ./task.mjs --inputs - -q',
+  ],
+);
 
 async function action(task: string, flags: AdviseFlags): Promise<void> {
-  const budgetMs = parseBudget(flags.budget);
-  const maxConcurrency =
-    flags.maxConcurrency === undefined ? undefined : parseCount('--max-concurrency', flags.maxConcurrency, 1);
-  checkReportPath(flags.report);
+  const { budget: budgetMs, maxConcurrency } = flags;
   const inputs = await readAllInputs(flags.inputs);
   if (inputs.length === 0)
     throw new CliError(`${flags.inputs === '-' ? 'stdin' : flags.inputs} holds no inputs`);
@@ -67,30 +77,40 @@ async function action(task: string, flags: AdviseFlags): Promise<void> {
     onProgress: progress ? (message) => process.stderr.write(`  … ${message}\n`) : undefined,
   });
   if (flags.json) process.stdout.write(`${JSON.stringify(advice, null, 2)}\n`);
-  else if (flags.quiet) process.stdout.write(renderRecommendation(advice));
-  else process.stdout.write(renderAdvice(advice, createStyle(useColor(process.stdout))));
+  else if (flags.quiet) {
+    process.stdout.write(renderRecommendation(advice));
+    // The full text shows its warnings; the one line must not hide them.
+    for (const warning of advice.verdict.warnings)
+      process.stderr.write(`fanout advise: warning: ${warning}\n`);
+  } else process.stdout.write(renderAdvice(advice, createStyle(useColor(process.stdout))));
   if (flags.report !== undefined) {
     await writeHtmlReport(flags.report, reportData(`fanout advise: ${task}`, [adviceSection(advice, task)]));
     if (!quiet) process.stdout.write(`\nReport: ${resolve(flags.report)}\n`);
   }
+  // As for compare and run: inputs that failed (in the sample or a probe) make the exit code 1.
+  if (advice.probes.some((probe) => probe.failed > 0) || advice.measurements.sample.failed > 0) {
+    process.exitCode = EXIT_SOME_FAILED;
+  }
 }
 
 export function registerAdvise(program: Command): void {
-  program
+  const command = program
     .command('advise')
+    .summary('measure a sample and recommend a strategy and concurrency, with the reasons')
     .description(
-      'measure your task on a sample of its inputs and recommend a strategy and concurrency, with the reasons',
+      'Measure <task> on a sample of its inputs (some inputs run more than once: the task must be safe ' +
+        'to repeat) and recommend a strategy and concurrency, with the measured reasons.',
     )
-    .argument(
-      '<task>',
-      'the task module (.js, .mjs or .ts), or a built-in workload: download, sum-of-squares, fetch-and-hash',
-    )
-    .requiredOption('--inputs <file|->', 'the inputs: NDJSON or one JSON array, from a file or stdin (-)')
-    .option('--budget <seconds>', 'about how long to spend measuring', String(DEFAULT_BUDGET_MS / 1000))
-    .option('--max-concurrency <n>', 'the highest concurrency to try')
-    .option('--export <name>', 'the export to call instead of the default')
-    .option('--report <file>', 'write a self-contained HTML report: the verdict and the probes, charted')
-    .option('--json', 'print everything measured, as JSON')
-    .option('--quiet', 'print only the recommendation')
-    .action(action);
+    .argument('<task>', TASK_ARGUMENT);
+  addOptions(
+    command,
+    OPTIONS.inputs,
+    BUDGET,
+    MAX_CONCURRENCY,
+    OPTIONS.export,
+    OPTIONS.json,
+    OPTIONS.report,
+    OPTIONS.quiet,
+  );
+  command.addHelpText('after', EXAMPLES).action(action);
 }

@@ -1,11 +1,11 @@
 /**
  * `fanout compare <task> --inputs <file|->`: the task measured under each strategy, side by side.
  */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { STRATEGIES } from '../../core/options.js';
-import { compareStrategies, DEFAULT_RUNS, DEFAULT_WARMUP } from '../../measure/compare.js';
+import type { StrategyName } from '../../core/options.js';
+import { compareStrategies } from '../../measure/compare.js';
 import type { Configuration, Sweep } from '../../measure/configuration.js';
 import type { Comparison } from '../../measure/types.js';
 import { writeHtmlReport } from '../../report/html/index.js';
@@ -14,91 +14,105 @@ import { renderMarkdown } from '../../report/markdown.js';
 import { comparisonSection, reportData } from '../../report/sections.js';
 import { createStyle } from '../../report/style.js';
 import { renderComparison } from '../../report/table.js';
-import { configurationsFor, parseConcurrency, parseSweep } from '../configurations.js';
+import {
+  type ConcurrencyItem,
+  configurationsFor,
+  parseConcurrencyItems,
+  parseSweep,
+} from '../configurations.js';
 import { CliError, EXIT_SOME_FAILED } from '../errors.js';
 import { readAllInputs } from '../inputs.js';
+import { addOptions, helpEnd, type OptionSpec } from '../option-kit.js';
+import { INPUTS_RULE, OPTIONS, outputFile } from '../options.js';
 import { createProgress } from '../progress/index.js';
-import { parseCount, parseMilliseconds, parseStrategies } from '../strategy-options.js';
 import { useColor } from '../style.js';
-import { resolveTaskArgument } from '../task-arg.js';
+import { resolveTaskArgument, TASK_ARGUMENT } from '../task-arg.js';
 
 interface CompareFlags {
   inputs: string;
-  strategies?: string;
-  concurrency?: string;
-  sweep?: string;
-  runs: string;
-  warmup: string;
-  taskExport: string;
-  timeout?: string;
+  strategies: StrategyName[];
+  concurrency?: ConcurrencyItem[];
+  sweep?: Sweep;
+  runs: number;
+  warmup: number;
+  export: string;
+  timeout?: number;
   exportJson?: string;
   exportMarkdown?: string;
   report?: string;
+  json?: boolean;
   quiet?: boolean;
 }
 
-const EXAMPLES = `
-Examples:
-  $ fanout compare ./task.js --inputs inputs.ndjson
-  $ fanout compare ./task.ts --inputs urls.json --strategies async,threads --concurrency async=64,threads=4
-  $ fanout compare fetch-and-hash -i urls.ndjson -s async,threads -c async=64,threads=2,threads=2x16
-  $ fanout compare fetch-and-hash -i urls.ndjson --sweep threads=2x1..64
-  $ seq 30 35 | fanout compare ./fib.mjs --inputs - --runs 5 --warmup 2
-  $ fanout compare ./task.js -i inputs.ndjson --export-json out.json --export-markdown out.md --quiet
-
+const EXAMPLES = helpEnd(
+  `Inputs are ${INPUTS_RULE}.
+Each run starts fresh workers, so wall time includes their start-up, as a one-off job pays it.
 Concurrency: N is workers for threads and processes, tasks in flight for async; NxK is N workers with
 K tasks in flight each (threads and processes: the hybrid). A strategy named twice is measured twice.
-A sweep range A..B doubles from A and ends at B (1..8: 1, 2, 4, 8); A..B+S steps by S.
+A --sweep range A..B doubles from A and ends at B (1..8: 1, 2, 4, 8); A..B+S steps by S.
+Exit codes: 0 every input succeeded, 1 some inputs failed (the table is still printed), 2 bad usage,
+inputs or task module. See docs/compare.md for what each column measures.`,
+  [
+    'fanout compare ./task.js --inputs inputs.ndjson',
+    'fanout compare sum-of-squares --inputs sizes.ndjson --strategies sequential,threads --runs 5',
+    'fanout compare ./task.ts -i urls.ndjson -s async,threads --concurrency async=64,threads=4',
+    'fanout compare fetch-and-hash -i urls.ndjson -s async,threads -c async=64,threads=2,threads=2x16',
+    'fanout compare fetch-and-hash -i urls.ndjson --sweep threads=2x1..64',
+    'seq 30 35 | fanout compare ./fib.mjs --inputs - --runs 5 --warmup 2',
+    'fanout compare ./task.js -i inputs.ndjson --export-json out.json --export-markdown out.md -q',
+  ],
+);
 
-Inputs are NDJSON (one JSON value per line) or one JSON array. Each run starts fresh workers, so
-wall time includes their start-up, as a one-off job pays it. Exit codes: 0 every input succeeded,
-1 some inputs failed (the table is still printed), 2 bad usage, inputs or task module.
-See docs/compare.md for what each column measures.`;
+const EXPORT_JSON: OptionSpec<string> = {
+  flags: '--export-json <file>',
+  description: 'write every run and every timeline as JSON',
+  parse: outputFile('--export-json'),
+};
+const EXPORT_MARKDOWN: OptionSpec<string> = {
+  flags: '--export-markdown <file>',
+  description: 'write the table as Markdown',
+  parse: outputFile('--export-markdown'),
+};
 
-/** An export file's directory must exist before minutes of measuring, not after. */
-function checkExportPath(option: string, file: string | undefined): void {
-  if (file === undefined) return;
-  const dir = dirname(resolve(file));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new CliError(`${option}: directory not found: ${dir}`);
+/**
+ * compare's --concurrency: the shared option's spelling and help, parsed into configurations: it also
+ * takes NxK for the hybrid, and a strategy named twice (the help's notes say so).
+ */
+const CONCURRENCY: OptionSpec<ConcurrencyItem[]> = { ...OPTIONS.concurrency, parse: parseConcurrencyItems };
+const SWEEP: OptionSpec<Sweep> = {
+  flags: '--sweep <strategy=A..B>',
+  description:
+    'one strategy over a range of levels, then throughput against level (threads=1..8, threads=2x1..64), ' +
+    'instead of --strategies and --concurrency',
+  parse: parseSweep,
+};
+
+/** The configurations from --strategies and --concurrency, or a sweep: never both. */
+function whatToMeasure(
+  flags: CompareFlags,
+  strategiesGiven: boolean,
+): { configurations: Configuration[]; sweep?: undefined } | { sweep: Sweep; configurations?: undefined } {
+  if (flags.sweep !== undefined) {
+    if (strategiesGiven || flags.concurrency !== undefined) {
+      throw new CliError(
+        '--sweep: measures one strategy at its own levels; leave out --strategies and --concurrency',
+      );
+    }
+    return { sweep: flags.sweep };
   }
-  if (existsSync(file) && statSync(file).isDirectory()) {
-    throw new CliError(`${option}: expected a file, got a directory: ${file}`);
-  }
+  return { configurations: configurationsFor(flags.strategies, flags.concurrency) };
 }
 
 function writeExport(file: string | undefined, render: (c: Comparison) => string, c: Comparison): void {
   if (file !== undefined) writeFileSync(file, render(c));
 }
 
-/** The configurations from --strategies and --concurrency, or a sweep: never both. */
-function whatToMeasure(
-  flags: CompareFlags,
-): { configurations: Configuration[]; sweep?: undefined } | { sweep: Sweep; configurations?: undefined } {
-  if (flags.sweep !== undefined) {
-    if (flags.strategies !== undefined || flags.concurrency !== undefined) {
-      throw new CliError(
-        '--sweep: measures one strategy at its own levels; leave out --strategies and --concurrency',
-      );
-    }
-    return { sweep: parseSweep(flags.sweep) };
-  }
-  const strategies = parseStrategies(flags.strategies ?? STRATEGIES.join(','));
-  const items = flags.concurrency === undefined ? [] : parseConcurrency(flags.concurrency);
-  return { configurations: configurationsFor(strategies, items) };
-}
-
-async function runCompare(task: string, flags: CompareFlags): Promise<void> {
-  const measured = whatToMeasure(flags);
-  const runs = parseCount('--runs', flags.runs, 1);
-  const warmup = parseCount('--warmup', flags.warmup, 0);
-  const timeout = flags.timeout === undefined ? undefined : parseMilliseconds('--timeout', flags.timeout);
-  checkExportPath('--export-json', flags.exportJson);
-  checkExportPath('--export-markdown', flags.exportMarkdown);
-  checkExportPath('--report', flags.report);
+async function runCompare(task: string, flags: CompareFlags, strategiesGiven: boolean): Promise<void> {
+  const measured = whatToMeasure(flags, strategiesGiven);
+  const { runs, warmup, timeout } = flags;
   const inputs = await readAllInputs(flags.inputs);
 
-  const progress = createProgress({ stream: process.stderr, quiet: flags.quiet });
+  const progress = createProgress({ stream: process.stderr, quiet: flags.quiet || flags.json });
   let comparison: Comparison;
   try {
     comparison = await compareStrategies({
@@ -108,14 +122,15 @@ async function runCompare(task: string, flags: CompareFlags): Promise<void> {
       ...measured,
       runs,
       warmup,
-      export: flags.taskExport,
+      export: flags.export,
       timeout,
       onProgress: (event) => progress?.update(event),
     });
   } finally {
     progress?.stop();
   }
-  process.stdout.write(renderComparison(comparison, createStyle(useColor(process.stdout))));
+  if (flags.json) process.stdout.write(renderJson(comparison));
+  else process.stdout.write(renderComparison(comparison, createStyle(useColor(process.stdout))));
   writeExport(flags.exportJson, renderJson, comparison);
   writeExport(flags.exportMarkdown, renderMarkdown, comparison);
   if (flags.report !== undefined) {
@@ -123,45 +138,39 @@ async function runCompare(task: string, flags: CompareFlags): Promise<void> {
       flags.report,
       reportData(`fanout compare: ${task}`, [comparisonSection(comparison)]),
     );
-    process.stdout.write(`\nReport: ${resolve(flags.report)}\n`);
+    if (!flags.json) process.stdout.write(`\nReport: ${resolve(flags.report)}\n`);
   }
   if (comparison.failed > 0) process.exitCode = EXIT_SOME_FAILED;
 }
 
 export function registerCompare(program: Command): void {
-  program
+  const command = program
     .command('compare')
     .summary('measure a task under each strategy, side by side')
     .description(
       'Run <task> over every input under each strategy (warm-up runs, then measured runs) and print ' +
         'wall time, CPU time, peak memory, throughput, speed-up and efficiency against sequential.',
     )
-    .argument(
-      '<task>',
-      'the task module (.js, .mjs or .ts), or a built-in workload: download, sum-of-squares, fetch-and-hash',
-    )
-    .requiredOption('-i, --inputs <file|->', 'the inputs: NDJSON or a JSON array; - reads stdin')
-    .option(
-      '-s, --strategies <list>',
-      `the strategies to measure, comma-separated (default: "${STRATEGIES.join(',')}")`,
-    )
-    .option(
-      '-c, --concurrency <n|strategy=n,…>',
-      'one number for async, threads and processes, or per strategy (threads=4,async=32); NxK for N ' +
-        'workers × K in flight each (threads=2x32)',
-    )
-    .option(
-      '--sweep <strategy=A..B>',
-      'one strategy over a range of levels, throughput against level (threads=1..8, threads=2x1..64)',
-    )
-    .option('-r, --runs <n>', 'measured runs per strategy', String(DEFAULT_RUNS))
-    .option('-w, --warmup <n>', 'warm-up runs per strategy, not counted', String(DEFAULT_WARMUP))
-    .option('--task-export <name>', "the task module's export to call", 'default')
-    .option('--timeout <ms>', 'a time-out per task, in ms (a task past it fails)')
-    .option('--export-json <file>', 'write every run and every timeline as JSON')
-    .option('--export-markdown <file>', 'write the table as Markdown')
-    .option('--report <file>', 'write a self-contained HTML report with every timeline')
-    .option('-q, --quiet', 'no progress on stderr')
+    .argument('<task>', TASK_ARGUMENT);
+  addOptions(
+    command,
+    OPTIONS.inputs,
+    OPTIONS.strategies,
+    CONCURRENCY,
+    SWEEP,
+    OPTIONS.runs,
+    OPTIONS.warmup,
+    OPTIONS.export,
+    OPTIONS.timeout,
+    OPTIONS.json,
+    EXPORT_JSON,
+    EXPORT_MARKDOWN,
+    OPTIONS.report,
+    OPTIONS.quiet,
+  );
+  command
     .addHelpText('after', EXAMPLES)
-    .action((task: string, flags: CompareFlags) => runCompare(task, flags));
+    .action((task: string, flags: CompareFlags, self: Command) =>
+      runCompare(task, flags, self.getOptionValueSource('strategies') === 'cli'),
+    );
 }

@@ -14,9 +14,12 @@ import { writeHtmlReport } from '../../report/html/index.js';
 import { comparisonSection, reportData } from '../../report/sections.js';
 import { createStyle, type Style } from '../../report/style.js';
 import { renderComparison } from '../../report/table.js';
+import { DEFAULT_BODY_BYTES } from '../../workloads/request-plan.js';
 import { EXIT_SOME_FAILED } from '../errors.js';
+import { addOptions, helpEnd, type OptionSpec, withDefault } from '../option-kit.js';
+import { OPTIONS } from '../options.js';
 import { createProgress, type Progress } from '../progress/index.js';
-import { parseCount, parseMilliseconds } from '../strategy-options.js';
+import { parseMilliseconds } from '../strategy-options.js';
 import { useColor } from '../style.js';
 
 /** Where the demo writes its report unless told otherwise. */
@@ -24,25 +27,39 @@ export const DEFAULT_DEMO_REPORT = 'fanout-demo-report.html';
 
 interface DemoFlags {
   seedSizes?: boolean;
-  runs: string;
-  warmup: string;
-  delay: string;
+  runs: number;
+  warmup: number;
+  delay: number;
   report: string | false;
   quiet?: boolean;
 }
 
-const EXAMPLES = `
-Examples:
-  $ fanout demo
-  $ fanout demo --runs 3 --warmup 1 --report seed.html
-  $ fanout demo --seed-sizes --no-report
+const SEED_SIZES: OptionSpec = {
+  flags: '--seed-sizes',
+  description:
+    "run the seed's exact numbers for the CPU job instead of scaling them, and fetch-and-hash's default rounds",
+};
+const DELAY: OptionSpec<number> = {
+  flags: '--delay <ms>',
+  description: 'how long the embedded server takes to answer',
+  default: String(DEFAULT_DELAY_MS),
+  parse: (text) => parseMilliseconds('--delay', text),
+};
+const NO_REPORT: OptionSpec = { flags: '--no-report', description: 'write no HTML report' };
 
-The I/O job GETs one ${'2443'}-byte page 80 times from a server on 127.0.0.1 that answers after --delay ms;
-the CPU job sums i*i below each of 20 numbers from 5,000,000, scaled up so the work outweighs the cost
-of starting workers (--seed-sizes keeps the seed's numbers). The mixed job makes the same 80 GETs and
-hashes each body (about 30 ms of CPU each; --seed-sizes keeps fetch-and-hash's default rounds), under
-the four models and the hybrid: threads, one worker per core, several tasks in flight on each.
-Nothing leaves this machine.`;
+const EXAMPLES = helpEnd(
+  `The I/O job GETs one ${DEFAULT_BODY_BYTES}-byte page 80 times from a server on 127.0.0.1 that answers
+after --delay ms; the CPU job sums i*i below each of 20 numbers from 5,000,000, scaled up so the work
+outweighs the cost of starting workers (--seed-sizes keeps the seed's numbers). The mixed job makes the
+same 80 GETs and hashes each body (about 25 ms of CPU each; --seed-sizes keeps fetch-and-hash's
+default rounds), under the four models and the hybrid: threads, one worker per core, several tasks in
+flight on each. Nothing leaves this machine.`,
+  [
+    'fanout demo',
+    'fanout demo --runs 3 --warmup 1 --report seed.html',
+    'fanout demo --seed-sizes --no-report',
+  ],
+);
 
 function printJob(c: Comparison, lessons: string[], style: Style, note?: string): void {
   const out = ['\n'];
@@ -53,9 +70,7 @@ function printJob(c: Comparison, lessons: string[], style: Style, note?: string)
 }
 
 async function runDemoCommand(flags: DemoFlags): Promise<void> {
-  const runs = parseCount('--runs', flags.runs, 1);
-  const warmup = parseCount('--warmup', flags.warmup, 0);
-  const delayMs = parseMilliseconds('--delay', flags.delay);
+  const { runs, warmup, delay: delayMs } = flags;
   const style = createStyle(useColor(process.stdout));
   const cores = availableParallelism();
   process.stdout.write(
@@ -112,7 +127,7 @@ async function runDemoCommand(flags: DemoFlags): Promise<void> {
 }
 
 export function registerDemo(program: Command): void {
-  program
+  const command = program
     .command('demo')
     .summary('the seed chapter, live: an I/O job, a CPU job and a mixed one under every model')
     .description(
@@ -120,17 +135,16 @@ export function registerDemo(program: Command): void {
         '(exact sums of squares) under sequential, async, threads and processes, then the mixed job ' +
         '(the same downloads, each body hashed) under those four and the hybrid; print the comparison, ' +
         'which model won each job and why, and write an HTML report with every timeline.',
-    )
-    .option(
-      '--seed-sizes',
-      "run the seed's exact numbers for the CPU job instead of scaling them, and fetch-and-hash's default rounds",
-    )
-    .option('-r, --runs <n>', 'measured runs per strategy', String(DEMO_RUNS))
-    .option('-w, --warmup <n>', 'warm-up runs per strategy, not counted', String(DEMO_WARMUP))
-    .option('--delay <ms>', 'how long the embedded server takes to answer', String(DEFAULT_DELAY_MS))
-    .option('--report <file>', 'write the HTML report here', DEFAULT_DEMO_REPORT)
-    .option('--no-report', 'write no HTML report')
-    .option('-q, --quiet', 'no progress on stderr')
-    .addHelpText('after', EXAMPLES)
-    .action((flags: DemoFlags) => runDemoCommand(flags));
+    );
+  addOptions(
+    command,
+    SEED_SIZES,
+    withDefault(OPTIONS.runs, String(DEMO_RUNS)),
+    withDefault(OPTIONS.warmup, String(DEMO_WARMUP)),
+    DELAY,
+    withDefault(OPTIONS.report, DEFAULT_DEMO_REPORT),
+    NO_REPORT,
+    OPTIONS.quiet,
+  );
+  command.addHelpText('after', EXAMPLES).action((flags: DemoFlags) => runDemoCommand(flags));
 }

@@ -3,12 +3,10 @@
  * abort the run, shows progress on stderr, prints the summary, and picks the exit code.
  */
 import { existsSync } from 'node:fs';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import {
   DEFAULT_SETUP_TIMEOUT_MS,
-  DEFAULT_STRATEGY,
   DEFAULT_TEARDOWN_TIMEOUT_MS,
-  STRATEGY_CHOICES,
   type StrategyChoice,
 } from '../../core/options.js';
 import { formatPlural, formatSummary } from '../../report/run-lines.js';
@@ -19,12 +17,14 @@ import type { InputsCheck } from '../../run/fingerprint.js';
 import { OutputLockedError } from '../../run/lock.js';
 import { type RunHandle, type RunSummary, startRun } from '../../run/run.js';
 import { envCount } from '../env.js';
-import { CliError, EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from '../errors.js';
+import { CliError, EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, verboseStack } from '../errors.js';
 import { readInputLines } from '../inputs.js';
+import { addOptions, helpEnd, type OptionSpec } from '../option-kit.js';
+import { concurrencyFor, INPUTS_RULE, OPTIONS } from '../options.js';
 import { type ProgressDisplay, startProgress } from '../progress/index.js';
-import { parseCount } from '../strategy-options.js';
+import { type ConcurrencySetting, parseCount } from '../strategy-options.js';
 import { useColor } from '../style.js';
-import { resolveTaskArgument } from '../task-arg.js';
+import { resolveTaskArgument, TASK_ARGUMENT } from '../task-arg.js';
 
 /** Exit codes of a run a signal stopped: 128 + the signal's number, as shells report it. */
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
@@ -43,71 +43,100 @@ interface RunFlags {
   inputs: string;
   out: string;
   strategy: StrategyChoice;
-  concurrency?: number;
+  concurrency?: ConcurrencySetting;
+  inFlight?: number;
   ordered?: boolean;
   timeout?: number;
   retries?: number;
   resume?: boolean;
-  export?: string;
+  export: string;
   maxMemory?: number;
   setupTimeout?: number;
   teardownTimeout?: number;
   quiet?: boolean;
 }
 
+const OUT: OptionSpec = {
+  flags: '-o, --out <file|->',
+  description: 'where result lines go; - writes stdout',
+  required: true,
+};
+const ORDERED: OptionSpec = {
+  flags: '--ordered',
+  description: 'write results in input order (default: as they complete)',
+};
+const RETRIES: OptionSpec<number> = {
+  flags: '--retries <n>',
+  description: 'retry a failed input up to n times, with backoff',
+  default: '0',
+  parse: (text) => parseCount('--retries', text, 0),
+};
+const RESUME: OptionSpec = {
+  flags: '--resume',
+  description: 'continue --out: skip the inputs it records, append the rest',
+};
+const MAX_MEMORY: OptionSpec<number> = {
+  flags: '--max-memory <MiB>',
+  description: 'a V8 heap limit per worker (threads, processes), in MiB (1 MiB = 1,048,576 bytes)',
+  parse: (text) => parseCount('--max-memory', text, 1),
+};
+const SETUP_TIMEOUT: OptionSpec<number> = {
+  flags: '--setup-timeout <ms>',
+  description: "how long a worker's setup may take before the run fails with a SetupError",
+  default: String(DEFAULT_SETUP_TIMEOUT_MS),
+  parse: (text) => parseCount('--setup-timeout', text, 1),
+};
+const TEARDOWN_TIMEOUT: OptionSpec<number> = {
+  flags: '--teardown-timeout <ms>',
+  description: 'how long teardown may take at the end before it is cut short',
+  default: String(DEFAULT_TEARDOWN_TIMEOUT_MS),
+  parse: (text) => parseCount('--teardown-timeout', text, 1),
+};
+
+const EXAMPLES = helpEnd(
+  `Inputs are ${INPUTS_RULE}.
+Exit codes: 0 all ok, 1 some inputs failed, 2 usage or setup error, 3 --out in use by another run,
+130/143 stopped by SIGINT/SIGTERM. See docs/run.md for the output, --resume, signals and limits.`,
+  [
+    'fanout run ./task.js --inputs inputs.ndjson --out results.ndjson',
+    'fanout run ./task.js -i inputs.ndjson -o results.ndjson --strategy auto',
+    'fanout run ./task.js -i urls.ndjson -o results.ndjson --strategy async -c 64 --timeout 5000 --retries 2',
+    'fanout run ./task.js -i inputs.ndjson -o results.ndjson --resume',
+    'seq 1 100 | fanout run sum-of-squares --inputs - --out - --ordered -q',
+  ],
+);
+
 export function registerRun(program: Command): void {
-  program
+  const command = program
     .command('run')
-    .description(
-      'Run the real job: one NDJSON result line per input, errors recorded per input, resumable.\n' +
-        'Exit code: 0 all ok, 1 some inputs failed, 2 usage or setup error, 3 --out in use by another run,\n' +
-        '130/143 stopped by SIGINT/SIGTERM.',
-    )
-    .argument(
-      '<task>',
-      'the task module (.js, .mjs or .ts), or a built-in workload: download, sum-of-squares, fetch-and-hash',
-    )
-    .requiredOption('--inputs <file|->', 'NDJSON inputs, one JSON value per line ("-": stdin)')
-    .requiredOption('--out <file|->', 'where result lines go ("-": stdout)')
-    .addOption(
-      new Option('--strategy <name>', 'how to run the tasks')
-        .choices(STRATEGY_CHOICES)
-        .default(DEFAULT_STRATEGY),
-    )
-    .option('--concurrency <n>', 'tasks in flight (default: the strategy’s)', (text) =>
-      parseCount('--concurrency', text, 1),
-    )
-    .option('--ordered', 'write results in input order (default: as they complete)')
-    .option('--timeout <ms>', 'a time-out per attempt, in ms', (text) => parseCount('--timeout', text, 1))
-    .option('--retries <n>', 'retry a failed input up to n times, with backoff (default: 0)', (text) =>
-      parseCount('--retries', text, 0),
-    )
-    .option('--resume', 'continue --out: skip the inputs it records, append the rest')
-    .option('--export <name>', 'the export of the task module to call (default: default)')
-    .option('--max-memory <mb>', 'a memory limit per worker, in MB', (text) =>
-      parseCount('--max-memory', text, 1),
-    )
-    .option(
-      '--setup-timeout <ms>',
-      `how long a worker's setup may take before the run fails with a SetupError (default: ${DEFAULT_SETUP_TIMEOUT_MS})`,
-      (text) => parseCount('--setup-timeout', text, 1),
-    )
-    .option(
-      '--teardown-timeout <ms>',
-      `how long teardown may take at the end before it is cut short (default: ${DEFAULT_TEARDOWN_TIMEOUT_MS})`,
-      (text) => parseCount('--teardown-timeout', text, 1),
-    )
-    .option('--quiet', 'no progress and no summary on stderr (errors still)')
-    .action(async (task: string, flags: RunFlags) => {
-      process.exitCode = await runCommand(task, flags);
-    });
+    .summary('run the real job: one result line per input, resumable')
+    .description('Run the real job: one NDJSON result line per input, errors recorded per input, resumable.')
+    .argument('<task>', TASK_ARGUMENT);
+  addOptions(
+    command,
+    OPTIONS.inputs,
+    OUT,
+    OPTIONS.strategy,
+    OPTIONS.concurrency,
+    OPTIONS.inFlight,
+    ORDERED,
+    OPTIONS.timeout,
+    RETRIES,
+    RESUME,
+    OPTIONS.export,
+    MAX_MEMORY,
+    SETUP_TIMEOUT,
+    TEARDOWN_TIMEOUT,
+    OPTIONS.quiet,
+  );
+  command.addHelpText('after', EXAMPLES).action(async (task: string, flags: RunFlags, self: Command) => {
+    process.exitCode = await runCommand(task, flags, self.optsWithGlobals().verbose === true);
+  });
 }
 
-async function runCommand(task: string, flags: RunFlags): Promise<number> {
+async function runCommand(task: string, flags: RunFlags, verbose: boolean): Promise<number> {
   if (flags.inputs !== '-' && !existsSync(flags.inputs))
     throw new CliError(`inputs file not found: ${flags.inputs}`);
-  if (flags.out !== '-' && flags.out === flags.inputs)
-    throw new CliError('--out must not be the --inputs file');
   if (flags.out === '-' && flags.resume) throw new CliError('--resume needs --out to be a file, not stdout');
   const label = 'fanout run';
   const say = (text: string): void => {
@@ -139,7 +168,8 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
       inputs: readInputLines(flags.inputs),
       out: flags.out === '-' ? process.stdout : flags.out,
       strategy: flags.strategy,
-      concurrency: flags.concurrency,
+      concurrency: concurrencyFor(flags.concurrency, flags.strategy),
+      inFlight: flags.inFlight,
       ordered: flags.ordered,
       timeout: flags.timeout,
       retries: flags.retries,
@@ -172,7 +202,10 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
   display?.stop();
   signals.dispose();
   const style = createStyle(useColor(process.stderr));
-  if (summary.fatal !== undefined) process.stderr.write(`${style.red('fanout:')} ${summary.fatal.message}\n`);
+  if (summary.fatal !== undefined) {
+    process.stderr.write(`${style.red('fanout:')} ${summary.fatal.message}\n`);
+    if (verbose) process.stderr.write(`${verboseStack(summary.fatal)}\n`);
+  }
   // A run that failed before recording anything has nothing to sum up beyond its one error line.
   const recorded = summary.ok + summary.failed + summary.aborted;
   if (summary.fatal === undefined || recorded > 0) {

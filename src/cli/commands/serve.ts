@@ -1,6 +1,13 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { createStyle, type Style } from '../../report/style.js';
-import { type FanoutServer, type ServerStats, startServer } from '../../workloads/index.js';
+import {
+  describeReach,
+  type FanoutServer,
+  formatAddress,
+  isLoopback,
+  type ServerStats,
+  startServer,
+} from '../../workloads/index.js';
 import {
   DEFAULT_BODY_BYTES,
   MAX_BODY_BYTES,
@@ -8,6 +15,7 @@ import {
   MAX_PORT,
   QUERY_PARAMETERS,
 } from '../../workloads/request-plan.js';
+import { helpEnd } from '../option-kit.js';
 import { useColor } from '../style.js';
 
 interface ServeFlags {
@@ -36,8 +44,13 @@ const plural = (count: number, word: string): string => `${count} ${word}${count
 /** The lines printed on start: where to send requests and what they may ask for. */
 export function describeServer(server: FanoutServer, flags: ServeFlags, style?: Style): string {
   const width = Math.max(...QUERY_PARAMETERS.map(([spec]) => spec.length));
+  const url = style ? style.bold(server.url) : server.url;
+  // The address really bound, and who can reach it; the URL is how this machine reaches it.
+  const where = isLoopback(server.address)
+    ? `${url} (${describeReach(server.address)})`
+    : `${formatAddress(server.address, server.port)}, ${describeReach(server.address)} (${url} from this machine)`;
   return [
-    `fanout serve: listening on ${style ? style.bold(server.url) : server.url}`,
+    `fanout serve: listening on ${where}`,
     `defaults: delay ${flags.delay} ms, jitter ±${flags.jitter} ms, body ${flags.size} bytes`,
     'query parameters (per request; they override the defaults):',
     ...QUERY_PARAMETERS.map(([spec, help]) => `  ${spec.padEnd(width)}  ${help}`),
@@ -57,8 +70,19 @@ export function describeServed(stats: ServerStats): string {
   return `${line}\n`;
 }
 
+/** The one-line warning when the server is reachable beyond this machine, or undefined. */
+export function exposureWarning(server: FanoutServer): string | undefined {
+  if (isLoopback(server.address)) return undefined;
+  return (
+    `fanout serve: warning: listening beyond loopback (${formatAddress(server.address, server.port)}): ` +
+    'any machine that can reach this one can use this server and its faults; --host 127.0.0.1 keeps it local\n'
+  );
+}
+
 async function serve(flags: ServeFlags): Promise<void> {
   const server = await startServer(flags);
+  const warning = exposureWarning(server);
+  if (warning !== undefined) process.stderr.write(warning);
   process.stdout.write(describeServer(server, flags, createStyle(useColor(process.stdout))));
   let stop: (name: string) => void = () => {};
   const stopped = new Promise<string>((resolve) => {
@@ -76,7 +100,11 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('Run the loopback HTTP server the download workload talks to, until Ctrl+C.')
     .option('--port <number>', 'port to listen on; 0 picks a free one', numberIn(MAX_PORT, true), 0)
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option(
+      '--host <address>',
+      'address to listen on; beyond loopback (0.0.0.0, ::, a LAN address) other machines can reach it',
+      '127.0.0.1',
+    )
     .option('--delay <ms>', 'answer every request after this many ms', numberIn(MAX_DELAY_MS, false), 0)
     .option(
       '--jitter <ms>',
@@ -92,13 +120,11 @@ export function registerServe(program: Command): void {
     )
     .addHelpText(
       'after',
-      [
-        '',
-        'Examples:',
-        '  $ fanout serve --port 8080 --delay 50 --jitter 10',
-        '  $ curl "http://127.0.0.1:8080/?delay=200&status=503"',
-        '  $ curl "http://127.0.0.1:8080/?fault=trickle&delay=2000&size=100000"',
-      ].join('\n'),
+      helpEnd('', [
+        'fanout serve --port 8080 --delay 50 --jitter 10',
+        'curl "http://127.0.0.1:8080/?delay=200&status=503"',
+        'curl "http://127.0.0.1:8080/?fault=trickle&delay=2000&size=100000"',
+      ]),
     )
     .action((flags: ServeFlags) => serve(flags));
 }

@@ -33,7 +33,7 @@ export function describeExit(
   if (killReason) return { how: `it was stopped: ${killReason}` };
   const error = exit.note?.error ?? exit.error;
   const cause = error ? deserializeError(error) : undefined;
-  const limit = maxMemoryMb === undefined ? '' : ` (limit ${maxMemoryMb} MB)`;
+  const limit = maxMemoryMb === undefined ? '' : ` (limit ${maxMemoryMb} MiB)`;
   if (exit.note?.reason) {
     return { how: `it ${exit.note.reason}${cause ? `: ${cause.name}: ${cause.message}` : ''}`, cause };
   }

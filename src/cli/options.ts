@@ -1,0 +1,136 @@
+/**
+ * The options more than one command takes, each defined once. A command adds one with one line
+ * (`addOptions(command, OPTIONS.inputs, OPTIONS.quiet)`); its spelling, help and checks are these.
+ * Options only one command takes are defined beside that command, with the same OptionSpec.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DEFAULT_STRATEGY, STRATEGIES, STRATEGY_CHOICES, type StrategyChoice } from '../core/options.js';
+import { DEFAULT_RUNS, DEFAULT_WARMUP } from '../measure/compare.js';
+import { CliError } from './errors.js';
+import type { OptionSpec } from './option-kit.js';
+import {
+  type ConcurrencySetting,
+  parseConcurrency,
+  parseCount,
+  parseMilliseconds,
+  parseStrategies,
+} from './strategy-options.js';
+
+/** A file an option will write: its directory must exist before minutes of measuring, not after. */
+export function outputFile(option: string) {
+  return (file: string): string => {
+    const dir = dirname(resolve(file));
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new CliError(`${option}: directory not found: ${dir}`);
+    }
+    if (existsSync(file) && statSync(file).isDirectory()) {
+      throw new CliError(`${option}: expected a file, got a directory: ${file}`);
+    }
+    return file;
+  };
+}
+
+function strategyChoice(text: string): StrategyChoice {
+  const name = text.trim();
+  if (!(STRATEGY_CHOICES as readonly string[]).includes(name)) {
+    throw new CliError(`--strategy: unknown strategy \`${text}\` (expected ${STRATEGY_CHOICES.join(', ')})`);
+  }
+  return name as StrategyChoice;
+}
+
+/** What every command that reads inputs says about them: one rule, documented in the README. */
+export const INPUTS_RULE =
+  'NDJSON: one JSON value per line, blank lines skipped; a line holding an array is one input';
+
+export const OPTIONS = {
+  inputs: {
+    flags: '-i, --inputs <file|->',
+    description: `the inputs, ${INPUTS_RULE}; - reads stdin`,
+    required: true,
+  },
+  export: {
+    flags: '--export <name>',
+    description: "the task module's export to call",
+    default: 'default',
+    deprecatedAliases: ['--task-export'],
+  },
+  quiet: {
+    flags: '-q, --quiet',
+    description:
+      'no progress on stderr, and the shortest output: run prints no summary, advise only its recommendation',
+  },
+  json: {
+    flags: '--json',
+    description: 'print everything measured as JSON on stdout, instead of the table',
+  },
+  strategy: {
+    flags: '--strategy <name>',
+    description: `how to run the tasks: ${STRATEGY_CHOICES.join(', ')}`,
+    default: DEFAULT_STRATEGY,
+    parse: strategyChoice,
+  } satisfies OptionSpec<StrategyChoice>,
+  strategies: {
+    flags: '-s, --strategies <list>',
+    description: 'the strategies to measure, comma-separated, in the order they run',
+    default: STRATEGIES.join(','),
+    parse: parseStrategies,
+  },
+  concurrency: {
+    flags: '-c, --concurrency <n|strategy=n,…>',
+    description:
+      'tasks in flight: one number for async, threads and processes, or per strategy (threads=4,async=32)',
+    defaultHelp: "the strategy's",
+    parse: parseConcurrency,
+  } satisfies OptionSpec<ConcurrencySetting>,
+  inFlight: {
+    flags: '--in-flight <k>',
+    description:
+      'tasks each worker runs at once under threads or processes: the hybrid, for tasks that wait and compute (--concurrency stays the workers)',
+    default: '1',
+    parse: (text: string) => parseCount('--in-flight', text, 1),
+  } satisfies OptionSpec<number>,
+  timeout: {
+    flags: '--timeout <ms>',
+    description: 'a time-out per task attempt, in ms: a task past it fails',
+    parse: (text: string) => parseMilliseconds('--timeout', text),
+  },
+  runs: {
+    flags: '-r, --runs <n>',
+    description: 'measured runs per strategy',
+    default: String(DEFAULT_RUNS),
+    parse: (text: string) => parseCount('--runs', text, 1),
+  },
+  warmup: {
+    flags: '-w, --warmup <n>',
+    description: 'warm-up runs per strategy, not counted',
+    default: String(DEFAULT_WARMUP),
+    parse: (text: string) => parseCount('--warmup', text, 0),
+  },
+  report: {
+    flags: '--report <file>',
+    description: 'write a self-contained HTML report, with every timeline',
+    parse: outputFile('--report'),
+  },
+} satisfies Record<string, OptionSpec>;
+
+/**
+ * The one concurrency a single-strategy command (`fanout run`) uses from a `--concurrency` setting:
+ * the strategy's own value; under `auto`, the one number given for every strategy.
+ */
+export function concurrencyFor(
+  setting: ConcurrencySetting | undefined,
+  strategy: StrategyChoice,
+): number | undefined {
+  if (setting === undefined) return undefined;
+  if (strategy === 'auto') {
+    const values = new Set([setting.async, setting.threads, setting.processes]);
+    const [only] = values;
+    if (values.size === 1 && only !== undefined) return only;
+    throw new CliError('--concurrency: --strategy auto takes one number, not a value per strategy');
+  }
+  if (strategy === 'sequential') return setting.sequential;
+  const value = setting[strategy];
+  if (value === undefined) throw new CliError(`--concurrency: no value for --strategy ${strategy}`);
+  return value;
+}

@@ -35,16 +35,22 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    return report(error, argv.includes('--verbose'));
+    // The command the line named, for "see fanout compare --help" (commander's errors do not say).
+    const command = program.commands.find((c) => argv.slice(2).includes(c.name()));
+    return report(error, argv.includes('--verbose'), command ? `fanout ${command.name()}` : 'fanout');
   }
 }
 
-function report(error: unknown, verbose: boolean): number {
+function report(error: unknown, verbose: boolean, where: string): number {
   if (error instanceof CommanderError) {
     if (error.exitCode === 0) return 0; // --help, --version
     // Bare `fanout`: commander has printed the help already; its "(outputHelp)" says nothing more.
     if (error.code === 'commander.help') return EXIT_USAGE;
-    process.stderr.write(`fanout: ${error.message.replace(/^error: /, '')} (see fanout --help)\n`);
+    // One line: commander puts its "(Did you mean …?)" on a line of its own.
+    const message = error.message
+      .replace(/^error: /, '')
+      .replace(/\s*\n\(Did you mean (.+?)\?\)/, ' (did you mean $1?)');
+    process.stderr.write(`fanout: ${message} (see ${where} --help)\n`);
     return EXIT_USAGE;
   }
   const style = createStyle(useColor(process.stderr));

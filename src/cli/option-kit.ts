@@ -32,7 +32,14 @@ export function withDefault<T>(spec: OptionSpec<T>, text: string): OptionSpec<T>
   return { ...spec, default: text, defaultHelp: undefined };
 }
 
-const specsOf = new WeakMap<Command, OptionSpec[]>();
+/** A spec as added to one command: with commander's Option for it and for each older spelling. */
+interface Added {
+  spec: OptionSpec;
+  option: Option;
+  aliases: Option[];
+}
+
+const addedTo = new WeakMap<Command, Added[]>();
 
 function takesValue(flags: string): boolean {
   return /[<[]/.test(flags);
@@ -52,7 +59,7 @@ function aliasFlags(alias: string, spec: OptionSpec): string {
 
 /** Adds each spec to `command`; `check` (called by the program's preAction hook) checks their values. */
 export function addOptions(command: Command, ...specs: OptionSpec[]): Command {
-  const list = specsOf.get(command) ?? [];
+  const list = addedTo.get(command) ?? [];
   for (const spec of specs) {
     const option = new Option(
       spec.flags,
@@ -61,16 +68,14 @@ export function addOptions(command: Command, ...specs: OptionSpec[]): Command {
     if (spec.default !== undefined) option.default(spec.default, spec.defaultHelp ?? spec.default);
     else if (spec.defaultHelp !== undefined) option.default(undefined, spec.defaultHelp);
     command.addOption(option);
-    for (const alias of spec.deprecatedAliases ?? [])
-      command.addOption(new Option(aliasFlags(alias, spec)).hideHelp());
-    list.push(spec);
+    const aliases = (spec.deprecatedAliases ?? []).map((alias) =>
+      new Option(aliasFlags(alias, spec)).hideHelp(),
+    );
+    for (const alias of aliases) command.addOption(alias);
+    list.push({ spec, option, aliases });
   }
-  specsOf.set(command, list);
+  addedTo.set(command, list);
   return command;
-}
-
-function attribute(flag: string): string {
-  return flag.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 /**
@@ -78,17 +83,17 @@ function attribute(flag: string): string {
  * current one (with a warning through `warn`), required ones present, every value parsed.
  */
 export function checkOptions(command: Command, warn: (line: string) => void): void {
-  for (const spec of specsOf.get(command) ?? []) {
+  for (const { spec, option, aliases } of addedTo.get(command) ?? []) {
     const name = longName(spec);
-    const key = attribute(name);
-    for (const alias of spec.deprecatedAliases ?? []) {
-      const aliasKey = attribute(alias);
+    const key = option.attributeName();
+    for (const alias of aliases) {
+      const aliasKey = alias.attributeName();
       const given = command.getOptionValue(aliasKey) as unknown;
       if (given === undefined) continue;
       if (command.getOptionValueSource(key) === 'cli') {
-        throw new CliError(`${alias} and ${name} are the same option: give ${name} only`);
+        throw new CliError(`${alias.long} and ${name} are the same option: give ${name} only`);
       }
-      warn(`${alias} is deprecated: use ${name}`);
+      warn(`${alias.long} is deprecated: use ${name}`);
       command.setOptionValueWithSource(key, given, 'cli');
       command.setOptionValue(aliasKey, undefined);
     }

@@ -3,15 +3,17 @@
  */
 import type { ResolvedOptions, StrategyName } from '../core/options.js';
 import { createAsync, createSequential } from '../strategies/in-process.js';
-import { createProcesses, createThreads } from '../strategies/pool/index.js';
+import { createIsolated, createProcesses, createThreads } from '../strategies/pool/index.js';
 import type { Strategy } from '../strategies/strategy.js';
 
 export function createStrategy(options: ResolvedOptions & { strategy: StrategyName }): Strategy {
   switch (options.strategy) {
     case 'sequential':
-      return createSequential(options);
+      return options.isolate
+        ? createIsolated({ ...options, strategy: 'sequential' })
+        : createSequential(options);
     case 'async':
-      return createAsync(options);
+      return options.isolate ? createIsolated({ ...options, strategy: 'async' }) : createAsync(options);
     case 'threads':
       return createThreads(options);
     case 'processes':

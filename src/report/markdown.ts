@@ -11,6 +11,7 @@ import {
   summaryLines,
   tableRow,
   titleLine,
+  verdictLine,
   warningLines,
 } from './model.js';
 import { SWEEP_COLUMNS, sweepPeakLine, sweepRows, sweepTitle } from './sweep.js';
@@ -60,6 +61,8 @@ export function renderMarkdown(c: Comparison): string {
   if (sweep) parts.push(sweep);
   const summary = summaryLines(c);
   if (summary.length > 0) parts.push(bullets(summary));
+  const verdict = verdictLine(c);
+  if (verdict !== undefined) parts.push(`**${cell(verdict)}**\n`);
   const failures = failureLines(c);
   if (failures.length > 0) parts.push(`**Failures**\n\n${bullets(failures)}`);
   const mismatches = mismatchLines(c);

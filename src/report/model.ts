@@ -11,6 +11,7 @@ export const COLUMNS = [
   'strategy',
   'concurrency',
   'wall (median)',
+  'mean ± σ',
   'min … max',
   'CPU',
   'peak RSS',
@@ -20,7 +21,15 @@ export const COLUMNS = [
 ] as const;
 
 /** Columns whose cells line up on the right (numbers). */
-export const RIGHT_ALIGNED: ReadonlySet<number> = new Set([1, 2, 3, 4, 5, 6, 7, 8]);
+export const RIGHT_ALIGNED: ReadonlySet<number> = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+
+/**
+ * `1.24 s ± 31.0 ms`: the mean and the sample standard deviation of the runs, as hyperfine shows them;
+ * `—` for a single run, which has no spread.
+ */
+export function formatMeanSigma(wall: { mean: number; stddev: number; count: number }): string {
+  return wall.count < 2 ? '—' : `${formatDuration(wall.mean)} ± ${formatDuration(wall.stddev)}`;
+}
 
 /** `1.20 s … 1.31 s`: both ends in full, under the column's `min … max`. */
 export function formatRange(minMs: number, maxMs: number): string {
@@ -32,6 +41,7 @@ export function tableRow(s: StrategyMeasurement): string[] {
     s.name,
     formatLevel(s.concurrency, s.inFlight),
     formatDuration(s.wallMs.median),
+    formatMeanSigma(s.wallMs),
     formatRange(s.wallMs.min, s.wallMs.max),
     formatDuration(s.cpuMs.median),
     formatBytes(s.peakRss.median),
@@ -66,6 +76,32 @@ export function clearWinner(c: Comparison): StrategyMeasurement | undefined {
   if (!fastest) return undefined;
   const beaten = c.strategies.every((s) => s === fastest || fastest.wallMs.max < s.wallMs.min);
   return beaten ? fastest : undefined;
+}
+
+/**
+ * The comparison's verdict in one line, naming the figures that decide it: the median wall times, and
+ * whether the fastest's slowest run beat every other's fastest (the min … max column). Overlapping
+ * runs name no winner, and say what would tell them apart.
+ */
+export function verdictLine(c: Comparison): string | undefined {
+  if (c.strategies.length < 2) return undefined;
+  const fastest = c.strategies.find((s) => s.name === c.fastest)!;
+  const others = c.strategies.filter((s) => s !== fastest);
+  const next = others.reduce((a, b) => (b.wallMs.median < a.wallMs.median ? b : a));
+  const medians = `median wall time ${formatDuration(fastest.wallMs.median)} against ${formatDuration(next.wallMs.median)} for ${next.name}, the next fastest`;
+  if (clearWinner(c) !== undefined) {
+    return (
+      `Verdict: ${fastest.name} is fastest, decided by wall time: ${medians}; and its slowest run ` +
+      `(${formatDuration(fastest.wallMs.max)}) beat every other strategy's fastest run (min … max).`
+    );
+  }
+  const overlapping = others.filter((s) => fastest.wallMs.max >= s.wallMs.min);
+  const first = overlapping.reduce((a, b) => (b.wallMs.min < a.wallMs.min ? b : a));
+  return (
+    `Verdict: no clear winner by wall time: ${fastest.name} has the lowest median (${medians}), but its runs ` +
+    `(${formatRange(fastest.wallMs.min, fastest.wallMs.max)}) overlap ${first.name}'s ` +
+    `(${formatRange(first.wallMs.min, first.wallMs.max)}); more runs (--runs) or a quieter machine can tell them apart.`
+  );
 }
 
 /** Said of a difference smaller than the runs' own spread. */

@@ -2,32 +2,59 @@
  * From measurements to the HTML report's input: the one place that knows both shapes.
  */
 import { freemem, totalmem } from 'node:os';
+import { formatDuration } from '../core/units.js';
 import { machineInfo } from '../measure/compare.js';
 import type { Comparison, RunMeasurement, StrategyMeasurement } from '../measure/types.js';
 import type { ReportData, ReportProbe, ReportSection, ReportStrategy } from './html/types.js';
-import { summaryLines, warningLines } from './model.js';
+import { summaryLines, verdictLine, warningLines } from './model.js';
 import { sweepLevel, sweepPeakLine, sweepTitle } from './sweep.js';
 
-/** The run whose wall time is the median: the timeline the report draws for a strategy. */
-function representative(s: StrategyMeasurement): RunMeasurement | undefined {
+/**
+ * The run whose timeline the report draws, and why that one: the median run when the runs are odd in
+ * number; with an even number no run is the median (it is the mean of the two middle ones), so the
+ * faster of those two, said so.
+ */
+export function representative(s: StrategyMeasurement): { run: RunMeasurement; choice: string } | undefined {
   const runs = [...s.runs].sort((a, b) => a.wallMs - b.wallMs);
-  return runs[Math.floor((runs.length - 1) / 2)];
+  const at = Math.floor((runs.length - 1) / 2);
+  const run = runs[at];
+  if (run === undefined) return undefined;
+  const of = `run ${run.run} of ${runs.length}`;
+  if (runs.length === 1) return { run, choice: 'the only run' };
+  if (runs.length % 2 === 1) return { run, choice: `${of}, the median run` };
+  return {
+    run,
+    choice:
+      `${of}, the faster of the two middle runs (${formatDuration(run.wallMs)} and ` +
+      `${formatDuration(runs[at + 1]!.wallMs)}; the median, ${formatDuration(s.wallMs.median)}, is their mean)`,
+  };
 }
 
 function reportStrategy(s: StrategyMeasurement): ReportStrategy {
-  const run = representative(s);
+  const picked = representative(s);
+  const run = picked?.run;
   const out: ReportStrategy = {
     strategy: s.strategy,
     name: s.name,
     concurrency: s.concurrency,
     inFlight: s.inFlight,
-    wallMs: { median: s.wallMs.median, min: s.wallMs.min, max: s.wallMs.max },
+    wallMs: {
+      median: s.wallMs.median,
+      min: s.wallMs.min,
+      max: s.wallMs.max,
+      mean: s.wallMs.mean,
+      stddev: s.wallMs.stddev,
+      runs: s.wallMs.count,
+    },
     cpuMs: s.cpuMs.median,
     peakRssBytes: s.peakRss.median,
     tasksPerSecond: s.throughput.median,
     failed: s.failed,
     timeline: run?.timeline ?? [],
   };
+  if (picked !== undefined) {
+    out.timelineRun = { startedAt: picked.run.startedAt, wallMs: picked.run.wallMs, choice: picked.choice };
+  }
   if (s.speedup !== undefined) out.speedup = s.speedup;
   if (s.efficiency !== undefined) out.efficiency = s.efficiency;
   return out;
@@ -47,7 +74,9 @@ export function comparisonSection(c: Comparison, extras: SectionExtras = {}): Re
     task: c.task,
     inputs: c.inputs,
     strategies: c.strategies.map(reportStrategy),
-    summary: [...summaryLines(c), ...(extras.lessons ?? [])],
+    summary: [verdictLine(c), ...summaryLines(c), ...(extras.lessons ?? [])].filter(
+      (line): line is string => line !== undefined,
+    ),
     warnings: warningLines(c),
   };
   if (extras.verdict) section.verdict = extras.verdict;

@@ -12,6 +12,7 @@ import {
   summaryLines,
   tableRow,
   titleLine,
+  verdictLine,
   warningLines,
 } from './model.js';
 import { createStyle, type Style } from './style.js';
@@ -48,7 +49,7 @@ export function renderTable(c: Comparison, style: Style = PLAIN): string {
     if (row === 0) return style.bold(text);
     const s = c.strategies[row - 1]!;
     if (column === 0 && s.name === c.fastest && c.strategies.length > 1) return style.green(style.bold(text));
-    if (column === 3) return style.dim(text);
+    if (column === 3 || column === 4) return style.dim(text);
     if (column === 0 && s.failed > 0) return style.red(text);
     return text;
   });
@@ -93,5 +94,7 @@ export function renderComparison(c: Comparison, style: Style = PLAIN): string {
   if (notes) parts.push(notes);
   const summary = renderSummary(c, style);
   if (summary) parts.push(summary);
+  const verdict = verdictLine(c);
+  if (verdict !== undefined) parts.push(`${style.bold(verdict)}\n`);
   return parts.join('\n');
 }

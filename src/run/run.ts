@@ -236,6 +236,9 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     strategy: options.strategy ?? DEFAULT_STRATEGY,
     concurrency: options.concurrency,
     inFlight: options.inFlight,
+    // The controller (signals, time-outs, writing results) must stay responsive whatever a task
+    // does: sequential and async run on a worker thread of their own, never on this one.
+    isolate: true,
     export: options.export,
     timeout: options.timeout,
     maxMemoryMb: options.maxMemoryMb,

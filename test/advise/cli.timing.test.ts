@@ -31,10 +31,8 @@ test('--json prints the advice: a waiting task is I/O-bound, async', async () =>
 });
 
 test('the text names the verdict, the recommendation, the reasons and the projections', async () => {
-  const inputs = inputsFile(
-    'tiny.json',
-    [JSON.stringify([1, 2, 3])].map((x) => JSON.parse(x)),
-  );
+  // NDJSON, the one input rule of every command: three lines, three inputs.
+  const inputs = inputsFile('tiny.ndjson', [1, 2, 3]);
   const { code, stdout } = await fanout(['advise', fixture('tiny'), '--inputs', inputs, '--budget', '1']);
   assert.equal(code, 0);
   assert.match(stdout, /^Verdict: too small to be worth parallelising$/m);

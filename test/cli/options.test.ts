@@ -83,6 +83,18 @@ test('an unknown option is reported first, in one line, with the closest known n
   }
 });
 
+test('an unknown command, a missing <task>: one line each, naming the help to read', async () => {
+  const typo = await runCli(['comparee', 'x']);
+  assert.equal(typo.code, 2);
+  assert.equal(
+    typo.stderr,
+    "fanout: unknown command 'comparee' (did you mean compare?) (see fanout --help)\n",
+  );
+  const bare = await runCli(['advise']);
+  assert.equal(bare.code, 2);
+  assert.equal(bare.stderr, "fanout: missing required argument 'task' (see fanout advise --help)\n");
+});
+
 test('a shared option has the same spelling and help in every command that takes it', async () => {
   const rows = new Map<string, Map<string, string>>();
   for (const command of COMMANDS) rows.set(command, optionRows(await help(command)));

@@ -10,7 +10,7 @@ test('the Markdown table has the same columns and the fastest in bold', () => {
   assert.equal(lines.length, 6);
   for (const line of [lines[0]!, ...lines.slice(2)])
     assert.equal(line.split(' | ').length, COLUMNS.length, line);
-  assert.equal(lines[1], '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  assert.equal(lines[1], '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   assert.match(lines[4]!, /^\| \*\*threads\*\* \| 2 \| 2\.01 s \|/);
 });
 

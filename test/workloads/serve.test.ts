@@ -130,7 +130,7 @@ test('fanout serve refuses a bad flag value with exit 2 and one line', {
       assert.equal(code, 2, args.join(' '));
       assert.match(
         child.stderr(),
-        new RegExp(`^fanout: option '${args[0]} <[a-z]+>' argument '${args[1]}' is invalid[^\\n]*\\n$`),
+        new RegExp(`^fanout: ${args[0]}: expected a (whole )?number from 0 to \\d+, got \`${args[1]}\`\\n$`),
       );
     } finally {
       stopIfRunning(child);

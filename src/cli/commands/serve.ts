@@ -1,4 +1,4 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { createStyle, type Style } from '../../report/style.js';
 import {
   describeReach,
@@ -15,7 +15,8 @@ import {
   MAX_PORT,
   QUERY_PARAMETERS,
 } from '../../workloads/request-plan.js';
-import { helpEnd } from '../option-kit.js';
+import { CliError } from '../errors.js';
+import { addOptions, helpEnd, type OptionSpec } from '../option-kit.js';
 import { useColor } from '../style.js';
 
 interface ServeFlags {
@@ -28,16 +29,48 @@ interface ServeFlags {
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
-/** A commander parser for a number within [0, max]. */
+/** A number within [0, max] from an option's text, or a CliError naming the option. */
 const numberIn =
-  (max: number, integer: boolean) =>
+  (option: string, max: number, integer: boolean) =>
   (raw: string): number => {
     const value = raw.trim() === '' ? Number.NaN : Number(raw);
     if (!Number.isFinite(value) || value < 0 || value > max || (integer && !Number.isInteger(value))) {
-      throw new InvalidArgumentError(`Expected ${integer ? 'an integer' : 'a number'} from 0 to ${max}.`);
+      const expected = integer ? 'a whole number' : 'a number';
+      throw new CliError(`${option}: expected ${expected} from 0 to ${max}, got \`${raw}\``);
     }
     return value;
   };
+
+const PORT: OptionSpec<number> = {
+  flags: '--port <number>',
+  description: 'port to listen on; 0 picks a free one',
+  default: '0',
+  parse: numberIn('--port', MAX_PORT, true),
+};
+const HOST: OptionSpec = {
+  flags: '--host <address>',
+  description:
+    'address to listen on; beyond loopback (0.0.0.0, ::, a LAN address) other machines can reach it',
+  default: '127.0.0.1',
+};
+const DELAY: OptionSpec<number> = {
+  flags: '--delay <ms>',
+  description: 'answer every request after this many ms',
+  default: '0',
+  parse: numberIn('--delay', MAX_DELAY_MS, false),
+};
+const JITTER: OptionSpec<number> = {
+  flags: '--jitter <ms>',
+  description: 'add a uniform random ± this many ms to each delay',
+  default: '0',
+  parse: numberIn('--jitter', MAX_DELAY_MS, false),
+};
+const SIZE: OptionSpec<number> = {
+  flags: '--size <bytes>',
+  description: "body size in bytes; the default is the seed's page",
+  default: String(DEFAULT_BODY_BYTES),
+  parse: numberIn('--size', MAX_BODY_BYTES, true),
+};
 
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 
@@ -96,28 +129,11 @@ async function serve(flags: ServeFlags): Promise<void> {
 }
 
 export function registerServe(program: Command): void {
-  program
+  const command = program
     .command('serve')
-    .description('Run the loopback HTTP server the download workload talks to, until Ctrl+C.')
-    .option('--port <number>', 'port to listen on; 0 picks a free one', numberIn(MAX_PORT, true), 0)
-    .option(
-      '--host <address>',
-      'address to listen on; beyond loopback (0.0.0.0, ::, a LAN address) other machines can reach it',
-      '127.0.0.1',
-    )
-    .option('--delay <ms>', 'answer every request after this many ms', numberIn(MAX_DELAY_MS, false), 0)
-    .option(
-      '--jitter <ms>',
-      'add a uniform random ± this many ms to each delay',
-      numberIn(MAX_DELAY_MS, false),
-      0,
-    )
-    .option(
-      '--size <bytes>',
-      "body size in bytes; the default is the seed's page",
-      numberIn(MAX_BODY_BYTES, true),
-      DEFAULT_BODY_BYTES,
-    )
+    .description('Run the loopback HTTP server the download workload talks to, until Ctrl+C.');
+  addOptions(command, PORT, HOST, DELAY, JITTER, SIZE);
+  command
     .addHelpText(
       'after',
       helpEnd('', [

@@ -8,10 +8,17 @@ import type { ReportTimelineEntry } from './types.js';
  */
 export interface EncodedTimeline {
   tasks: number;
-  /** From the first start to the last end, in ms. */
+  /** From the origin to the last end, in ms. */
   spanMs: number;
-  /** The first start, in ms since the Unix epoch; every start below is relative to it. */
+  /**
+   * Where the axis starts, in ms since the Unix epoch; every start below is relative to it: the run's
+   * start when it is known (so the workers' start-up shows), else the first task's start.
+   */
   originMs: number;
+  /** Whether the origin is the run's start. */
+  fromRunStart: boolean;
+  /** From the origin to the first task's start: the start-up (0 when the origin is the first start). */
+  startupMs: number;
   laneStart: number[];
   laneLabel: string[];
   laneWorker: number[];
@@ -33,6 +40,7 @@ const NO_INDEX = 0xffffffff;
 export function encodeTimeline(
   strategy: string,
   entries: readonly ReportTimelineEntry[],
+  runStartedAt?: number,
 ): EncodedTimeline | null {
   const valid = entries.filter((e) => Number.isFinite(e.start) && Number.isFinite(e.end));
   if (valid.length === 0) return null;
@@ -64,12 +72,15 @@ export function encodeTimeline(
     for (const task of packing.order) lanes[firstLane + (packing.lane[task] ?? 0)]?.push(list[task]!);
   }
 
-  let originMs = Number.POSITIVE_INFINITY;
+  let firstStart = Number.POSITIVE_INFINITY;
   let lastEnd = Number.NEGATIVE_INFINITY;
   for (const entry of valid) {
-    originMs = Math.min(originMs, entry.start);
+    firstStart = Math.min(firstStart, entry.start);
     lastEnd = Math.max(lastEnd, entry.end, entry.start);
   }
+  // Each worker reads the epoch clock itself: a run start a hair after the first task is clock skew.
+  const fromRunStart = runStartedAt !== undefined && Number.isFinite(runStartedAt);
+  const originMs = fromRunStart ? Math.min(runStartedAt, firstStart) : firstStart;
 
   const count = valid.length;
   const start = new DataView(new ArrayBuffer(count * 4));
@@ -93,6 +104,8 @@ export function encodeTimeline(
     tasks: count,
     spanMs: lastEnd - originMs,
     originMs,
+    fromRunStart,
+    startupMs: firstStart - originMs,
     laneStart,
     laneLabel,
     laneWorker,

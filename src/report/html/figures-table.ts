@@ -9,6 +9,7 @@ import {
   formatSignificant,
 } from '../../core/units.js';
 import { formatLevel } from '../../measure/configuration.js';
+import { formatMeanSigma } from '../model.js';
 import { escapeHtml } from './escape.js';
 import { describeConcurrency, displayName, strategyClass } from './strategy.js';
 import type { ReportSection, ReportStrategy } from './types.js';
@@ -19,12 +20,13 @@ const COLUMNS = [
     'concurrency',
     'tasks in flight at once: workers for threads and processes (N×K: N workers with K tasks in flight each), promises for async',
   ],
-  ['wall time', 'elapsed time of the median run'],
+  ['wall time', 'median elapsed time of the measured runs'],
+  ['mean ± σ', 'mean wall time ± its standard deviation over the runs (— for one run)'],
   ['range', 'wall time of the fastest and the slowest run'],
   ['CPU', 'user + system time of every thread and process'],
   ['cores busy', 'CPU time ÷ wall time: how many cores were kept busy on average'],
   ['peak RSS', 'largest resident memory of the whole process tree'],
-  ['tasks/s', 'tasks finished per second (median run)'],
+  ['tasks/s', 'tasks finished per second (median of the runs)'],
   ['speed-up', 'wall time of sequential ÷ wall time of this strategy'],
   ['efficiency', 'speed-up ÷ concurrency (or ÷ cores)'],
   ['failed', 'inputs that ended in an error'],
@@ -46,6 +48,11 @@ function row(s: ReportStrategy, recommended: boolean): string {
   const coresBusy = s.wallMs.median > 0 ? s.cpuMs / s.wallMs.median : Number.NaN;
   const cells = [
     formatDuration(s.wallMs.median),
+    formatMeanSigma({
+      mean: s.wallMs.mean ?? s.wallMs.median,
+      stddev: s.wallMs.stddev ?? 0,
+      count: s.wallMs.runs ?? 1,
+    }),
     formatDurationRange(s.wallMs.min, s.wallMs.max),
     formatDuration(s.cpuMs),
     formatSignificant(coresBusy),

@@ -26,7 +26,9 @@ export function renderHtmlReport(data: ReportData): string {
   const payload: ClientPayload = {
     sections: data.sections.map((section) => ({
       strategies: section.strategies.map(displayName),
-      timelines: section.strategies.map((s) => encodeTimeline(s.strategy, s.timeline ?? [])),
+      timelines: section.strategies.map((s) =>
+        encodeTimeline(s.strategy, s.timeline ?? [], s.timelineRun?.startedAt),
+      ),
     })),
   };
   const sections = data.sections.map((section, i) =>

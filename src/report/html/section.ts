@@ -116,11 +116,16 @@ function timelineFigure(
   const tasks = formatCount(timeline.tasks);
   const lanes = formatCount(timeline.laneLabel.length);
   const label = `Timeline of ${displayName(strategy)}: ${tasks} tasks in ${lanes} lanes over ${extent}`;
+  // From the run's start when it is known, so the start-up (spawning, loading, setup) is on the picture.
+  const span = timeline.fromRunStart
+    ? `${extent} from the run's start to the last end, the first ${formatDuration(timeline.startupMs)} start-up before the first task`
+    : `${extent} from the first start to the last end`;
+  const which = strategy.timelineRun ? ` · ${strategy.timelineRun.choice}` : '';
   return (
     `<figure class="timeline ${strategyClass(strategy.strategy)}">` +
     `<figcaption><strong>${name}</strong> · ${how} · ${escapeHtml(tasks)} tasks in ${escapeHtml(lanes)} ` +
     `${timeline.laneLabel.length === 1 ? 'lane' : 'lanes'} · ` +
-    `${escapeHtml(extent)} from the first start to the last end</figcaption>` +
+    `${escapeHtml(span)}${escapeHtml(which)}</figcaption>` +
     `<div class="timeline-wrap"><canvas class="timeline-canvas" data-section="${s}" data-timeline="${k}" ` +
     `role="img" aria-label="${escapeHtml(label)}"></canvas><div class="brush" hidden></div>` +
     '<div class="hover-mark" hidden></div>' +

@@ -80,8 +80,8 @@ svg.chart .point.dashed { fill: var(--bg); stroke: var(--c); }
 svg.chart .marker { stroke: var(--fg); stroke-dasharray: 3 3; }
 svg.chart .marker-label { font-weight: 600; }
 .table-wrap { overflow-x: auto; }
-table.figures { border-collapse: collapse; width: 100%; font-size: 0.92em; font-variant-numeric: tabular-nums; }
-table.figures th, table.figures td { padding: 6px 8px; border-bottom: 1px solid var(--border); text-align: right; white-space: nowrap; }
+table.figures { border-collapse: collapse; width: 100%; font-size: 0.86em; font-variant-numeric: tabular-nums; }
+table.figures th, table.figures td { padding: 6px 5px; border-bottom: 1px solid var(--border); text-align: right; white-space: nowrap; }
 table.figures thead th { font-weight: 600; color: var(--muted); border-bottom: 2px solid var(--border); cursor: help; vertical-align: bottom; }
 table.figures th[scope="row"], table.figures thead th:first-child { text-align: left; }
 table.figures tr.recommended { background: var(--panel); }

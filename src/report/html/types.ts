@@ -14,14 +14,20 @@ export interface ReportStrategy {
   name?: string; // the configuration's name where the strategy alone is ambiguous: 'threads 2×32'
   concurrency: number;
   inFlight?: number; // tasks in flight per worker (threads, processes): the hybrid above 1
-  wallMs: { median: number; min: number; max: number };
+  /** Over the measured runs; `mean` and `stddev` (n − 1) where there were several. */
+  wallMs: { median: number; min: number; max: number; mean?: number; stddev?: number; runs?: number };
   cpuMs: number; // median CPU time (user+system) of the whole process tree
   peakRssBytes: number;
   tasksPerSecond: number;
   speedup?: number; // vs sequential
   efficiency?: number;
   failed: number;
-  timeline: ReportTimelineEntry[]; // of one representative run (the median one)
+  timeline: ReportTimelineEntry[]; // of one representative run (see timelineRun)
+  /**
+   * The run the timeline is of: when it started (epoch ms: the timeline then begins there, so the
+   * workers' start-up shows before the first task), its wall time, and which run it is and why.
+   */
+  timelineRun?: { startedAt: number; wallMs: number; choice: string };
 }
 
 export interface ReportProbe {

@@ -14,3 +14,20 @@ export function createThreads(options: ResolvedOptions): Strategy {
 export function createProcesses(options: ResolvedOptions): Strategy {
   return new Pool(processRuntime, options);
 }
+
+/**
+ * `sequential` or `async` on one worker thread of their own (the `isolate` option): one task at a
+ * time, or `concurrency` in flight on the worker's loop. A task that blocks, spins or crashes takes
+ * down that worker, never the caller: time-outs fire, signals are heard, and the worker is replaced.
+ */
+export function createIsolated(options: ResolvedOptions & { strategy: 'sequential' | 'async' }): Strategy {
+  const inFlight = options.strategy === 'async' ? options.concurrency : 1;
+  return new Pool(
+    threadRuntime,
+    { ...options, concurrency: 1, inFlight },
+    {
+      name: options.strategy,
+      concurrency: options.concurrency,
+    },
+  );
+}

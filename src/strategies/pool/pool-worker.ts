@@ -43,6 +43,8 @@ export class PoolWorker {
   readonly abandoned = new Set<PoolJob>();
   /** When it last said anything: a worker whose event loop is blocked says nothing. */
   heardAt = 0;
+  /** A thread's lanes, readable while it runs: the seq of each task it is running now. */
+  lanes: Int32Array | null = null;
   /** Set when the pool kills the worker: its death is then blamed on this job, for this reason. */
   killedFor: PoolJob | null = null;
   killReason: string | undefined;

@@ -35,7 +35,7 @@ import {
   workerDied,
   workerDiedLoading,
 } from '../../core/errors.js';
-import type { ResolvedOptions } from '../../core/options.js';
+import type { ResolvedOptions, StrategyName } from '../../core/options.js';
 import { packNumbers } from '../../core/pack.js';
 import type { TimelineEntry, WorkerUsage } from '../../core/types.js';
 import { holdsClassInstance } from '../../core/values.js';
@@ -55,6 +55,7 @@ import {
   READY,
   RESULTS,
   RUN,
+  readRunning,
   SKIPPED,
   STATS,
   sharedSlots,
@@ -77,10 +78,14 @@ import type { Exit, Runtime } from './transport.js';
 export const ABORT_GRACE_MS = 1000;
 
 export class Pool implements Strategy {
-  readonly name: 'threads' | 'processes';
+  readonly name: StrategyName;
+  /** As the caller sees it: workers, or for an in-process strategy isolated on a worker, its own concurrency. */
   readonly concurrency: number;
   /** Tasks each worker runs at once on its event loop. */
-  readonly inFlight: number;
+  readonly inFlight: number | undefined;
+  /** Workers, and tasks each runs at once. */
+  readonly #size: number;
+  readonly #inFlight: number;
   readonly #runtime: Runtime;
   readonly #options: ResolvedOptions;
   readonly #label: string;
@@ -97,12 +102,18 @@ export class Pool implements Strategy {
   #closed: Promise<void> | undefined;
   #started = 0;
 
-  constructor(runtime: Runtime, options: ResolvedOptions) {
+  /**
+   * `as`: the strategy this pool stands in for, when it runs `sequential` or `async` on one worker
+   * thread of their own (the `isolate` option): it then answers to that name and concurrency.
+   */
+  constructor(runtime: Runtime, options: ResolvedOptions, as?: { name: StrategyName; concurrency: number }) {
     this.#runtime = runtime;
     this.#options = options;
-    this.name = runtime.kind === 'thread' ? 'threads' : 'processes';
-    this.concurrency = options.concurrency;
-    this.inFlight = options.inFlight;
+    this.name = as?.name ?? (runtime.kind === 'thread' ? 'threads' : 'processes');
+    this.concurrency = as?.concurrency ?? options.concurrency;
+    this.inFlight = as ? undefined : options.inFlight;
+    this.#size = options.concurrency;
+    this.#inFlight = options.inFlight;
     this.#label = taskLabel(options.taskUrl);
     this.#timeline = options.timeline ? [] : null;
   }
@@ -163,7 +174,7 @@ export class Pool implements Strategy {
   }
 
   capacityHint(): number {
-    return capacityHint(this.#itemMs, this.concurrency, this.inFlight);
+    return capacityHint(this.#itemMs, this.#size, this.#inFlight);
   }
 
   timeline(): TimelineEntry[] {
@@ -231,7 +242,7 @@ export class Pool implements Strategy {
     if (this.#broken) return;
     this.#dropSettledHead();
     if (this.#queue.length === 0) return;
-    while (this.#liveWorkers() < this.concurrency) this.#spawn();
+    while (this.#liveWorkers() < this.#size) this.#spawn();
     // Round-robin, one batch per worker per round, so a short queue spreads across the workers.
     let progress = true;
     while (progress && this.#queue.length > 0) {
@@ -246,7 +257,7 @@ export class Pool implements Strategy {
 
   /** A worker holding a job that must run alone takes nothing more; else the batching policy says. */
   #hasRoom(worker: PoolWorker): boolean {
-    return !worker.alone && hasRoom(this.#itemMs, worker.items, this.inFlight);
+    return !worker.alone && hasRoom(this.#itemMs, worker.items, this.#inFlight);
   }
 
   /** Not closing, not doomed, and not waiting to see whether a task it was told to give up on stops. */
@@ -266,7 +277,7 @@ export class Pool implements Strategy {
    * (a free slot), so its clock never counts time spent queued behind others.
    */
   #startsAtOnce(job: PoolJob): boolean {
-    return this.inFlight > 1 && job.timeout !== undefined;
+    return this.#inFlight > 1 && job.timeout !== undefined;
   }
 
   /** Drops queue entries nobody waits for any more: settled tasks, finished or cancelled maps. */
@@ -287,7 +298,7 @@ export class Pool implements Strategy {
     const head = this.#queue.peek();
     if (head === undefined) return false;
     if (!(head instanceof MapRun) && this.#startsAtOnce(head) && !head.suspect) {
-      if (worker.items >= this.inFlight) return false;
+      if (worker.items >= this.#inFlight) return false;
       this.#queue.shift();
       this.#sendSingles(worker, [head as TaskRequest]);
       return true;
@@ -301,10 +312,10 @@ export class Pool implements Strategy {
       return true;
     }
     if (head instanceof MapRun) {
-      if (head.probing && worker.items >= this.inFlight) return false;
+      if (head.probing && worker.items >= this.#inFlight) return false;
       const size = head.probing
         ? 1
-        : chunkSize(this.#itemMs, head.inputs.length - head.next, this.concurrency, this.#options.chunkSize);
+        : chunkSize(this.#itemMs, head.inputs.length - head.next, this.#size, this.#options.chunkSize);
       const start = head.next;
       head.next += size;
       this.#sendChunk(worker, new ChunkJob(head.inputs.slice(start, start + size), start, size, head));
@@ -520,11 +531,23 @@ export class Pool implements Strategy {
         : this.#abortError(job.index, job.signal?.reason);
     const worker = job.holder as PoolWorker | null;
     const wasSent = job.state === SENT;
+    if (
+      why === 'timeout' &&
+      wasSent &&
+      worker?.lanes &&
+      this.#inFlight > 1 &&
+      !isRunning(worker.lanes, job.seq)
+    ) {
+      // Sent, but not started: another task holds the worker's loop. Its clock starts again; if that
+      // task is stuck for good, its own time-out replaces the worker and this one runs elsewhere.
+      job.timer = setTimeout(() => this.#abandon(job, 'timeout'), job.timeout);
+      return;
+    }
     this.#settle(job, error, undefined);
     if (!wasSent || !worker || worker.dead) return;
     worker.transport.send([TAG, ABORT, job.seq, why]);
     const askedAt = performance.now();
-    if (this.inFlight > 1) {
+    if (this.#inFlight > 1) {
       // Whether its event loop still turns: a worker that answers this is not stuck in synchronous code.
       worker.abandoned.add(job);
       worker.transport.send([TAG, STATS]);
@@ -537,7 +560,7 @@ export class Pool implements Strategy {
       }
       const reason = `input ${job.index} did not stop within ${ABORT_GRACE_MS} ms of its ${why}`;
       // One task at a time, or a loop that no longer turns: nothing else on it can finish.
-      if (this.inFlight === 1 || worker.heardAt < askedAt) {
+      if (this.#inFlight === 1 || worker.heardAt < askedAt) {
         worker.kill(job, reason);
         return;
       }
@@ -562,10 +585,11 @@ export class Pool implements Strategy {
   #spawn(): PoolWorker {
     const worker = new PoolWorker(this.#nextWorkerId++);
     const shared = this.#runtime.sharesMemory
-      ? new SharedArrayBuffer(sharedSlots(this.inFlight) * Int32Array.BYTES_PER_ELEMENT)
+      ? new SharedArrayBuffer(sharedSlots(this.#inFlight) * Int32Array.BYTES_PER_ELEMENT)
       : null;
     this.#workers.push(worker);
     this.#started++;
+    worker.lanes = shared && new Int32Array(shared);
     worker.transport = this.#runtime.start(
       {
         init: {
@@ -574,7 +598,7 @@ export class Pool implements Strategy {
           workerId: worker.id,
           timeline: this.#options.timeline,
           taskOptions: this.#options.taskOptions,
-          inFlight: this.inFlight,
+          inFlight: this.#inFlight,
           shared,
         },
         maxMemoryMb: this.#options.maxMemoryMb,
@@ -615,7 +639,7 @@ export class Pool implements Strategy {
       workerDied(worker.id, kind, this.#label, index, how, cause, blamed);
     const requeue = salvage(jobs, culprits, died, this.#failInput);
     for (let i = requeue.length - 1; i >= 0; i--) this.#queue.unshift(requeue[i]!);
-    if ((this.#queue.length > 0 || !this.#closing) && this.#liveWorkers() < this.concurrency) this.#spawn();
+    if ((this.#queue.length > 0 || !this.#closing) && this.#liveWorkers() < this.#size) this.#spawn();
     this.#schedulePump();
     this.#checkIdle();
   }
@@ -639,4 +663,10 @@ export class Pool implements Strategy {
     if (this.#queue.length > 0 || this.#workers.some((worker) => worker.outstanding.length > 0)) return;
     for (const wake of this.#idleWaiters.splice(0)) wake();
   }
+}
+
+/** Whether a thread's lanes show job `seq` running now. */
+function isRunning(lanes: Int32Array, seq: number): boolean {
+  for (const [running] of readRunning(lanes)) if (running === seq) return true;
+  return false;
 }

@@ -91,7 +91,7 @@ function legend(): string {
     svgText(
       LABEL_WIDTH + 30,
       16,
-      'wall time of the median run; whisker from the fastest to the slowest run',
+      'median wall time of the runs; whisker from the fastest to the slowest run',
       'legend',
     ) +
     `<rect class="legend-swatch cpu" x="${LABEL_WIDTH}" y="25" width="22" height="10"/>` +

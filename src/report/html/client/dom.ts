@@ -48,6 +48,7 @@ export interface ClientContext {
   clearRect(x: number, y: number, width: number, height: number): void;
   fillRect(x: number, y: number, width: number, height: number): void;
   fillText(text: string, x: number, y: number): void;
+  measureText(text: string): { width: number };
   beginPath(): void;
   rect(x: number, y: number, width: number, height: number): void;
   clip(): void;

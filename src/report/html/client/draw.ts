@@ -62,6 +62,7 @@ export function drawTimeline(win: ClientWindow, t: Timeline, view: View): { task
   ctx.beginPath();
   ctx.rect(g.gutter, 0, plotWidth, cssHeight);
   ctx.clip();
+  drawStartup(ctx, t, colour('--startup', 'rgba(128,128,128,0.18)'), colour('--muted', '#666'));
   ctx.fillStyle = colour('--c', '#888');
   const counts = drawBars(ctx, t, 1 / dpr);
   ctx.restore();
@@ -90,7 +91,27 @@ export function drawAxis(ctx: ClientContext, t: Timeline, grid: string, muted: s
   ctx.moveTo(g.gutter, bottom + 0.5);
   ctx.lineTo(g.gutter + t.plotWidth, bottom + 0.5);
   ctx.stroke();
-  ctx.fillText(`time since the first task started (${unit})`, g.gutter + t.plotWidth / 2, bottom + 23);
+  const since = t.fromRunStart ? 'the run started' : 'the first task started';
+  ctx.fillText(`time since ${since} (${unit})`, g.gutter + t.plotWidth / 2, bottom + 23);
+}
+
+/** The start-up, before the first task: a hatched band across every lane, labelled where it fits. */
+export function drawStartup(ctx: ClientContext, t: Timeline, fill: string, muted: string): void {
+  const g = geometry();
+  if (!(t.startupMs > 0)) return;
+  const x0 = g.gutter + (0 - t.view.from) * t.scale;
+  const x1 = g.gutter + (t.startupMs - t.view.from) * t.scale;
+  if (x1 <= g.gutter || x1 - x0 < 1) return;
+  ctx.fillStyle = fill;
+  ctx.fillRect(x0, g.top, x1 - x0, t.plotHeight);
+  const label = 'start-up';
+  ctx.font = '11px system-ui, sans-serif';
+  if (x1 - Math.max(x0, g.gutter) > ctx.measureText(label).width + 8) {
+    ctx.fillStyle = muted;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'top';
+    ctx.fillText(label, Math.max(x0, g.gutter) + 4, g.top + 2);
+  }
 }
 
 export function drawLaneLabels(ctx: ClientContext, t: Timeline, muted: string): void {

@@ -42,6 +42,8 @@ export function reportClient(win: ClientWindow): void {
       strategy: payload.sections[section]?.strategies[k] ?? '',
       lanes: encoded.laneLabel.length,
       spanMs,
+      startupMs: encoded.startupMs ?? 0,
+      fromRunStart: encoded.fromRunStart === true,
       laneStart: encoded.laneStart,
       laneLabel: encoded.laneLabel,
       laneWorker: encoded.laneWorker,

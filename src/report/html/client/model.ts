@@ -22,6 +22,10 @@ export interface Timeline {
   strategy: string;
   lanes: number;
   spanMs: number;
+  /** From the origin to the first task: the start-up, drawn as a band (0 when not known). */
+  startupMs: number;
+  /** Whether the axis starts at the run's start (else at the first task's). */
+  fromRunStart: boolean;
   laneStart: number[];
   laneLabel: string[];
   laneWorker: number[];

@@ -99,16 +99,19 @@ export class SerialRunner extends Runner {
     }
     this.flush();
     result.then(
+      // Sent before the next task starts: a next task that never ends must not hold it back.
       (value) => {
         this.record(start);
         this.results.push(seq, OK, value);
         this.#end();
+        this.flush();
         this.#drain();
       },
       (error) => {
         this.record(start);
         this.results.push(seq, ERR, serializeError(error));
         this.#end();
+        this.flush();
         this.#drain();
       },
     );

@@ -1,6 +1,10 @@
 /**
  * A sweep as text: throughput against level, one row per level with a bar, for the terminal and
  * Markdown. Pure: a comparison in, strings out; nothing when the comparison was not a sweep.
+ *
+ * Throughput here is the inputs over the median wall time (and its range over the slowest and the
+ * fastest run), so that the peak it names is the configuration the wall-time verdict names: with an
+ * even number of runs, the median of per-run throughputs need not be.
  */
 import { formatRate } from '../core/units.js';
 import { formatLevel, IN_FLIGHT_SIGN, type Sweep } from '../measure/configuration.js';
@@ -10,7 +14,24 @@ import type { Comparison, StrategyMeasurement } from '../measure/types.js';
 export const SWEEP_BAR_WIDTH = 32;
 const BAR = '█';
 
-export const SWEEP_COLUMNS = ['level', 'tasks/s (median)', 'min … max', ''] as const;
+export const SWEEP_COLUMNS = ['level', 'tasks/s', 'slowest … fastest run', ''] as const;
+
+/** Tasks per second at a wall time. */
+function rate(inputs: number, wallMs: number): number {
+  return wallMs > 0 ? (inputs * 1000) / wallMs : Number.NaN;
+}
+
+/** A level's throughput: at the median wall time, and at the slowest and the fastest run. */
+export function sweepThroughput(
+  c: Comparison,
+  s: StrategyMeasurement,
+): { median: number; low: number; high: number } {
+  return {
+    median: rate(c.inputs, s.wallMs.median),
+    low: rate(c.inputs, s.wallMs.max),
+    high: rate(c.inputs, s.wallMs.min),
+  };
+}
 
 /** The level a measurement was taken at: its workers (or async's limit), or its tasks in flight per worker. */
 export function sweepLevel(sweep: Sweep, s: StrategyMeasurement): number {
@@ -31,13 +52,15 @@ export function sweepTitle(sweep: Sweep): string {
 export function sweepRows(c: Comparison): string[][] {
   const sweep = c.sweep;
   if (sweep === undefined) return [];
-  const highest = Math.max(0, ...c.strategies.map((s) => s.throughput.median));
-  return c.strategies.map((s) => {
-    const share = highest > 0 && Number.isFinite(s.throughput.median) ? s.throughput.median / highest : 0;
+  const rates = c.strategies.map((s) => sweepThroughput(c, s));
+  const highest = Math.max(0, ...rates.map((r) => (Number.isFinite(r.median) ? r.median : 0)));
+  return c.strategies.map((s, i) => {
+    const r = rates[i]!;
+    const share = highest > 0 && Number.isFinite(r.median) ? r.median / highest : 0;
     return [
       String(sweepLevel(sweep, s)),
-      formatRate(s.throughput.median),
-      `${formatRate(s.throughput.min)} … ${formatRate(s.throughput.max)}`,
+      formatRate(r.median),
+      `${formatRate(r.low)} … ${formatRate(r.high)}`,
       BAR.repeat(Math.max(share > 0 ? 1 : 0, Math.round(share * SWEEP_BAR_WIDTH))),
     ];
   });
@@ -50,8 +73,9 @@ export function sweepRows(c: Comparison): string[][] {
 export function sweepPeak(c: Comparison): { level: number; clear: boolean } | undefined {
   const sweep = c.sweep;
   if (sweep === undefined || c.strategies.length === 0) return undefined;
-  const peak = c.strategies.reduce((a, b) => (b.throughput.median > a.throughput.median ? b : a));
-  const clear = c.strategies.every((s) => s === peak || peak.throughput.min > s.throughput.max);
+  // The highest throughput is the lowest median wall time; clear when its slowest run beat every other's fastest.
+  const peak = c.strategies.reduce((a, b) => (b.wallMs.median < a.wallMs.median ? b : a));
+  const clear = c.strategies.every((s) => s === peak || peak.wallMs.max < s.wallMs.min);
   return { level: sweepLevel(sweep, peak), clear };
 }
 
@@ -60,7 +84,8 @@ export function sweepPeakLine(c: Comparison): string | undefined {
   const peak = sweepPeak(c);
   if (peak === undefined || c.sweep === undefined) return undefined;
   const best = c.strategies.find((s) => sweepLevel(c.sweep!, s) === peak.level)!;
+  const figure = formatRate(sweepThroughput(c, best).median, 'tasks');
   return peak.clear
-    ? `Highest throughput at ${peak.level} (${formatRate(best.throughput.median, 'tasks')}), clear of every other level's runs.`
-    : `Highest median throughput at ${peak.level} (${formatRate(best.throughput.median, 'tasks')}), but its runs overlap another level's: no clear peak.`;
+    ? `Highest throughput at ${peak.level} (${figure}), clear of every other level's runs.`
+    : `Highest median throughput at ${peak.level} (${figure}), but its runs overlap another level's: no clear peak.`;
 }

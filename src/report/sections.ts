@@ -7,7 +7,7 @@ import { machineInfo } from '../measure/compare.js';
 import type { Comparison, RunMeasurement, StrategyMeasurement } from '../measure/types.js';
 import type { ReportData, ReportProbe, ReportSection, ReportStrategy } from './html/types.js';
 import { summaryLines, verdictLine, warningLines } from './model.js';
-import { sweepLevel, sweepPeakLine, sweepThroughput, sweepTitle } from './sweep.js';
+import { sweepAxis, sweepLevel, sweepPeakLine, sweepThroughput, sweepTitle } from './sweep.js';
 
 /**
  * The run whose timeline the report draws, and why that one: the median run when the runs are odd in
@@ -88,6 +88,7 @@ export function comparisonSection(c: Comparison, extras: SectionExtras = {}): Re
       concurrency: sweepLevel(sweep, s),
       tasksPerSecond: sweepThroughput(c, s).median,
     }));
+    section.probesAxis = sweepAxis(sweep);
     const peak = sweepPeakLine(c);
     section.probesNote =
       `${sweepTitle(sweep)}. Each point is the inputs over the median wall time of the measured runs at that level.` +

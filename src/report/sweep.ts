@@ -48,6 +48,16 @@ export function sweepTitle(sweep: Sweep): string {
   return `${sweep.strategy} N: throughput against N, the ${what}`;
 }
 
+/** What the level is, for a chart's x axis and its line: `K`, tasks in flight per worker, `threads 2×K`. */
+export function sweepAxis(sweep: Sweep): { name: string; unit: string; series: string } {
+  if (sweep.varies === 'inFlight') {
+    const series = `${sweep.strategy} ${formatLevel(sweep.concurrency ?? 0)}${IN_FLIGHT_SIGN}K`;
+    return { name: 'K', unit: 'tasks in flight per worker', series };
+  }
+  const unit = sweep.strategy === 'async' ? 'tasks in flight' : 'workers';
+  return { name: 'N', unit, series: `${sweep.strategy} N` };
+}
+
 /** One row per level: the level, the median throughput, its range, a bar to scale. */
 export function sweepRows(c: Comparison): string[][] {
   const sweep = c.sweep;

@@ -98,7 +98,9 @@ test('the HTML report draws throughput against level for a sweep', () => {
     ],
   );
   const html = renderHtmlReport(reportData('sweep', [section]));
-  assert.match(html, /<h3>Throughput against concurrency<\/h3>/);
+  assert.match(html, /<h3>Throughput against K<\/h3>/);
+  assert.match(html, />K \(tasks in flight per worker, log scale\)</);
+  assert.match(html, />threads 2×K</);
   assert.match(html, /threads 2×K: throughput against K/);
   assert.match(html, /threads 2×16/);
 });

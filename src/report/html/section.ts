@@ -37,13 +37,13 @@ export function sectionHtml(
   if (section.probes !== undefined && section.probes.length > 0) {
     const latency = latencyChart(section.probes, section.verdict);
     parts.push(
-      '<h3>Throughput against concurrency</h3>',
+      `<h3>Throughput against ${escapeHtml(section.probesAxis?.name ?? 'concurrency')}</h3>`,
       `<p class="note">${escapeHtml(
         section.probesNote ??
           'Each point is one probe: a sample of the inputs run at that concurrency. ' +
             'Throughput stops rising at the knee; past it, latency climbs.',
       )}</p>`,
-      `<figure class="chart-figure">${throughputChart(section.probes, section.verdict)}</figure>`,
+      `<figure class="chart-figure">${throughputChart(section.probes, section.verdict, section.probesAxis)}</figure>`,
     );
     if (latency !== null) parts.push(`<figure class="chart-figure">${latency}</figure>`);
   }

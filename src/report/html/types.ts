@@ -46,6 +46,7 @@ export interface ReportSection {
   strategies: ReportStrategy[];
   probes?: ReportProbe[]; // throughput against concurrency, where the advisor probed it or compare swept it
   probesNote?: string; // what the points of the throughput chart are, when not the advisor's probes
+  probesAxis?: { name: string; unit: string; series?: string }; // their x axis and line, when not concurrency
   verdict?: { kind: string; strategy: string; concurrency: number; reasons: string[] };
   summary?: string[]; // plain lines, e.g. "threads ran 1.93 × faster than sequential"
   warnings?: string[];

@@ -26,7 +26,10 @@ export const SEED_THREADS = 5;
 export const SEED_SIZES: readonly number[] = Array.from({ length: 20 }, (_, i) => 5_000_000 + i);
 /** The seed's sizes finish in well under a second in JavaScript: scale them until sequential takes this. */
 export const CPU_TARGET_MS = 2500;
-/** The demo's own defaults: two measured runs, no warm-up (a one-off job pays start-up), about 30 s on 2 cores. */
+/**
+ * The demo's own defaults: two measured runs, no warm-up (a one-off job pays start-up). The seed's two
+ * jobs took about 30 s on 2 cores; with the mixed job, 88 s on a 2-core VM with other work running.
+ */
 export const DEMO_RUNS = 2;
 export const DEMO_WARMUP = 0;
 

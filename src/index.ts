@@ -27,6 +27,7 @@ export {
 export {
   DEFAULT_ASYNC_CONCURRENCY,
   type ExecutorOptions,
+  LOCAL_STRATEGIES,
   STRATEGIES,
   /** Every value `strategy` accepts, `auto` included (the name predates the executor's `auto`). */
   STRATEGY_CHOICES as RUN_STRATEGIES,

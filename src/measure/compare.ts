@@ -10,6 +10,7 @@ import { type FanoutError, OptionError } from '../core/errors.js';
 import {
   expectPositiveInteger,
   isStrategyName,
+  LOCAL_STRATEGIES,
   STRATEGIES,
   type StrategyName,
   toTaskUrl,
@@ -74,7 +75,7 @@ interface Plan {
 }
 
 function plan(options: CompareOptions): Plan {
-  const strategies = [...new Set(options.strategies ?? STRATEGIES)];
+  const strategies = [...new Set(options.strategies ?? LOCAL_STRATEGIES)];
   if (strategies.length === 0) throw new OptionError('Expected `strategies` to name at least one strategy');
   for (const name of strategies) {
     if (!isStrategyName(name)) {

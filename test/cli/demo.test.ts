@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { STRATEGIES } from '../../src/core/options.js';
+import { LOCAL_STRATEGIES } from '../../src/core/options.js';
 import { runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fanout-demo-'));
@@ -22,7 +22,7 @@ test('demo runs both seed jobs under all four strategies, explains them and writ
   assert.ok(io?.includes('I/O-bound: 80 downloads'), stdout);
   assert.ok(cpu?.startsWith("sum of squares below each of the seed's 20 numbers from 5000000"), stdout);
   for (const job of [io!, cpu!]) {
-    for (const strategy of STRATEGIES) assert.match(job, new RegExp(`^${strategy} +\\d`, 'm'));
+    for (const strategy of LOCAL_STRATEGIES) assert.match(job, new RegExp(`^${strategy} +\\d`, 'm'));
     assert.match(job, /^Why:$/m);
     assert.match(job, /ran [\d.]+ × (faster|slower) than/);
   }

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { test as nodeTest, type TestContext, type TestOptions } from 'node:test';
 import { createExecutor, type Executor, type ExecutorOptions, type StrategyName } from '../../src/index.js';
 
-export { STRATEGIES } from '../../src/index.js';
+export { LOCAL_STRATEGIES as STRATEGIES } from '../../src/index.js';
 
 /** The concurrency the suite uses: small, so it stays fast on two busy cores. */
 export const CONCURRENCY = 2;

@@ -4,7 +4,7 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { STRATEGIES } from '../../core/options.js';
+import { LOCAL_STRATEGIES } from '../../core/options.js';
 import { compareStrategies, DEFAULT_RUNS, DEFAULT_WARMUP } from '../../measure/compare.js';
 import type { Comparison } from '../../measure/types.js';
 import { writeHtmlReport } from '../../report/html/index.js';
@@ -117,7 +117,11 @@ export function registerCompare(program: Command): void {
       'the task module (.js, .mjs or .ts), or a built-in workload: download, sum-of-squares',
     )
     .requiredOption('-i, --inputs <file|->', 'the inputs: NDJSON or a JSON array; - reads stdin')
-    .option('-s, --strategies <list>', 'the strategies to measure, comma-separated', STRATEGIES.join(','))
+    .option(
+      '-s, --strategies <list>',
+      'the strategies to measure, comma-separated',
+      LOCAL_STRATEGIES.join(','),
+    )
     .option(
       '-c, --concurrency <n|strategy=n,…>',
       'tasks in flight: one number for async, threads and processes, or per strategy (threads=4,async=32)',

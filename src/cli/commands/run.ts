@@ -53,6 +53,7 @@ interface RunFlags {
   setupTimeout?: number;
   teardownTimeout?: number;
   quiet?: boolean;
+  redis?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -97,6 +98,7 @@ export function registerRun(program: Command): void {
       `how long teardown may take at the end before it is cut short (default: ${DEFAULT_TEARDOWN_TIMEOUT_MS})`,
       (text) => parseCount('--teardown-timeout', text, 1),
     )
+    .option('--redis <url>', 'with --strategy distributed: the Redis its `fanout worker`s listen on')
     .option('--quiet', 'no progress and no summary on stderr (errors still)')
     .action(async (task: string, flags: RunFlags) => {
       process.exitCode = await runCommand(task, flags);
@@ -149,6 +151,7 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
       maxMemoryMb: flags.maxMemory,
       setupTimeout: flags.setupTimeout,
       teardownTimeout: flags.teardownTimeout,
+      connection: flags.redis,
       fifoWaitMs: envCount(FIFO_WAIT_ENV, FIFO_READER_WAIT_MS, 0, MAX_FIFO_WAIT_MS),
       onFifoWait: () => say(`waiting for a process to open the FIFO ${flags.out} for reading`),
       signal: setup.signal,

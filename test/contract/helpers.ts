@@ -5,10 +5,42 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { test as nodeTest, type TestContext, type TestOptions } from 'node:test';
-import { createExecutor, type Executor, type ExecutorOptions, type StrategyName } from '../../src/index.js';
+import { after, before, test as nodeTest, type TestContext, type TestOptions } from 'node:test';
+import {
+  createExecutor,
+  type Executor,
+  type ExecutorOptions,
+  LOCAL_STRATEGIES,
+  type StrategyName,
+} from '../../src/index.js';
+import { type Cluster, redisMissing, startCluster } from '../support/distributed.js';
 
 export { LOCAL_STRATEGIES as STRATEGIES } from '../../src/index.js';
+
+let cluster: Cluster | undefined;
+
+/**
+ * The strategies of a contract file that `distributed` also passes: the local four, and distributed
+ * with a loopback redis-server of its own and two `fanout worker` processes per task module in
+ * `tasks` (started before the file's tests, stopped after). Without redis-server installed, the
+ * local four and one skipped test that says why.
+ */
+export function withDistributed(tasks: URL[]): StrategyName[] {
+  const missing = redisMissing();
+  if (missing) {
+    nodeTest('distributed', { skip: `distributed not run: ${missing}` }, () => {});
+    return [...LOCAL_STRATEGIES];
+  }
+  before(async () => {
+    cluster = await startCluster();
+    await Promise.all(tasks.map((task) => cluster!.serve(task)));
+  });
+  after(async () => {
+    await cluster?.stop();
+    cluster = undefined;
+  });
+  return [...LOCAL_STRATEGIES, 'distributed'];
+}
 
 /** The concurrency the suite uses: small, so it stays fast on two busy cores. */
 export const CONCURRENCY = 2;
@@ -48,7 +80,19 @@ export function make<I = unknown, O = unknown>(
   task: URL,
   options: Partial<ExecutorOptions> = {},
 ): Executor<I, O> {
-  return createExecutor<I, O>({ task, strategy, concurrency: concurrencyOf(strategy), ...options });
+  const remote = strategy === 'distributed' ? distributedOptions(task) : {};
+  return createExecutor<I, O>({
+    task,
+    strategy,
+    concurrency: concurrencyOf(strategy),
+    ...remote,
+    ...options,
+  });
+}
+
+function distributedOptions(task: URL): Partial<ExecutorOptions> {
+  if (!cluster) throw new Error('distributed: the file must call withDistributed([...its task modules])');
+  return cluster.optionsFor(task);
 }
 
 /** Runs `body` with a fresh executor and always closes it. */

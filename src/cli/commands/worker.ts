@@ -5,7 +5,7 @@
  * signal exits at once.
  */
 import { type Command, Option } from 'commander';
-import { createExecutor } from '../../auto/executor.js';
+import { createExecutor, type Executor } from '../../auto/executor.js';
 import { DEFAULT_QUEUE, redactUrl, toTaskUrl } from '../../core/options.js';
 import { formatPlural } from '../../report/run-lines.js';
 import { DEFAULT_WORKER_SETTINGS, startQueueWorker } from '../../strategies/distributed/index.js';
@@ -24,7 +24,6 @@ interface WorkerFlags {
   queue: string;
   strategy: (typeof LOCAL)[number];
   concurrency?: number;
-  export?: string;
   jobs?: number;
   lockMs?: number;
   stallCheckMs?: number;
@@ -50,7 +49,6 @@ export function registerWorker(program: Command): void {
     .option('--concurrency <n>', 'tasks in flight here (default: the strategy’s)', (text) =>
       parseCount('--concurrency', text, 1),
     )
-    .option('--export <name>', 'the export of the task module to call (default: default)')
     .option('--jobs <n>', `jobs held at once (default: ${DEFAULT_WORKER_SETTINGS.jobs})`, (text) =>
       parseCount('--jobs', text, 1),
     )
@@ -85,12 +83,26 @@ async function workerCommand(task: string, flags: WorkerFlags): Promise<number> 
   const say = (text: string): void => {
     if (!flags.quiet) process.stderr.write(`fanout worker: ${text}\n`);
   };
-  const executor = createExecutor({
-    task: resolveTaskArgument(task),
-    strategy: flags.strategy,
-    concurrency: flags.concurrency,
-    export: flags.export,
-  });
+  // One local executor per export and taskOptions the jobs ask for (most ask for one): each with its
+  // own setup, so `setup(context)` sees the producer's options.
+  const executors = new Map<string, Executor>();
+  const executorFor = (name: string, taskOptions?: unknown, optionsKey = ''): Executor => {
+    const key = `${name}\0${optionsKey}`;
+    let executor = executors.get(key);
+    if (executor === undefined) {
+      executor = createExecutor({
+        task: resolveTaskArgument(task),
+        strategy: flags.strategy,
+        concurrency: flags.concurrency,
+        export: name,
+        taskOptions,
+      });
+      executors.set(key, executor);
+    }
+    return executor;
+  };
+  // Made now, so that a task file that is not there is said at once, not at the first job.
+  const executor = executorFor('default');
   let jobs = 0;
   let inputs = 0;
   let failed = 0;
@@ -101,12 +113,12 @@ async function workerCommand(task: string, flags: WorkerFlags): Promise<number> 
     connection: flags.redis,
     queue: flags.queue,
     taskUrl: toTaskUrl(resolveTaskArgument(task)),
-    exportName: flags.export ?? 'default',
     jobs: flags.jobs,
     lockMs: flags.lockMs,
     stallCheckMs: flags.stallCheckMs,
     maxStalls: flags.maxStalls,
-    runLocal: (batch) => executor.map(batch, { settle: true }),
+    runLocal: (batch, name, taskOptions, optionsKey) =>
+      executorFor(name, taskOptions, optionsKey).map(batch, { settle: true }),
     onJob: (report) => {
       jobs++;
       inputs += report.inputs;
@@ -150,7 +162,7 @@ async function workerCommand(task: string, flags: WorkerFlags): Promise<number> 
   say(`${signal}: draining: finishing the jobs held, taking nothing new (${signal} again to exit at once)`);
   await worker.close();
   clearInterval(progress);
-  await executor.close();
+  await Promise.all([...executors.values()].map((each) => each.close()));
   say(`stopped: ${formatPlural(jobs, 'job')}, ${formatPlural(inputs, 'input')} done (${failed} failed)`);
   return 0;
 }

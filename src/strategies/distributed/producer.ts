@@ -30,9 +30,12 @@ import {
   redisDown,
   remoteFailed,
   type SerializedError,
+  SetupError,
+  TaskLoadError,
   taskAborted,
   taskFailed,
   taskTimedOut,
+  WorkerDiedError,
 } from '../../core/errors.js';
 import type { ResolvedOptions } from '../../core/options.js';
 import type { TimelineEntry, WorkerUsage } from '../../core/types.js';
@@ -44,6 +47,7 @@ import { type ModuleIdentity, moduleIdentity } from './identity.js';
 import {
   decodeRecord,
   encodeInputs,
+  encodeOptions,
   type JobData,
   jobId,
   type ResultRecord,
@@ -125,6 +129,7 @@ export class DistributedStrategy implements Strategy {
   readonly #where: string;
   readonly #run = randomBytes(6).toString('hex');
   readonly #resultsKey: string;
+  readonly #taskOptions: string | undefined;
   readonly #redis: Redis;
   readonly #reader: Redis;
   readonly #queue: Queue;
@@ -157,6 +162,7 @@ export class DistributedStrategy implements Strategy {
     const url = options.connection!;
     this.#where = whereOf(url);
     this.#resultsKey = resultsKey(options.queue, this.#run);
+    this.#taskOptions = encodeOptions(options.taskOptions);
     this.#timeline = options.timeline ? [] : null;
     this.#redis = connect(url);
     this.#reader = connect(url);
@@ -309,7 +315,7 @@ export class DistributedStrategy implements Strategy {
     if (single) return single.subset(this.#nextId(), [0]);
     while (this.#requests.length > 0 && this.#requests.peek()!.state === SETTLED) this.#requests.shift();
     if (this.#requests.length > 0) {
-      const size = jobSize(this.#itemMs, this.#requests.length, this.concurrency);
+      const size = jobSize(this.#itemMs, this.#requests.length, this.concurrency, this.#options.chunkSize);
       const requests: TaskRequest[] = [];
       while (requests.length < size && this.#requests.length > 0) {
         const request = this.#requests.shift()!;
@@ -328,7 +334,12 @@ export class DistributedStrategy implements Strategy {
         this.#maps.shift();
         continue;
       }
-      const size = jobSize(this.#itemMs, run.inputs.length - run.next, this.concurrency);
+      const size = jobSize(
+        this.#itemMs,
+        run.inputs.length - run.next,
+        this.concurrency,
+        this.#options.chunkSize,
+      );
       const first = run.next;
       run.next += size;
       const indices = Array.from({ length: size }, (_, k) => first + k);
@@ -380,6 +391,7 @@ export class DistributedStrategy implements Strategy {
         inputs: encodeInputs(batch.inputs),
         count: batch.inputs.length,
       };
+      if (this.#taskOptions !== undefined) data.options = this.#taskOptions;
       return { name: 'fanout', data, opts: { jobId: batch.id, removeOnComplete: true, removeOnFail: false } };
     });
     this.#startClock();
@@ -486,12 +498,12 @@ export class DistributedStrategy implements Strategy {
     if (data.name === 'TaskError' && data.cause)
       return taskFailed(this.#label, index, deserializeError(data.cause));
     // Our own wording names the worker's place in the job: say this input's index instead.
-    if (data.name === 'CloneError') {
-      return new CloneError(
-        `${data.message.replace(/input \d+/, `input ${index}`)} (on worker ${worker})`,
-        index,
-      );
-    }
+    const message = `${data.message.replace(/input \d+/, `input ${index}`)} (on worker ${worker})`;
+    const cause = data.cause ? deserializeError(data.cause) : undefined;
+    if (data.name === 'CloneError') return new CloneError(message, index);
+    if (data.name === 'SetupError') return new SetupError(message, cause);
+    if (data.name === 'TaskLoadError') return new TaskLoadError(message, cause);
+    if (data.name === 'WorkerDiedError') return new WorkerDiedError(message, index, cause);
     return remoteFailed(this.#label, index, worker, deserializeError(data));
   }
 

@@ -25,6 +25,8 @@ export interface JobData {
   inputs: string;
   /** How many inputs `inputs` holds. */
   count: number;
+  /** The executor's `taskOptions`, v8-serialised, base64; absent when undefined. */
+  options?: string;
 }
 
 /** One job's outcome, pushed by the worker onto the run's results list (v8-serialised). */
@@ -64,6 +66,15 @@ export const WORKER_NAME = 'fanout-worker';
 
 export function encodeInputs(inputs: readonly unknown[]): string {
   return serialize(inputs).toString('base64');
+}
+
+/** `taskOptions` for a job: absent when undefined, so most jobs carry nothing. */
+export function encodeOptions(options: unknown): string | undefined {
+  return options === undefined ? undefined : serialize(options).toString('base64');
+}
+
+export function decodeOptions(data: string | undefined): unknown {
+  return data === undefined ? undefined : deserialize(Buffer.from(data, 'base64'));
 }
 
 export function decodeInputs(data: string): unknown[] {

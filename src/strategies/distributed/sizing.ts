@@ -22,8 +22,17 @@ export function nextItemMs(itemMs: number | undefined, busyMs: number, count: nu
   return itemMs === undefined ? sample : itemMs + EWMA_WEIGHT * (sample - itemMs);
 }
 
-/** Inputs for the next job, with `remaining` waiting and `jobs` jobs allowed in flight at once. */
-export function jobSize(itemMs: number | undefined, remaining: number, jobs: number): number {
+/**
+ * Inputs for the next job, with `remaining` waiting and `jobs` jobs allowed in flight at once: the
+ * caller's `chunkSize` if set, else about JOB_TARGET_MS of work.
+ */
+export function jobSize(
+  itemMs: number | undefined,
+  remaining: number,
+  jobs: number,
+  fixed: number | undefined,
+): number {
+  if (fixed !== undefined) return Math.min(fixed, remaining);
   if (itemMs === undefined) return 1;
   const byTime = Math.ceil(JOB_TARGET_MS / Math.max(itemMs, 1e-6));
   // Never more than a fair share of what is left, so the last inputs still spread over the workers.

@@ -22,6 +22,7 @@ import { connect } from './connection.js';
 import { moduleIdentity } from './identity.js';
 import {
   decodeInputs,
+  decodeOptions,
   encodeRecord,
   type JobData,
   MAX_OUTPUT_BYTES,
@@ -63,9 +64,16 @@ export interface QueueWorkerOptions extends Partial<WorkerSettings> {
   connection: string;
   queue: string;
   taskUrl: string;
-  exportName: string;
-  /** Runs a job's inputs on this machine: one outcome per input, in order. */
-  runLocal(inputs: unknown[]): Promise<Settled<unknown>[]>;
+  /**
+   * Runs a job's inputs on this machine with the module's export `exportName` and the producer's
+   * `taskOptions` (`optionsKey` tells them apart cheaply): one outcome per input, in order.
+   */
+  runLocal(
+    inputs: unknown[],
+    exportName: string,
+    taskOptions: unknown,
+    optionsKey: string,
+  ): Promise<Settled<unknown>[]>;
   onJob?(report: JobReport): void;
   /** A Redis or BullMQ error (they are retried: this is for telling, not for stopping). */
   onError?(error: Error): void;
@@ -89,7 +97,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     const data = job.data as JobData;
     const start = Date.now();
     let record: ResultRecord;
-    if (data.hash !== identity.hash || data.export !== options.exportName) {
+    if (data.hash !== identity.hash) {
       record = {
         job: job.id!,
         worker: name,
@@ -98,12 +106,17 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         end: start,
         values: [],
         errors: [],
-        refused: { path: `${identity.path} (export ${options.exportName})`, hash: identity.hash },
+        refused: identity,
       };
     } else {
       const inputs = decodeInputs(data.inputs);
       const began = performance.now();
-      const settled = await options.runLocal(inputs);
+      const settled = await options.runLocal(
+        inputs,
+        data.export,
+        decodeOptions(data.options),
+        data.options ?? '',
+      );
       const busyMs = performance.now() - began;
       record = toRecord(job.id!, name, busyMs, start, settled);
     }

@@ -42,6 +42,13 @@ export function withDistributed(tasks: URL[]): StrategyName[] {
   return [...LOCAL_STRATEGIES, 'distributed'];
 }
 
+/** Why a test of a running task's own signal does not apply to `distributed`: a remote task's signal is not carried. */
+export function remoteSignal(strategy: StrategyName): string | undefined {
+  return strategy === 'distributed'
+    ? 'distributed: the caller gets its AbortError at once, but a task already running on a worker is not signalled'
+    : undefined;
+}
+
 /** The concurrency the suite uses: small, so it stays fast on two busy cores. */
 export const CONCURRENCY = 2;
 /** How long a test waits for a task to reach a point before it fails (a guard, never a sleep). */

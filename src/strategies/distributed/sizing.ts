@@ -11,8 +11,8 @@ export const JOB_TARGET_MS = 50;
 export const MAX_JOB_INPUTS = 10_000;
 /** Until a job has come back and been timed, jobs carry one input and at most this many are out. */
 export const PROBE_JOBS = 2;
-/** `stream` reads at most this far ahead under `distributed`. */
-export const MAX_READ_AHEAD = 100_000;
+/** `stream` reads at most this far ahead, as under every strategy (the executor documents 8,192). */
+export const MAX_READ_AHEAD = 8192;
 /** How fast the estimate follows a new job's figure (one job weighs this much). */
 const EWMA_WEIGHT = 0.5;
 

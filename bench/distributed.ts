@@ -1,0 +1,145 @@
+// `distributed` on no-op tasks: inputs/s with 1 and 2 `fanout worker` processes, against a plain
+// BullMQ producer and worker doing one job per input, and the per-input overhead in µs. Runs alone:
+//   node dist/bench/distributed.js [--inputs 200000] [--plain-inputs 5000]
+// It starts its own redis-server on a loopback port (no persistence, noeviction) and stops it.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { createExecutor } from '../src/index.js';
+import { queueFor, startWorker, stopWorker } from '../test/support/distributed.js';
+import { type RedisServer, redisMissing, startRedis } from '../test/support/redis-server.js';
+import { describeMachine, machineLine } from './machine.js';
+import { repeat } from './repeat.js';
+import { formatCount, markdownTable } from './table.js';
+
+const NOOP = new URL('../../bench/tasks/noop.mjs', import.meta.url);
+const PLAIN_WORKER = fileURLToPath(new URL('./distributed-plain-worker.js', import.meta.url));
+/** The plain worker's BullMQ concurrency: generous, so the baseline is not held back by it. */
+const PLAIN_CONCURRENCY = 16;
+/** How often the plain producer looks at the completed count. */
+const POLL_MS = 10;
+
+interface Row {
+  what: string;
+  workers: number;
+  inputs: number;
+  samples: number[];
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+};
+
+async function fanoutRow(redis: RedisServer, workers: number, count: number): Promise<Row> {
+  const queue = queueFor(NOOP);
+  const started = await Promise.all(
+    Array.from({ length: workers }, () => startWorker(redis, NOOP, queue, { strategy: 'async' })),
+  );
+  const executor = createExecutor({ task: NOOP, strategy: 'distributed', connection: redis.url, queue });
+  const inputs = Array.from({ length: count }, (_, i) => i);
+  try {
+    await executor.map(inputs.slice(0, 20_000)); // warm-up: the JIT, and the time per input measured
+    const samples = await repeat(async () => {
+      const start = performance.now();
+      const results = await executor.map(inputs);
+      const seconds = (performance.now() - start) / 1000;
+      if (results.length !== count || results[count - 1] !== count - 1) throw new Error('wrong results');
+      return seconds;
+    });
+    return { what: 'fanout distributed (map)', workers, inputs: count, samples };
+  } finally {
+    await executor.close();
+    await Promise.all(started.map((worker) => stopWorker(worker)));
+  }
+}
+
+function startPlainWorker(redis: RedisServer, queue: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [PLAIN_WORKER, redis.url, queue, String(PLAIN_CONCURRENCY)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    child.stderr!.setEncoding('utf8').on('data', (text: string) => {
+      if (text.includes('ready')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`plain worker exited with ${code}`)));
+  });
+}
+
+async function plainRow(redis: RedisServer, workers: number, count: number): Promise<Row> {
+  const name = `plain-${workers}`;
+  const children = await Promise.all(Array.from({ length: workers }, () => startPlainWorker(redis, name)));
+  const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+  const queue = new Queue(name, { connection });
+  let round = 0;
+  const once = async (jobs: number): Promise<number> => {
+    round++;
+    const start = performance.now();
+    await queue.addBulk(
+      Array.from({ length: jobs }, (_, i) => ({ name: 'noop', data: i, opts: { jobId: `${round}-${i}` } })),
+    );
+    while ((await queue.getCompletedCount()) < jobs)
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    const seconds = (performance.now() - start) / 1000;
+    await queue.clean(0, 0, 'completed');
+    return seconds;
+  };
+  try {
+    await once(1000);
+    const samples = await repeat(() => once(count));
+    return { what: 'plain BullMQ, one job per input', workers, inputs: count, samples };
+  } finally {
+    await queue.obliterate({ force: true });
+    await queue.close();
+    await connection.quit();
+    for (const child of children) child.kill('SIGTERM');
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      inputs: { type: 'string', default: '200000' },
+      'plain-inputs': { type: 'string', default: '5000' },
+    },
+  });
+  const missing = redisMissing();
+  if (missing) {
+    console.log(`distributed bench not run: ${missing}`);
+    return;
+  }
+  const redis = await startRedis();
+  const rows: Row[] = [];
+  try {
+    for (const workers of [1, 2]) {
+      rows.push(await plainRow(redis, workers, Number(values['plain-inputs'])));
+      rows.push(await fanoutRow(redis, workers, Number(values.inputs)));
+    }
+  } finally {
+    await redis.stop();
+  }
+  console.log(machineLine(describeMachine()));
+  console.log('redis-server 7 on 127.0.0.1 (no persistence); no-op task; median of the samples\n');
+  const rate = (row: Row): number => row.inputs / median(row.samples);
+  const plain = new Map(
+    rows.filter((row) => row.what.startsWith('plain')).map((row) => [row.workers, rate(row)]),
+  );
+  console.log(
+    markdownTable(
+      ['what', 'workers', 'inputs', 'samples', 'inputs/s', 'µs per input', '× plain BullMQ'],
+      rows.map((row) => [
+        row.what,
+        String(row.workers),
+        formatCount(row.inputs),
+        String(row.samples.length),
+        formatCount(Math.round(rate(row))),
+        (1e6 / rate(row)).toFixed(1),
+        row.what.startsWith('plain') ? '1.0' : (rate(row) / plain.get(row.workers)!).toFixed(1),
+      ]),
+    ),
+  );
+}
+
+await main();

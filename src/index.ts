@@ -15,6 +15,7 @@ export {
   AbortError,
   CloneError,
   ClosedError,
+  DistributedError,
   type ErrorCode,
   FanoutError,
   OptionError,

@@ -103,6 +103,22 @@ describe('distributed under faults', { skip: missing && `distributed not run: ${
     }
   });
 
+  test('SIGTERM drains a worker: the jobs it holds finish, it exits 0, nothing is lost', LIMIT, async () => {
+    const [first] = [await worker(slow), await worker(slow)];
+    const executor = executorFor(redis, slow, { taskOptions: { ms: 50 } });
+    const inputs = Array.from({ length: 200 }, (_, i) => i);
+    let exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
+    const outcomes = await streamAll(executor, inputs, (received) => {
+      if (!exit && received >= 20) exit = stopWorker(first!, 'SIGTERM');
+    });
+    await executor.close();
+    assert.deepEqual(await exit, { code: 0, signal: null });
+    assert.match(first!.stderr(), /SIGTERM: draining: finishing the jobs held, taking nothing new/);
+    assert.match(first!.stderr(), /stopped: \d+ jobs?, \d+ inputs? done \(0 failed\)/);
+    assertOncePerIndex(outcomes, inputs.length);
+    for (const outcome of outcomes) assert.equal(outcome.status, 'fulfilled');
+  });
+
   test(
     'a poison input that kills every worker: one error after its attempts, the rest succeed',
     LIMIT,

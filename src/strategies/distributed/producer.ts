@@ -618,12 +618,26 @@ export class DistributedStrategy implements Strategy {
   async #onFailed(batch: Batch): Promise<void> {
     const job = await this.#queue.getJob(batch.id);
     const reason = job?.failedReason || 'it failed';
-    const attempts = (job?.stalledCounter ?? MAX_STALLS) + (job?.stalledCounter ? 0 : 1);
+    // Each run that lost its worker counted one stall; the last one failed the job.
+    const attempts = job?.stalledCounter || MAX_STALLS + 1;
     await this.#queue.remove(batch.id).catch(() => undefined);
     if (this.#out.get(batch.id) !== batch) return;
     this.#out.delete(batch.id);
     const open: number[] = [];
     for (let k = 0; k < batch.inputs.length; k++) if (batch.isOpen(k)) open.push(k);
+    if (!job?.stalledCounter) {
+      // Not a lost worker: the worker's processor itself failed (a job it could not read, say).
+      const cause = new Error(reason);
+      for (const k of open) {
+        this.#settleItem(
+          batch,
+          k,
+          remoteFailed(this.#label, batch.indexOf(k), job?.processedBy ?? 'unknown', cause),
+          undefined,
+        );
+      }
+      return;
+    }
     if (batch.alone || open.length === 1) {
       for (const k of open) {
         this.#settleItem(

@@ -15,6 +15,10 @@ import { repeat } from './repeat.js';
 import { formatCount, markdownTable } from './table.js';
 
 const NOOP = new URL('../../bench/tasks/noop.mjs', import.meta.url);
+const SQUARE_SUM = new URL('../../bench/tasks/square-sum.mjs', import.meta.url);
+/** The CPU job: sum(i*i for i in range(n)) for this many n around CPU_N, the seed's job made smaller. */
+const CPU_INPUTS = 16;
+const CPU_N = 20_000_000;
 const PLAIN_WORKER = fileURLToPath(new URL('./distributed-plain-worker.js', import.meta.url));
 /** The plain worker's BullMQ concurrency: generous, so the baseline is not held back by it. */
 const PLAIN_CONCURRENCY = 16;
@@ -98,6 +102,56 @@ async function plainRow(redis: RedisServer, workers: number, count: number): Pro
   }
 }
 
+interface CpuRow {
+  what: string;
+  samples: number[];
+}
+
+/** The CPU job under `sequential` here, then distributed over 1 and 2 workers (one task at a time each). */
+async function cpuRows(redis: RedisServer): Promise<CpuRow[]> {
+  const inputs = Array.from({ length: CPU_INPUTS }, (_, i) => CPU_N + i);
+  const time = async (executor: ReturnType<typeof createExecutor>): Promise<number[]> => {
+    try {
+      await executor.map(inputs.slice(0, 2));
+      return await repeat(async () => {
+        const start = performance.now();
+        await executor.map(inputs);
+        return (performance.now() - start) / 1000;
+      });
+    } finally {
+      await executor.close();
+    }
+  };
+  const rows: CpuRow[] = [
+    {
+      what: 'sequential, here',
+      samples: await time(createExecutor({ task: SQUARE_SUM, strategy: 'sequential' })),
+    },
+  ];
+  const queue = queueFor(SQUARE_SUM);
+  const started: Awaited<ReturnType<typeof startWorker>>[] = [];
+  try {
+    for (const workers of [1, 2]) {
+      while (started.length < workers) {
+        started.push(await startWorker(redis, SQUARE_SUM, queue, { strategy: 'async', concurrency: 1 }));
+      }
+      const executor = createExecutor({
+        task: SQUARE_SUM,
+        strategy: 'distributed',
+        connection: redis.url,
+        queue,
+      });
+      rows.push({
+        what: `distributed, ${workers} worker process${workers === 1 ? '' : 'es'}`,
+        samples: await time(executor),
+      });
+    }
+  } finally {
+    await Promise.all(started.map((worker) => stopWorker(worker)));
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -112,11 +166,13 @@ async function main(): Promise<void> {
   }
   const redis = await startRedis();
   const rows: Row[] = [];
+  let cpu: CpuRow[];
   try {
     for (const workers of [1, 2]) {
       rows.push(await plainRow(redis, workers, Number(values['plain-inputs'])));
       rows.push(await fanoutRow(redis, workers, Number(values.inputs)));
     }
+    cpu = await cpuRows(redis);
   } finally {
     await redis.stop();
   }
@@ -137,6 +193,21 @@ async function main(): Promise<void> {
         formatCount(Math.round(rate(row))),
         (1e6 / rate(row)).toFixed(1),
         row.what.startsWith('plain') ? '1.0' : (rate(row) / plain.get(row.workers)!).toFixed(1),
+      ]),
+    ),
+  );
+  const base = median(cpu[0]!.samples);
+  console.log(
+    `\nCPU job: sum(i*i for i in range(n)) for ${CPU_INPUTS} n from ${formatCount(CPU_N)}; each worker runs one task at a time\n`,
+  );
+  console.log(
+    markdownTable(
+      ['how', 'samples', 'wall (median), s', 'speed-up'],
+      cpu.map((row) => [
+        row.what,
+        String(row.samples.length),
+        median(row.samples).toFixed(2),
+        (base / median(row.samples)).toFixed(2),
       ]),
     ),
   );

@@ -35,8 +35,8 @@ export function registerWorker(program: Command): void {
   program
     .command('worker')
     .description(
-      'Take jobs of `--strategy distributed` from Redis and run them here, until SIGTERM or Ctrl+C\n' +
-        '(which let the jobs held finish, then exit 0). Start as many as you like, on any machine.',
+      'Take the jobs of `--strategy distributed` from Redis and run them on this machine.\n' +
+        'SIGTERM or Ctrl+C drains: the jobs held finish, then it exits 0. Start as many as you like, anywhere.',
     )
     .argument('<task>', 'the task module: the same file the producer runs (its hash is checked)')
     .requiredOption('--redis <url>', 'the Redis to take jobs from: redis://[user:password@]host:port[/db]')

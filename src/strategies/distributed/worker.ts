@@ -137,6 +137,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     lockDuration: settings.lockMs,
     stalledInterval: settings.stallCheckMs,
     maxStalledCount: settings.maxStalls,
+    // How long an idle worker's blocking wait for a job lasts (s): short, so a drain ends soon.
+    drainDelay: 1,
     name,
   });
   worker.on('error', (error) => options.onError?.(error));

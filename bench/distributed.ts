@@ -152,6 +152,59 @@ async function cpuRows(redis: RedisServer): Promise<CpuRow[]> {
   return rows;
 }
 
+/** Task sizes (n of the sum of squares) for the crossover sweep, and the sequential work per point. */
+const SWEEP_N = [1_000, 10_000, 100_000, 1_000_000];
+const SWEEP_WORK = 2e8;
+
+interface SweepRow {
+  n: number;
+  inputs: number;
+  sequentialS: number;
+  distributedS: number;
+}
+
+/** Where distributing over 2 worker processes starts to pay: the speed-up against sequential, by task size. */
+async function sweep(redis: RedisServer): Promise<SweepRow[]> {
+  const queue = queueFor(SQUARE_SUM);
+  const started = await Promise.all(
+    [0, 1].map(() => startWorker(redis, SQUARE_SUM, queue, { strategy: 'async', concurrency: 1 })),
+  );
+  const sequential = createExecutor({ task: SQUARE_SUM, strategy: 'sequential' });
+  const distributed = createExecutor({
+    task: SQUARE_SUM,
+    strategy: 'distributed',
+    connection: redis.url,
+    queue,
+  });
+  const time = async (executor: ReturnType<typeof createExecutor>, inputs: number[]): Promise<number> => {
+    await executor.map(inputs.slice(0, Math.min(inputs.length, 50)));
+    return median(
+      await repeat(async () => {
+        const start = performance.now();
+        await executor.map(inputs);
+        return (performance.now() - start) / 1000;
+      }),
+    );
+  };
+  const rows: SweepRow[] = [];
+  try {
+    for (const n of SWEEP_N) {
+      const count = Math.max(8, Math.round(SWEEP_WORK / n));
+      const inputs = Array.from({ length: count }, () => n);
+      rows.push({
+        n,
+        inputs: count,
+        sequentialS: await time(sequential, inputs),
+        distributedS: await time(distributed, inputs),
+      });
+    }
+  } finally {
+    await Promise.all([sequential.close(), distributed.close()]);
+    await Promise.all(started.map((worker) => stopWorker(worker)));
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -167,12 +220,14 @@ async function main(): Promise<void> {
   const redis = await startRedis();
   const rows: Row[] = [];
   let cpu: CpuRow[];
+  let crossover: SweepRow[];
   try {
     for (const workers of [1, 2]) {
       rows.push(await plainRow(redis, workers, Number(values['plain-inputs'])));
       rows.push(await fanoutRow(redis, workers, Number(values.inputs)));
     }
     cpu = await cpuRows(redis);
+    crossover = await sweep(redis);
   } finally {
     await redis.stop();
   }
@@ -210,6 +265,34 @@ async function main(): Promise<void> {
         (base / median(row.samples)).toFixed(2),
       ]),
     ),
+  );
+  console.log('\nCrossover: the same job at each task size, sequential here against 2 worker processes\n');
+  console.log(
+    markdownTable(
+      ['n', 'µs per task (sequential)', 'inputs', 'sequential, s', 'distributed, s', 'speed-up'],
+      crossover.map((row) => [
+        formatCount(row.n),
+        ((row.sequentialS / row.inputs) * 1e6).toFixed(1),
+        formatCount(row.inputs),
+        row.sequentialS.toFixed(3),
+        row.distributedS.toFixed(3),
+        (row.sequentialS / row.distributedS).toFixed(2),
+      ]),
+    ),
+  );
+  const sizes = (rows: SweepRow[]): string => rows.map((row) => formatCount(row.n)).join(', ') || 'none';
+  const faster = crossover.filter((row) => row.sequentialS > row.distributedS);
+  const slower = crossover.filter((row) => row.sequentialS <= row.distributedS);
+  const from = crossover.findIndex((_, i) =>
+    crossover.slice(i).every((row) => row.sequentialS > row.distributedS),
+  );
+  console.log(
+    `\n2 worker processes were faster at n = ${sizes(faster)}; not faster at n = ${sizes(slower)}.`,
+  );
+  console.log(
+    from === -1
+      ? 'No size from which they were faster at every larger one: no crossover in this run.'
+      : `Crossover in this run: from n = ${formatCount(crossover[from]!.n)} (${((crossover[from]!.sequentialS / crossover[from]!.inputs) * 1e6).toFixed(1)} µs a task) on.`,
   );
 }
 

@@ -33,7 +33,7 @@ export function withDistributed(tasks: URL[]): StrategyName[] {
   }
   before(async () => {
     cluster = await startCluster();
-    await Promise.all(tasks.map((task) => cluster!.serve(task)));
+    for (const task of tasks) await cluster.serve(task);
   });
   after(async () => {
     await cluster?.stop();

@@ -1,11 +1,8 @@
-/** Redis connections for both sides, from a URL: fanout's settings, and the URL fit to print. */
+/**
+ * Redis connections for both sides, from a URL, with fanout's settings. Imported dynamically (it
+ * loads ioredis), by those who run `distributed` only.
+ */
 import { Redis } from 'ioredis';
-import { redactUrl } from '../../core/options.js';
-
-/** The URL without its password, for every message. */
-export function whereOf(url: string): string {
-  return String(redactUrl(url));
-}
 
 /**
  * A connection as BullMQ needs it (`maxRetriesPerRequest: null`: a command waits out a reconnect

@@ -15,7 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { serialize } from 'node:v8';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { now } from '../../core/clock.js';
 import { Deque } from '../../core/deque.js';
@@ -42,7 +42,7 @@ import type { TimelineEntry, WorkerUsage } from '../../core/types.js';
 import { cloneProblem, holdsClassInstance } from '../../core/values.js';
 import { taskLabel } from '../../task/label.js';
 import { type ItemCallback, type MapHandle, type Strategy, TaskRequest } from '../strategy.js';
-import { connect, whereOf } from './connection.js';
+import { whereOf } from './connection-url.js';
 import { type ModuleIdentity, moduleIdentity } from './identity.js';
 import {
   decodeRecord,
@@ -59,6 +59,8 @@ import { MAX_STALLS, RECONCILE_MS } from './timings.js';
 const SETTLED = 2;
 /** Results taken off the list per read. */
 const READ_COUNT = 1000;
+/** How long each step of close() may take before it goes on without it. */
+const CLOSE_STEP_MS = 2000;
 /** How long one blocking read waits, in s: the reader looks up at least this often. */
 const READ_BLOCK_S = 1;
 
@@ -130,9 +132,11 @@ export class DistributedStrategy implements Strategy {
   readonly #run = randomBytes(6).toString('hex');
   readonly #resultsKey: string;
   readonly #taskOptions: string | undefined;
-  readonly #redis: Redis;
-  readonly #reader: Redis;
-  readonly #queue: Queue;
+  #redis!: Redis;
+  #reader!: Redis;
+  #queue!: Queue;
+  #opening: Promise<void> | undefined;
+  #opened = false;
   readonly #requests = new Deque<TaskRequest>();
   readonly #maps: MapRun[] = [];
   /** Single inputs split from a job that lost its workers: sent first, one per job. */
@@ -153,32 +157,48 @@ export class DistributedStrategy implements Strategy {
   #downSince: number | undefined;
   #noWorkerSince: number | undefined;
   #lastCause: unknown;
+  /** Jobs of this run given up on (a cancelled map, a broken run) that Redis may still hold: removed at close. */
+  readonly #abandoned = new Set<string>();
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
     this.concurrency = options.concurrency;
     this.#label = taskLabel(options.taskUrl);
     this.#identity = moduleIdentity(options.taskUrl);
-    const url = options.connection!;
-    this.#where = whereOf(url);
+    this.#where = whereOf(options.connection!);
     this.#resultsKey = resultsKey(options.queue, this.#run);
     this.#taskOptions = encodeOptions(options.taskOptions);
     this.#timeline = options.timeline ? [] : null;
-    this.#redis = connect(url);
-    this.#reader = connect(url);
-    for (const redis of [this.#redis, this.#reader]) {
-      redis.on('error', (error: unknown) => {
+  }
+
+  /**
+   * Opens the connections on first use, so that an executor never used opens none, and so that
+   * BullMQ and ioredis are loaded only by those who run `distributed` (they take most of a second).
+   */
+  #open(): void {
+    this.#opening ??= (async () => {
+      const [{ Queue }, { connect }] = await Promise.all([import('bullmq'), import('./connection.js')]);
+      const url = this.#options.connection!;
+      this.#redis = connect(url);
+      this.#reader = connect(url);
+      for (const redis of [this.#redis, this.#reader]) {
+        redis.on('error', (error: unknown) => {
+          this.#lastCause = error;
+        });
+        // Sockets never hold the program open: the reconcile clock does while work is out, as a
+        // pool's workers do, so a program that forgets close() still ends once its work is done.
+        redis.on('connect', () => unref(redis));
+        unref(redis);
+      }
+      this.#queue = new Queue(this.#options.queue, { connection: this.#redis });
+      this.#queue.on('error', (error: unknown) => {
         this.#lastCause = error;
       });
-      // Sockets never hold the program open: the reconcile clock does while work is out, as a pool's
-      // workers do, so a program that forgets close() still ends once its work is done.
-      redis.on('connect', () => unref(redis));
-      unref(redis);
-    }
-    this.#queue = new Queue(options.queue, { connection: this.#redis });
-    this.#queue.on('error', (error: unknown) => {
-      this.#lastCause = error;
-    });
+      this.#opened = true;
+    })().then(
+      () => this.#schedulePump(),
+      (error: unknown) => this.#break(error instanceof Error ? error : new Error(String(error))),
+    );
   }
 
   submit(request: TaskRequest): void {
@@ -251,10 +271,12 @@ export class DistributedStrategy implements Strategy {
       });
       clearInterval(this.#timer);
       this.#timer = undefined;
+      if (this.#opening === undefined) return; // never used: nothing opened
       // The last words to Redis hold the program open until they are said.
       const hold = setInterval(() => {}, 60_000);
       try {
-        await this.#disconnect();
+        await this.#opening;
+        if (this.#opened) await this.#disconnect();
       } finally {
         clearInterval(hold);
       }
@@ -262,23 +284,24 @@ export class DistributedStrategy implements Strategy {
     return this.#closed;
   }
 
-  /** Removes this run's keys (its results list, any job of its own still there) and ends every connection. */
+  /**
+   * Removes this run's keys (its results list, any job of its own still there) and ends every
+   * connection. Each step has CLOSE_STEP_MS: a Redis that went away makes close() end, never hang.
+   */
   async #disconnect(): Promise<void> {
-    const healthy = this.#redis.status === 'ready';
-    if (healthy) {
-      // This run's keys: its results list, and any job of its own still there.
-      const ids = [...this.#out.keys()];
-      await Promise.allSettled([
-        this.#redis.del(this.#resultsKey),
-        ...ids.map((id) => this.#queue.remove(id)),
-      ]);
-      await this.#queue.close().catch(() => undefined);
-      await this.#redis.quit().catch(() => undefined);
-    } else {
-      await this.#queue.close().catch(() => undefined);
+    if (this.#redis.status === 'ready') {
+      const ids = [...this.#out.keys(), ...this.#abandoned];
+      await within(
+        Promise.allSettled([this.#redis.del(this.#resultsKey), ...ids.map((id) => this.#queue.remove(id))]),
+        CLOSE_STEP_MS,
+      );
+      await within(this.#queue.close(), CLOSE_STEP_MS);
+      await within(this.#redis.quit(), CLOSE_STEP_MS);
     }
+    // Ends the sockets and their reconnecting for good, whatever state they are in.
     this.#redis.disconnect();
     this.#reader.disconnect();
+    await within(this.#queue.close(), CLOSE_STEP_MS);
   }
 
   // ── sending ───────────────────────────────────────────────────────────────────────────────
@@ -298,6 +321,10 @@ export class DistributedStrategy implements Strategy {
   #pump(): void {
     this.#pumpScheduled = false;
     if (this.#broken) return;
+    if (!this.#opened) {
+      if (this.#requests.length > 0 || this.#maps.length > 0) this.#open();
+      return;
+    }
     const batches: Batch[] = [];
     const limit = this.#itemMs === undefined ? Math.min(PROBE_JOBS, this.concurrency) : this.concurrency;
     while (this.#out.size + batches.length < limit) {
@@ -658,6 +685,7 @@ export class DistributedStrategy implements Strategy {
     if (this.#broken) return;
     this.#broken = error;
     for (const batch of [...this.#out.values()]) {
+      this.#abandoned.add(batch.id);
       for (let k = 0; k < batch.inputs.length; k++)
         if (batch.isOpen(k)) this.#settleItem(batch, k, error, undefined);
     }
@@ -680,6 +708,7 @@ export class DistributedStrategy implements Strategy {
     for (const batch of [...this.#out.values()]) {
       if (batch.map !== run) continue;
       this.#out.delete(batch.id);
+      this.#abandoned.add(batch.id);
       if (batch.added) void this.#queue.remove(batch.id).catch(() => undefined);
     }
     this.#schedulePump();
@@ -699,6 +728,21 @@ export class DistributedStrategy implements Strategy {
     for (const wake of this.#idleWaiters.splice(0)) wake();
   }
 }
+
+/** Waits for `work` (its failure ignored), but no longer than `ms`. */
+async function within(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([work.then(noop, noop), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function noop(): void {}
 
 /** Lets the program end although the connection is open. */
 function unref(redis: Redis): void {

@@ -15,7 +15,11 @@ export const STALL_CHECK_MS = 5_000;
  * an input that kills every worker fails alone, after MAX_STALLS + 1 attempts of its own.
  */
 export const MAX_STALLS = 1;
-/** How many jobs one `fanout worker` runs at once (one running and one fetched, to hide the round trip). */
-export const JOBS_PER_WORKER = 2;
+/**
+ * How many jobs one `fanout worker` holds at once. One: BullMQ fetches the next job in the same call
+ * that completes one, so nothing waits, and a worker killed by a poison input takes no innocent job
+ * down with it (each job it held would count a lost worker).
+ */
+export const JOBS_PER_WORKER = 1;
 /** How often the producer checks its jobs against Redis, the workers' presence and Redis's health. */
 export const RECONCILE_MS = 500;

@@ -9,7 +9,7 @@
  */
 import { hostname } from 'node:os';
 import { serialize } from 'node:v8';
-import { type Job, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
 import {
   outputNotCloneable,
   outputTooLarge,
@@ -18,7 +18,6 @@ import {
 } from '../../core/errors.js';
 import type { Settled } from '../../core/types.js';
 import { taskLabel } from '../../task/label.js';
-import { connect } from './connection.js';
 import { moduleIdentity } from './identity.js';
 import {
   decodeInputs,
@@ -88,6 +87,8 @@ export interface QueueWorker {
 
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
   const settings = { ...DEFAULT_WORKER_SETTINGS, ...definedOnly(options) };
+  // Loaded here, not at the top: BullMQ and ioredis take most of a second to load.
+  const [{ Worker }, { connect }] = await Promise.all([import('bullmq'), import('./connection.js')]);
   const name = `${hostname()}:${process.pid}`;
   const identity = moduleIdentity(options.taskUrl);
   const label = taskLabel(options.taskUrl);

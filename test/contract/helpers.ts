@@ -25,7 +25,7 @@ let cluster: Cluster | undefined;
  * `tasks` (started before the file's tests, stopped after). Without redis-server installed, the
  * local four and one skipped test that says why.
  */
-export function withDistributed(tasks: URL[]): StrategyName[] {
+export function withDistributed(tasks: URL[], workersPerTask = 2): StrategyName[] {
   const missing = redisMissing();
   if (missing) {
     nodeTest('distributed', { skip: `distributed not run: ${missing}` }, () => {});
@@ -33,7 +33,7 @@ export function withDistributed(tasks: URL[]): StrategyName[] {
   }
   before(async () => {
     cluster = await startCluster();
-    for (const task of tasks) await cluster.serve(task);
+    for (const task of tasks) await cluster.serve(task, workersPerTask);
   });
   after(async () => {
     await cluster?.stop();
@@ -95,6 +95,11 @@ export function make<I = unknown, O = unknown>(
     ...remote,
     ...options,
   });
+}
+
+/** The options that send `task`'s work to the file's workers under `distributed`; none under the others. */
+export function remoteOptions(strategy: StrategyName, task: URL): Partial<ExecutorOptions> {
+  return strategy === 'distributed' ? distributedOptions(task) : {};
 }
 
 function distributedOptions(task: URL): Partial<ExecutorOptions> {

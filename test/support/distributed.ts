@@ -15,7 +15,7 @@ const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const READY_LIMIT_MS = 60_000;
 
 /** Short lock and stall clocks, so that a killed worker's job is taken again within seconds. */
-export const FAST_CLOCKS = ['--lock-ms', '2000', '--stall-check-ms', '500'];
+export const FAST_CLOCKS = ['--lock-ms', '3000', '--stall-check-ms', '500'];
 
 export interface WorkerOptions {
   /** The local strategy (default async: light on two busy cores). */

@@ -55,6 +55,7 @@ import {
 } from './protocol.js';
 import { jobSize, nextItemMs, PROBE_JOBS, readAhead } from './sizing.js';
 import { MAX_STALLS, RECONCILE_MS } from './timings.js';
+import { within } from './within.js';
 
 const SETTLED = 2;
 /** Results taken off the list per read. */
@@ -728,21 +729,6 @@ export class DistributedStrategy implements Strategy {
     for (const wake of this.#idleWaiters.splice(0)) wake();
   }
 }
-
-/** Waits for `work` (its failure ignored), but no longer than `ms`. */
-async function within(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  try {
-    await Promise.race([work.then(noop, noop), expired]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function noop(): void {}
 
 /** Lets the program end although the connection is open. */
 function unref(redis: Redis): void {

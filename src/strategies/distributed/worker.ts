@@ -30,6 +30,10 @@ import {
   resultsKey,
 } from './protocol.js';
 import { JOBS_PER_WORKER, LOCK_MS, MAX_STALLS, STALL_CHECK_MS } from './timings.js';
+import { within } from './within.js';
+
+/** How long a worker whose Redis is gone waits for BullMQ to let go at close. */
+const FORCED_CLOSE_MS = 2000;
 
 export interface WorkerSettings {
   /** How long a job's lock lasts, in ms (renewed at half that while it runs). */
@@ -147,8 +151,12 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   return {
     name,
     close: async () => {
-      await worker.close();
-      await Promise.allSettled([pusher.quit(), connection.quit()]);
+      // Draining needs Redis (each job held reports its results there): without it, stop now;
+      // the jobs held go back to other workers once their locks expire.
+      if (connection.status === 'ready') await worker.close();
+      else await within(worker.close(true), FORCED_CLOSE_MS);
+      if (connection.status === 'ready')
+        await within(Promise.allSettled([pusher.quit(), connection.quit()]), FORCED_CLOSE_MS);
       pusher.disconnect();
       connection.disconnect();
     },

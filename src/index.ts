@@ -15,6 +15,7 @@ export {
   AbortError,
   CloneError,
   ClosedError,
+  DistributedError,
   type ErrorCode,
   FanoutError,
   OptionError,
@@ -27,6 +28,7 @@ export {
 export {
   DEFAULT_ASYNC_CONCURRENCY,
   type ExecutorOptions,
+  LOCAL_STRATEGIES,
   STRATEGIES,
   /** Every value `strategy` accepts, `auto` included (the name predates the executor's `auto`). */
   STRATEGY_CHOICES as RUN_STRATEGIES,

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createExecutor, STRATEGIES } from '../src/index.js';
+import { createExecutor, LOCAL_STRATEGIES } from '../src/index.js';
 
 const double = new URL('../../test/fixtures/double.mjs', import.meta.url);
 
-for (const strategy of STRATEGIES) {
+for (const strategy of LOCAL_STRATEGIES) {
   test(`${strategy}: map doubles every input, in order`, async () => {
     const executor = createExecutor<number, number>({ task: double, strategy });
     try {

@@ -2,7 +2,7 @@
 // 5,000,019. Wall time and speed-up against sequential, best of three runs, start-up included.
 // Usage: npm run build && node bench/choosing/cpu.mjs [scale]
 import { performance } from 'node:perf_hooks';
-import { createExecutor, STRATEGIES } from '../../dist/src/index.js';
+import { createExecutor, LOCAL_STRATEGIES } from '../../dist/src/index.js';
 import { fixed } from './stats.mjs';
 
 const task = new URL('./sum-squares.mjs', import.meta.url);
@@ -12,7 +12,7 @@ const inputs = Array.from({ length: 20 }, (_, i) => 5_000_000 * scale + i);
 const RUNS = 3;
 
 let sequentialMs;
-for (const strategy of STRATEGIES) {
+for (const strategy of LOCAL_STRATEGIES) {
   let best = Number.POSITIVE_INFINITY;
   for (let run = 0; run < RUNS; run++) {
     const start = performance.now();

@@ -4,7 +4,7 @@
 // Usage: npm run build && node bench/choosing/messages.mjs
 import { performance } from 'node:perf_hooks';
 import { serialize } from 'node:v8';
-import { createExecutor, STRATEGIES } from '../../dist/src/index.js';
+import { createExecutor, LOCAL_STRATEGIES } from '../../dist/src/index.js';
 import { fixed, median } from './stats.mjs';
 
 const record = (i) => ({ id: i, name: `item-${i}`, url: `https://example.com/items/${i}`, score: i / 7 });
@@ -37,11 +37,11 @@ async function roundTrip(strategy, payload, rounds) {
 for (const [label, payload] of Object.entries(payloads)) {
   const size = serialize(payload).byteLength;
   const cells = [];
-  for (const strategy of STRATEGIES) {
+  for (const strategy of LOCAL_STRATEGIES) {
     const first = await roundTrip(strategy, payload, ROUNDS[label]);
     cells.push(first);
   }
-  for (const [k, strategy] of STRATEGIES.entries()) {
+  for (const [k, strategy] of LOCAL_STRATEGIES.entries()) {
     const second = await roundTrip(strategy, payload, ROUNDS[label]);
     cells[k] = `${strategy} ${fixed(Math.min(cells[k], second), 3)} ms`;
   }

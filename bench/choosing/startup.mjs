@@ -4,13 +4,13 @@
 import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { createExecutor, STRATEGIES } from '../../dist/src/index.js';
+import { createExecutor, LOCAL_STRATEGIES } from '../../dist/src/index.js';
 import { fixed, median } from './stats.mjs';
 
 const repeats = Number(process.argv[2] ?? 15);
 const task = new URL('./echo.mjs', import.meta.url);
 
-for (const strategy of STRATEGIES) {
+for (const strategy of LOCAL_STRATEGIES) {
   const first = [];
   const close = [];
   for (let i = 0; i < repeats; i++) {

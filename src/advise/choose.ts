@@ -12,7 +12,7 @@ import { model } from './words.js';
  * Cheapest first, in start-up, memory per worker and message cost (docs/choosing.md has the figures);
  * the hybrid (threads with several tasks in flight on each) is threads with more sockets and memory.
  */
-const COST_ORDER = ['sequential', 'async', 'threads', 'hybrid', 'processes'] as const;
+const COST_ORDER = ['sequential', 'async', 'threads', 'hybrid', 'processes', 'distributed'] as const;
 
 /** Which of COST_ORDER a probe measured. */
 function modelKey(probe: Probe): (typeof COST_ORDER)[number] {

@@ -5,7 +5,12 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DEFAULT_STRATEGY, STRATEGIES, STRATEGY_CHOICES, type StrategyChoice } from '../core/options.js';
+import {
+  DEFAULT_STRATEGY,
+  LOCAL_STRATEGIES,
+  STRATEGY_CHOICES,
+  type StrategyChoice,
+} from '../core/options.js';
 import { DEFAULT_RUNS, DEFAULT_WARMUP } from '../measure/compare.js';
 import { CliError } from './errors.js';
 import type { OptionSpec } from './option-kit.js';
@@ -73,7 +78,7 @@ export const OPTIONS = {
   strategies: {
     flags: '-s, --strategies <list>',
     description: 'the strategies to measure, comma-separated, in the order they run',
-    default: STRATEGIES.join(','),
+    default: LOCAL_STRATEGIES.join(','),
     parse: parseStrategies,
   },
   concurrency: {

@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'ERR_FANOUT_ABORTED'
   | 'ERR_FANOUT_CLONE'
   | 'ERR_FANOUT_CLOSED'
-  | 'ERR_FANOUT_LOCKED';
+  | 'ERR_FANOUT_LOCKED'
+  | 'ERR_FANOUT_DISTRIBUTED';
 
 /** Base class of every error fanout raises itself. */
 export class FanoutError extends Error {
@@ -96,6 +97,15 @@ export class ClosedError extends FanoutError {
   }
 }
 
+/** `distributed`: Redis or the workers behind it failed the run (no worker, Redis gone, module differs). */
+export class DistributedError extends FanoutError {
+  readonly index: number;
+  constructor(message: string, index = -1, cause?: unknown) {
+    super(message, 'ERR_FANOUT_DISTRIBUTED', cause === undefined ? undefined : { cause });
+    this.index = index;
+  }
+}
+
 /** An error reduced to plain data so it can cross a thread or process boundary. */
 export interface SerializedError {
   name: string;
@@ -146,7 +156,7 @@ export function describe(value: unknown): string {
 // ── Wording: every message about a task's outcome is composed here, for every strategy ─────────
 
 /** Where a task ran, as messages name it: the calling process, or a kind of worker. */
-export type RunsIn = 'in-process' | 'thread' | 'process';
+export type RunsIn = 'in-process' | 'thread' | 'process' | 'remote';
 
 /** `Name: message` of anything thrown. */
 export function reasonOf(thrown: unknown): string {
@@ -241,4 +251,69 @@ export function workerDiedLoading(
   cause: unknown,
 ): TaskLoadError {
   return new TaskLoadError(`worker ${workerId} (${kind}) died while loading ${label}: ${how}`, cause);
+}
+
+// ── distributed: the words for what a queue of remote workers can do wrong ────────────────────
+
+/** Nobody listens on the queue: said once, to every input waiting, after `waitedMs`. */
+export function noWorkers(queue: string, where: string, waitedMs: number): DistributedError {
+  return new DistributedError(
+    `no worker took jobs from queue "${queue}" on ${where} for ${waitedMs} ms (the \`noWorkerTimeout\` option): ` +
+      'start one with `fanout worker <task> --redis <url>`',
+  );
+}
+
+/** Redis has not answered for `downMs`: the run gives up rather than hang. */
+export function redisDown(where: string, downMs: number, cause?: unknown): DistributedError {
+  return new DistributedError(
+    `Redis at ${where} has not answered for ${downMs} ms (the \`redisDownTimeout\` option)${cause ? `: ${reasonOf(cause)}` : ''}`,
+    -1,
+    cause,
+  );
+}
+
+/** A worker whose task module is not the producer's refused the input. */
+export function moduleMismatch(
+  label: string,
+  index: number,
+  worker: string,
+  theirs: { path: string; hash: string },
+  ours: { hash: string },
+): DistributedError {
+  return new DistributedError(
+    `input ${index} of ${label} was refused by worker ${worker}: its task module ${theirs.path} ` +
+      `(sha256 ${theirs.hash.slice(0, 12)}) is not this one (sha256 ${ours.hash.slice(0, 12)}); ` +
+      'run the same file on every machine',
+    index,
+  );
+}
+
+/** An input whose job killed every worker that took it. */
+export function inputKilledWorkers(
+  label: string,
+  index: number,
+  attempts: number,
+  reason: string,
+): WorkerDiedError {
+  return new WorkerDiedError(
+    `input ${index} of ${label} killed every worker that ran it (${attempts} attempts, each ending in a lost worker: ${reason})`,
+    index,
+  );
+}
+
+/** A failure reported by a remote worker's own executor (its message names the worker's local index). */
+export function remoteFailed(label: string, index: number, worker: string, cause: Error): DistributedError {
+  return new DistributedError(
+    `input ${index} of ${label} failed on worker ${worker}: ${reasonOf(cause)}`,
+    index,
+    cause,
+  );
+}
+
+/** An output too big to send back through Redis. */
+export function outputTooLarge(label: string, index: number, bytes: number, limit: number): CloneError {
+  return new CloneError(
+    `the output of input ${index} from ${label} is ${bytes} bytes serialised, above the ${limit}-byte limit of distributed results`,
+    index,
+  );
 }

@@ -2,7 +2,9 @@ import { availableParallelism } from 'node:os';
 import { closest } from './closest.js';
 import { describe, OptionError } from './errors.js';
 
-export const STRATEGIES = ['sequential', 'async', 'threads', 'processes'] as const;
+export const STRATEGIES = ['sequential', 'async', 'threads', 'processes', 'distributed'] as const;
+/** The strategies that run on this machine alone: what `compare` measures when not told otherwise. */
+export const LOCAL_STRATEGIES = ['sequential', 'async', 'threads', 'processes'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 /** A strategy, or `auto`: let the advisor measure the first inputs and pick one. */
 export type StrategyChoice = StrategyName | 'auto';
@@ -15,6 +17,9 @@ export const DEFAULT_STRATEGY: StrategyChoice = 'threads';
 export function isStrategyName(name: unknown): name is StrategyName {
   return typeof name === 'string' && (STRATEGIES as readonly string[]).includes(name);
 }
+
+/** Under `distributed`, `concurrency` is the number of jobs (batches of inputs) in flight at once. */
+export const DEFAULT_DISTRIBUTED_JOBS = 16;
 
 /** The default number of tasks in flight under `async`: finite, so a huge input never opens unbounded sockets. */
 export const DEFAULT_ASYNC_CONCURRENCY = 64;
@@ -80,7 +85,37 @@ export interface ExecutorOptions {
    * @default 10_000
    */
   teardownTimeout?: number;
+  /**
+   * `distributed` only, and required there: the Redis the `fanout worker` processes listen on, as a
+   * URL (`redis://[user:password@]host:port[/db]`, or `rediss://` for TLS). See docs/distributed.md.
+   */
+  connection?: string;
+  /**
+   * `distributed` only: the BullMQ queue the workers take jobs from (`fanout worker --queue`).
+   * @default 'fanout'
+   */
+  queue?: string;
+  /**
+   * `distributed` only: how long work may wait with no worker listening on the queue, in ms, before
+   * every waiting input fails with a DistributedError that says so.
+   * @default 30_000
+   */
+  noWorkerTimeout?: number;
+  /**
+   * `distributed` only: how long Redis may be unreachable, in ms, before every input in flight fails
+   * with a DistributedError that says so. Shorter outages are waited out.
+   * @default 30_000
+   */
+  redisDownTimeout?: number;
 }
+
+/** How long `distributed` waits for a worker to listen before failing the inputs. */
+export const DEFAULT_NO_WORKER_TIMEOUT_MS = 30_000;
+/** How long `distributed` waits out an unreachable Redis before failing the inputs. */
+export const DEFAULT_REDIS_DOWN_TIMEOUT_MS = 30_000;
+
+/** The queue `distributed` uses when none is named, and `fanout worker` listens on. */
+export const DEFAULT_QUEUE = 'fanout';
 
 /** A setup slower than this is taken for a hung one. */
 export const DEFAULT_SETUP_TIMEOUT_MS = 60_000;
@@ -102,6 +137,10 @@ const OPTION_NAMES = [
   'taskOptions',
   'setupTimeout',
   'teardownTimeout',
+  'connection',
+  'queue',
+  'noWorkerTimeout',
+  'redisDownTimeout',
 ] as const satisfies readonly (keyof ExecutorOptions)[];
 
 export interface ResolvedOptions {
@@ -118,12 +157,18 @@ export interface ResolvedOptions {
   taskOptions: unknown;
   setupTimeout: number;
   teardownTimeout: number;
+  /** `distributed`: the Redis URL (undefined under the other strategies). */
+  connection: string | undefined;
+  queue: string;
+  noWorkerTimeout: number;
+  redisDownTimeout: number;
 }
 
 export function defaultConcurrency(strategy: StrategyChoice): number {
   if (strategy === 'sequential') return 1;
   if (strategy === 'auto') return 0; // no cap on the advisor's search
   if (strategy === 'async') return DEFAULT_ASYNC_CONCURRENCY;
+  if (strategy === 'distributed') return DEFAULT_DISTRIBUTED_JOBS;
   return availableParallelism();
 }
 
@@ -188,6 +233,7 @@ export function resolveOptions(options: ExecutorOptions): ResolvedOptions {
   if (options.isolate !== undefined && typeof options.isolate !== 'boolean') {
     throw new OptionError(`Expected \`isolate\` to be a boolean, got \`${describe(options.isolate)}\``);
   }
+  const { connection, queue } = expectRedis(strategy, options.connection, options.queue);
   const exportName = options.export ?? 'default';
   if (typeof exportName !== 'string' || exportName === '') {
     throw new OptionError(`Expected \`export\` to be an export name, got \`${describe(exportName)}\``);
@@ -216,5 +262,65 @@ export function resolveOptions(options: ExecutorOptions): ResolvedOptions {
       options.teardownTimeout === undefined
         ? DEFAULT_TEARDOWN_TIMEOUT_MS
         : expectPositiveNumber('teardownTimeout', options.teardownTimeout),
+    connection,
+    queue,
+    noWorkerTimeout:
+      options.noWorkerTimeout === undefined
+        ? DEFAULT_NO_WORKER_TIMEOUT_MS
+        : expectPositiveNumber('noWorkerTimeout', options.noWorkerTimeout),
+    redisDownTimeout:
+      options.redisDownTimeout === undefined
+        ? DEFAULT_REDIS_DOWN_TIMEOUT_MS
+        : expectPositiveNumber('redisDownTimeout', options.redisDownTimeout),
   };
+}
+
+/** A BullMQ queue name: letters, digits and `._-` (a colon would cut into its Redis keys). */
+const QUEUE_NAME = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** `connection` and `queue`: required and checked under `distributed`, refused under the others. */
+function expectRedis(
+  strategy: StrategyChoice,
+  connection: unknown,
+  queue: unknown,
+): { connection: string | undefined; queue: string } {
+  if (strategy !== 'distributed') {
+    if (connection !== undefined || queue !== undefined) {
+      const name = connection !== undefined ? 'connection' : 'queue';
+      throw new OptionError(
+        `\`${name}\` is for \`strategy: 'distributed'\` only, got strategy \`${strategy}\``,
+      );
+    }
+    return { connection: undefined, queue: DEFAULT_QUEUE };
+  }
+  if (connection === undefined) {
+    throw new OptionError(
+      "`strategy: 'distributed'` needs `connection`: the Redis URL its workers listen on (redis://host:port)",
+    );
+  }
+  if (typeof connection !== 'string' || !/^rediss?:\/\/[^/]/.test(connection)) {
+    throw new OptionError(
+      `Expected \`connection\` to be a redis:// or rediss:// URL, got \`${describe(redactUrl(connection))}\``,
+    );
+  }
+  try {
+    new URL(connection);
+  } catch {
+    throw new OptionError(
+      `Expected \`connection\` to be a valid URL, got \`${describe(redactUrl(connection))}\``,
+    );
+  }
+  const name = queue ?? DEFAULT_QUEUE;
+  if (typeof name !== 'string' || !QUEUE_NAME.test(name)) {
+    throw new OptionError(
+      `Expected \`queue\` to be 1 to 100 letters, digits, dots, dashes or underscores, got \`${describe(name)}\``,
+    );
+  }
+  return { connection, queue: name };
+}
+
+/** A URL fit to print: its user and password replaced by `***`. Anything not a string is returned as is. */
+export function redactUrl(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1***@');
 }

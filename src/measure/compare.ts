@@ -13,6 +13,7 @@ import { type FanoutError, OptionError } from '../core/errors.js';
 import {
   expectPositiveInteger,
   isStrategyName,
+  LOCAL_STRATEGIES,
   STRATEGIES,
   type StrategyName,
   toTaskUrl,
@@ -107,7 +108,7 @@ function configurationsOf(options: CompareOptions): ResolvedConfiguration[] {
   }
   if (options.sweep) return sweepConfigurations(options.sweep);
   if (options.configurations) return resolveConfigurations(options.configurations);
-  const strategies = [...new Set(options.strategies ?? STRATEGIES)];
+  const strategies = [...new Set(options.strategies ?? LOCAL_STRATEGIES)];
   if (strategies.length === 0) throw new OptionError('Expected `strategies` to name at least one strategy');
   for (const name of strategies) {
     if (!isStrategyName(name)) {

@@ -69,6 +69,8 @@ export interface StartRunOptions {
   setupTimeout?: number;
   /** See the executor's `teardownTimeout`. */
   teardownTimeout?: number;
+  /** `distributed`: the Redis URL (see the executor's `connection`). */
+  connection?: string;
 }
 
 export interface RunSummary extends JobResult {
@@ -244,6 +246,7 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     maxMemoryMb: options.maxMemoryMb,
     setupTimeout: options.setupTimeout,
     teardownTimeout: options.teardownTimeout,
+    ...(options.connection === undefined ? {} : { connection: options.connection }),
   });
   let job: Job | undefined;
   let output: Output;

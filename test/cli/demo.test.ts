@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { STRATEGIES } from '../../src/core/options.js';
+import { LOCAL_STRATEGIES } from '../../src/core/options.js';
 import { runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fanout-demo-'));
@@ -27,7 +27,7 @@ test('demo runs the seed jobs under all four strategies, the mixed one under the
     stdout,
   );
   for (const job of [io!, cpu!, mixed!]) {
-    for (const strategy of STRATEGIES) assert.match(job, new RegExp(`^${strategy} +\\d`, 'm'));
+    for (const strategy of LOCAL_STRATEGIES) assert.match(job, new RegExp(`^${strategy} +\\d`, 'm'));
     assert.match(job, /^Why:$/m);
     assert.match(job, /ran [\d.]+ × (faster|slower) than/);
   }

@@ -1,9 +1,18 @@
 // The contract, part 6: stream reads its inputs lazily, never far ahead of the results handed out.
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import { countingAsyncRange, countingRange, fixture, STRATEGIES, test, withExecutor } from './helpers.js';
+import {
+  countingAsyncRange,
+  countingRange,
+  fixture,
+  test,
+  withDistributed,
+  withExecutor,
+} from './helpers.js';
 
 const echo = fixture('echo.mjs');
+
+const STRATEGIES = withDistributed([fixture('echo.mjs')]);
 
 for (const strategy of STRATEGIES) {
   describe(`${strategy}: backpressure`, () => {

@@ -12,7 +12,7 @@ import {
   SetupError,
   TaskLoadError,
 } from '../../src/index.js';
-import { collect, fixture, make, STRATEGIES, test, withExecutor } from './helpers.js';
+import { collect, fixture, make, remoteOptions, test, withDistributed, withExecutor } from './helpers.js';
 
 const echo = fixture('echo.mjs');
 const clone = fixture('clone.mjs');
@@ -53,6 +53,14 @@ async function assertEveryCallFails(
     await executor.close();
   }
 }
+
+// One worker per module here: this file serves six of them.
+const STRATEGIES = withDistributed(
+  ['echo.mjs', 'clone.mjs', 'classes.mjs', 'odd-outputs.mjs', 'import-throws.mjs', 'setup-throws.mjs'].map(
+    fixture,
+  ),
+  1,
+);
 
 for (const strategy of STRATEGIES) {
   const concurrency = strategy === 'sequential' ? 1 : 2;
@@ -155,7 +163,7 @@ for (const strategy of STRATEGIES) {
     test('a missing task module: createExecutor throws a TaskLoadError at once', () => {
       const missing = fixture('no-such-task.mjs');
       assert.throws(
-        () => createExecutor({ task: missing, strategy }),
+        () => createExecutor({ task: missing, strategy, ...remoteOptions(strategy, missing) }),
         (error: unknown) => {
           assert.ok(error instanceof TaskLoadError);
           assert.equal(error.code, 'ERR_FANOUT_TASK_LOAD');
@@ -167,50 +175,71 @@ for (const strategy of STRATEGIES) {
     });
 
     test('a module with no such export: TaskLoadError naming the export, on every call', async () => {
-      await assertEveryCallFails({ task: echo, strategy, concurrency, export: 'nope' }, (error) => {
-        assert.ok(error instanceof TaskLoadError, String(error));
-        assert.match(error.message, /has no export `nope`/);
-        assert.match(error.message, /it exports: .*\bwhoami\b/);
-        assert.ok(error.message.includes(fileURLToPath(echo)), error.message);
-        return true;
-      });
+      await assertEveryCallFails(
+        { task: echo, strategy, concurrency, export: 'nope', ...remoteOptions(strategy, echo) },
+        (error) => {
+          assert.ok(error instanceof TaskLoadError, String(error));
+          assert.match(error.message, /has no export `nope`/);
+          assert.match(error.message, /it exports: .*\bwhoami\b/);
+          assert.ok(error.message.includes(fileURLToPath(echo)), error.message);
+          return true;
+        },
+      );
     });
 
     test('an export that is not a function: TaskLoadError saying what it is', async () => {
-      await assertEveryCallFails({ task: echo, strategy, concurrency, export: 'answer' }, (error) => {
-        assert.ok(error instanceof TaskLoadError, String(error));
-        assert.match(error.message, /export `answer` of .* must be a function, got `42 \(number\)`/);
-        return true;
-      });
+      await assertEveryCallFails(
+        { task: echo, strategy, concurrency, export: 'answer', ...remoteOptions(strategy, echo) },
+        (error) => {
+          assert.ok(error instanceof TaskLoadError, String(error));
+          assert.match(error.message, /export `answer` of .* must be a function, got `42 \(number\)`/);
+          return true;
+        },
+      );
     });
 
     test('a module that throws on import: TaskLoadError with the place and the reason', async () => {
       const broken = fixture('import-throws.mjs');
-      await assertEveryCallFails({ task: broken, strategy, concurrency }, (error) => {
-        assert.ok(error instanceof TaskLoadError, String(error));
-        assert.ok(error.message.includes(fileURLToPath(broken)), error.message);
-        assert.match(error.message, /failed to load: \S*import-throws\.mjs:1:7: Error: broken at import$/);
-        return true;
-      });
+      await assertEveryCallFails(
+        { task: broken, strategy, concurrency, ...remoteOptions(strategy, broken) },
+        (error) => {
+          assert.ok(error instanceof TaskLoadError, String(error));
+          assert.ok(error.message.includes(fileURLToPath(broken)), error.message);
+          assert.match(
+            error.message,
+            /failed to load: \S*import-throws\.mjs:1:7: Error: broken at import( \(on worker \S+\))?$/,
+          );
+          return true;
+        },
+      );
     });
 
     test('a setup that throws: SetupError with the original error as cause', async () => {
       const task = fixture('setup-throws.mjs');
-      await assertEveryCallFails({ task, strategy, concurrency }, (error) => {
-        assert.ok(error instanceof SetupError, String(error));
-        assert.equal(error.code, 'ERR_FANOUT_SETUP');
-        assert.ok(error.message.includes(fileURLToPath(task)), error.message);
-        assert.match(error.message, /setup .* threw: RangeError: setup could not connect/);
-        const cause = error.cause as Error;
-        assert.equal(cause.name, 'RangeError');
-        assert.equal(cause.message, 'setup could not connect');
-        return true;
-      });
+      await assertEveryCallFails(
+        { task, strategy, concurrency, ...remoteOptions(strategy, task) },
+        (error) => {
+          assert.ok(error instanceof SetupError, String(error));
+          assert.equal(error.code, 'ERR_FANOUT_SETUP');
+          assert.ok(error.message.includes(fileURLToPath(task)), error.message);
+          assert.match(error.message, /setup .* threw: RangeError: setup could not connect/);
+          const cause = error.cause as Error;
+          assert.equal(cause.name, 'RangeError');
+          assert.equal(cause.message, 'setup could not connect');
+          return true;
+        },
+      );
     });
 
     test('a fail-fast map rejects with the error even when it is known at once', async () => {
       // A broken executor knows the error of every call after the first.
-      const broken = createExecutor({ task: echo, strategy, concurrency, export: 'nope' });
+      const broken = createExecutor({
+        task: echo,
+        strategy,
+        concurrency,
+        export: 'nope',
+        ...remoteOptions(strategy, echo),
+      });
       try {
         await assert.rejects(broken.run(1), TaskLoadError);
         await assert.rejects(broken.map([1, 2]), TaskLoadError);
@@ -235,7 +264,13 @@ for (const strategy of STRATEGIES) {
     ] as const) {
       test(`concurrency ${typeof value === 'string' ? `'${value}'` : value}: OptionError in the p-queue style`, () => {
         assert.throws(
-          () => createExecutor({ task: echo, strategy, concurrency: value as number }),
+          () =>
+            createExecutor({
+              task: echo,
+              strategy,
+              concurrency: value as number,
+              ...remoteOptions(strategy, echo),
+            }),
           (error: unknown) => {
             assert.ok(error instanceof OptionError);
             assert.equal(error.code, 'ERR_FANOUT_OPTION');
@@ -259,7 +294,7 @@ for (const strategy of STRATEGIES) {
       ];
       for (const [options, message] of bad) {
         assert.throws(
-          () => createExecutor({ task: echo, strategy, ...options }),
+          () => createExecutor({ task: echo, strategy, ...remoteOptions(strategy, echo), ...options }),
           (error: unknown) => {
             assert.ok(error instanceof OptionError, String(error));
             assert.match(error.message, message);

@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import { describe } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Settled, TaskError } from '../../src/index.js';
-import { collect, fixture, STRATEGIES, tempDir, test, waitForFile, withExecutor } from './helpers.js';
+import {
+  collect,
+  fixture,
+  remoteSignal,
+  tempDir,
+  test,
+  waitForFile,
+  withDistributed,
+  withExecutor,
+} from './helpers.js';
 
 const failing = fixture('failing.mjs');
 const failingPath = fileURLToPath(failing);
@@ -43,6 +52,8 @@ function assertValidationCause(error: TaskError, value: unknown): void {
   assert.ok(cause.stack?.includes('failing.mjs'), `the stack does not reach the task: ${cause.stack}`);
   assert.ok(error.message.includes(cause.message), 'the message does not carry the cause');
 }
+
+const STRATEGIES = withDistributed([fixture('failing.mjs')]);
 
 for (const strategy of STRATEGIES) {
   describe(`${strategy}: errors`, () => {
@@ -123,8 +134,9 @@ for (const strategy of STRATEGIES) {
 
     test('a map that failed fast aborts the signal of its tasks still running', {
       skip:
-        strategy === 'sequential' &&
-        'one at a time: nothing else runs when the map fails, and the rest is never started',
+        remoteSignal(strategy) ??
+        (strategy === 'sequential' &&
+          'one at a time: nothing else runs when the map fails, and the rest is never started'),
     }, async (t) => {
       const dir = tempDir(t);
       await withExecutor(

@@ -5,14 +5,15 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { test as nodeTest, type TestContext, type TestOptions } from 'node:test';
+import { after, before, test as nodeTest, type TestContext, type TestOptions } from 'node:test';
 import {
-  STRATEGIES as ALL_STRATEGIES,
   createExecutor,
   type Executor,
   type ExecutorOptions,
+  LOCAL_STRATEGIES,
   type StrategyName,
 } from '../../src/index.js';
+import { type Cluster, redisMissing, startCluster } from '../support/distributed.js';
 
 /**
  * Tasks in flight per worker under `threads` and `processes`. The files under in-flight/ set it above
@@ -20,9 +21,43 @@ import {
  */
 export const IN_FLIGHT = Number(process.env.FANOUT_CONTRACT_IN_FLIGHT ?? '1');
 
-/** The strategies the suite runs: all four, or the two with workers when tasks in flight per worker are on. */
+/** The strategies the suite runs: the local four, or the two with workers when tasks in flight per worker are on. */
 export const STRATEGIES: readonly StrategyName[] =
-  IN_FLIGHT > 1 ? ALL_STRATEGIES.filter((strategy) => isPooled(strategy)) : ALL_STRATEGIES;
+  IN_FLIGHT > 1 ? LOCAL_STRATEGIES.filter((strategy) => isPooled(strategy)) : LOCAL_STRATEGIES;
+
+let cluster: Cluster | undefined;
+
+/**
+ * The strategies of a contract file that `distributed` also passes: the local four, and distributed
+ * with a loopback redis-server of its own and two `fanout worker` processes per task module in
+ * `tasks` (started before the file's tests, stopped after). Without redis-server installed, the
+ * local four and one skipped test that says why.
+ */
+export function withDistributed(tasks: URL[], workersPerTask = 2): StrategyName[] {
+  // The in-flight run of the suite is about the pools' tasks in flight: distributed has its own.
+  if (IN_FLIGHT > 1) return [...STRATEGIES];
+  const missing = redisMissing();
+  if (missing) {
+    nodeTest('distributed', { skip: `distributed not run: ${missing}` }, () => {});
+    return [...LOCAL_STRATEGIES];
+  }
+  before(async () => {
+    cluster = await startCluster();
+    for (const task of tasks) await cluster.serve(task, workersPerTask);
+  });
+  after(async () => {
+    await cluster?.stop();
+    cluster = undefined;
+  });
+  return [...LOCAL_STRATEGIES, 'distributed'];
+}
+
+/** Why a test of a running task's own signal does not apply to `distributed`: a remote task's signal is not carried. */
+export function remoteSignal(strategy: StrategyName): string | undefined {
+  return strategy === 'distributed'
+    ? 'distributed: the caller gets its AbortError at once, but a task already running on a worker is not signalled'
+    : undefined;
+}
 
 /** The concurrency the suite uses: small, so it stays fast on two busy cores. */
 export const CONCURRENCY = 2;
@@ -63,13 +98,25 @@ export function make<I = unknown, O = unknown>(
   options: Partial<ExecutorOptions> = {},
 ): Executor<I, O> {
   const inFlight = IN_FLIGHT > 1 && isPooled(strategy) ? { inFlight: IN_FLIGHT } : {};
+  const remote = strategy === 'distributed' ? distributedOptions(task) : {};
   return createExecutor<I, O>({
     task,
     strategy,
     concurrency: concurrencyOf(strategy),
     ...inFlight,
+    ...remote,
     ...options,
   });
+}
+
+/** The options that send `task`'s work to the file's workers under `distributed`; none under the others. */
+export function remoteOptions(strategy: StrategyName, task: URL): Partial<ExecutorOptions> {
+  return strategy === 'distributed' ? distributedOptions(task) : {};
+}
+
+function distributedOptions(task: URL): Partial<ExecutorOptions> {
+  if (!cluster) throw new Error('distributed: the file must call withDistributed([...its task modules])');
+  return cluster.optionsFor(task);
 }
 
 /** Runs `body` with a fresh executor and always closes it. */

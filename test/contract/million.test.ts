@@ -2,12 +2,14 @@
 // (Its own file, the heaviest one, so the runner can overlap it with the others.)
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import { countingRange, fixture, STRATEGIES, test, withExecutor } from './helpers.js';
+import { countingRange, fixture, test, withDistributed, withExecutor } from './helpers.js';
 
 const echo = fixture('echo.mjs');
 const MILLION = 1_000_000;
 /** The documented bound of `stream`'s read-ahead when no highWaterMark is given. */
 const MAX_READ_AHEAD = 8192;
+
+const STRATEGIES = withDistributed([fixture('echo.mjs')]);
 
 for (const strategy of STRATEGIES) {
   describe(`${strategy}: a million inputs`, () => {

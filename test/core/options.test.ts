@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
 import { closest, editDistance } from '../../src/core/closest.js';
 import { OptionError } from '../../src/core/errors.js';
-import { DEFAULT_ASYNC_CONCURRENCY, resolveOptions, toTaskUrl } from '../../src/core/options.js';
+import { DEFAULT_ASYNC_CONCURRENCY, redactUrl, resolveOptions, toTaskUrl } from '../../src/core/options.js';
 
 test('defaults: threads, cores for pools, a finite bound for async, 1 for sequential', () => {
   assert.equal(resolveOptions({ task: '/x.js' }).strategy, 'threads');
@@ -20,7 +20,7 @@ test('a bad option names the option, what was expected and what arrived', () => 
     [{ concurrency: '2' }, /`concurrency`.*`"2" \(string\)`/],
     [
       { strategy: 'fibers' },
-      /Expected `strategy` to be one of sequential, async, threads, processes or auto, got `"fibers" \(string\)`/,
+      /Expected `strategy` to be one of sequential, async, threads, processes, distributed or auto, got `"fibers" \(string\)`/,
     ],
     [{ strategy: 'sequential', concurrency: 2 }, /`concurrency` to be 1 under sequential/],
     [{ timeout: -5 }, /`timeout` to be a positive number of ms/],
@@ -67,4 +67,48 @@ test('closest: near names only, case aside', () => {
   assert.equal(closest('CHUNKSIZE', ['chunkSize']), 'chunkSize');
   assert.equal(closest('banana', ['task', 'timeout']), undefined);
   assert.equal(editDistance('kitten', 'sitting'), 3);
+});
+
+test('distributed needs a Redis URL, prints it without its password, and keeps its options to itself', () => {
+  assert.throws(
+    () => resolveOptions({ task: '/x.js', strategy: 'distributed' }),
+    /`strategy: 'distributed'` needs `connection`: the Redis URL its workers listen on/,
+  );
+  assert.throws(
+    () => resolveOptions({ task: '/x.js', strategy: 'distributed', connection: 'http://u:secret@host:1' }),
+    (error: unknown) => {
+      assert.match((error as Error).message, /Expected `connection` to be a redis:\/\/ or rediss:\/\/ URL/);
+      assert.doesNotMatch((error as Error).message, /secret/);
+      return true;
+    },
+  );
+  assert.throws(
+    () => resolveOptions({ task: '/x.js', strategy: 'threads', connection: 'redis://h:1' }),
+    /`connection` is for `strategy: 'distributed'` only, got strategy `threads`/,
+  );
+  assert.throws(
+    () => resolveOptions({ task: '/x.js', strategy: 'distributed', connection: 'redis://h:1', queue: 'a:b' }),
+    /Expected `queue` to be 1 to 100 letters, digits, dots, dashes or underscores/,
+  );
+  assert.throws(
+    () =>
+      resolveOptions({
+        task: '/x.js',
+        strategy: 'distributed',
+        connection: 'redis://h:1',
+        noWorkerTimeout: 0,
+      }),
+    /`noWorkerTimeout` to be a positive number of ms/,
+  );
+  const resolved = resolveOptions({
+    task: '/x.js',
+    strategy: 'distributed',
+    connection: 'rediss://:pw@h:6380/2',
+  });
+  assert.equal(resolved.queue, 'fanout');
+  assert.equal(resolved.concurrency, 16);
+  assert.equal(resolved.noWorkerTimeout, 30_000);
+  assert.equal(resolved.redisDownTimeout, 30_000);
+  assert.equal(redactUrl('rediss://:pw@h:6380/2'), 'rediss://***@h:6380/2');
+  assert.equal(redactUrl('redis://h:6379'), 'redis://h:6379');
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { STRATEGIES } from '../../src/index.js';
+import { LOCAL_STRATEGIES } from '../../src/index.js';
 import {
   assertOneLinePerInput,
   DOUBLE,
@@ -17,7 +17,7 @@ import {
 const COUNT = 50;
 const numbers = Array.from({ length: COUNT }, (_, i) => i);
 
-for (const strategy of STRATEGIES) {
+for (const strategy of LOCAL_STRATEGIES) {
   test(`${strategy}: one ok line per input, with the right values`, async (t) => {
     const dir = tempDir(t);
     writeInputs(join(dir, 'in.ndjson'), numbers);

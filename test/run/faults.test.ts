@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { STRATEGIES } from '../../src/index.js';
+import { LOCAL_STRATEGIES } from '../../src/index.js';
 import {
   assertOneLinePerInput,
   FAULTS,
@@ -55,7 +55,7 @@ function assertOthersOk(lines: Map<number, ResultLine>, failing: number[]): void
 const numbers = (dir: string, count = COUNT) =>
   Array.from({ length: count }, (_, n) => ({ n, do: 'ok', dir }) as Record<string, unknown>);
 
-for (const strategy of STRATEGIES) {
+for (const strategy of LOCAL_STRATEGIES) {
   test(`${strategy}: a task that throws fails that input only, with its error`, async (t) => {
     const { code, lines } = await runCase(t, strategy, (dir) => {
       const inputs = numbers(dir);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createExecutor, STRATEGIES, type StrategyName } from '../../src/index.js';
+import { createExecutor, LOCAL_STRATEGIES } from '../../src/index.js';
 import { type FanoutServer, startServer, WORKLOADS } from '../../src/workloads/index.js';
 import { requestsReceived } from './helpers.js';
 
@@ -14,7 +14,12 @@ after(async () => {
 });
 
 /** Small sizes are enough here: these tests check results and connections, not speed. */
-const CONCURRENCY: Record<StrategyName, number> = { sequential: 1, async: 4, threads: 2, processes: 2 };
+const CONCURRENCY: Record<(typeof LOCAL_STRATEGIES)[number], number> = {
+  sequential: 1,
+  async: 4,
+  threads: 2,
+  processes: 2,
+};
 
 /** The executor's time-out in the stall tests. */
 const STALL_TIMEOUT_MS = 300;
@@ -24,7 +29,7 @@ const BACKSTOP_TIMEOUT_MS = 3000;
 const idsOf = (prefix: string, count: number): string[] =>
   Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
 
-for (const strategy of STRATEGIES) {
+for (const strategy of LOCAL_STRATEGIES) {
   const concurrency = CONCURRENCY[strategy];
 
   test(`${strategy}: each result is the body size, each URL is requested once`, async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createExecutor, STRATEGIES, type StrategyName } from '../../src/index.js';
+import { createExecutor, LOCAL_STRATEGIES, type StrategyName } from '../../src/index.js';
 import { hashRounds } from '../../src/workloads/fetch-and-hash.js';
 import { DEFAULT_BODY_BYTES, type FanoutServer, startServer, WORKLOADS } from '../../src/workloads/index.js';
 
@@ -15,7 +15,13 @@ after(async () => {
 
 /** Few rounds: these tests check results, requests and errors, not speed. */
 const ROUNDS = 20;
-const CONCURRENCY: Record<StrategyName, number> = { sequential: 1, async: 4, threads: 2, processes: 2 };
+const CONCURRENCY: Record<StrategyName, number> = {
+  sequential: 1,
+  async: 4,
+  threads: 2,
+  processes: 2,
+  distributed: 2,
+};
 
 /** The body the loopback server sends for `size` bytes, fetched once through the download workload. */
 async function bodyOf(size: number): Promise<Buffer> {
@@ -34,7 +40,7 @@ test('hashRounds: deterministic, and each round changes the digest', () => {
   assert.equal(hashRounds(body, 0), '');
 });
 
-for (const strategy of STRATEGIES) {
+for (const strategy of LOCAL_STRATEGIES) {
   const concurrency = CONCURRENCY[strategy];
   test(`${strategy}: each result is the body's digest after the rounds asked for, each URL requested once`, async () => {
     const sizes = [0, 1, 300, DEFAULT_BODY_BYTES, 70_000];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createExecutor, STRATEGIES } from '../../src/index.js';
+import { createExecutor, LOCAL_STRATEGIES } from '../../src/index.js';
 import { WORKLOADS } from '../../src/workloads/index.js';
 import sumOfSquares, { closedForm } from '../../src/workloads/sum-of-squares.js';
 
@@ -74,7 +74,7 @@ test('a bad n is refused with a message naming the value', () => {
 
 const SEED_INPUTS = Array.from({ length: 20 }, (_, i) => 5_000_000 + i);
 
-for (const strategy of STRATEGIES) {
+for (const strategy of LOCAL_STRATEGIES) {
   test(`${strategy}: the seed's 20 numbers, exact BigInts across the ${strategy} boundary`, async () => {
     const executor = createExecutor<number, bigint>({
       task: WORKLOADS['sum-of-squares'],

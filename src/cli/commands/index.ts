@@ -4,6 +4,7 @@ import { registerCompare } from './compare.js';
 import { registerDemo } from './demo.js';
 import { registerRun } from './run.js';
 import { registerServe } from './serve.js';
+import { registerWorker } from './worker.js';
 
 /** Every command, in the order `fanout --help` lists them. */
 export function registerCommands(program: Command): void {
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerAdvise(program);
   registerRun(program);
   registerServe(program);
+  registerWorker(program);
 }

@@ -54,6 +54,7 @@ interface RunFlags {
   setupTimeout?: number;
   teardownTimeout?: number;
   quiet?: boolean;
+  redis?: string;
 }
 
 const OUT: OptionSpec = {
@@ -85,6 +86,11 @@ const SETUP_TIMEOUT: OptionSpec<number> = {
   description: "how long a worker's setup may take before the run fails with a SetupError",
   default: String(DEFAULT_SETUP_TIMEOUT_MS),
   parse: (text) => parseCount('--setup-timeout', text, 1),
+};
+const REDIS: OptionSpec = {
+  flags: '--redis <url>',
+  description:
+    'with --strategy distributed: the Redis its `fanout worker`s listen on (redis://[user:password@]host:port, rediss:// for TLS)',
 };
 const TEARDOWN_TIMEOUT: OptionSpec<number> = {
   flags: '--teardown-timeout <ms>',
@@ -127,6 +133,7 @@ export function registerRun(program: Command): void {
     MAX_MEMORY,
     SETUP_TIMEOUT,
     TEARDOWN_TIMEOUT,
+    REDIS,
     OPTIONS.quiet,
   );
   command.addHelpText('after', EXAMPLES).action(async (task: string, flags: RunFlags, self: Command) => {
@@ -179,6 +186,7 @@ async function runCommand(task: string, flags: RunFlags, verbose: boolean): Prom
       maxMemoryMb: flags.maxMemory,
       setupTimeout: flags.setupTimeout,
       teardownTimeout: flags.teardownTimeout,
+      connection: flags.redis,
       fifoWaitMs: envCount(FIFO_WAIT_ENV, FIFO_READER_WAIT_MS, 0, MAX_FIFO_WAIT_MS),
       onFifoWait: () => say(`waiting for a process to open the FIFO ${flags.out} for reading`),
       signal: setup.signal,

@@ -1,0 +1,168 @@
+/**
+ * `fanout worker`: takes jobs of the `distributed` strategy from a BullMQ queue on Redis and runs
+ * their inputs with this machine's own executor (threads, processes or async). Progress on stderr.
+ * SIGTERM or SIGINT drains (finishes the jobs it holds, takes nothing new) and exits 0; a second
+ * signal exits at once.
+ */
+import { type Command, Option } from 'commander';
+import { createExecutor, type Executor } from '../../auto/executor.js';
+import { DEFAULT_QUEUE, redactUrl, toTaskUrl } from '../../core/options.js';
+import { formatPlural } from '../../report/run-lines.js';
+import { DEFAULT_WORKER_SETTINGS, startQueueWorker } from '../../strategies/distributed/index.js';
+import { CliError } from '../errors.js';
+import { parseCount } from '../strategy-options.js';
+import { resolveTaskArgument } from '../task-arg.js';
+
+/** The local strategies a worker may run its jobs' inputs under. */
+const LOCAL = ['threads', 'processes', 'async'] as const;
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+/** How often progress is printed while jobs come in, in ms. */
+const PROGRESS_MS = 2000;
+
+interface WorkerFlags {
+  redis: string;
+  queue: string;
+  strategy: (typeof LOCAL)[number];
+  concurrency?: number;
+  jobs?: number;
+  lockMs?: number;
+  stallCheckMs?: number;
+  maxStalls?: number;
+  quiet?: boolean;
+}
+
+export function registerWorker(program: Command): void {
+  program
+    .command('worker')
+    .description(
+      'Take the jobs of `--strategy distributed` from Redis and run them on this machine.\n' +
+        'SIGTERM or Ctrl+C drains: the jobs held finish, then it exits 0. Start as many as you like, anywhere.',
+    )
+    .argument('<task>', 'the task module: the same file the producer runs (its hash is checked)')
+    .requiredOption('--redis <url>', 'the Redis to take jobs from: redis://[user:password@]host:port[/db]')
+    .option('--queue <name>', 'the queue to take jobs from', DEFAULT_QUEUE)
+    .addOption(
+      new Option('--strategy <name>', "how this machine runs a job's inputs")
+        .choices(LOCAL)
+        .default('threads'),
+    )
+    .option('--concurrency <n>', 'tasks in flight here (default: the strategy’s)', (text) =>
+      parseCount('--concurrency', text, 1),
+    )
+    .option('--jobs <n>', `jobs held at once (default: ${DEFAULT_WORKER_SETTINGS.jobs})`, (text) =>
+      parseCount('--jobs', text, 1),
+    )
+    .option(
+      '--lock-ms <ms>',
+      `a job's lock, renewed while it runs (default: ${DEFAULT_WORKER_SETTINGS.lockMs})`,
+      (text) => parseCount('--lock-ms', text, 100),
+    )
+    .option(
+      '--stall-check-ms <ms>',
+      `how often to look for jobs whose worker died (default: ${DEFAULT_WORKER_SETTINGS.stallCheckMs})`,
+      (text) => parseCount('--stall-check-ms', text, 100),
+    )
+    .option(
+      '--max-stalls <n>',
+      `times a job may lose its worker and run again (default: ${DEFAULT_WORKER_SETTINGS.maxStalls})`,
+      (text) => parseCount('--max-stalls', text, 0),
+    )
+    .option('--quiet', 'no progress on stderr (errors still)')
+    .action(async (task: string, flags: WorkerFlags) => {
+      process.exitCode = await workerCommand(task, flags);
+    });
+}
+
+async function workerCommand(task: string, flags: WorkerFlags): Promise<number> {
+  if (!/^rediss?:\/\/[^/]/.test(flags.redis)) {
+    throw new CliError(
+      `--redis: expected a redis:// or rediss:// URL, got \`${String(redactUrl(flags.redis))}\``,
+    );
+  }
+  const where = String(redactUrl(flags.redis));
+  const say = (text: string): void => {
+    if (!flags.quiet) process.stderr.write(`fanout worker: ${text}\n`);
+  };
+  // One local executor per export and taskOptions the jobs ask for (most ask for one): each with its
+  // own setup, so `setup(context)` sees the producer's options.
+  const executors = new Map<string, Executor>();
+  const executorFor = (name: string, taskOptions?: unknown, optionsKey = ''): Executor => {
+    const key = `${name}\0${optionsKey}`;
+    let executor = executors.get(key);
+    if (executor === undefined) {
+      executor = createExecutor({
+        task: resolveTaskArgument(task),
+        strategy: flags.strategy,
+        concurrency: flags.concurrency,
+        export: name,
+        taskOptions,
+      });
+      executors.set(key, executor);
+    }
+    return executor;
+  };
+  // Made now, so that a task file that is not there is said at once, not at the first job.
+  const executor = executorFor('default');
+  let jobs = 0;
+  let inputs = 0;
+  let failed = 0;
+  let refused = 0;
+  let shown = 0;
+  let lastError = '';
+  const worker = await startQueueWorker({
+    connection: flags.redis,
+    queue: flags.queue,
+    taskUrl: toTaskUrl(resolveTaskArgument(task)),
+    jobs: flags.jobs,
+    lockMs: flags.lockMs,
+    stallCheckMs: flags.stallCheckMs,
+    maxStalls: flags.maxStalls,
+    runLocal: (batch, name, taskOptions, optionsKey) =>
+      executorFor(name, taskOptions, optionsKey).map(batch, { settle: true }),
+    onJob: (report) => {
+      jobs++;
+      inputs += report.inputs;
+      failed += report.failed;
+      if (report.refused) {
+        refused++;
+        process.stderr.write(
+          `fanout worker: refused a job of ${formatPlural(report.inputs, 'input')}: the producer's task module is not this one\n`,
+        );
+      }
+    },
+    onError: (error) => {
+      // Redis going away is retried for ever; say so once per distinct message, not once per retry.
+      if (error.message !== lastError)
+        process.stderr.write(`fanout worker: ${String(redactUrl(error.message))}\n`);
+      lastError = error.message;
+    },
+  });
+  say(
+    `${worker.name} taking jobs from queue "${flags.queue}" on ${where}, running them under ${executor.strategy} ` +
+      `(concurrency ${executor.concurrency}); SIGTERM or Ctrl+C drains and exits`,
+  );
+  const progress = setInterval(() => {
+    if (jobs === shown) return;
+    shown = jobs;
+    say(
+      `${formatPlural(jobs, 'job')}, ${formatPlural(inputs, 'input')} done (${failed} failed${refused ? `, ${refused} jobs refused` : ''})`,
+    );
+  }, PROGRESS_MS);
+  progress.unref();
+  const signal = await new Promise<string>((resolve) => {
+    const onSignal = (name: NodeJS.Signals): void => {
+      if (stopping) process.exit(SIGNAL_EXIT[name] ?? 1);
+      stopping = true;
+      resolve(name);
+    };
+    let stopping = false;
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+  say(`${signal}: draining: finishing the jobs held, taking nothing new (${signal} again to exit at once)`);
+  await worker.close();
+  clearInterval(progress);
+  await Promise.all([...executors.values()].map((each) => each.close()));
+  say(`stopped: ${formatPlural(jobs, 'job')}, ${formatPlural(inputs, 'input')} done (${failed} failed)`);
+  return 0;
+}

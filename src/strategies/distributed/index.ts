@@ -1,0 +1,8 @@
+/** `distributed`: the producer (the strategy) and the worker's side, through BullMQ on Redis. */
+export { createDistributed } from './producer.js';
+export {
+  DEFAULT_WORKER_SETTINGS,
+  type QueueWorker,
+  type QueueWorkerOptions,
+  startQueueWorker,
+} from './worker.js';

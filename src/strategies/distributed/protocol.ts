@@ -1,0 +1,94 @@
+/**
+ * What the producer (the `distributed` strategy) and `fanout worker` say to each other through Redis.
+ * Both sides import this file; nothing here does I/O.
+ *
+ * A job carries many inputs (a batch), the task module's identity, and the key of its run's results
+ * list. The worker pushes one result record per job onto that list (RPUSH), then completes the job.
+ * A Redis list is never trimmed, unlike BullMQ's event stream, so a result pushed is a result the
+ * producer will read, however far behind it is. A job that never pushes (its worker died) is found
+ * by the producer's reconciliation against the job itself (src/strategies/distributed/reconcile.ts).
+ */
+import { deserialize, serialize } from 'node:v8';
+import type { SerializedError } from '../../core/errors.js';
+
+/** The job's data, as BullMQ stores it (JSON). */
+export interface JobData {
+  /** The run that made the job: its results list is `resultsKey(queue, run)`. */
+  run: string;
+  /** The task module as the producer named it (a path or URL), for messages. */
+  path: string;
+  /** SHA-256 of the module's bytes, hex. */
+  hash: string;
+  /** The export to call. */
+  export: string;
+  /** The inputs, v8-serialised (the structured clone algorithm, as between processes), base64. */
+  inputs: string;
+  /** How many inputs `inputs` holds. */
+  count: number;
+  /** The executor's `taskOptions`, v8-serialised, base64; absent when undefined. */
+  options?: string;
+}
+
+/** One job's outcome, pushed by the worker onto the run's results list (v8-serialised). */
+export interface ResultRecord {
+  /** The job id. */
+  job: string;
+  /** Who ran it: `host:pid`. */
+  worker: string;
+  /** Wall time the worker spent on the job's inputs, in ms. */
+  busyMs: number;
+  /** When the worker started and ended the job (ms since the epoch), for the timeline. */
+  start: number;
+  end: number;
+  /** One value per input (undefined where it failed). */
+  values: unknown[];
+  /** `[position in the job, error]` for each input that failed, in order. */
+  errors: [number, SerializedError][];
+  /** Set when the worker refused the job: its module differs from the job's. */
+  refused?: { path: string; hash: string };
+}
+
+/** The list a run's workers push result records onto. */
+export function resultsKey(queue: string, run: string): string {
+  return `fanout:${queue}:results:${run}`;
+}
+
+/** A job's id: the run's id, a dot, the job's number (BullMQ ids may not hold a colon). */
+export function jobId(run: string, seq: number): string {
+  return `${run}.${seq}`;
+}
+
+/** How long a results list outlives its last push: a producer that died leaves nothing for ever. */
+export const RESULTS_TTL_MS = 3_600_000;
+
+/** The name the worker's BullMQ connections carry, so `getWorkers` sees them. */
+export const WORKER_NAME = 'fanout-worker';
+
+export function encodeInputs(inputs: readonly unknown[]): string {
+  return serialize(inputs).toString('base64');
+}
+
+/** `taskOptions` for a job: absent when undefined, so most jobs carry nothing. */
+export function encodeOptions(options: unknown): string | undefined {
+  return options === undefined ? undefined : serialize(options).toString('base64');
+}
+
+export function decodeOptions(data: string | undefined): unknown {
+  return data === undefined ? undefined : deserialize(Buffer.from(data, 'base64'));
+}
+
+export function decodeInputs(data: string): unknown[] {
+  return deserialize(Buffer.from(data, 'base64')) as unknown[];
+}
+
+export function encodeRecord(record: ResultRecord): Buffer {
+  return serialize(record);
+}
+
+export function decodeRecord(buffer: Buffer): ResultRecord {
+  return deserialize(buffer) as ResultRecord;
+}
+
+/** The largest output a worker sends back, serialised: 16 MiB (Redis strings reach 512 MiB, but a
+ * job holds many outputs, and one list entry is read in one reply). */
+export const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;

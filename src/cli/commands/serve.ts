@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { createStyle, type Style } from '../../report/style.js';
+import { MAX_CAPACITY } from '../../workloads/capacity.js';
 import { type FanoutServer, type ServerStats, startServer } from '../../workloads/index.js';
 import {
   DEFAULT_BODY_BYTES,
@@ -16,17 +17,20 @@ interface ServeFlags {
   delay: number;
   jitter: number;
   size: number;
+  capacity?: number;
 }
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
-/** A commander parser for a number within [0, max]. */
+/** A commander parser for a number within [least, max]. */
 const numberIn =
-  (max: number, integer: boolean) =>
+  (max: number, integer: boolean, least = 0) =>
   (raw: string): number => {
     const value = raw.trim() === '' ? Number.NaN : Number(raw);
-    if (!Number.isFinite(value) || value < 0 || value > max || (integer && !Number.isInteger(value))) {
-      throw new InvalidArgumentError(`Expected ${integer ? 'an integer' : 'a number'} from 0 to ${max}.`);
+    if (!Number.isFinite(value) || value < least || value > max || (integer && !Number.isInteger(value))) {
+      throw new InvalidArgumentError(
+        `Expected ${integer ? 'an integer' : 'a number'} from ${least} to ${max}.`,
+      );
     }
     return value;
   };
@@ -39,6 +43,10 @@ export function describeServer(server: FanoutServer, flags: ServeFlags, style?: 
   return [
     `fanout serve: listening on ${style ? style.bold(server.url) : server.url}`,
     `defaults: delay ${flags.delay} ms, jitter ±${flags.jitter} ms, body ${flags.size} bytes`,
+    flags.capacity === undefined
+      ? 'capacity: no limit (every request served at once)'
+      : `capacity: ${flags.capacity} served at once, the rest queued in arrival order`,
+    `change it while running: curl -X POST "${server.url}capacity?c=8"  (c=none: no limit)`,
     'query parameters (per request; they override the defaults):',
     ...QUERY_PARAMETERS.map(([spec, help]) => `  ${spec.padEnd(width)}  ${help}`),
     `example: ${server.url}?delay=50&size=10000&id=a1`,
@@ -90,6 +98,11 @@ export function registerServe(program: Command): void {
       numberIn(MAX_BODY_BYTES, true),
       DEFAULT_BODY_BYTES,
     )
+    .option(
+      '--capacity <n>',
+      'serve at most n requests at once and queue the rest (default: no limit); POST /capacity?c=N changes it',
+      numberIn(MAX_CAPACITY, true, 1),
+    )
     .addHelpText(
       'after',
       [
@@ -98,6 +111,8 @@ export function registerServe(program: Command): void {
         '  $ fanout serve --port 8080 --delay 50 --jitter 10',
         '  $ curl "http://127.0.0.1:8080/?delay=200&status=503"',
         '  $ curl "http://127.0.0.1:8080/?fault=trickle&delay=2000&size=100000"',
+        '  $ fanout serve --port 8080 --delay 20 --capacity 64',
+        '  $ curl -X POST "http://127.0.0.1:8080/capacity?c=8"   # 8 at once from now on',
       ].join('\n'),
     )
     .action((flags: ServeFlags) => serve(flags));

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  GradientLimiter,
+  type LimitOutcome,
+  MIN_GRADIENT,
+  windowSize,
+} from '../../src/strategies/limiter.js';
+import { runModel } from './queue-model.js';
+
+/** Feeds one window of samples that all started at `start`, each `latency` long, with the limit in flight. */
+function feedWindow(
+  limiter: GradientLimiter,
+  start: number,
+  latency: number,
+  outcomes: (i: number) => LimitOutcome = () => 'ok',
+  inFlight = limiter.limit,
+): number {
+  const size = windowSize(limiter.limit);
+  for (let i = 0; i < size; i++)
+    limiter.sample({ start, end: start + latency, inFlight, outcome: outcomes(i) });
+  return limiter.limit;
+}
+
+test('the limit starts from the initial one, within the bounds', () => {
+  assert.equal(new GradientLimiter({ initial: 10, min: 2, max: 50 }).limit, 10);
+  assert.equal(new GradientLimiter({ initial: 100, min: 2, max: 50 }).limit, 50);
+  assert.equal(new GradientLimiter({ initial: 1, min: 2, max: 50 }).limit, 2);
+});
+
+test('while latency stays at its floor and the limit is used, it grows, up to the maximum and no further', () => {
+  const limiter = new GradientLimiter({ initial: 4, min: 1, max: 40 });
+  const seen: number[] = [];
+  for (let w = 0; w < 40; w++) seen.push(feedWindow(limiter, w * 100, 20));
+  for (let i = 1; i < seen.length; i++) assert.ok(seen[i]! >= seen[i - 1]!, `never shrinks: ${seen}`);
+  assert.ok(seen[3]! > 4, `grows within a few windows: ${seen}`);
+  assert.equal(seen.at(-1), 40);
+});
+
+test('a queue (latency above the floor) cuts the limit to throughput × floor in one window', () => {
+  const limiter = new GradientLimiter({ initial: 40, min: 1, max: 100 });
+  feedWindow(limiter, 0, 20);
+  const before = limiter.limit;
+  // Twice the floor: by Little's law, half the tasks in flight were waiting.
+  const after = feedWindow(limiter, 1000, 40);
+  assert.ok(Math.abs(after - before / 2) <= 1, `${before} → ${after}`);
+  // Ten times the floor: one window cuts at most by MIN_GRADIENT.
+  const deep = feedWindow(limiter, 2000, 400);
+  assert.equal(deep, Math.floor(after * MIN_GRADIENT));
+});
+
+test('latency within the tolerance is taken for noise: the limit does not shrink', () => {
+  const limiter = new GradientLimiter({ initial: 20, min: 1, max: 20 });
+  feedWindow(limiter, 0, 20);
+  assert.equal(feedWindow(limiter, 1000, 24), 20);
+});
+
+test('errors and time-outs count as congestion, by their share of the window', () => {
+  const limiter = new GradientLimiter({ initial: 40, min: 1, max: 40 });
+  feedWindow(limiter, 0, 20);
+  // A quarter of the window timed out, the rest at the floor.
+  const after = feedWindow(limiter, 1000, 20, (i) => (i % 4 === 0 ? 'timeout' : 'ok'));
+  assert.ok(after <= 30 && after >= 29, `40 → ${after}`);
+  const errors = feedWindow(limiter, 2000, 20, () => 'error');
+  assert.equal(errors, Math.floor(after * MIN_GRADIENT), 'all failed: cut by the most one window may');
+});
+
+test('the limit never leaves its bounds, whatever happens', () => {
+  const limiter = new GradientLimiter({ initial: 8, min: 3, max: 12 });
+  for (let w = 0; w < 20; w++) {
+    const limit = feedWindow(limiter, w * 100, w % 2 ? 1000 : 5, (i) => (i % 2 ? 'timeout' : 'ok'));
+    assert.ok(limit >= 3 && limit <= 12, `window ${w}: ${limit}`);
+  }
+  for (let w = 20; w < 30; w++) feedWindow(limiter, w * 100, 10_000, () => 'timeout');
+  assert.equal(limiter.limit, 3);
+});
+
+test('too few tasks in flight to use the limit (a slow source): it does not grow', () => {
+  const limiter = new GradientLimiter({ initial: 20, min: 1, max: 100 });
+  for (let w = 0; w < 10; w++) feedWindow(limiter, w * 100, 20, () => 'ok', 5);
+  assert.equal(limiter.limit, 20);
+});
+
+test('tasks started before the last change are not counted again', () => {
+  const limiter = new GradientLimiter({ initial: 40, min: 1, max: 100 });
+  feedWindow(limiter, 0, 20);
+  const cut = feedWindow(limiter, 1000, 80); // ends at 1080: the limit changed then
+  // More slow tasks that started before the cut: they measured the queue already acted on.
+  assert.equal(feedWindow(limiter, 1050, 80), cut);
+  assert.ok(feedWindow(limiter, 1100, 80) < cut, 'a task started after the cut still counts');
+});
+
+const inPhase = (run: ReturnType<typeof runModel>, from: number, to: number): number[] =>
+  run.limits.filter(([t]) => t >= from && t < to).map(([, limit]) => limit);
+const latencyIn = (run: ReturnType<typeof runModel>, from: number, to: number): number[] =>
+  run.latencies.filter(([t]) => t >= from && t < to).map(([, ms]) => ms);
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+
+test('against a modelled service whose capacity drops 64 → 8 and comes back, the limit follows both ways', () => {
+  // 20 ms per request: 64 at once for 3 s, then 8 for 3 s, then 64 again.
+  const run = runModel({
+    initial: 16,
+    min: 1,
+    max: 1000,
+    schedule: [
+      [0, 64],
+      [3000, 8],
+      [6000, 64],
+    ],
+    requests: 14_000,
+  });
+  // Settled at each capacity (past the first second of each phase): near it, never far below.
+  const high = inPhase(run, 1000, 3000);
+  const low = inPhase(run, 4000, 6000);
+  const again = inPhase(run, 7000, run.endMs);
+  assert.ok(
+    Math.min(...high) >= 48 && median(high) <= 96,
+    `capacity 64: ${Math.min(...high)}–${Math.max(...high)}`,
+  );
+  assert.ok(
+    Math.min(...low) >= 6 && median(low) <= 12,
+    `capacity 8: ${Math.min(...low)}–${Math.max(...low)}`,
+  );
+  assert.ok(median(again) >= 56, `capacity 64 again: median ${median(again)}`);
+  // Latency back near its floor (20 ms) once the limit has followed the capacity down.
+  assert.ok(median(latencyIn(run, 4000, 6000)) <= 30, `median latency ${median(latencyIn(run, 4000, 6000))}`);
+  assert.equal(run.finished, 14_000);
+});

@@ -25,6 +25,10 @@ export {
   WorkerDiedError,
 } from './core/errors.js';
 export {
+  type AdaptiveBounds,
+  type AdaptiveConcurrency,
+  DEFAULT_ADAPTIVE_MAX,
+  DEFAULT_ADAPTIVE_MIN,
   DEFAULT_ASYNC_CONCURRENCY,
   type ExecutorOptions,
   STRATEGIES,
@@ -34,6 +38,7 @@ export {
 } from './core/options.js';
 export type {
   Indexed,
+  LimitPoint,
   Settled,
   SetupContext,
   TaskContext,

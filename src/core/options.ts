@@ -19,6 +19,23 @@ export function isStrategyName(name: unknown): name is StrategyName {
 /** The default number of tasks in flight under `async`: finite, so a huge input never opens unbounded sockets. */
 export const DEFAULT_ASYNC_CONCURRENCY = 64;
 
+/** `concurrency: 'adaptive'`: the limit moves while the job runs, within MIN–MAX (docs/adaptive.md). */
+export const ADAPTIVE = 'adaptive';
+/** The bounds of `'adaptive'` without `:MIN-MAX`. */
+export const DEFAULT_ADAPTIVE_MIN = 1;
+export const DEFAULT_ADAPTIVE_MAX = 1000;
+/** Strategies that can move their limit while running; the pools are to follow (tasks in flight per worker). */
+export const ADAPTIVE_STRATEGIES: readonly StrategyName[] = ['async'];
+
+/** `'adaptive'`, or `'adaptive:MIN-MAX'` with bounds of its own, e.g. `'adaptive:4-256'`. */
+export type AdaptiveConcurrency = 'adaptive' | `adaptive:${number}-${number}`;
+
+/** The bounds an adaptive limit stays within. */
+export interface AdaptiveBounds {
+  min: number;
+  max: number;
+}
+
 export interface ExecutorOptions {
   /** The task module: a path (relative to the working directory), a `file:` URL string or a URL. */
   task: string | URL;
@@ -29,10 +46,12 @@ export interface ExecutorOptions {
   strategy?: StrategyChoice;
   /**
    * Tasks in flight at once: workers for `threads` and `processes`, pending promises for `async`.
-   * `sequential` is always 1.
+   * `sequential` is always 1. Under `async`, `'adaptive'` (or `'adaptive:MIN-MAX'`) moves the limit
+   * while the job runs, from the latency it measures, starting from 64 (see docs/adaptive.md).
    * @default os.availableParallelism() for threads and processes, 64 for async
+   * @example concurrency: 'adaptive:4-256'
    */
-  concurrency?: number;
+  concurrency?: number | AdaptiveConcurrency;
   /**
    * The export to call.
    * @default 'default'
@@ -88,7 +107,10 @@ const OPTION_NAMES = [
 export interface ResolvedOptions {
   taskUrl: string;
   strategy: StrategyChoice;
+  /** The limit of tasks in flight; under `adaptive`, the one it starts from. */
   concurrency: number;
+  /** Set when the limit adapts: the bounds it stays within. */
+  adaptive: AdaptiveBounds | undefined;
   exportName: string;
   timeout: number | undefined;
   chunkSize: number | undefined;
@@ -128,6 +150,61 @@ export function expectStrategy(value: unknown): StrategyChoice {
   );
 }
 
+const ADAPTIVE_FORM = /^adaptive(?::(\d+)-(\d+))?$/;
+
+/** `'adaptive'` → the default bounds, `'adaptive:4-256'` → 4–256; undefined for anything else. */
+export function parseAdaptive(value: unknown): AdaptiveBounds | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = ADAPTIVE_FORM.exec(value.trim());
+  if (match === null) return undefined;
+  if (match[1] === undefined) return { min: DEFAULT_ADAPTIVE_MIN, max: DEFAULT_ADAPTIVE_MAX };
+  const min = Number(match[1]);
+  const max = Number(match[2]);
+  if (!Number.isSafeInteger(max) || min < 1 || min > max) {
+    throw new OptionError(
+      `Expected the bounds of \`concurrency: '${value}'\` to be whole numbers with 1 ≤ MIN ≤ MAX`,
+    );
+  }
+  return { min, max };
+}
+
+/** Why a strategy cannot adapt its limit (yet), in one line; undefined when it can. */
+function adaptiveRefusal(strategy: StrategyChoice): string | undefined {
+  if ((ADAPTIVE_STRATEGIES as readonly string[]).includes(strategy)) return undefined;
+  if (strategy === 'sequential') {
+    return "`concurrency: 'adaptive'` needs tasks in flight to adapt, and sequential runs one at a time: use async";
+  }
+  if (strategy === 'auto') {
+    return "`concurrency: 'adaptive'` is not yet available with strategy auto: use async, or a fixed concurrency";
+  }
+  return `\`concurrency: 'adaptive'\` is not yet available for ${strategy}: use async, or a fixed concurrency`;
+}
+
+/** The concurrency and, under `adaptive`, its bounds. */
+function resolveConcurrency(
+  strategy: StrategyChoice,
+  value: unknown,
+): { concurrency: number; adaptive: AdaptiveBounds | undefined } {
+  const adaptive = parseAdaptive(value);
+  if (adaptive !== undefined) {
+    const refusal = adaptiveRefusal(strategy);
+    if (refusal !== undefined) throw new OptionError(refusal);
+    const start = Math.min(adaptive.max, Math.max(adaptive.min, defaultConcurrency(strategy)));
+    return { concurrency: start, adaptive };
+  }
+  if (value === undefined) return { concurrency: defaultConcurrency(strategy), adaptive: undefined };
+  if (typeof value !== 'number') {
+    throw new OptionError(
+      `Expected \`concurrency\` to be a positive integer, 'adaptive' or 'adaptive:MIN-MAX', got \`${describe(value)}\``,
+    );
+  }
+  const concurrency = expectPositiveInteger('concurrency', value);
+  if (strategy === 'sequential' && concurrency !== 1) {
+    throw new OptionError(`Expected \`concurrency\` to be 1 under sequential, got \`${concurrency}\``);
+  }
+  return { concurrency, adaptive: undefined };
+}
+
 /** Turn a path, file URL string or URL into a file URL string. */
 export function toTaskUrl(task: unknown): string {
   if (task instanceof URL) return task.href;
@@ -151,13 +228,7 @@ export function resolveOptions(options: ExecutorOptions): ResolvedOptions {
     );
   }
   const strategy = expectStrategy(options.strategy ?? DEFAULT_STRATEGY);
-  let concurrency = defaultConcurrency(strategy);
-  if (options.concurrency !== undefined) {
-    concurrency = expectPositiveInteger('concurrency', options.concurrency);
-    if (strategy === 'sequential' && concurrency !== 1) {
-      throw new OptionError(`Expected \`concurrency\` to be 1 under sequential, got \`${concurrency}\``);
-    }
-  }
+  const { concurrency, adaptive } = resolveConcurrency(strategy, options.concurrency);
   const exportName = options.export ?? 'default';
   if (typeof exportName !== 'string' || exportName === '') {
     throw new OptionError(`Expected \`export\` to be an export name, got \`${describe(exportName)}\``);
@@ -166,6 +237,7 @@ export function resolveOptions(options: ExecutorOptions): ResolvedOptions {
     taskUrl: toTaskUrl(options.task),
     strategy,
     concurrency,
+    adaptive,
     exportName,
     timeout: options.timeout === undefined ? undefined : expectPositiveNumber('timeout', options.timeout),
     chunkSize:

@@ -6,7 +6,8 @@ import { statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { createExecutor, type Executor } from '../auto/executor.js';
 import { describe, OptionError } from '../core/errors.js';
-import { DEFAULT_STRATEGY, expectPositiveInteger, type StrategyChoice } from '../core/options.js';
+import { type AdaptiveConcurrency, DEFAULT_STRATEGY, type StrategyChoice } from '../core/options.js';
+import type { LimitPoint } from '../core/types.js';
 import { DoneSet } from './done-set.js';
 import { openFifo } from './fifo.js';
 import { checkInputs, fingerprintInputs, type InputsCheck, recordPath, writeRecord } from './fingerprint.js';
@@ -26,8 +27,12 @@ export interface StartRunOptions {
   out: string | Writable;
   /** @default 'threads' */
   strategy?: StrategyChoice;
-  /** @default the strategy's default */
-  concurrency?: number;
+  /**
+   * Tasks in flight, or `'adaptive'` / `'adaptive:MIN-MAX'` (async) for a limit that follows the
+   * latency it measures (docs/adaptive.md).
+   * @default the strategy's default
+   */
+  concurrency?: number | AdaptiveConcurrency;
   /**
    * Write results in input order (a bounded reorder window) instead of completion order.
    * @default false
@@ -69,7 +74,12 @@ export interface StartRunOptions {
 
 export interface RunSummary extends JobResult {
   strategy: string;
+  /** The limit of tasks in flight; under `adaptive`, the one it started from. */
   concurrency: number;
+  /** Under `concurrency: 'adaptive'`: its bounds, the lowest and highest it went, and its history. */
+  adaptive:
+    | { bounds: { min: number; max: number }; range: { min: number; max: number }; history: LimitPoint[] }
+    | undefined;
   /** Under `--strategy auto`: why the advisor chose the strategy and concurrency it did. */
   reasons: string[] | undefined;
   elapsedMs: number;
@@ -210,7 +220,6 @@ async function openOutput(
 export async function startRun(options: StartRunOptions): Promise<RunHandle> {
   const retries = expectRetries(options.retries ?? 0);
   const resume = options.resume === true;
-  if (options.concurrency !== undefined) expectPositiveInteger('concurrency', options.concurrency);
   const executor: Executor = createExecutor({
     task: options.task,
     strategy: options.strategy ?? DEFAULT_STRATEGY,
@@ -263,6 +272,11 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
       ...outcome,
       strategy: executor.strategy,
       concurrency: executor.concurrency,
+      adaptive: executor.adaptive && {
+        bounds: executor.adaptive,
+        range: executor.concurrencyRange(),
+        history: executor.concurrencyHistory(),
+      },
       reasons: executor.choice?.advice.verdict.reasons,
       elapsedMs: performance.now() - started,
       prior,
@@ -274,7 +288,10 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     prior,
     stop: (reason) => running.stop(reason),
     abort: (reason) => running.abort(reason),
-    progress: () => running.progress(),
+    progress: () => {
+      const progress = running.progress();
+      return executor.adaptive ? { ...progress, limit: executor.concurrencyNow() } : progress;
+    },
     result,
   };
 }

@@ -4,21 +4,23 @@
  * finished task (when it started and ended, how many were in flight, how it ended) and reads the limit.
  *
  * The rule is a gradient in the spirit of Netflix concurrency-limits' Gradient2. Per window of about
- * half the limit's worth of finished tasks, with `latency` the window's mean and `floor` the service's
+ * half the limit's worth of finished tasks, with `latency` the window's median and `floor` the service's
  * latency without a queue:
  *
  *   latency > TOLERANCE × floor:  limit' = limit × max(MIN_GRADIENT, floor / latency)
  *   otherwise:                    limit' = limit + √limit   (unless too few tasks are in flight to use it)
  *
- * and the limit stays within MIN–MAX. `limit × floor / latency` is, by Little's law, throughput × floor:
- * the tasks in flight the service sustains without a queue. Gradient2 smooths the same gradient and
- * compares with a long moving average of the latency; this rule departs from it in three places, each
- * for a reason docs/adaptive.md gives: the floor is the lowest window mean of the last FLOOR_WINDOWS
- * windows (a windowed minimum, as Vegas and BBR use), so queueing that lasts is not taken for the new
- * normal; a cut lands on the estimate itself, unsmoothed, so the queue drains and the floor is measured
- * again at the bottom of each cycle; and a window counts only tasks started after the last change of the
- * limit, so one queue is not punished twice. Errors and time-outs count as congestion: the gradient is
- * at most 1 − their share of the window.
+ * within MIN–MAX, starting from SLOW_START_FROM and doubling per window up to the initial limit (TCP's
+ * slow start), so that the floor is measured before a queue of ours can form. `limit × floor / latency`
+ * is, by Little's law, throughput × floor: the tasks in flight the service sustains without a queue.
+ *
+ * Gradient2 smooths the same gradient and compares with a long moving average of the latency; this
+ * rule departs from it where docs/adaptive.md says why: the floor is a low quantile of recent window
+ * medians (a windowed minimum made robust to outliers, as Vegas and BBR keep a minimum), so a queue that
+ * lasts is not taken for the new normal; a cut lands on the estimate unsmoothed, so the queue drains and
+ * the floor is measured again at the bottom of each cycle; a window counts only tasks started after the
+ * last change, so one queue is not punished twice. Errors and time-outs count as congestion: the
+ * gradient is at most 1 − their share of the window.
  */
 
 /** How a task ended, as the limiter sees it. */
@@ -45,10 +47,22 @@ export interface LimiterOptions {
 export const TOLERANCE = 1.25;
 /** One window can at most halve the limit: an outlier must not empty the pipe. */
 export const MIN_GRADIENT = 0.5;
-/** The floor is the lowest window mean among this many recent windows: a lasting rise is accepted after them. */
+/** The floor is a low quantile of the medians of this many recent windows: a lasting rise is accepted after them. */
 export const FLOOR_WINDOWS = 128;
+/**
+ * Which quantile: not the lowest, which on a noisy machine is an outlier every ordinary window would
+ * look queued against, but low enough to be the windows without a queue (a third or more of them in
+ * the cycle of cut and growth).
+ */
+export const FLOOR_QUANTILE = 0.1;
 /** A window holds at least this many samples, and otherwise about half the limit's worth. */
 export const MIN_WINDOW_SAMPLES = 4;
+
+/**
+ * The limit starts this low (or at `initial`, if lower) and doubles per window up to `initial`, unless a
+ * queue shows first: the first windows then see the service without a queue of ours, and measure its floor.
+ */
+export const SLOW_START_FROM = 4;
 
 /** The room to grow by when no queue shows: about √limit, as Gradient's queue allowance. */
 export function headroom(limit: number): number {
@@ -60,26 +74,37 @@ export function windowSize(limit: number): number {
   return Math.max(MIN_WINDOW_SAMPLES, Math.ceil(limit / 2));
 }
 
+/** The median, robust to the odd slow task (a pause for garbage collection); undefined for none. */
+function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  values.sort((a, b) => a - b);
+  const middle = values.length >> 1;
+  return values.length % 2 === 1 ? values[middle] : (values[middle - 1]! + values[middle]!) / 2;
+}
+
 export class GradientLimiter {
   readonly min: number;
   readonly max: number;
   #estimate: number;
   #limit: number;
+  /** Doubling (slow start) goes on up to here; 0 once a queue has shown. */
+  #slowStartTo: number;
   /** Only tasks started at or after this time belong to the current window. */
   #since = Number.NEGATIVE_INFINITY;
   #count = 0;
-  #latencySum = 0;
-  #okCount = 0;
+  /** The latencies of the window's tasks that succeeded. */
+  readonly #latencies: number[] = [];
   #drops = 0;
   #peakInFlight = 0;
-  /** Recent window means, newest last; the floor is their minimum. */
-  readonly #means: number[] = [];
+  /** Recent window medians, newest last; the floor is their minimum. */
+  readonly #medians: number[] = [];
   #floor = Number.POSITIVE_INFINITY;
 
   constructor(options: LimiterOptions) {
     this.min = options.min;
     this.max = options.max;
-    this.#estimate = Math.min(options.max, Math.max(options.min, options.initial));
+    this.#slowStartTo = Math.min(options.max, Math.max(options.min, Math.floor(options.initial)));
+    this.#estimate = Math.max(options.min, Math.min(this.#slowStartTo, SLOW_START_FROM));
     this.#limit = Math.floor(this.#estimate);
   }
 
@@ -100,8 +125,7 @@ export class GradientLimiter {
     this.#count++;
     if (sample.inFlight > this.#peakInFlight) this.#peakInFlight = sample.inFlight;
     if (sample.outcome === 'ok') {
-      this.#okCount++;
-      this.#latencySum += Math.max(0, sample.end - sample.start);
+      this.#latencies.push(Math.max(0, sample.end - sample.start));
     } else {
       this.#drops++;
     }
@@ -111,20 +135,28 @@ export class GradientLimiter {
 
   #judge(now: number): void {
     const dropShare = this.#drops / this.#count;
-    const mean = this.#okCount > 0 ? this.#latencySum / this.#okCount : undefined;
+    const latency = median(this.#latencies);
     const appLimited = this.#peakInFlight < this.#limit / 2;
-    this.#count = this.#okCount = this.#drops = this.#peakInFlight = 0;
-    this.#latencySum = 0;
+    this.#count = this.#drops = this.#peakInFlight = 0;
+    this.#latencies.length = 0;
     let gradient = 1;
-    if (mean !== undefined) {
-      this.#remember(mean);
+    if (latency !== undefined) {
+      this.#remember(latency);
       // A queue: back to what the service sustains without one (Little's law: throughput × floor).
-      if (mean > TOLERANCE * this.#floor) gradient = this.#floor / mean;
+      if (latency > TOLERANCE * this.#floor) gradient = this.#floor / latency;
     }
     gradient = Math.max(MIN_GRADIENT, Math.min(gradient, 1 - dropShare));
     // Too few tasks to fill the limit (a slow source): no evidence that more would help.
     if (gradient === 1 && appLimited) return;
-    const next = gradient === 1 ? this.#estimate + headroom(this.#estimate) : this.#estimate * gradient;
+    let next: number;
+    if (gradient < 1) {
+      next = this.#estimate * gradient;
+      this.#slowStartTo = 0;
+    } else if (this.#estimate < this.#slowStartTo) {
+      next = Math.min(this.#slowStartTo, this.#estimate * 2);
+    } else {
+      next = this.#estimate + headroom(this.#estimate);
+    }
     this.#estimate = Math.min(this.max, Math.max(this.min, next));
     const limit = Math.floor(this.#estimate);
     if (limit !== this.#limit) {
@@ -133,9 +165,10 @@ export class GradientLimiter {
     }
   }
 
-  #remember(mean: number): void {
-    this.#means.push(mean);
-    if (this.#means.length > FLOOR_WINDOWS) this.#means.shift();
-    this.#floor = Math.min(...this.#means);
+  #remember(latency: number): void {
+    this.#medians.push(latency);
+    if (this.#medians.length > FLOOR_WINDOWS) this.#medians.shift();
+    const sorted = [...this.#medians].sort((a, b) => a - b);
+    this.#floor = sorted[Math.floor(FLOOR_QUANTILE * (sorted.length - 1))]!;
   }
 }

@@ -22,10 +22,32 @@ function feedWindow(
   return limiter.limit;
 }
 
-test('the limit starts from the initial one, within the bounds', () => {
-  assert.equal(new GradientLimiter({ initial: 10, min: 2, max: 50 }).limit, 10);
-  assert.equal(new GradientLimiter({ initial: 100, min: 2, max: 50 }).limit, 50);
+/** A limiter past its slow start: at `initial`, with a floor of 20 ms measured. */
+function warmed(options: { initial: number; min: number; max: number }): GradientLimiter {
+  const limiter = new GradientLimiter(options);
+  for (let w = 0; limiter.limit < Math.min(options.initial, options.max); w++)
+    feedWindow(limiter, w - 100, 20);
+  assert.equal(limiter.limit, Math.max(options.min, Math.min(options.initial, options.max)));
+  return limiter;
+}
+
+test('the limit starts low and doubles per window up to the initial one, within the bounds', () => {
+  const limiter = new GradientLimiter({ initial: 20, min: 2, max: 50 });
+  const seen = [limiter.limit];
+  for (let w = 0; w < 4; w++) seen.push(feedWindow(limiter, w * 100, 20));
+  assert.deepEqual(seen, [4, 8, 16, 20, 24]);
+  assert.equal(new GradientLimiter({ initial: 100, min: 8, max: 50 }).limit, 8);
   assert.equal(new GradientLimiter({ initial: 1, min: 2, max: 50 }).limit, 2);
+  assert.equal(new GradientLimiter({ initial: 3, min: 1, max: 50 }).limit, 3);
+});
+
+test('a queue during the slow start ends it', () => {
+  const limiter = new GradientLimiter({ initial: 64, min: 1, max: 100 });
+  feedWindow(limiter, 0, 20);
+  feedWindow(limiter, 100, 20);
+  assert.equal(limiter.limit, 16);
+  assert.equal(feedWindow(limiter, 200, 40), 8);
+  assert.equal(feedWindow(limiter, 300, 20), 10, 'grows by √limit from then on, not doubling');
 });
 
 test('while latency stays at its floor and the limit is used, it grows, up to the maximum and no further', () => {
@@ -38,8 +60,7 @@ test('while latency stays at its floor and the limit is used, it grows, up to th
 });
 
 test('a queue (latency above the floor) cuts the limit to throughput × floor in one window', () => {
-  const limiter = new GradientLimiter({ initial: 40, min: 1, max: 100 });
-  feedWindow(limiter, 0, 20);
+  const limiter = warmed({ initial: 40, min: 1, max: 100 });
   const before = limiter.limit;
   // Twice the floor: by Little's law, half the tasks in flight were waiting.
   const after = feedWindow(limiter, 1000, 40);
@@ -50,14 +71,12 @@ test('a queue (latency above the floor) cuts the limit to throughput × floor in
 });
 
 test('latency within the tolerance is taken for noise: the limit does not shrink', () => {
-  const limiter = new GradientLimiter({ initial: 20, min: 1, max: 20 });
-  feedWindow(limiter, 0, 20);
+  const limiter = warmed({ initial: 20, min: 1, max: 20 });
   assert.equal(feedWindow(limiter, 1000, 24), 20);
 });
 
 test('errors and time-outs count as congestion, by their share of the window', () => {
-  const limiter = new GradientLimiter({ initial: 40, min: 1, max: 40 });
-  feedWindow(limiter, 0, 20);
+  const limiter = warmed({ initial: 40, min: 1, max: 40 });
   // A quarter of the window timed out, the rest at the floor.
   const after = feedWindow(limiter, 1000, 20, (i) => (i % 4 === 0 ? 'timeout' : 'ok'));
   assert.ok(after <= 30 && after >= 29, `40 → ${after}`);
@@ -76,14 +95,13 @@ test('the limit never leaves its bounds, whatever happens', () => {
 });
 
 test('too few tasks in flight to use the limit (a slow source): it does not grow', () => {
-  const limiter = new GradientLimiter({ initial: 20, min: 1, max: 100 });
+  const limiter = warmed({ initial: 20, min: 1, max: 100 });
   for (let w = 0; w < 10; w++) feedWindow(limiter, w * 100, 20, () => 'ok', 5);
   assert.equal(limiter.limit, 20);
 });
 
 test('tasks started before the last change are not counted again', () => {
-  const limiter = new GradientLimiter({ initial: 40, min: 1, max: 100 });
-  feedWindow(limiter, 0, 20);
+  const limiter = warmed({ initial: 40, min: 1, max: 100 });
   const cut = feedWindow(limiter, 1000, 80); // ends at 1080: the limit changed then
   // More slow tasks that started before the cut: they measured the queue already acted on.
   assert.equal(feedWindow(limiter, 1050, 80), cut);
@@ -99,7 +117,7 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[v
 test('against a modelled service whose capacity drops 64 → 8 and comes back, the limit follows both ways', () => {
   // 20 ms per request: 64 at once for 3 s, then 8 for 3 s, then 64 again.
   const run = runModel({
-    initial: 16,
+    initial: 64,
     min: 1,
     max: 1000,
     schedule: [

@@ -4,10 +4,13 @@
  */
 import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
+import { OptionError } from '../../core/errors.js';
 import {
+  type AdaptiveConcurrency,
   DEFAULT_SETUP_TIMEOUT_MS,
   DEFAULT_STRATEGY,
   DEFAULT_TEARDOWN_TIMEOUT_MS,
+  parseAdaptive,
   STRATEGY_CHOICES,
   type StrategyChoice,
 } from '../../core/options.js';
@@ -43,7 +46,7 @@ interface RunFlags {
   inputs: string;
   out: string;
   strategy: StrategyChoice;
-  concurrency?: number;
+  concurrency?: number | AdaptiveConcurrency;
   ordered?: boolean;
   timeout?: number;
   retries?: number;
@@ -74,8 +77,10 @@ export function registerRun(program: Command): void {
         .choices(STRATEGY_CHOICES)
         .default(DEFAULT_STRATEGY),
     )
-    .option('--concurrency <n>', 'tasks in flight (default: the strategy’s)', (text) =>
-      parseCount('--concurrency', text, 1),
+    .option(
+      '--concurrency <n|adaptive[:MIN-MAX]>',
+      'tasks in flight (default: the strategy’s); adaptive (async): a limit that follows the latency',
+      parseRunConcurrency,
     )
     .option('--ordered', 'write results in input order (default: as they complete)')
     .option('--timeout <ms>', 'a time-out per attempt, in ms', (text) => parseCount('--timeout', text, 1))
@@ -101,6 +106,21 @@ export function registerRun(program: Command): void {
     .action(async (task: string, flags: RunFlags) => {
       process.exitCode = await runCommand(task, flags);
     });
+}
+
+/** `8`, `adaptive` or `adaptive:4-256`. */
+function parseRunConcurrency(text: string): number | AdaptiveConcurrency {
+  if (!text.trim().startsWith('adaptive')) return parseCount('--concurrency', text, 1);
+  let bounds: ReturnType<typeof parseAdaptive>;
+  try {
+    bounds = parseAdaptive(text);
+  } catch (error) {
+    if (!(error instanceof OptionError)) throw error;
+  }
+  if (bounds !== undefined) return text.trim() as AdaptiveConcurrency;
+  throw new CliError(
+    `--concurrency: expected a whole number, adaptive, or adaptive:MIN-MAX with 1 ≤ MIN ≤ MAX, got \`${text}\``,
+  );
 }
 
 async function runCommand(task: string, flags: RunFlags): Promise<number> {

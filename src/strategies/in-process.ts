@@ -81,11 +81,11 @@ export class InProcessStrategy implements Strategy {
   constructor(name: 'sequential' | 'async', options: ResolvedOptions) {
     this.name = name;
     this.concurrency = options.concurrency;
-    this.#limit = options.concurrency;
     this.adaptive =
       options.adaptive === undefined
         ? undefined
         : new MovingLimit(options.adaptive, options.concurrency, now());
+    this.#limit = this.adaptive?.now() ?? options.concurrency;
     this.#options = options;
     this.#label = taskLabel(options.taskUrl);
     this.#timeline = options.timeline ? [] : null;

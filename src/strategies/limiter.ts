@@ -7,20 +7,23 @@
  * half the limit's worth of finished tasks, with `latency` the window's median and `floor` the service's
  * latency without a queue:
  *
- *   latency > TOLERANCE × floor:  limit' = limit × max(MIN_GRADIENT, floor / latency)
- *   otherwise:                    limit' = limit + √limit   (unless too few tasks are in flight to use it)
+ *   latency > TOLERANCE × floor:  limit' = what the service sustains without a queue (Little's law:
+ *                                 each task's in-flight × floor / its latency; the window's median),
+ *                                 but at least MIN_GRADIENT × limit
+ *   otherwise:                    limit' = limit + max(√limit, limit / 4), once the window holds only
+ *                                 tasks started since the last change, and enough are in flight to use it
  *
  * within MIN–MAX, starting from SLOW_START_FROM and doubling per window up to the initial limit (TCP's
- * slow start), so that the floor is measured before a queue of ours can form. `limit × floor / latency`
- * is, by Little's law, throughput × floor: the tasks in flight the service sustains without a queue.
+ * slow start), so that the floor is measured before a queue of ours can form.
  *
- * Gradient2 smooths the same gradient and compares with a long moving average of the latency; this
- * rule departs from it where docs/adaptive.md says why: the floor is a low quantile of recent window
- * medians (a windowed minimum made robust to outliers, as Vegas and BBR keep a minimum), so a queue that
- * lasts is not taken for the new normal; a cut lands on the estimate unsmoothed, so the queue drains and
- * the floor is measured again at the bottom of each cycle; a window counts only tasks started after the
- * last change, so one queue is not punished twice. Errors and time-outs count as congestion: the
- * gradient is at most 1 − their share of the window.
+ * Gradient2 multiplies the limit by a smoothed floor/latency and compares with a long moving average of
+ * the latency; this rule departs from it where docs/adaptive.md says why: the floor is a low quantile of
+ * recent window medians (a windowed minimum, as Vegas and BBR keep, made robust to outliers), so a queue
+ * that lasts is not taken for the new normal; a cut lands on Little's estimate, which tasks started
+ * under an older limit measure as rightly as new ones, so it follows a drop within a window or two and
+ * one queue is never cut for twice; growth waits for tasks started after the last change, so it does
+ * not overshoot on stale news. Errors and time-outs count as congestion: a window with a share s of them
+ * cuts the limit to at most (1 − s) × limit.
  */
 
 /** How a task ended, as the limiter sees it. */
@@ -44,7 +47,7 @@ export interface LimiterOptions {
 }
 
 /** Latency up to this multiple of the floor is taken for noise, not a queue. */
-export const TOLERANCE = 1.25;
+export const TOLERANCE = 1.5;
 /** One window can at most halve the limit: an outlier must not empty the pipe. */
 export const MIN_GRADIENT = 0.5;
 /** The floor is a low quantile of the medians of this many recent windows: a lasting rise is accepted after them. */
@@ -56,7 +59,7 @@ export const FLOOR_WINDOWS = 128;
  */
 export const FLOOR_QUANTILE = 0.1;
 /** A window holds at least this many samples, and otherwise about half the limit's worth. */
-export const MIN_WINDOW_SAMPLES = 4;
+export const MIN_WINDOW_SAMPLES = 8;
 
 /**
  * The limit starts this low (or at `initial`, if lower) and doubles per window up to `initial`, unless a
@@ -64,9 +67,9 @@ export const MIN_WINDOW_SAMPLES = 4;
  */
 export const SLOW_START_FROM = 4;
 
-/** The room to grow by when no queue shows: about √limit, as Gradient's queue allowance. */
+/** The room to grow by when no queue shows: √limit (Gradient's queue allowance), or a quarter, if more. */
 export function headroom(limit: number): number {
-  return Math.max(1, Math.sqrt(limit));
+  return Math.max(1, Math.sqrt(limit), limit / 4);
 }
 
 /** The samples a window holds before it is judged. */
@@ -89,14 +92,16 @@ export class GradientLimiter {
   #limit: number;
   /** Doubling (slow start) goes on up to here; 0 once a queue has shown. */
   #slowStartTo: number;
-  /** Only tasks started at or after this time belong to the current window. */
-  #since = Number.NEGATIVE_INFINITY;
   #count = 0;
-  /** The latencies of the window's tasks that succeeded. */
+  /** The latencies of the window's tasks that succeeded, and the tasks in flight when each started. */
   readonly #latencies: number[] = [];
+  readonly #inFlights: number[] = [];
   #drops = 0;
   #peakInFlight = 0;
-  /** Recent window medians, newest last; the floor is their minimum. */
+  /** When the window's earliest task started, and when the limit last changed. */
+  #oldestStart = Number.POSITIVE_INFINITY;
+  #changedAt = Number.NEGATIVE_INFINITY;
+  /** Recent window medians, newest last; the floor is a low quantile of them. */
   readonly #medians: number[] = [];
   #floor = Number.POSITIVE_INFINITY;
 
@@ -120,12 +125,12 @@ export class GradientLimiter {
 
   /** Takes one finished task into account and returns the limit from now on. */
   sample(sample: LimitSample): number {
-    // Started before the last change: it measured the old limit's queue, already acted on.
-    if (sample.start < this.#since) return this.#limit;
     this.#count++;
     if (sample.inFlight > this.#peakInFlight) this.#peakInFlight = sample.inFlight;
+    if (sample.start < this.#oldestStart) this.#oldestStart = sample.start;
     if (sample.outcome === 'ok') {
       this.#latencies.push(Math.max(0, sample.end - sample.start));
+      this.#inFlights.push(sample.inFlight);
     } else {
       this.#drops++;
     }
@@ -135,23 +140,25 @@ export class GradientLimiter {
 
   #judge(now: number): void {
     const dropShare = this.#drops / this.#count;
-    const latency = median(this.#latencies);
+    const latency = median([...this.#latencies]);
     const appLimited = this.#peakInFlight < this.#limit / 2;
-    this.#count = this.#drops = this.#peakInFlight = 0;
-    this.#latencies.length = 0;
-    let gradient = 1;
+    // Tasks started before the last change cannot tell whether it made a queue: no growth on them.
+    const stale = this.#oldestStart < this.#changedAt;
+    let next: number | undefined;
     if (latency !== undefined) {
       this.#remember(latency);
-      // A queue: back to what the service sustains without one (Little's law: throughput × floor).
-      if (latency > TOLERANCE * this.#floor) gradient = this.#floor / latency;
+      if (latency > TOLERANCE * this.#floor) next = Math.min(this.#estimate, this.#sustained());
     }
-    gradient = Math.max(MIN_GRADIENT, Math.min(gradient, 1 - dropShare));
-    // Too few tasks to fill the limit (a slow source): no evidence that more would help.
-    if (gradient === 1 && appLimited) return;
-    let next: number;
-    if (gradient < 1) {
-      next = this.#estimate * gradient;
+    if (dropShare > 0) next = Math.min(next ?? this.#estimate, this.#estimate * (1 - dropShare));
+    this.#count = this.#drops = this.#peakInFlight = 0;
+    this.#latencies.length = this.#inFlights.length = 0;
+    this.#oldestStart = Number.POSITIVE_INFINITY;
+    if (next !== undefined) {
+      next = Math.max(next, this.#estimate * MIN_GRADIENT);
       this.#slowStartTo = 0;
+    } else if (appLimited || stale) {
+      // Too few tasks to fill the limit (a slow source): no evidence that more would help.
+      return;
     } else if (this.#estimate < this.#slowStartTo) {
       next = Math.min(this.#slowStartTo, this.#estimate * 2);
     } else {
@@ -159,10 +166,21 @@ export class GradientLimiter {
     }
     this.#estimate = Math.min(this.max, Math.max(this.min, next));
     const limit = Math.floor(this.#estimate);
-    if (limit !== this.#limit) {
-      this.#limit = limit;
-      this.#since = now;
-    }
+    if (limit !== this.#limit) this.#changedAt = now;
+    this.#limit = limit;
+  }
+
+  /**
+   * What the service sustains without a queue, by Little's law: each task saw `inFlight` in flight
+   * and took `latency`, so the service got through inFlight / latency per ms; times the floor, that is
+   * the tasks in flight that would have met no queue. Per task, so that tasks started under an older,
+   * higher limit measure it rightly; the window's median.
+   */
+  #sustained(): number {
+    const estimates = this.#latencies.map(
+      (latency, i) => (this.#inFlights[i]! * this.#floor) / Math.max(latency, 1e-3),
+    );
+    return median(estimates)!;
   }
 
   #remember(latency: number): void {

@@ -35,7 +35,7 @@ test('the limit starts low and doubles per window up to the initial one, within 
   const limiter = new GradientLimiter({ initial: 20, min: 2, max: 50 });
   const seen = [limiter.limit];
   for (let w = 0; w < 4; w++) seen.push(feedWindow(limiter, w * 100, 20));
-  assert.deepEqual(seen, [4, 8, 16, 20, 24]);
+  assert.deepEqual(seen, [4, 8, 16, 20, 25]);
   assert.equal(new GradientLimiter({ initial: 100, min: 8, max: 50 }).limit, 8);
   assert.equal(new GradientLimiter({ initial: 1, min: 2, max: 50 }).limit, 2);
   assert.equal(new GradientLimiter({ initial: 3, min: 1, max: 50 }).limit, 3);
@@ -48,6 +48,7 @@ test('a queue during the slow start ends it', () => {
   assert.equal(limiter.limit, 16);
   assert.equal(feedWindow(limiter, 200, 40), 8);
   assert.equal(feedWindow(limiter, 300, 20), 10, 'grows by √limit from then on, not doubling');
+  assert.equal(feedWindow(limiter, 400, 20), 14);
 });
 
 test('while latency stays at its floor and the limit is used, it grows, up to the maximum and no further', () => {
@@ -61,13 +62,34 @@ test('while latency stays at its floor and the limit is used, it grows, up to th
 
 test('a queue (latency above the floor) cuts the limit to throughput × floor in one window', () => {
   const limiter = warmed({ initial: 40, min: 1, max: 100 });
-  const before = limiter.limit;
-  // Twice the floor: by Little's law, half the tasks in flight were waiting.
-  const after = feedWindow(limiter, 1000, 40);
-  assert.ok(Math.abs(after - before / 2) <= 1, `${before} → ${after}`);
+  // Twice the floor with 40 in flight: by Little's law, 20 in flight would have met no queue.
+  assert.equal(
+    feedWindow(limiter, 1000, 40, () => 'ok', 40),
+    20,
+  );
   // Ten times the floor: one window cuts at most by MIN_GRADIENT.
-  const deep = feedWindow(limiter, 2000, 400);
-  assert.equal(deep, Math.floor(after * MIN_GRADIENT));
+  assert.equal(
+    feedWindow(limiter, 2000, 200, () => 'ok', 20),
+    Math.floor(20 * MIN_GRADIENT),
+  );
+});
+
+test('tasks started under an older, higher limit measure the same queue: no second cut for it', () => {
+  const limiter = warmed({ initial: 40, min: 1, max: 100 });
+  // 40 in flight, 80 ms each against a 20 ms floor: 10 sustained; one window cuts by half at most.
+  assert.equal(
+    feedWindow(limiter, 1000, 80, () => 'ok', 40),
+    20,
+  );
+  // More tasks of that time say the same: down to the 10 they say, and never below it.
+  assert.equal(
+    feedWindow(limiter, 1000, 80, () => 'ok', 40),
+    10,
+  );
+  assert.equal(
+    feedWindow(limiter, 1000, 80, () => 'ok', 40),
+    10,
+  );
 });
 
 test('latency within the tolerance is taken for noise: the limit does not shrink', () => {
@@ -100,12 +122,12 @@ test('too few tasks in flight to use the limit (a slow source): it does not grow
   assert.equal(limiter.limit, 20);
 });
 
-test('tasks started before the last change are not counted again', () => {
-  const limiter = warmed({ initial: 40, min: 1, max: 100 });
-  const cut = feedWindow(limiter, 1000, 80); // ends at 1080: the limit changed then
-  // More slow tasks that started before the cut: they measured the queue already acted on.
-  assert.equal(feedWindow(limiter, 1050, 80), cut);
-  assert.ok(feedWindow(limiter, 1100, 80) < cut, 'a task started after the cut still counts');
+test('growth waits for tasks started since the last change', () => {
+  const limiter = warmed({ initial: 16, min: 1, max: 100 });
+  const grown = feedWindow(limiter, 1000, 20); // ends at 1020: the limit changed then
+  assert.ok(grown > 16);
+  assert.equal(feedWindow(limiter, 1010, 20), grown, 'started before the change: no growth on them');
+  assert.ok(feedWindow(limiter, 1030, 20) > grown, 'started after it: grows');
 });
 
 const inPhase = (run: ReturnType<typeof runModel>, from: number, to: number): number[] =>

@@ -10,8 +10,9 @@
  *   latency > TOLERANCE × floor:  limit' = what the service sustains without a queue (Little's law:
  *                                 each task's in-flight × floor / its latency; the window's median),
  *                                 but at least MIN_GRADIENT × limit
- *   otherwise:                    limit' = limit + max(√limit, limit / 4), once the window holds only
- *                                 tasks started since the last change, and enough are in flight to use it
+ *   otherwise:                    limit' = limit + max(√limit, limit / 4), doubled for each such step in
+ *                                 a row (up to 8 ×), once the window holds only tasks started since the
+ *                                 last change, and enough are in flight to use it
  *
  * within MIN–MAX, starting from SLOW_START_FROM and doubling per window up to the initial limit (TCP's
  * slow start), so that the floor is measured before a queue of ours can form.
@@ -72,6 +73,12 @@ export function headroom(limit: number): number {
   return Math.max(1, Math.sqrt(limit), limit / 4);
 }
 
+/**
+ * Growth without a queue in sight speeds up: each step in a row doubles the next, up to 2^this. After
+ * a rise of capacity the limit gets there in a few round trips; the first queue resets it.
+ */
+export const MAX_GROWTH_DOUBLINGS = 3;
+
 /** The samples a window holds before it is judged. */
 export function windowSize(limit: number): number {
   return Math.max(MIN_WINDOW_SAMPLES, Math.ceil(limit / 2));
@@ -98,6 +105,8 @@ export class GradientLimiter {
   readonly #inFlights: number[] = [];
   #drops = 0;
   #peakInFlight = 0;
+  /** Growth steps in a row without a queue: each doubles the next (up to MAX_GROWTH_DOUBLINGS). */
+  #streak = 0;
   /** When the window's earliest task started, and when the limit last changed. */
   #oldestStart = Number.POSITIVE_INFINITY;
   #changedAt = Number.NEGATIVE_INFINITY;
@@ -156,13 +165,15 @@ export class GradientLimiter {
     if (next !== undefined) {
       next = Math.max(next, this.#estimate * MIN_GRADIENT);
       this.#slowStartTo = 0;
+      this.#streak = 0;
     } else if (appLimited || stale) {
       // Too few tasks to fill the limit (a slow source): no evidence that more would help.
       return;
     } else if (this.#estimate < this.#slowStartTo) {
       next = Math.min(this.#slowStartTo, this.#estimate * 2);
     } else {
-      next = this.#estimate + headroom(this.#estimate);
+      next = this.#estimate + headroom(this.#estimate) * 2 ** Math.min(this.#streak, MAX_GROWTH_DOUBLINGS);
+      this.#streak++;
     }
     this.#estimate = Math.min(this.max, Math.max(this.min, next));
     const limit = Math.floor(this.#estimate);

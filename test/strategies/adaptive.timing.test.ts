@@ -76,7 +76,8 @@ test('the limit follows the capacity down (64 → 8) and up again (→ 64), late
     const down = limitsOver(history, start, PHASE_MS + FOLLOW_MS, 2 * PHASE_MS);
     const up = limitsOver(history, start, 2 * PHASE_MS + FOLLOW_MS, 3 * PHASE_MS);
     const trace = `limit medians: ${median(before)} before, ${median(down)} after the drop, ${median(up)} after the rise`;
-    assert.ok(median(before) >= 24, `well above 8 at capacity 64; ${trace}`);
+    // Above twice the coming capacity first, or following it down would mean nothing.
+    assert.ok(median(before) > 16, `above twice 8 at capacity 64; ${trace}`);
     assert.ok(
       median(down) <= 16,
       `within ${FOLLOW_MS} ms of the drop, at most twice the capacity of 8; ${trace}`,

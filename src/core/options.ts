@@ -47,7 +47,8 @@ export interface ExecutorOptions {
   /**
    * Tasks in flight at once: workers for `threads` and `processes`, pending promises for `async`.
    * `sequential` is always 1. Under `async`, `'adaptive'` (or `'adaptive:MIN-MAX'`) moves the limit
-   * while the job runs, from the latency it measures, starting from 64 (see docs/adaptive.md).
+   * while the job runs, from the latency it measures: from 4, doubling towards 64 until a queue shows
+   * (see docs/adaptive.md).
    * @default os.availableParallelism() for threads and processes, 64 for async
    * @example concurrency: 'adaptive:4-256'
    */

@@ -194,7 +194,7 @@ function resolveConcurrency(
     return { concurrency: start, adaptive };
   }
   if (value === undefined) return { concurrency: defaultConcurrency(strategy), adaptive: undefined };
-  if (typeof value !== 'number') {
+  if (typeof value !== 'number' && adaptiveRefusal(strategy) === undefined) {
     throw new OptionError(
       `Expected \`concurrency\` to be a positive integer, 'adaptive' or 'adaptive:MIN-MAX', got \`${describe(value)}\``,
     );

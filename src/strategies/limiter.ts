@@ -11,8 +11,8 @@
  *                                 each task's in-flight × floor / its latency; the window's median),
  *                                 but at least MIN_GRADIENT × limit
  *   otherwise:                    limit' = limit + max(√limit, limit / 4), doubled for each such step in
- *                                 a row (up to 8 ×), once the window holds only tasks started since the
- *                                 last change, and enough are in flight to use it
+ *                                 a row (up to 8 ×) but at most limit / 2, once the window holds only
+ *                                 tasks started since the last change, and enough are in flight to use it
  *
  * within MIN–MAX, starting from SLOW_START_FROM and doubling per window up to the initial limit (TCP's
  * slow start), so that the floor is measured before a queue of ours can form.
@@ -78,6 +78,8 @@ export function headroom(limit: number): number {
  * a rise of capacity the limit gets there in a few round trips; the first queue resets it.
  */
 export const MAX_GROWTH_DOUBLINGS = 3;
+/** No growth step adds more than this share of the limit. */
+export const MAX_GROWTH_SHARE = 0.5;
 
 /** The samples a window holds before it is judged. */
 export function windowSize(limit: number): number {
@@ -172,7 +174,9 @@ export class GradientLimiter {
     } else if (this.#estimate < this.#slowStartTo) {
       next = Math.min(this.#slowStartTo, this.#estimate * 2);
     } else {
-      next = this.#estimate + headroom(this.#estimate) * 2 ** Math.min(this.#streak, MAX_GROWTH_DOUBLINGS);
+      const step = headroom(this.#estimate) * 2 ** Math.min(this.#streak, MAX_GROWTH_DOUBLINGS);
+      // At most half again per step: tasks in flight above the capacity take long to drain.
+      next = this.#estimate + Math.min(step, this.#estimate * MAX_GROWTH_SHARE);
       this.#streak++;
     }
     this.#estimate = Math.min(this.max, Math.max(this.min, next));

@@ -111,7 +111,8 @@ test('the server with a capacity serves at most that many at once; every request
   const server = await startServer({ capacity: 3 });
   const agent = new Agent({ connections: 64 });
   try {
-    const statuses = await burst(server, agent, 20);
+    // Each held 200 ms: the 20 arrive long before the first 3 are done, even on a busy machine.
+    const statuses = await burst(server, agent, 20, 'delay=200');
     assert.deepEqual(new Set(statuses), new Set([200]));
     const stats = server.stats();
     assert.equal(stats.maxActive, 3);
@@ -128,9 +129,13 @@ test('without a capacity every request is served at once, as before', async () =
   const server = await startServer();
   const agent = new Agent({ connections: 64 });
   try {
-    await burst(server, agent, 20);
-    assert.equal(server.stats().maxActive, 20);
+    // Stalled requests hold their slots: all 20 must be served at once, none queued.
+    const stalled = burst(server, agent, 20, 'fault=stall').catch(() => undefined);
+    await waitFor(() => server.stats().active === 20);
+    assert.equal(server.stats().queued, 0);
     assert.equal(server.stats().capacity, undefined);
+    await agent.destroy();
+    await stalled;
   } finally {
     await agent.destroy();
     await server.close();

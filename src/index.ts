@@ -26,6 +26,10 @@ export {
   WorkerDiedError,
 } from './core/errors.js';
 export {
+  type AdaptiveBounds,
+  type AdaptiveConcurrency,
+  DEFAULT_ADAPTIVE_MAX,
+  DEFAULT_ADAPTIVE_MIN,
   DEFAULT_ASYNC_CONCURRENCY,
   type ExecutorOptions,
   LOCAL_STRATEGIES,
@@ -36,6 +40,7 @@ export {
 } from './core/options.js';
 export type {
   Indexed,
+  LimitPoint,
   Settled,
   SetupContext,
   TaskContext,

@@ -24,6 +24,23 @@ export const DEFAULT_DISTRIBUTED_JOBS = 16;
 /** The default number of tasks in flight under `async`: finite, so a huge input never opens unbounded sockets. */
 export const DEFAULT_ASYNC_CONCURRENCY = 64;
 
+/** `concurrency: 'adaptive'`: the limit moves while the job runs, within MIN–MAX (docs/adaptive.md). */
+export const ADAPTIVE = 'adaptive';
+/** The bounds of `'adaptive'` without `:MIN-MAX`. */
+export const DEFAULT_ADAPTIVE_MIN = 1;
+export const DEFAULT_ADAPTIVE_MAX = 1000;
+/** Strategies that can move their limit while running; the pools are to follow (tasks in flight per worker). */
+export const ADAPTIVE_STRATEGIES: readonly StrategyName[] = ['async'];
+
+/** `'adaptive'`, or `'adaptive:MIN-MAX'` with bounds of its own, e.g. `'adaptive:4-256'`. */
+export type AdaptiveConcurrency = 'adaptive' | `adaptive:${number}-${number}`;
+
+/** The bounds an adaptive limit stays within. */
+export interface AdaptiveBounds {
+  min: number;
+  max: number;
+}
+
 export interface ExecutorOptions {
   /** The task module: a path (relative to the working directory), a `file:` URL string or a URL. */
   task: string | URL;
@@ -34,10 +51,13 @@ export interface ExecutorOptions {
   strategy?: StrategyChoice;
   /**
    * Tasks in flight at once: workers for `threads` and `processes`, pending promises for `async`.
-   * `sequential` is always 1.
+   * `sequential` is always 1. Under `async`, `'adaptive'` (or `'adaptive:MIN-MAX'`) moves the limit
+   * while the job runs, from the latency it measures: from 4, doubling towards 64 until a queue shows
+   * (see docs/adaptive.md).
    * @default os.availableParallelism() for threads and processes, 64 for async
+   * @example concurrency: 'adaptive:4-256'
    */
-  concurrency?: number;
+  concurrency?: number | AdaptiveConcurrency;
   /**
    * Tasks each worker runs at once on its own event loop, under `threads` and `processes`: the hybrid
    * model, for tasks that both wait and compute. `concurrency` stays the number of workers.
@@ -146,9 +166,12 @@ const OPTION_NAMES = [
 export interface ResolvedOptions {
   taskUrl: string;
   strategy: StrategyChoice;
+  /** The limit of tasks in flight; under `adaptive`, the one it starts from. */
   concurrency: number;
   inFlight: number;
   isolate: boolean;
+  /** Set when the limit adapts: the bounds it stays within. */
+  adaptive: AdaptiveBounds | undefined;
   exportName: string;
   timeout: number | undefined;
   chunkSize: number | undefined;
@@ -194,6 +217,61 @@ export function expectStrategy(value: unknown): StrategyChoice {
   );
 }
 
+const ADAPTIVE_FORM = /^adaptive(?::(\d+)-(\d+))?$/;
+
+/** `'adaptive'` → the default bounds, `'adaptive:4-256'` → 4–256; undefined for anything else. */
+export function parseAdaptive(value: unknown): AdaptiveBounds | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = ADAPTIVE_FORM.exec(value.trim());
+  if (match === null) return undefined;
+  if (match[1] === undefined) return { min: DEFAULT_ADAPTIVE_MIN, max: DEFAULT_ADAPTIVE_MAX };
+  const min = Number(match[1]);
+  const max = Number(match[2]);
+  if (!Number.isSafeInteger(max) || min < 1 || min > max) {
+    throw new OptionError(
+      `Expected the bounds of \`concurrency: '${value}'\` to be whole numbers with 1 ≤ MIN ≤ MAX`,
+    );
+  }
+  return { min, max };
+}
+
+/** Why a strategy cannot adapt its limit (yet), in one line; undefined when it can. */
+function adaptiveRefusal(strategy: StrategyChoice): string | undefined {
+  if ((ADAPTIVE_STRATEGIES as readonly string[]).includes(strategy)) return undefined;
+  if (strategy === 'sequential') {
+    return "`concurrency: 'adaptive'` needs tasks in flight to adapt, and sequential runs one at a time: use async";
+  }
+  if (strategy === 'auto') {
+    return "`concurrency: 'adaptive'` is not yet available with strategy auto: use async, or a fixed concurrency";
+  }
+  return `\`concurrency: 'adaptive'\` is not yet available for ${strategy}: use async, or a fixed concurrency`;
+}
+
+/** The concurrency and, under `adaptive`, its bounds. */
+function resolveConcurrency(
+  strategy: StrategyChoice,
+  value: unknown,
+): { concurrency: number; adaptive: AdaptiveBounds | undefined } {
+  const adaptive = parseAdaptive(value);
+  if (adaptive !== undefined) {
+    const refusal = adaptiveRefusal(strategy);
+    if (refusal !== undefined) throw new OptionError(refusal);
+    const start = Math.min(adaptive.max, Math.max(adaptive.min, defaultConcurrency(strategy)));
+    return { concurrency: start, adaptive };
+  }
+  if (value === undefined) return { concurrency: defaultConcurrency(strategy), adaptive: undefined };
+  if (typeof value !== 'number' && adaptiveRefusal(strategy) === undefined) {
+    throw new OptionError(
+      `Expected \`concurrency\` to be a positive integer, 'adaptive' or 'adaptive:MIN-MAX', got \`${describe(value)}\``,
+    );
+  }
+  const concurrency = expectPositiveInteger('concurrency', value);
+  if (strategy === 'sequential' && concurrency !== 1) {
+    throw new OptionError(`Expected \`concurrency\` to be 1 under sequential, got \`${concurrency}\``);
+  }
+  return { concurrency, adaptive: undefined };
+}
+
 /** Turn a path, file URL string or URL into a file URL string. */
 export function toTaskUrl(task: unknown): string {
   if (task instanceof URL) return task.href;
@@ -217,13 +295,7 @@ export function resolveOptions(options: ExecutorOptions): ResolvedOptions {
     );
   }
   const strategy = expectStrategy(options.strategy ?? DEFAULT_STRATEGY);
-  let concurrency = defaultConcurrency(strategy);
-  if (options.concurrency !== undefined) {
-    concurrency = expectPositiveInteger('concurrency', options.concurrency);
-    if (strategy === 'sequential' && concurrency !== 1) {
-      throw new OptionError(`Expected \`concurrency\` to be 1 under sequential, got \`${concurrency}\``);
-    }
-  }
+  const { concurrency, adaptive } = resolveConcurrency(strategy, options.concurrency);
   const inFlight = options.inFlight === undefined ? 1 : expectPositiveInteger('inFlight', options.inFlight);
   if (inFlight > 1 && (strategy === 'sequential' || strategy === 'async')) {
     throw new OptionError(
@@ -244,6 +316,7 @@ export function resolveOptions(options: ExecutorOptions): ResolvedOptions {
     concurrency,
     inFlight,
     isolate: options.isolate === true,
+    adaptive,
     exportName,
     timeout: options.timeout === undefined ? undefined : expectPositiveNumber('timeout', options.timeout),
     chunkSize:

@@ -52,3 +52,9 @@ export interface WorkerUsage {
   /** Workers started so far, replacements included. */
   workersStarted: number;
 }
+
+/** The limit of tasks in flight from `time` on (ms since the Unix epoch), under `concurrency: 'adaptive'`. */
+export interface LimitPoint {
+  time: number;
+  limit: number;
+}

@@ -1,12 +1,13 @@
 import { ClosedError, callAborted, OptionError } from '../core/errors.js';
 import {
+  type AdaptiveBounds,
   type ExecutorOptions,
   expectPositiveInteger,
   type ResolvedOptions,
   resolveOptions,
   type StrategyName,
 } from '../core/options.js';
-import type { Indexed, Settled, TimelineEntry, WorkerUsage } from '../core/types.js';
+import type { Indexed, LimitPoint, Settled, TimelineEntry, WorkerUsage } from '../core/types.js';
 import { type MapHandle, type Strategy, TaskRequest } from '../strategies/strategy.js';
 import { assertTaskExists } from '../task/load.js';
 import { createStrategy } from './create-strategy.js';
@@ -123,6 +124,7 @@ export class Executor<I = unknown, O = unknown> {
     return this.#strategy?.name ?? 'auto';
   }
 
+  /** The limit of tasks in flight; under `concurrency: 'adaptive'`, the one it started from. */
   get concurrency(): number {
     return this.#strategy?.concurrency ?? 0;
   }
@@ -130,6 +132,26 @@ export class Executor<I = unknown, O = unknown> {
   /** Tasks in flight per worker: above 1 under the hybrid model (threads or processes). */
   get inFlight(): number {
     return this.#strategy?.inFlight ?? 1;
+  }
+
+  /** Under `concurrency: 'adaptive'`, the bounds the limit stays within; otherwise undefined. */
+  get adaptive(): AdaptiveBounds | undefined {
+    return this.#options.adaptive && { ...this.#options.adaptive };
+  }
+
+  /** The limit of tasks in flight now: where an adaptive limit has moved to, or the fixed one. */
+  concurrencyNow(): number {
+    return this.#strategy?.adaptive?.now() ?? this.concurrency;
+  }
+
+  /** Under `concurrency: 'adaptive'`, the limit over time (a point at the start, then its changes). */
+  concurrencyHistory(): LimitPoint[] {
+    return this.#strategy?.adaptive?.history() ?? [];
+  }
+
+  /** The lowest and highest the limit has been (a fixed limit: both the same). */
+  concurrencyRange(): { min: number; max: number } {
+    return this.#strategy?.adaptive?.range() ?? { min: this.concurrency, max: this.concurrency };
   }
 
   /** Under `strategy: 'auto'`, what was chosen. */

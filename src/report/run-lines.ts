@@ -14,9 +14,9 @@ export interface ProgressFigures extends JobProgress {
   rate: number | undefined;
 }
 
-/** `1,234/10,000 (12 %) · 456 /s · ETA 20.0 s · 3 failed · 8 in flight · 2 waiting to retry` */
+/** `1,234/10,000 (12 %) · 456 /s · ETA 20.0 s · 3 failed · 8 in flight (limit 12) · 2 waiting to retry` */
 export function formatProgress(figures: ProgressFigures): string {
-  const { done, total, rate, failed, inFlight, waitingRetry } = figures;
+  const { done, total, rate, failed, inFlight, waitingRetry, limit } = figures;
   const parts: string[] = [];
   if (total !== undefined && total > 0) {
     // Rounded down: 99.6 % done is not 100 %.
@@ -30,9 +30,22 @@ export function formatProgress(figures: ProgressFigures): string {
     parts.push(`ETA ${formatLongDuration(((total - done) / rate) * 1000)}`);
   }
   parts.push(`${formatCount(failed)} failed`);
-  parts.push(`${formatCount(inFlight)} in flight`);
+  parts.push(
+    `${formatCount(inFlight)} in flight${limit === undefined ? '' : ` (limit ${formatCount(limit)})`}`,
+  );
   if (waitingRetry > 0) parts.push(`${formatCount(waitingRetry)} waiting to retry`);
   return parts.join(' · ');
+}
+
+/** `adaptive limit: from 64, between 7 and 71 during the run (bounds 1–1,000)` */
+export function formatAdaptive(adaptive: NonNullable<RunSummary['adaptive']>): string {
+  const { bounds, range, history } = adaptive;
+  const start = history[0]?.limit ?? range.min;
+  const moved =
+    range.min === range.max
+      ? `stayed at ${formatCount(start)}`
+      : `from ${formatCount(start)}, between ${formatCount(range.min)} and ${formatCount(range.max)} during the run`;
+  return `adaptive limit: ${moved} (bounds ${formatCount(bounds.min)}–${formatCount(bounds.max)})`;
 }
 
 /** The summary, one line per fact worth saying (a fatal error is the caller's to print). */
@@ -46,6 +59,7 @@ export function formatSummary(summary: RunSummary, outLabel: string): string[] {
       `${summary.aborted > 0 ? `, ${formatCount(summary.aborted)} aborted` : ''}` +
       ` · ${configuration(summary)} → ${outLabel}`,
   ];
+  if (summary.adaptive !== undefined) lines.push(formatAdaptive(summary.adaptive));
   if (summary.reasons !== undefined) {
     lines.push(`auto chose ${configuration(summary)}:`, ...summary.reasons.map((r) => `  ${r}`));
   }
@@ -83,7 +97,9 @@ export function formatSummary(summary: RunSummary, outLabel: string): string[] {
 }
 
 /** `threads ×2`, or `threads ×2×32` for 2 workers with 32 tasks in flight on each (the hybrid). */
-function configuration(summary: Pick<RunSummary, 'strategy' | 'concurrency' | 'inFlight'>): string {
+function configuration(
+  summary: Pick<RunSummary, 'strategy' | 'concurrency' | 'inFlight' | 'adaptive'>,
+): string {
   const inFlight = summary.inFlight > 1 ? `×${summary.inFlight}` : '';
-  return `${summary.strategy} ×${summary.concurrency}${inFlight}`;
+  return `${summary.strategy} ×${summary.adaptive ? 'adaptive' : summary.concurrency}${inFlight}`;
 }

@@ -7,7 +7,8 @@ import type { Writable } from 'node:stream';
 import type { Verdict } from '../advise/types.js';
 import { createExecutor, type Executor } from '../auto/executor.js';
 import { describe, OptionError } from '../core/errors.js';
-import { DEFAULT_STRATEGY, expectPositiveInteger, type StrategyChoice } from '../core/options.js';
+import { type AdaptiveConcurrency, DEFAULT_STRATEGY, type StrategyChoice } from '../core/options.js';
+import type { LimitPoint } from '../core/types.js';
 import { DoneSet } from './done-set.js';
 import { openFifo } from './fifo.js';
 import { checkInputs, fingerprintInputs, type InputsCheck, recordPath, writeRecord } from './fingerprint.js';
@@ -27,8 +28,12 @@ export interface StartRunOptions {
   out: string | Writable;
   /** @default 'threads' */
   strategy?: StrategyChoice;
-  /** @default the strategy's default */
-  concurrency?: number;
+  /**
+   * Tasks in flight, or `'adaptive'` / `'adaptive:MIN-MAX'` (async) for a limit that follows the
+   * latency it measures (docs/adaptive.md).
+   * @default the strategy's default
+   */
+  concurrency?: number | AdaptiveConcurrency;
   /**
    * Write results in input order (a bounded reorder window) instead of completion order.
    * @default false
@@ -75,8 +80,13 @@ export interface StartRunOptions {
 
 export interface RunSummary extends JobResult {
   strategy: string;
+  /** The limit of tasks in flight; under `adaptive`, the one it started from. */
   concurrency: number;
   inFlight: number;
+  /** Under `concurrency: 'adaptive'`: its bounds, the lowest and highest it went, and its history. */
+  adaptive:
+    | { bounds: { min: number; max: number }; range: { min: number; max: number }; history: LimitPoint[] }
+    | undefined;
   /** Under `--strategy auto`: why the advisor chose the strategy and concurrency it did. */
   reasons: string[] | undefined;
   elapsedMs: number;
@@ -232,7 +242,6 @@ function autoReasons(verdict: Verdict | undefined): string[] | undefined {
 export async function startRun(options: StartRunOptions): Promise<RunHandle> {
   const retries = expectRetries(options.retries ?? 0);
   const resume = options.resume === true;
-  if (options.concurrency !== undefined) expectPositiveInteger('concurrency', options.concurrency);
   const executor: Executor = createExecutor({
     task: options.task,
     strategy: options.strategy ?? DEFAULT_STRATEGY,
@@ -290,6 +299,11 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
       ...outcome,
       strategy: executor.strategy,
       concurrency: executor.concurrency,
+      adaptive: executor.adaptive && {
+        bounds: executor.adaptive,
+        range: executor.concurrencyRange(),
+        history: executor.concurrencyHistory(),
+      },
       inFlight: executor.inFlight,
       reasons: autoReasons(executor.choice?.advice.verdict),
       elapsedMs: performance.now() - started,
@@ -303,7 +317,10 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     prior,
     stop: (reason) => running.stop(reason),
     abort: (reason) => running.abort(reason),
-    progress: () => running.progress(),
+    progress: () => {
+      const progress = running.progress();
+      return executor.adaptive ? { ...progress, limit: executor.concurrencyNow() } : progress;
+    },
     result,
   };
 }

@@ -10,6 +10,8 @@ export interface JobProgress {
   failed: number;
   inFlight: number;
   waitingRetry: number;
+  /** Under `concurrency: 'adaptive'`, the limit of tasks in flight now. */
+  limit?: number;
 }
 
 export interface JobResult {

@@ -32,6 +32,8 @@ import { cloneProblem, isThenable } from '../core/values.js';
 import { Context } from '../task/context.js';
 import { taskLabel } from '../task/label.js';
 import { type LoadedTask, loadTask } from '../task/load.js';
+import type { LimitOutcome } from './limiter.js';
+import { MovingLimit } from './moving-limit.js';
 import { type ItemCallback, type MapHandle, type Strategy, TaskRequest } from './strategy.js';
 
 /**
@@ -59,6 +61,7 @@ interface MapGroup {
 export class InProcessStrategy implements Strategy {
   readonly name: StrategyName;
   readonly concurrency: number;
+  readonly adaptive: MovingLimit | undefined;
   readonly #options: ResolvedOptions;
   readonly #label: string;
   readonly #queue = new Deque<TaskRequest>();
@@ -68,6 +71,8 @@ export class InProcessStrategy implements Strategy {
   #state: unknown;
   #broken: Error | undefined;
   #running = 0;
+  /** Tasks allowed in flight now: `concurrency`, or where the adaptive limit has moved to. */
+  #limit: number;
   #pumping = false;
   #closing = false;
   #closed: Promise<void> | undefined;
@@ -76,6 +81,11 @@ export class InProcessStrategy implements Strategy {
   constructor(name: 'sequential' | 'async', options: ResolvedOptions) {
     this.name = name;
     this.concurrency = options.concurrency;
+    this.adaptive =
+      options.adaptive === undefined
+        ? undefined
+        : new MovingLimit(options.adaptive, options.concurrency, now());
+    this.#limit = this.adaptive?.now() ?? options.concurrency;
     this.#options = options;
     this.#label = taskLabel(options.taskUrl);
     this.#timeline = options.timeline ? [] : null;
@@ -115,7 +125,7 @@ export class InProcessStrategy implements Strategy {
   }
 
   capacityHint(): number {
-    return this.concurrency * 2;
+    return this.#limit * 2;
   }
 
   timeline(): TimelineEntry[] {
@@ -181,7 +191,7 @@ export class InProcessStrategy implements Strategy {
     if (this.#pumping) return;
     this.#pumping = true;
     try {
-      while (this.#running < this.concurrency && this.#queue.length > 0) this.#start(this.#queue.shift()!);
+      while (this.#running < this.#limit && this.#queue.length > 0) this.#start(this.#queue.shift()!);
     } finally {
       this.#pumping = false;
     }
@@ -209,13 +219,19 @@ export class InProcessStrategy implements Strategy {
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
     const start = now();
-    const finish = (error: Error | undefined, value: unknown): void => {
+    let inFlight = 0;
+    const finish = (error: Error | undefined, value: unknown, outcome?: LimitOutcome): void => {
       if (settled) return;
       settled = true;
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       this.#running--;
-      this.#timeline?.push({ workerId: 0, index, start, end: now() });
+      const end = now();
+      this.#timeline?.push({ workerId: 0, index, start, end });
+      // An abort by the caller says nothing about the service: it is not a sample.
+      if (this.adaptive && outcome !== undefined) {
+        this.#limit = this.adaptive.sample({ start, end, inFlight, outcome });
+      }
       request.done(request, error, value);
       this.#pump();
     };
@@ -229,23 +245,23 @@ export class InProcessStrategy implements Strategy {
       timer = setTimeout(() => {
         const error = taskTimedOut(this.#label, index, timeout);
         context.abort(error);
-        finish(error, undefined);
+        finish(error, undefined, 'timeout');
       }, timeout);
     }
     signal?.addEventListener('abort', onAbort, { once: true });
-    this.#running++;
+    inFlight = ++this.#running;
     const succeed = (value: unknown): void => {
       const outputProblem = cloneProblem(value);
       if (outputProblem === undefined) {
-        finish(undefined, value);
+        finish(undefined, value, 'ok');
         return;
       }
-      finish(outputNotCloneable(this.#label, index, 'in-process', outputProblem), undefined);
+      finish(outputNotCloneable(this.#label, index, 'in-process', outputProblem), undefined, 'error');
     };
     const fail = (thrown: unknown): void => {
       // A thrown non-Error becomes the same NonError a worker would send, so causes match everywhere.
       const cause = thrown instanceof Error ? thrown : deserializeError(serializeError(thrown));
-      finish(taskFailed(this.#label, index, cause), undefined);
+      finish(taskFailed(this.#label, index, cause), undefined, 'error');
     };
     let result: unknown;
     try {

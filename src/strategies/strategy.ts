@@ -1,5 +1,5 @@
-import type { StrategyName } from '../core/options.js';
-import type { TimelineEntry, WorkerUsage } from '../core/types.js';
+import type { AdaptiveBounds, StrategyName } from '../core/options.js';
+import type { LimitPoint, TimelineEntry, WorkerUsage } from '../core/types.js';
 
 /** Receives a task's outcome. One function can serve every task of a stream: no closure per task. */
 export type Done = (request: TaskRequest, error: Error | undefined, value: unknown) => void;
@@ -47,12 +47,26 @@ export interface MapHandle {
   cancel(): void;
 }
 
+/** What a strategy shows of a limit that moves. */
+export interface MovingLimitView {
+  readonly bounds: AdaptiveBounds;
+  /** Tasks that may be in flight now. */
+  now(): number;
+  /** The limit over time: a point at the start, then one per change (changes close together share one). */
+  history(): LimitPoint[];
+  /** The lowest and highest the limit has been. */
+  range(): { min: number; max: number };
+}
+
 /** What every strategy offers the executor: one interface, one file each. */
 export interface Strategy {
   readonly name: StrategyName;
+  /** The limit of tasks in flight; under `concurrency: 'adaptive'`, the one it started from. */
   readonly concurrency: number;
   /** Tasks in flight per worker, for strategies with workers (the hybrid when above 1). */
   readonly inFlight?: number;
+  /** Under `concurrency: 'adaptive'`: the limit as it moves. Undefined for a fixed limit. */
+  readonly adaptive?: MovingLimitView | undefined;
   submit(request: TaskRequest): void;
   /** Runs every input of an array, in batches where that pays. */
   mapArray(inputs: readonly unknown[], onItem: ItemCallback): MapHandle;

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { OptionError } from '../core/errors.js';
+import { CapacityGate, checkCapacity } from './capacity.js';
 import { listen } from './listen.js';
 import {
   planRequest,
@@ -41,6 +42,14 @@ export interface ServerOptions {
    * @default 2443 (the seed's page)
    */
   size?: number;
+  /**
+   * At most this many requests served at once; the rest wait, first come first served, and their
+   * delay starts when their turn comes. Change it while running with `setCapacity` or
+   * `POST /capacity?c=N`.
+   * @default undefined: every request is served at once
+   * @example startServer({ delay: 20, capacity: 8 }) // 8 at a time: about 400 requests/s at most
+   */
+  capacity?: number;
 }
 
 export interface ServerStats {
@@ -52,6 +61,13 @@ export interface ServerStats {
   connections: number;
   /** How many requests carried each `id` query parameter. */
   byId: Map<string, number>;
+  /** The capacity now (undefined: no limit). */
+  capacity: number | undefined;
+  /** Requests being served now, and waiting for a slot. */
+  active: number;
+  queued: number;
+  /** The most requests served at once so far. */
+  maxActive: number;
 }
 
 export interface FanoutServer {
@@ -62,6 +78,8 @@ export interface FanoutServer {
   readonly port: number;
   /** A snapshot of the counters. */
   stats(): ServerStats;
+  /** A new capacity (undefined: no limit); requests waiting start at once if it rose. */
+  setCapacity(capacity: number | undefined): void;
   /** Stops listening and ends every connection, stalled and keep-alive ones included. */
   close(): Promise<void>;
 }
@@ -82,6 +100,12 @@ function bodyOf(size: number): Buffer {
   return sharedBody.subarray(0, size);
 }
 
+/** The path of the control endpoint: `GET` reads the capacity, `POST ?c=N` (or `c=none`) sets it. */
+export const CAPACITY_PATH = '/capacity';
+
+/** The value of `c` that lifts the limit. */
+const NO_CAPACITY = 'none';
+
 /** Whether an HTTP status forbids a body. */
 const bodiless = (status: number): boolean => status === 204 || status === 304;
 
@@ -93,6 +117,7 @@ export async function startServer(options: ServerOptions = {}): Promise<FanoutSe
   const defaults: ServerDefaults = validateDefaults(options);
   const counters = { requests: 0, responses: 0, connections: 0 };
   const byId = new Map<string, number>();
+  const gate = new CapacityGate(options.capacity);
   // Pending delays and trickles, so close() can cancel them.
   const timers = new Set<NodeJS.Timeout>();
 
@@ -153,10 +178,53 @@ export async function startServer(options: ServerOptions = {}): Promise<FanoutSe
     }
   };
 
+  const sendJson = (res: ServerResponse, status: number, value: unknown): void => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(`${JSON.stringify(value)}\n`);
+  };
+
+  /** The control endpoint: not a page, not counted, and never queued behind the pages. */
+  const control = (req: IncomingMessage, res: ServerResponse, query: URLSearchParams): void => {
+    if (req.method === 'POST') {
+      const raw = query.get('c');
+      const value =
+        raw === NO_CAPACITY ? undefined : raw === null || raw.trim() === '' ? Number.NaN : Number(raw);
+      const problem =
+        raw === null ? 'Expected a query parameter `c`' : checkCapacity(value, JSON.stringify(raw));
+      if (problem !== undefined) {
+        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(`${problem} (or c=${NO_CAPACITY} for no limit)\n`);
+        return;
+      }
+      gate.setCapacity(value);
+    } else if (req.method !== 'GET') {
+      res.writeHead(405, { allow: 'GET, POST', 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`${req.method} is not supported on ${CAPACITY_PATH}: GET reads it, POST ?c=N sets it\n`);
+      return;
+    }
+    const { capacity, active, queued } = gate.figures();
+    sendJson(res, 200, { capacity: capacity ?? null, active, queued });
+  };
+
+  const carryOut = (req: IncomingMessage, res: ServerResponse, plan: RequestPlan): void => {
+    if (plan.fault === 'stall') return; // never answered; close() ends it
+    if (plan.fault === 'trickle') {
+      answer(req, res, plan);
+      return;
+    }
+    later(plan.delay, res, () => {
+      // resetAndDestroy sends a TCP RST: the client sees ECONNRESET, as from a crashed server.
+      if (plan.fault === 'reset') req.socket.resetAndDestroy();
+      else answer(req, res, plan);
+    });
+  };
+
   const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === CAPACITY_PATH) return control(req, res, url.searchParams);
     counters.requests++;
     res.once('finish', () => counters.responses++);
-    const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+    const query = url.searchParams;
     const id = query.get('id');
     if (id !== null) byId.set(id, (byId.get(id) ?? 0) + 1);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -171,13 +239,15 @@ export async function startServer(options: ServerOptions = {}): Promise<FanoutSe
       return;
     }
     const { plan } = result;
-    if (plan.fault === 'stall') return; // never answered; close() ends it
-    if (plan.fault === 'trickle') return answer(req, res, plan);
-    later(plan.delay, res, () => {
-      // resetAndDestroy sends a TCP RST: the client sees ECONNRESET, as from a crashed server.
-      if (plan.fault === 'reset') req.socket.resetAndDestroy();
-      else answer(req, res, plan);
+    // A request holds its slot until its response is over or its client hangs up.
+    let dropFromQueue: (() => void) | undefined;
+    dropFromQueue = gate.enter((leave) => {
+      if (dropFromQueue !== undefined) res.off('close', dropFromQueue);
+      res.once('finish', leave);
+      res.once('close', leave);
+      carryOut(req, res, plan);
     });
+    if (dropFromQueue !== undefined) res.once('close', dropFromQueue);
   });
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.on('connection', (socket: Socket) => {
@@ -192,9 +262,14 @@ export async function startServer(options: ServerOptions = {}): Promise<FanoutSe
     url,
     address,
     port: actualPort,
-    stats: () => ({ ...counters, byId: new Map(byId) }),
+    stats: () => {
+      const { capacity, active, queued, maxActive } = gate.figures();
+      return { ...counters, byId: new Map(byId), capacity, active, queued, maxActive };
+    },
+    setCapacity: (capacity) => gate.setCapacity(capacity),
     close() {
       closed ??= new Promise<void>((resolve) => {
+        gate.close();
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
         server.close(() => resolve());

@@ -276,7 +276,8 @@ for (const strategy of STRATEGIES) {
             assert.equal(error.code, 'ERR_FANOUT_OPTION');
             assert.equal(
               error.message,
-              `Expected \`concurrency\` to be a positive integer, got \`${shown}\``,
+              // Where `'adaptive'` is allowed (async), the message says so.
+              `Expected \`concurrency\` to be a positive integer${typeof value === 'string' && strategy === 'async' ? ", 'adaptive' or 'adaptive:MIN-MAX'" : ''}, got \`${shown}\``,
             );
             return true;
           },

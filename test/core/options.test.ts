@@ -3,7 +3,14 @@ import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
 import { closest, editDistance } from '../../src/core/closest.js';
 import { OptionError } from '../../src/core/errors.js';
-import { DEFAULT_ASYNC_CONCURRENCY, redactUrl, resolveOptions, toTaskUrl } from '../../src/core/options.js';
+import {
+  DEFAULT_ADAPTIVE_MAX,
+  DEFAULT_ADAPTIVE_MIN,
+  DEFAULT_ASYNC_CONCURRENCY,
+  redactUrl,
+  resolveOptions,
+  toTaskUrl,
+} from '../../src/core/options.js';
 
 test('defaults: threads, cores for pools, a finite bound for async, 1 for sequential', () => {
   assert.equal(resolveOptions({ task: '/x.js' }).strategy, 'threads');
@@ -111,4 +118,42 @@ test('distributed needs a Redis URL, prints it without its password, and keeps i
   assert.equal(resolved.redisDownTimeout, 30_000);
   assert.equal(redactUrl('rediss://:pw@h:6380/2'), 'rediss://***@h:6380/2');
   assert.equal(redactUrl('redis://h:6379'), 'redis://h:6379');
+});
+
+test("concurrency: 'adaptive' under async: the default bounds, or its own, starting from async's default", () => {
+  const plain = resolveOptions({ task: '/x.js', strategy: 'async', concurrency: 'adaptive' });
+  assert.deepEqual(plain.adaptive, { min: DEFAULT_ADAPTIVE_MIN, max: DEFAULT_ADAPTIVE_MAX });
+  assert.equal(plain.concurrency, DEFAULT_ASYNC_CONCURRENCY);
+  const bounded = resolveOptions({ task: '/x.js', strategy: 'async', concurrency: 'adaptive:4-16' });
+  assert.deepEqual(bounded.adaptive, { min: 4, max: 16 });
+  assert.equal(bounded.concurrency, 16, 'the start is within the bounds');
+  assert.equal(resolveOptions({ task: '/x.js', strategy: 'async', concurrency: 8 }).adaptive, undefined);
+});
+
+test("concurrency: 'adaptive' is refused, in one line, where it cannot work (yet)", () => {
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [
+      { strategy: 'sequential' },
+      /^`concurrency: 'adaptive'` needs tasks in flight to adapt, and sequential runs one at a time: use async$/,
+    ],
+    [
+      { strategy: 'threads' },
+      /^`concurrency: 'adaptive'` is not yet available for threads: use async, or a fixed concurrency$/,
+    ],
+    [{ strategy: 'processes' }, /is not yet available for processes/],
+    [{ strategy: 'auto' }, /is not yet available with strategy auto/],
+  ];
+  for (const [options, message] of cases) {
+    assert.throws(
+      () => resolveOptions({ task: '/x.js', concurrency: 'adaptive', ...options }),
+      (error: Error) => error instanceof OptionError && message.test(error.message),
+      JSON.stringify(options),
+    );
+  }
+  for (const bad of ['adaptive:0-4', 'adaptive:9-4', 'adaptive:4']) {
+    assert.throws(
+      () => resolveOptions({ task: '/x.js', strategy: 'async', concurrency: bad as 'adaptive' }),
+      /^OptionError: Expected (the bounds of `concurrency: 'adaptive:\d+-\d+'` to be whole numbers with 1 ≤ MIN ≤ MAX|`concurrency` to be a positive integer, 'adaptive' or 'adaptive:MIN-MAX', got `"adaptive:4" \(string\)`)$/,
+    );
+  }
 });

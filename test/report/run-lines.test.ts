@@ -20,6 +20,7 @@ function summary(overrides: Partial<RunSummary>): RunSummary {
     strategy: 'async',
     concurrency: 4,
     inFlight: 1,
+    adaptive: undefined,
     reasons: undefined,
     elapsedMs: 1000,
     resumable: true,

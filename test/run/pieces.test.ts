@@ -160,6 +160,10 @@ test('progress and durations read as documented', () => {
     formatProgress({ done: 7, total: undefined, rate: undefined, failed: 0, inFlight: 0, waitingRetry: 0 }),
     '7 done · … /s · 0 failed · 0 in flight',
   );
+  assert.equal(
+    formatProgress({ done: 7, total: 10, rate: 1, failed: 0, inFlight: 3, waitingRetry: 0, limit: 12 }),
+    '7/10 (70 %) · 1.00 /s · ETA 3.00 s · 0 failed · 3 in flight (limit 12)',
+  );
   assert.equal(formatLongDuration(950), '950 ms');
   assert.equal(formatLongDuration(61_000), '1 min 01 s');
   assert.equal(formatLongDuration(3_720_000), '1 h 02 min');

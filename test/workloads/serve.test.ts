@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
 import { startServer } from '../../src/workloads/server.js';
 import { fetchAll, newAgent } from './helpers.js';
 
@@ -174,5 +175,43 @@ test('fanout serve --host prints the address really bound, and warns in one line
     } finally {
       stopIfRunning(local);
     }
+  }
+});
+
+test('fanout serve --capacity N says so, and POST /capacity changes it while it runs', {
+  timeout: CHILD_TEST_TIMEOUT_MS,
+}, async () => {
+  const child = fanout('serve', '--port', '0', '--capacity', '2');
+  const agent = newAgent();
+  try {
+    const url = await listeningUrl(child);
+    assert.match(child.stdout(), /capacity: 2 served at once, the rest queued in arrival order/);
+    assert.match(child.stdout(), /curl -X POST "http:\/\/127\.0\.0\.1:\d+\/capacity\?c=8"/);
+    assert.deepEqual(JSON.parse((await fetchAll(`${url}capacity`, agent)).text), {
+      capacity: 2,
+      active: 0,
+      queued: 0,
+    });
+    const posted = await request(`${url}capacity?c=5`, { method: 'POST', dispatcher: agent });
+    assert.deepEqual(await posted.body.json(), { capacity: 5, active: 0, queued: 0 });
+    await agent.destroy();
+    child.process.kill('SIGINT');
+    assert.equal((await child.exited)[0], 0, child.stderr());
+  } finally {
+    await agent.destroy();
+    stopIfRunning(child);
+  }
+});
+
+test('fanout serve refuses --capacity 0 with exit 2 and one line', {
+  timeout: CHILD_TEST_TIMEOUT_MS,
+}, async () => {
+  const child = fanout('serve', '--capacity', '0');
+  try {
+    const [code] = await child.exited;
+    assert.equal(code, 2);
+    assert.match(child.stderr(), /--capacity: expected a whole number from 1 to \d+, got `0`/);
+  } finally {
+    stopIfRunning(child);
   }
 });

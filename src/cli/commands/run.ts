@@ -4,9 +4,12 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { OptionError } from '../../core/errors.js';
 import {
+  type AdaptiveConcurrency,
   DEFAULT_SETUP_TIMEOUT_MS,
   DEFAULT_TEARDOWN_TIMEOUT_MS,
+  parseAdaptive,
   type StrategyChoice,
 } from '../../core/options.js';
 import { formatPlural, formatSummary } from '../../report/run-lines.js';
@@ -43,7 +46,7 @@ interface RunFlags {
   inputs: string;
   out: string;
   strategy: StrategyChoice;
-  concurrency?: ConcurrencySetting;
+  concurrency?: ConcurrencySetting | AdaptiveConcurrency;
   inFlight?: number;
   ordered?: boolean;
   timeout?: number;
@@ -87,6 +90,11 @@ const SETUP_TIMEOUT: OptionSpec<number> = {
   default: String(DEFAULT_SETUP_TIMEOUT_MS),
   parse: (text) => parseCount('--setup-timeout', text, 1),
 };
+/** The shared --concurrency, which under run also takes `adaptive[:MIN-MAX]` (async). */
+const RUN_CONCURRENCY: OptionSpec<ConcurrencySetting | AdaptiveConcurrency> = {
+  ...OPTIONS.concurrency,
+  parse: parseRunConcurrency,
+};
 const REDIS: OptionSpec = {
   flags: '--redis <url>',
   description:
@@ -123,7 +131,7 @@ export function registerRun(program: Command): void {
     OPTIONS.inputs,
     OUT,
     OPTIONS.strategy,
-    OPTIONS.concurrency,
+    RUN_CONCURRENCY,
     OPTIONS.inFlight,
     ORDERED,
     OPTIONS.timeout,
@@ -139,6 +147,21 @@ export function registerRun(program: Command): void {
   command.addHelpText('after', EXAMPLES).action(async (task: string, flags: RunFlags, self: Command) => {
     process.exitCode = await runCommand(task, flags, self.optsWithGlobals().verbose === true);
   });
+}
+
+/** `8`, `threads=4,…` (compare's form), `adaptive` or `adaptive:4-256`. */
+function parseRunConcurrency(text: string): ConcurrencySetting | AdaptiveConcurrency {
+  if (!text.trim().startsWith('adaptive')) return OPTIONS.concurrency.parse(text);
+  let bounds: ReturnType<typeof parseAdaptive>;
+  try {
+    bounds = parseAdaptive(text);
+  } catch (error) {
+    if (!(error instanceof OptionError)) throw error;
+  }
+  if (bounds !== undefined) return text.trim() as AdaptiveConcurrency;
+  throw new CliError(
+    `--concurrency: expected a whole number, adaptive, or adaptive:MIN-MAX with 1 ≤ MIN ≤ MAX, got \`${text}\``,
+  );
 }
 
 async function runCommand(task: string, flags: RunFlags, verbose: boolean): Promise<number> {
@@ -175,7 +198,10 @@ async function runCommand(task: string, flags: RunFlags, verbose: boolean): Prom
       inputs: readInputLines(flags.inputs),
       out: flags.out === '-' ? process.stdout : flags.out,
       strategy: flags.strategy,
-      concurrency: concurrencyFor(flags.concurrency, flags.strategy),
+      concurrency:
+        typeof flags.concurrency === 'string'
+          ? flags.concurrency
+          : concurrencyFor(flags.concurrency, flags.strategy),
       inFlight: flags.inFlight,
       ordered: flags.ordered,
       timeout: flags.timeout,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createStyle, type Style } from '../../report/style.js';
+import { MAX_CAPACITY } from '../../workloads/capacity.js';
 import {
   describeReach,
   type FanoutServer,
@@ -25,18 +26,19 @@ interface ServeFlags {
   delay: number;
   jitter: number;
   size: number;
+  capacity?: number;
 }
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /** A number within [0, max] from an option's text, or a CliError naming the option. */
 const numberIn =
-  (option: string, max: number, integer: boolean) =>
+  (option: string, max: number, integer: boolean, least = 0) =>
   (raw: string): number => {
     const value = raw.trim() === '' ? Number.NaN : Number(raw);
-    if (!Number.isFinite(value) || value < 0 || value > max || (integer && !Number.isInteger(value))) {
+    if (!Number.isFinite(value) || value < least || value > max || (integer && !Number.isInteger(value))) {
       const expected = integer ? 'a whole number' : 'a number';
-      throw new CliError(`${option}: expected ${expected} from 0 to ${max}, got \`${raw}\``);
+      throw new CliError(`${option}: expected ${expected} from ${least} to ${max}, got \`${raw}\``);
     }
     return value;
   };
@@ -71,6 +73,12 @@ const SIZE: OptionSpec<number> = {
   default: String(DEFAULT_BODY_BYTES),
   parse: numberIn('--size', MAX_BODY_BYTES, true),
 };
+const CAPACITY: OptionSpec<number> = {
+  flags: '--capacity <n>',
+  description:
+    'serve at most n requests at once and queue the rest (default: no limit); POST /capacity?c=N changes it while it runs',
+  parse: numberIn('--capacity', MAX_CAPACITY, true, 1),
+};
 
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 
@@ -85,6 +93,10 @@ export function describeServer(server: FanoutServer, flags: ServeFlags, style?: 
   return [
     `fanout serve: listening on ${where}`,
     `defaults: delay ${flags.delay} ms, jitter ±${flags.jitter} ms, body ${flags.size} bytes`,
+    flags.capacity === undefined
+      ? 'capacity: no limit (every request served at once)'
+      : `capacity: ${flags.capacity} served at once, the rest queued in arrival order`,
+    `change it while running: curl -X POST "${server.url}capacity?c=8"  (c=none: no limit)`,
     'query parameters (per request; they override the defaults):',
     ...QUERY_PARAMETERS.map(([spec, help]) => `  ${spec.padEnd(width)}  ${help}`),
     `example: ${server.url}?delay=50&size=10000&id=a1`,
@@ -132,7 +144,7 @@ export function registerServe(program: Command): void {
   const command = program
     .command('serve')
     .description('Run the loopback HTTP server the download workload talks to, until Ctrl+C.');
-  addOptions(command, PORT, HOST, DELAY, JITTER, SIZE);
+  addOptions(command, PORT, HOST, DELAY, JITTER, SIZE, CAPACITY);
   command
     .addHelpText(
       'after',
@@ -140,6 +152,8 @@ export function registerServe(program: Command): void {
         'fanout serve --port 8080 --delay 50 --jitter 10',
         'curl "http://127.0.0.1:8080/?delay=200&status=503"',
         'curl "http://127.0.0.1:8080/?fault=trickle&delay=2000&size=100000"',
+        'fanout serve --port 8080 --delay 20 --capacity 64',
+        'curl -X POST "http://127.0.0.1:8080/capacity?c=8"',
       ]),
     )
     .action((flags: ServeFlags) => serve(flags));

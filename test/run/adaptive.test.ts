@@ -1,0 +1,89 @@
+/** `fanout run --concurrency adaptive[:MIN-MAX]`: what it prints, what it refuses. */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { formatAdaptive } from '../../src/report/run-lines.js';
+import { startServer } from '../../src/workloads/server.js';
+import { assertOneLinePerInput, readLines, runFanout, tempDir, writeInputs } from './helpers.js';
+
+test('--concurrency adaptive:2-20 runs every input once and sums up where the limit went', async (t) => {
+  const server = await startServer({ delay: 5, capacity: 4 });
+  t.after(() => server.close());
+  const dir = tempDir(t);
+  const count = 200;
+  writeInputs(
+    join(dir, 'in.ndjson'),
+    Array.from({ length: count }, (_, i) => JSON.stringify(`${server.url}?id=${i}`)),
+  );
+  const out = join(dir, 'out.ndjson');
+  const { code, stderr } = await runFanout(t, [
+    'download',
+    '--inputs',
+    join(dir, 'in.ndjson'),
+    '--out',
+    out,
+    '--strategy',
+    'async',
+    '--concurrency',
+    'adaptive:2-20',
+  ]);
+  assert.equal(code, 0, stderr);
+  const byIndex = assertOneLinePerInput(readLines(out), count);
+  for (const line of byIndex.values()) assert.equal(line.ok, true);
+  assert.equal(server.stats().byId.size, count);
+  assert.ok([...server.stats().byId.values()].every((n) => n === 1));
+  assert.match(stderr, /200 inputs recorded in .* 200 ok, 0 failed · async ×adaptive → /);
+  const range =
+    /adaptive limit: (?:stayed at (\d+)|from (\d+), between (\d+) and (\d+) during the run) \(bounds 2–20\)\n/.exec(
+      stderr,
+    );
+  assert.ok(range, stderr);
+  for (const figure of range.slice(1).filter((x) => x !== undefined)) {
+    assert.ok(Number(figure) >= 2 && Number(figure) <= 20, stderr);
+  }
+});
+
+test('a bad --concurrency, or adaptive where it cannot work, is refused with exit 2 and one line', async (t) => {
+  const dir = tempDir(t);
+  writeInputs(join(dir, 'in.ndjson'), [1]);
+  const cases: [string[], RegExp][] = [
+    [
+      ['--strategy', 'async', '--concurrency', 'adaptive:0-5'],
+      /^fanout: --concurrency: expected a whole number, adaptive, or adaptive:MIN-MAX with 1 ≤ MIN ≤ MAX, got `adaptive:0-5`\n$/,
+    ],
+    [['--strategy', 'async', '--concurrency', 'adaptive:8-4'], /got `adaptive:8-4`\n$/],
+    [
+      ['--strategy', 'threads', '--concurrency', 'adaptive'],
+      /^fanout: `concurrency: 'adaptive'` is not yet available for threads: use async, or a fixed concurrency\n$/,
+    ],
+    [
+      ['--strategy', 'sequential', '--concurrency', 'adaptive'],
+      /^fanout: `concurrency: 'adaptive'` needs tasks in flight to adapt, and sequential runs one at a time: use async\n$/,
+    ],
+  ];
+  for (const [args, message] of cases) {
+    const out = join(dir, `out-${args.join('')}.ndjson`);
+    const { code, stderr } = await runFanout(t, [
+      'download',
+      '--inputs',
+      join(dir, 'in.ndjson'),
+      '--out',
+      out,
+      ...args,
+    ]);
+    assert.equal(code, 2, args.join(' '));
+    assert.match(stderr, message);
+  }
+});
+
+test('the summary line of the limit says what the figures say', () => {
+  const history = [{ time: 0, limit: 4 }];
+  assert.equal(
+    formatAdaptive({ bounds: { min: 1, max: 1000 }, range: { min: 4, max: 71 }, history }),
+    'adaptive limit: from 4, between 4 and 71 during the run (bounds 1–1,000)',
+  );
+  assert.equal(
+    formatAdaptive({ bounds: { min: 2, max: 8 }, range: { min: 4, max: 4 }, history }),
+    'adaptive limit: stayed at 4 (bounds 2–8)',
+  );
+});

@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  GradientLimiter,
+  type LimitOutcome,
+  MIN_GRADIENT,
+  windowSize,
+} from '../../src/strategies/limiter.js';
+import { runModel } from './queue-model.js';
+
+/** Feeds one window of samples that all started at `start`, each `latency` long, with the limit in flight. */
+function feedWindow(
+  limiter: GradientLimiter,
+  start: number,
+  latency: number,
+  outcomes: (i: number) => LimitOutcome = () => 'ok',
+  inFlight = limiter.limit,
+): number {
+  const size = windowSize(limiter.limit);
+  for (let i = 0; i < size; i++)
+    limiter.sample({ start, end: start + latency, inFlight, outcome: outcomes(i) });
+  return limiter.limit;
+}
+
+/** A limiter past its slow start: at `initial`, with a floor of 20 ms measured. */
+function warmed(options: { initial: number; min: number; max: number }): GradientLimiter {
+  const limiter = new GradientLimiter(options);
+  for (let w = 0; limiter.limit < Math.min(options.initial, options.max); w++)
+    feedWindow(limiter, w - 100, 20);
+  assert.equal(limiter.limit, Math.max(options.min, Math.min(options.initial, options.max)));
+  return limiter;
+}
+
+test('the limit starts low and doubles per window up to the initial one, within the bounds', () => {
+  const limiter = new GradientLimiter({ initial: 20, min: 2, max: 50 });
+  const seen = [limiter.limit];
+  for (let w = 0; w < 4; w++) seen.push(feedWindow(limiter, w * 100, 20));
+  assert.deepEqual(seen, [4, 8, 16, 20, 25]);
+  assert.equal(new GradientLimiter({ initial: 100, min: 8, max: 50 }).limit, 8);
+  assert.equal(new GradientLimiter({ initial: 1, min: 2, max: 50 }).limit, 2);
+  assert.equal(new GradientLimiter({ initial: 3, min: 1, max: 50 }).limit, 3);
+});
+
+test('a queue during the slow start ends it', () => {
+  const limiter = new GradientLimiter({ initial: 64, min: 1, max: 100 });
+  feedWindow(limiter, 0, 20);
+  feedWindow(limiter, 100, 20);
+  assert.equal(limiter.limit, 16);
+  assert.equal(feedWindow(limiter, 200, 40), 8);
+  assert.equal(feedWindow(limiter, 300, 20), 10, 'grows by √limit from then on, not doubling');
+  assert.equal(feedWindow(limiter, 400, 20), 16, 'each step in a row twice the last, up to half the limit');
+  assert.equal(feedWindow(limiter, 500, 40), 8, 'a queue resets it');
+  assert.equal(feedWindow(limiter, 600, 20), 10);
+});
+
+test('while latency stays at its floor and the limit is used, it grows, up to the maximum and no further', () => {
+  const limiter = new GradientLimiter({ initial: 4, min: 1, max: 40 });
+  const seen: number[] = [];
+  for (let w = 0; w < 40; w++) seen.push(feedWindow(limiter, w * 100, 20));
+  for (let i = 1; i < seen.length; i++) assert.ok(seen[i]! >= seen[i - 1]!, `never shrinks: ${seen}`);
+  assert.ok(seen[3]! > 4, `grows within a few windows: ${seen}`);
+  assert.equal(seen.at(-1), 40);
+});
+
+test('a queue (latency above the floor) cuts the limit to throughput × floor in one window', () => {
+  const limiter = warmed({ initial: 40, min: 1, max: 100 });
+  // Twice the floor with 40 in flight: by Little's law, 20 in flight would have met no queue.
+  assert.equal(
+    feedWindow(limiter, 1000, 40, () => 'ok', 40),
+    20,
+  );
+  // Ten times the floor: one window cuts at most by MIN_GRADIENT.
+  assert.equal(
+    feedWindow(limiter, 2000, 200, () => 'ok', 20),
+    Math.floor(20 * MIN_GRADIENT),
+  );
+});
+
+test('tasks started under an older, higher limit measure the same queue: no second cut for it', () => {
+  const limiter = warmed({ initial: 40, min: 1, max: 100 });
+  // 40 in flight, 80 ms each against a 20 ms floor: 10 sustained; one window cuts by half at most.
+  assert.equal(
+    feedWindow(limiter, 1000, 80, () => 'ok', 40),
+    20,
+  );
+  // More tasks of that time say the same: down to the 10 they say, and never below it.
+  assert.equal(
+    feedWindow(limiter, 1000, 80, () => 'ok', 40),
+    10,
+  );
+  assert.equal(
+    feedWindow(limiter, 1000, 80, () => 'ok', 40),
+    10,
+  );
+});
+
+test('latency within the tolerance is taken for noise: the limit does not shrink', () => {
+  const limiter = warmed({ initial: 20, min: 1, max: 20 });
+  assert.equal(feedWindow(limiter, 1000, 24), 20);
+});
+
+test('errors and time-outs count as congestion, by their share of the window', () => {
+  const limiter = warmed({ initial: 40, min: 1, max: 40 });
+  // A quarter of the window timed out, the rest at the floor.
+  const after = feedWindow(limiter, 1000, 20, (i) => (i % 4 === 0 ? 'timeout' : 'ok'));
+  assert.ok(after <= 30 && after >= 29, `40 → ${after}`);
+  const errors = feedWindow(limiter, 2000, 20, () => 'error');
+  assert.equal(errors, Math.floor(after * MIN_GRADIENT), 'all failed: cut by the most one window may');
+});
+
+test('the limit never leaves its bounds, whatever happens', () => {
+  const limiter = new GradientLimiter({ initial: 8, min: 3, max: 12 });
+  for (let w = 0; w < 20; w++) {
+    const limit = feedWindow(limiter, w * 100, w % 2 ? 1000 : 5, (i) => (i % 2 ? 'timeout' : 'ok'));
+    assert.ok(limit >= 3 && limit <= 12, `window ${w}: ${limit}`);
+  }
+  for (let w = 20; w < 30; w++) feedWindow(limiter, w * 100, 10_000, () => 'timeout');
+  assert.equal(limiter.limit, 3);
+});
+
+test('too few tasks in flight to use the limit (a slow source): it does not grow', () => {
+  const limiter = warmed({ initial: 20, min: 1, max: 100 });
+  for (let w = 0; w < 10; w++) feedWindow(limiter, w * 100, 20, () => 'ok', 5);
+  assert.equal(limiter.limit, 20);
+});
+
+test('growth waits for tasks started since the last change', () => {
+  const limiter = warmed({ initial: 16, min: 1, max: 100 });
+  const grown = feedWindow(limiter, 1000, 20); // ends at 1020: the limit changed then
+  assert.ok(grown > 16);
+  assert.equal(feedWindow(limiter, 1010, 20), grown, 'started before the change: no growth on them');
+  assert.ok(feedWindow(limiter, 1030, 20) > grown, 'started after it: grows');
+});
+
+const inPhase = (run: ReturnType<typeof runModel>, from: number, to: number): number[] =>
+  run.limits.filter(([t]) => t >= from && t < to).map(([, limit]) => limit);
+const latencyIn = (run: ReturnType<typeof runModel>, from: number, to: number): number[] =>
+  run.latencies.filter(([t]) => t >= from && t < to).map(([, ms]) => ms);
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+
+test('against a modelled service whose capacity drops 64 → 8 and comes back, the limit follows both ways', () => {
+  // 20 ms per request: 64 at once for 3 s, then 8 for 3 s, then 64 again.
+  const run = runModel({
+    initial: 64,
+    min: 1,
+    max: 1000,
+    schedule: [
+      [0, 64],
+      [3000, 8],
+      [6000, 64],
+    ],
+    requests: 14_000,
+  });
+  // Settled at each capacity (past the first second of each phase): near it, never far below.
+  const high = inPhase(run, 1000, 3000);
+  const low = inPhase(run, 4000, 6000);
+  const again = inPhase(run, 7000, run.endMs);
+  assert.ok(
+    Math.min(...high) >= 48 && median(high) <= 96,
+    `capacity 64: ${Math.min(...high)}–${Math.max(...high)}`,
+  );
+  assert.ok(
+    Math.min(...low) >= 6 && median(low) <= 12,
+    `capacity 8: ${Math.min(...low)}–${Math.max(...low)}`,
+  );
+  assert.ok(median(again) >= 56, `capacity 64 again: median ${median(again)}`);
+  // Latency back near its floor (20 ms) once the limit has followed the capacity down.
+  assert.ok(median(latencyIn(run, 4000, 6000)) <= 30, `median latency ${median(latencyIn(run, 4000, 6000))}`);
+  assert.equal(run.finished, 14_000);
+});

@@ -1,0 +1,224 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Agent, request } from 'undici';
+import { OptionError } from '../../src/core/errors.js';
+import { CapacityGate, MAX_CAPACITY } from '../../src/workloads/capacity.js';
+import { type FanoutServer, startServer } from '../../src/workloads/server.js';
+import { fetchAll, newAgent, waitFor } from './helpers.js';
+
+/** A gate's request: started or not, and the leave it was given. */
+function entrant(gate: CapacityGate) {
+  const state = {
+    started: false,
+    leave: (() => {}) as () => void,
+    drop: undefined as (() => void) | undefined,
+  };
+  state.drop = gate.enter((leave) => {
+    state.started = true;
+    state.leave = leave;
+  });
+  return state;
+}
+
+test('the gate serves at most its capacity at once and starts the waiting in arrival order', () => {
+  const gate = new CapacityGate(2);
+  const all = Array.from({ length: 5 }, () => entrant(gate));
+  assert.deepEqual(
+    all.map((e) => e.started),
+    [true, true, false, false, false],
+  );
+  assert.deepEqual(gate.figures(), { capacity: 2, active: 2, queued: 3, maxActive: 2 });
+  all[1]!.leave();
+  all[1]!.leave(); // leaving twice frees one slot only
+  assert.deepEqual(
+    all.map((e) => e.started),
+    [true, true, true, false, false],
+  );
+  assert.equal(gate.figures().active, 2);
+});
+
+test('raising the capacity starts the waiting at once; lowering it lets the served finish', () => {
+  const gate = new CapacityGate(1);
+  const all = Array.from({ length: 4 }, () => entrant(gate));
+  gate.setCapacity(3);
+  assert.deepEqual(
+    all.map((e) => e.started),
+    [true, true, true, false],
+  );
+  gate.setCapacity(1);
+  all[0]!.leave();
+  all[1]!.leave();
+  assert.equal(all[3]!.started, false, 'still 1 served: no room under the new capacity');
+  all[2]!.leave();
+  assert.equal(all[3]!.started, true);
+  gate.setCapacity(undefined);
+  assert.equal(entrant(gate).started, true, 'no capacity: served at once');
+});
+
+test('a request dropped from the queue never starts and is not counted', () => {
+  const gate = new CapacityGate(1);
+  const first = entrant(gate);
+  const second = entrant(gate);
+  const third = entrant(gate);
+  second.drop!();
+  second.drop!();
+  assert.equal(gate.figures().queued, 1);
+  first.leave();
+  assert.equal(second.started, false);
+  assert.equal(third.started, true);
+  assert.equal(gate.figures().queued, 0);
+});
+
+test('a closed gate starts nothing more', () => {
+  const gate = new CapacityGate(1);
+  const first = entrant(gate);
+  const second = entrant(gate);
+  gate.close();
+  first.leave();
+  assert.equal(second.started, false);
+  assert.equal(entrant(gate).started, false);
+});
+
+test('a bad capacity is refused with one line naming it', () => {
+  for (const bad of [0, -1, 1.5, Number.NaN, '8', MAX_CAPACITY + 1]) {
+    assert.throws(
+      () => new CapacityGate(bad as number),
+      (error: Error) => {
+        assert.ok(error instanceof OptionError);
+        assert.match(error.message, /^Expected `capacity` to be an integer from 1 to 1000000, got `.+`$/);
+        return true;
+      },
+    );
+  }
+});
+
+/** Starts `count` GETs at once and resolves when all are answered, with the server's peak. */
+async function burst(
+  server: FanoutServer,
+  agent: Agent,
+  count: number,
+  query = 'delay=30',
+): Promise<number[]> {
+  const statuses = await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      fetchAll(`${server.url}?${query}&id=${i}`, agent).then((r) => r.status),
+    ),
+  );
+  return statuses;
+}
+
+test('the server with a capacity serves at most that many at once; every request is answered once', async () => {
+  const server = await startServer({ capacity: 3 });
+  const agent = new Agent({ connections: 64 });
+  try {
+    // Each held 200 ms: the 20 arrive long before the first 3 are done, even on a busy machine.
+    const statuses = await burst(server, agent, 20, 'delay=200');
+    assert.deepEqual(new Set(statuses), new Set([200]));
+    const stats = server.stats();
+    assert.equal(stats.maxActive, 3);
+    assert.equal(stats.responses, 20);
+    assert.deepEqual([...stats.byId.values()], Array(20).fill(1));
+    assert.deepEqual([stats.active, stats.queued, stats.capacity], [0, 0, 3]);
+  } finally {
+    await agent.destroy();
+    await server.close();
+  }
+});
+
+test('without a capacity every request is served at once, as before', async () => {
+  const server = await startServer();
+  const agent = new Agent({ connections: 64 });
+  try {
+    // Stalled requests hold their slots: all 20 must be served at once, none queued.
+    const stalled = burst(server, agent, 20, 'fault=stall').catch(() => undefined);
+    await waitFor(() => server.stats().active === 20);
+    assert.equal(server.stats().queued, 0);
+    assert.equal(server.stats().capacity, undefined);
+    await agent.destroy();
+    await stalled;
+  } finally {
+    await agent.destroy();
+    await server.close();
+  }
+});
+
+test('POST /capacity?c=N changes it while requests wait; GET /capacity reads it', async () => {
+  const server = await startServer({ capacity: 1 });
+  const agent = new Agent({ connections: 64 });
+  const control = newAgent();
+  try {
+    // A stalled request holds the only slot: the next five wait behind it.
+    const stalled = fetchAll(`${server.url}?fault=stall`, agent).catch(() => undefined);
+    const waiting = burst(server, agent, 5, 'delay=10');
+    await waitFor(() => server.stats().queued === 5);
+    const before = JSON.parse((await fetchAll(`${server.url}capacity`, control)).text);
+    assert.deepEqual(before, { capacity: 1, active: 1, queued: 5 });
+    const read = await fetchAll(`${server.url}capacity?c=6`, control);
+    assert.equal(JSON.parse(read.text).capacity, 1, 'a GET only reads, whatever its query');
+    const posted = await request(`${server.url}capacity?c=6`, { method: 'POST', dispatcher: control });
+    assert.equal(posted.statusCode, 200);
+    assert.equal(((await posted.body.json()) as { capacity: number }).capacity, 6);
+    assert.deepEqual(await waiting, [200, 200, 200, 200, 200]);
+    assert.equal(server.stats().maxActive, 6);
+    const lifted = await request(`${server.url}capacity?c=none`, { method: 'POST', dispatcher: control });
+    assert.deepEqual(await lifted.body.json(), { capacity: null, active: 1, queued: 0 });
+    assert.equal(server.stats().requests, 6, 'the control endpoint is not counted as a page');
+    await agent.destroy();
+    await stalled;
+  } finally {
+    await agent.destroy();
+    await control.destroy();
+    await server.close();
+  }
+});
+
+test('a bad POST /capacity gets a 400 that names it, and changes nothing', async () => {
+  const server = await startServer({ capacity: 4 });
+  const agent = newAgent();
+  try {
+    for (const query of ['c=0', 'c=eight', 'c=', '']) {
+      const response = await request(`${server.url}capacity?${query}`, { method: 'POST', dispatcher: agent });
+      const text = await response.body.text();
+      assert.equal(response.statusCode, 400, query);
+      assert.match(
+        text,
+        /^Expected (`capacity` to be an integer from 1 to 1000000, got "[^"]*"|a query parameter `c`) \(or c=none for no limit\)\n$/,
+      );
+    }
+    const put = await request(`${server.url}capacity?c=2`, { method: 'PUT', dispatcher: agent });
+    assert.equal(put.statusCode, 405);
+    await put.body.text();
+    assert.equal(server.stats().capacity, 4);
+  } finally {
+    await agent.destroy();
+    await server.close();
+  }
+});
+
+test('a client that hangs up while queued frees its place; close() ends queued requests too', async () => {
+  const server = await startServer({ capacity: 1 });
+  const agent = new Agent({ connections: 8 });
+  try {
+    const first = fetchAll(`${server.url}?delay=200`, agent);
+    const gone = new AbortController();
+    const abandoned = fetchAll(`${server.url}?id=gone`, agent, gone.signal).catch((error: Error) => error);
+    await waitFor(() => server.stats().queued === 1);
+    gone.abort();
+    await abandoned;
+    await waitFor(() => server.stats().queued === 0);
+    assert.equal((await first).status, 200);
+    assert.equal(server.stats().responses, 1, 'the abandoned request was never served');
+    const stuck = fetchAll(`${server.url}?fault=stall`, agent).catch(() => 'ended');
+    const queued = fetchAll(server.url, agent).catch(() => 'ended');
+    await waitFor(() => server.stats().queued === 1);
+    await server.close();
+    assert.deepEqual(await Promise.all([stuck, queued]), ['ended', 'ended']);
+  } finally {
+    await agent.destroy();
+    await server.close();
+  }
+});
+
+test('a bad capacity option is refused at the door', async () => {
+  await assert.rejects(startServer({ capacity: 0 }), /^OptionError: Expected `capacity` to be an integer/);
+});

@@ -18,6 +18,8 @@ export class Dispatch {
   onAbort: (() => void) | undefined = undefined;
   /** Run again after a worker died without saying which job killed it: goes to a worker alone. */
   suspect = false;
+  /** Its time-out fired and the pool is asking its worker whether its loop still turns. */
+  pinged = false;
 }
 
 /** One task handed to a strategy; `done` is called exactly once. */

@@ -89,6 +89,8 @@ import type { Exit, Runtime } from './transport.js';
 
 /** How long a timed-out or aborted task has to stop before its worker is replaced. */
 export const ABORT_GRACE_MS = 1000;
+/** How long a worker process has to answer whether its event loop still turns. */
+const LOOP_PING_MS = 500;
 
 export class Pool implements Strategy {
   readonly name: StrategyName;
@@ -643,6 +645,31 @@ export class Pool implements Strategy {
       // Sent, but not started: another task holds the worker's loop. Its clock starts again; if that
       // task is stuck for good, its own time-out replaces the worker and this one runs elsewhere.
       job.timer = setTimeout(() => this.#abandon(job, 'timeout'), job.timeout);
+      return;
+    }
+    if (
+      why === 'timeout' &&
+      wasSent &&
+      worker &&
+      !worker.lanes &&
+      this.#inFlight > 1 &&
+      !job.pinged &&
+      worker.outstanding.peek() !== job
+    ) {
+      // A process shows no lanes: whether this task started, or waits behind one holding the loop, is
+      // asked. A loop that answers is free, and the task timed out; one that does not is held by
+      // another task (its oldest is the likeliest), and this one's clock starts again.
+      job.pinged = true;
+      const askedAt = performance.now();
+      worker.transport.send([TAG, STATS]);
+      job.timer = setTimeout(() => {
+        if (job.state === SETTLED || job.holder !== worker) return;
+        if (worker.heardAt >= askedAt) this.#abandon(job, 'timeout');
+        else {
+          job.pinged = false;
+          job.timer = setTimeout(() => this.#abandon(job, 'timeout'), job.timeout);
+        }
+      }, LOOP_PING_MS);
       return;
     }
     this.#settle(job, error, undefined);

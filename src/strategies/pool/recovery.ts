@@ -120,6 +120,7 @@ export function resetJob(job: PoolJob): PoolJob {
   job.state = QUEUED;
   job.holder = null;
   job.seq = 0;
+  job.pinged = false;
   return job;
 }
 

@@ -1,17 +1,22 @@
 /**
- * A soak of `fanout run`: rounds of random inputs mixing every fault the fault task knows, under a random
- * strategy and retry count, each round interrupted at random (SIGINT, SIGINT twice, SIGTERM, SIGKILL)
- * and resumed until it completes. Some rounds also start a second run on the same --out while the first
- * is held mid-run (by an input that waits for a file): it must be refused (exit 3, naming the first).
- * At the end of each round it checks the invariants: one line per input, each line what its input's
- * fault must give (values right, errors named, attempts counted), the exit code matching the file, and
- * no worker process left running.
+ * A soak of `fanout run`: rounds of random inputs mixing every fault the fault task knows (a synchronous
+ * task that spins for ever and `process.exit` under every strategy, sequential and async included), under
+ * a random strategy, retry count and, for threads and processes, tasks in flight per worker
+ * (`--in-flight K`); each round interrupted at random (SIGINT, SIGINT twice, SIGTERM, SIGKILL) and
+ * resumed until it completes. Some rounds also start a second run on the same --out while the first is
+ * held mid-run (by an input that waits for a file): it must be refused (exit 3, naming the first). Some
+ * are crowds: hundreds of quick inputs and one stuck one (a hang or a spin), where every other input must
+ * succeed. At the end of each round it checks the invariants: one line per input, each line what its
+ * input's fault must give (values right, errors named, attempts counted), the exit code matching the
+ * file, and no worker process left running.
  *
  *   npm run build && node dist/bench/soak.js [--seconds 60] [--seed N] [--strict]
  *
  * Exit 0 when every invariant held. "Collateral" failures (an input that should succeed failed with a
  * worker death or a time-out caused by its neighbour: an engine bug) are counted, and fail the soak
- * only with --strict.
+ * only with --strict. One case is not collateral: with several tasks in flight on one worker (async on
+ * its isolated thread, or --in-flight K), a crash takes them all down, and each may fail with a
+ * WorkerDiedError saying it was "one of K inputs in flight on it" (counted as "shared a crash").
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -20,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { formatCount, markdownTable } from './table.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const FAULTS = fileURLToPath(new URL('../../test/fixtures/run/faults.mjs', import.meta.url));
@@ -36,6 +42,20 @@ const ORDERED_SHARE = 0.3;
 const CONCURRENT_SHARE = 0.25;
 /** The exit code of a run refused because another run holds its --out. */
 const EXIT_LOCKED = 3;
+/** The share of threads and processes rounds run with --in-flight K, K in 2..MAX_IN_FLIGHT. */
+const IN_FLIGHT_SHARE = 0.4;
+const MAX_IN_FLIGHT = 16;
+/** The share of rounds that are crowds: many quick inputs and one stuck one. */
+const CROWD_SHARE = 0.15;
+const CROWD_MIN = 200;
+const CROWD_MAX = 600;
+/**
+ * A crowd's time-out: long enough for every other input to finish on a loaded machine before the stuck
+ * one times out, so that its line must come last when other workers (or the loop) are free.
+ */
+const CROWD_TIMEOUT_MS = 5000;
+/** What a WorkerDiedError says when the dead worker had several inputs in flight. */
+const SHARED_DEATH = /\(one of \d+ inputs in flight on it, all failed\)/;
 
 type Kind =
   | 'ok'
@@ -49,11 +69,30 @@ type Kind =
   | 'uncloneable'
   | 'cycle'
   | 'hang'
+  /** Synchronous and endless: only a time-out that replaces its worker stops it. */
+  | 'spin'
   | 'exit'
   | 'kill'
   /** Holds the run until the soak creates `release` (concurrent rounds only: they run without --timeout). */
   | 'gate';
 type Interruption = 'none' | 'SIGINT' | 'SIGINT twice' | 'SIGTERM' | 'SIGKILL';
+type Strategy = 'sequential' | 'async' | 'threads' | 'processes';
+
+/** What a round runs: its inputs' kinds and the options of `fanout run`. */
+interface Plan {
+  strategy: Strategy;
+  kinds: Kind[];
+  retries: number;
+  /** Undefined in concurrent rounds: a gate must outlast a second run's start. */
+  timeoutMs: number | undefined;
+  concurrency: number;
+  inFlight: number;
+  ordered: boolean;
+  /** The input that holds the first run while a second one is started (concurrent rounds). */
+  gate: number | undefined;
+  /** The one stuck input of a crowd round. */
+  stuck: number | undefined;
+}
 
 interface Line {
   index: number;
@@ -128,6 +167,16 @@ class Soak {
   linesWritten = 0;
   lost = 0;
   duplicated = 0;
+  /** Inputs of the finished rounds, by the fault they injected ('ok' and 'slow' included). */
+  injected = new Map<Kind, number>();
+  /** Inputs that failed with the WorkerDiedError of a worker they shared with a crash (not collateral). */
+  shared = 0;
+  /** Crowd rounds, the inputs beside their stuck one, and how many of those succeeded. */
+  crowds = 0;
+  crowdOthers = 0;
+  crowdDone = 0;
+  /** Finished rounds with several tasks in flight per worker (--in-flight K, or async on its thread). */
+  sharedLoops = 0;
 
   constructor(seed: number, strict: boolean) {
     this.random = seeded(seed);
@@ -138,7 +187,8 @@ class Soak {
     return items[Math.floor(this.random() * items.length)]!;
   }
 
-  kinds(strategy: string): Kind[] {
+  /** The faults a round of `strategy` may inject (no time-out: no hang or spin). */
+  faults(strategy: Strategy, timed: boolean, sharedLoop: boolean, concurrent: boolean): Kind[] {
     const kinds: Kind[] = [
       'throw',
       'flaky',
@@ -148,20 +198,29 @@ class Soak {
       'undefined',
       'uncloneable',
       'cycle',
-      'hang',
     ];
-    if (strategy === 'threads' || strategy === 'processes') kinds.push('exit');
-    if (strategy === 'processes') kinds.push('kill');
+    if (timed) kinds.push('hang', 'spin');
+    // Every strategy runs the task off fanout's thread: an exit takes down a worker, never the run. A
+    // crash shares its death with the gate when they share a loop: such a round could end before the
+    // second run starts.
+    if (!(concurrent && sharedLoop)) {
+      kinds.push('exit');
+      // A SIGKILL to its own pid: under the threads of one process, that would be fanout itself.
+      if (strategy === 'processes') kinds.push('kill');
+    }
     return kinds;
   }
 
-  async round(): Promise<void> {
-    const strategy = this.pick(['sequential', 'async', 'threads', 'processes']);
+  /** A round of random faults, now and then with a second run on the same --out. */
+  mixed(): Plan {
+    const strategy = this.pick<Strategy>(['sequential', 'async', 'threads', 'processes']);
     const retries = this.pick([0, 1, 2]);
     const count = 40 + Math.floor(this.random() * 120);
-    // A gate must outlast a second run's start, so a concurrent round has no --timeout, and no hangs.
     const concurrent = this.random() < CONCURRENT_SHARE;
-    const faults = this.kinds(strategy).filter((kind) => !concurrent || kind !== 'hang');
+    const concurrency = strategy === 'sequential' ? 1 : this.pick([2, 3, 8]);
+    const inFlight = this.inFlight(strategy);
+    const sharedLoop = strategy === 'async' || inFlight > 1;
+    const faults = this.faults(strategy, !concurrent, sharedLoop, concurrent);
     const kinds: Kind[] = Array.from({ length: count }, () => {
       const roll = this.random();
       if (roll < 0.55) return 'ok';
@@ -170,6 +229,43 @@ class Soak {
     });
     const gate = concurrent ? Math.floor(this.random() * count) : undefined;
     if (gate !== undefined) kinds[gate] = 'gate';
+    const ordered = this.random() < ORDERED_SHARE;
+    const timeoutMs = concurrent ? undefined : TIMEOUT_MS;
+    return { strategy, kinds, retries, timeoutMs, concurrency, inFlight, ordered, gate, stuck: undefined };
+  }
+
+  /** Hundreds of quick inputs and one stuck one (a hang or a spin): every other input must succeed. */
+  crowd(): Plan {
+    const strategy = this.pick<Strategy>(['sequential', 'async', 'threads', 'processes']);
+    const count = CROWD_MIN + Math.floor(this.random() * (CROWD_MAX - CROWD_MIN));
+    const kinds: Kind[] = new Array(count).fill('ok');
+    const stuck = Math.floor(this.random() * count);
+    kinds[stuck] = this.pick<Kind>(['hang', 'spin']);
+    return {
+      strategy,
+      kinds,
+      retries: this.pick([0, 1]),
+      timeoutMs: CROWD_TIMEOUT_MS,
+      concurrency: strategy === 'sequential' ? 1 : this.pick([2, 3, 8]),
+      inFlight: this.inFlight(strategy),
+      ordered: false,
+      gate: undefined,
+      stuck,
+    };
+  }
+
+  /** Tasks in flight per worker: 1, or (threads and processes, now and then) 2 to MAX_IN_FLIGHT. */
+  inFlight(strategy: Strategy): number {
+    if (strategy !== 'threads' && strategy !== 'processes') return 1;
+    if (this.random() >= IN_FLIGHT_SHARE) return 1;
+    return 2 + Math.floor(this.random() * (MAX_IN_FLIGHT - 1));
+  }
+
+  async round(): Promise<void> {
+    const plan = this.random() < CROWD_SHARE ? this.crowd() : this.mixed();
+    const { strategy, kinds, retries, gate, ordered, inFlight, stuck } = plan;
+    const count = kinds.length;
+    const concurrent = gate !== undefined;
     const dir = mkdtempSync(join(tmpdir(), 'fanout-soak-'));
     try {
       const lines = kinds.map((kind, n) => {
@@ -185,11 +281,13 @@ class Soak {
       const out = join(dir, 'out.ndjson');
       const args = [FAULTS, '--inputs', join(dir, 'in.ndjson'), '--out', out, '--strategy', strategy];
       args.push('--retries', String(retries));
-      if (!concurrent) args.push('--timeout', String(TIMEOUT_MS));
-      if (strategy !== 'sequential') args.push('--concurrency', String(this.pick([2, 3, 8])));
-      const ordered = this.random() < ORDERED_SHARE;
+      if (plan.timeoutMs !== undefined) args.push('--timeout', String(plan.timeoutMs));
+      if (strategy !== 'sequential') args.push('--concurrency', String(plan.concurrency));
+      if (inFlight > 1) args.push('--in-flight', String(inFlight));
       if (ordered) args.push('--ordered');
-      const label = `round ${this.rounds + 1} (${strategy}, ${count} inputs, --retries ${retries}${ordered ? ', --ordered' : ''}${concurrent ? ', a second run' : ''})`;
+      const shape = `${strategy}${strategy === 'sequential' ? '' : ` ×${plan.concurrency}`}${inFlight > 1 ? `×${inFlight}` : ''}`;
+      const what = stuck !== undefined ? `a crowd: input ${stuck} ${kinds[stuck]}, ` : '';
+      const label = `round ${this.rounds + 1} (${shape}, ${what}${count} inputs, --retries ${retries}${ordered ? ', --ordered' : ''}${concurrent ? ', a second run' : ''})`;
       let code: number | null = null;
       let runs = 0;
       for (let attempt = 0; ; attempt++) {
@@ -222,10 +320,36 @@ class Soak {
       if (ordered && runs === 1 && results.some((line, i) => line.index !== i)) {
         this.violations.push(`${label}: lines out of order`);
       }
+      if (stuck !== undefined) this.checkCrowd(label, plan, results, runs);
+      for (const kind of kinds) this.injected.set(kind, (this.injected.get(kind) ?? 0) + 1);
       this.rounds++;
+      if (stuck !== undefined) this.crowds++;
+      if (inFlight > 1 || (strategy === 'async' && plan.concurrency > 1)) this.sharedLoops++;
       this.inputs += count;
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * A crowd's other inputs all succeeded; and when something else could run beside the stuck input
+   * (another worker, or async's loop beside a hang), none waited for it: its line is the last one of an
+   * uninterrupted run.
+   */
+  checkCrowd(label: string, plan: Plan, lines: Line[], runs: number): void {
+    const stuck = plan.stuck!;
+    const others = lines.filter((line) => line.index !== stuck);
+    const done = others.filter((line) => line.ok && line.value === 2 * line.index).length;
+    this.crowdOthers += plan.kinds.length - 1;
+    this.crowdDone += done;
+    if (done !== plan.kinds.length - 1) {
+      this.violations.push(`${label}: ${done} of the ${plan.kinds.length - 1} other inputs succeeded`);
+    }
+    const besides =
+      plan.concurrency * plan.inFlight > 1 && !(plan.strategy === 'async' && plan.kinds[stuck] === 'spin');
+    if (besides && runs === 1 && lines.length > 0 && lines[lines.length - 1]!.index !== stuck) {
+      const after = lines.length - 1 - lines.findIndex((line) => line.index === stuck);
+      this.violations.push(`${label}: ${after} other inputs were written after the stuck input's time-out`);
     }
   }
 
@@ -376,6 +500,14 @@ class Soak {
       }
       anyFailed ||= !line.ok;
       const shown = JSON.stringify(line);
+      // Several tasks in flight on a worker that crashed: each of them may fail with its death, once
+      // its retries are spent (a crash of its own fails the same way, so those are checked below).
+      const sharedDeath =
+        !line.ok && line.error?.name === 'WorkerDiedError' && SHARED_DEATH.test(line.error.message);
+      if (sharedDeath && kind !== 'exit' && kind !== 'kill' && kind !== 'malformed') {
+        this.shared++;
+        continue;
+      }
       const expectFailure = (name: string, attempts: number) => {
         if (line.ok || line.error?.name !== name || line.error.attempts !== attempts) {
           fail(`input ${n} (${kind}) should fail with ${name} after ${attempts} attempts: ${shown}`);
@@ -419,6 +551,7 @@ class Soak {
           expectFailure('OutputEncodingError', 1);
           break;
         case 'hang':
+        case 'spin':
           expectFailure('TimeoutError', retries + 1);
           break;
         case 'exit':
@@ -432,12 +565,52 @@ class Soak {
   }
 }
 
+/** The faults injected, by kind, then what came of them: the soak's final report, two small tables. */
+function report(soak: Soak): string {
+  const faults: [string, number][] = [];
+  for (const [kind, times] of [...soak.injected].sort(([a], [b]) => a.localeCompare(b))) {
+    if (kind !== 'ok' && kind !== 'slow' && kind !== 'gate') faults.push([`input: ${kind}`, times]);
+  }
+  faults.push(['crowd: one stuck input among 200–600', soak.crowds]);
+  faults.push(['several tasks in flight per worker (round)', soak.sharedLoops]);
+  for (const [kind, times] of soak.interruptions) faults.push([`fanout: ${kind}`, times]);
+  faults.push(['second run on a held --out', soak.concurrent]);
+  const figures: [string, string][] = [
+    ['inputs', formatCount(soak.inputs)],
+    ['lines written', formatCount(soak.linesWritten)],
+    ['lost', formatCount(soak.lost)],
+    ['duplicated', formatCount(soak.duplicated)],
+    ['collateral (failed for a neighbour)', formatCount(soak.collateral.length)],
+    ['failed with a crash they shared a worker with', formatCount(soak.shared)],
+    [
+      'crowd inputs beside the stuck one: succeeded',
+      `${formatCount(soak.crowdDone)} of ${formatCount(soak.crowdOthers)}`,
+    ],
+    [
+      'second runs refused (exit 3, naming the first)',
+      `${formatCount(soak.refused)} of ${formatCount(soak.concurrent)}`,
+    ],
+    ['signals that met a finished run on its way out', formatCount(soak.raced)],
+    ['violations', formatCount(soak.violations.length)],
+  ];
+  return [
+    markdownTable(
+      ['fault injected', 'times'],
+      faults.map(([what, times]) => [what, formatCount(times)]),
+    ),
+    '',
+    markdownTable(['outcome', 'count'], figures),
+  ].join('\n');
+}
+
 const USAGE = `node dist/bench/soak.js [--seconds 60] [--seed N] [--strict]
 
-Rounds of random inputs mixing every fault, under a random strategy, retry count and --ordered; each
-interrupted at random (SIGINT, SIGINT twice, SIGTERM, SIGKILL) and resumed until complete; a quarter of
-them also start a second run on the same --out while the first is held (it must be refused). Then the
-invariants: one line per input, each line right, the exit code matching the file, no worker left.
+Rounds of random inputs mixing every fault (spins and exits under every strategy), under a random
+strategy, retry count, --in-flight and --ordered; each interrupted at random (SIGINT, SIGINT twice,
+SIGTERM, SIGKILL) and resumed until complete; a quarter of them also start a second run on the same --out
+while the first is held (it must be refused); some are crowds, one stuck input among hundreds (every other
+must succeed). Then the invariants: one line per input, each line right, the exit code matching the
+file, no worker left. The report: faults injected by kind, lines written, lost, duplicated, collateral.
 
   --seconds N   start rounds for this long (default 60)
   --seed N      replay a mix (the summary prints the seed)
@@ -464,17 +637,11 @@ async function main(): Promise<number> {
   do {
     await soak.round();
   } while (Date.now() < deadline);
-  const interrupted =
-    [...soak.interruptions].map(([kind, times]) => `${kind} ×${times}`).join(', ') || 'none';
   console.log(
-    `soak (seed ${seed}): ${soak.rounds} rounds, ${soak.inputs} inputs, ${soak.runs} fanout runs ` +
-      `in ${((performance.now() - started) / 1000).toFixed(1)} s; interruptions: ${interrupted}`,
+    `soak (seed ${seed}): ${soak.rounds} rounds, ${soak.runs} fanout runs in ` +
+      `${((performance.now() - started) / 1000).toFixed(1)} s\n`,
   );
-  console.log(
-    `lines: ${soak.linesWritten} written, ${soak.lost} lost, ${soak.duplicated} duplicated; ` +
-      `second runs on a busy --out: ${soak.concurrent}, refused ${soak.refused}; ` +
-      `signals that met a finished run on its way out: ${soak.raced}`,
-  );
+  console.log(`${report(soak)}\n`);
   for (const line of soak.collateral) console.log(`collateral: ${line}`);
   for (const line of soak.violations) console.log(`VIOLATION: ${line}`);
   const broken = soak.violations.length > 0 || (soak.strict && soak.collateral.length > 0);

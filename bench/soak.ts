@@ -46,7 +46,7 @@ const EXIT_LOCKED = 3;
 const IN_FLIGHT_SHARE = 0.4;
 const MAX_IN_FLIGHT = 16;
 /** The share of rounds that are crowds: many quick inputs and one stuck one. */
-const CROWD_SHARE = 0.15;
+const CROWD_SHARE = 0.25;
 const CROWD_MIN = 200;
 const CROWD_MAX = 600;
 /**
@@ -154,6 +154,10 @@ class Soak {
   readonly strict: boolean;
   violations: string[] = [];
   collateral: string[] = [];
+  /** Collateral failures by round shape and error: `processes, --in-flight K: TimeoutError` → 12. */
+  collateralBy = new Map<string, number>();
+  /** The shape of the round being checked: its strategy, and whether several tasks share a worker. */
+  shape = '';
   rounds = 0;
   inputs = 0;
   runs = 0;
@@ -315,6 +319,7 @@ class Soak {
         }
       }
       const results = completeLines(out);
+      this.shape = `${strategy}${inFlight > 1 ? ', --in-flight K' : strategy === 'async' && plan.concurrency > 1 ? ' ×N' : ''}`;
       this.check(label, results, kinds, retries, code);
       // An --ordered run that was never interrupted wrote every line in index order.
       if (ordered && runs === 1 && results.some((line, i) => line.index !== i)) {
@@ -480,6 +485,12 @@ class Soak {
     return { completed: false, code };
   }
 
+  addCollateral(text: string, error: string): void {
+    this.collateral.push(text);
+    const key = `${this.shape}: ${error}`;
+    this.collateralBy.set(key, (this.collateralBy.get(key) ?? 0) + 1);
+  }
+
   check(label: string, lines: Line[], kinds: Kind[], retries: number, code: number | null): void {
     const fail = (message: string) => this.violations.push(`${label}: ${message}`);
     const byIndex = new Map<number, Line>();
@@ -500,65 +511,27 @@ class Soak {
       }
       anyFailed ||= !line.ok;
       const shown = JSON.stringify(line);
+      if (expected(line, kind, n, retries)) continue;
       // Several tasks in flight on a worker that crashed: each of them may fail with its death, once
-      // its retries are spent (a crash of its own fails the same way, so those are checked below).
-      const sharedDeath =
-        !line.ok && line.error?.name === 'WorkerDiedError' && SHARED_DEATH.test(line.error.message);
-      if (sharedDeath && kind !== 'exit' && kind !== 'kill' && kind !== 'malformed') {
-        this.shared++;
+      // its retries are spent (a crash of its own fails the same way, so those are expected above).
+      if (kind !== 'malformed' && !line.ok && line.error?.name === 'WorkerDiedError') {
+        if (SHARED_DEATH.test(line.error.message)) this.shared++;
+        else this.addCollateral(`${label}: input ${n} (${kind}): ${shown}`, 'WorkerDiedError');
         continue;
       }
-      const expectFailure = (name: string, attempts: number) => {
-        if (line.ok || line.error?.name !== name || line.error.attempts !== attempts) {
-          fail(`input ${n} (${kind}) should fail with ${name} after ${attempts} attempts: ${shown}`);
-        }
-      };
-      switch (kind) {
-        case 'ok':
-        case 'slow':
-        case 'gate':
-        case 'flaky':
-          if (line.ok && line.value === 2 * n) break;
-          if (kind === 'flaky' && retries === 0 && line.error?.message === `first attempt at ${n} fails`)
-            break;
-          if (!line.ok && /WorkerDiedError|TimeoutError/.test(line.error?.name ?? '')) {
-            this.collateral.push(`${label}: input ${n} (${kind}): ${shown}`);
-            break;
-          }
-          fail(`input ${n} (${kind}) should be ${2 * n}: ${shown}`);
-          break;
-        case 'bigint':
-          if (!line.ok || (line.value as { $bigint?: string }).$bigint !== (BigInt(n) ** 20n).toString()) {
-            fail(`input ${n} (bigint): ${shown}`);
-          }
-          break;
-        case 'undefined':
-          if (!line.ok || 'value' in line) fail(`input ${n} (undefined): ${shown}`);
-          break;
-        case 'throw':
-          expectFailure('TypeError', retries + 1);
-          break;
-        case 'always-fails':
-          expectFailure('Error', retries + 1);
-          break;
-        case 'malformed':
-          expectFailure('InputError', 0);
-          break;
-        case 'uncloneable':
-          expectFailure('CloneError', 1);
-          break;
-        case 'cycle':
-          expectFailure('OutputEncodingError', 1);
-          break;
-        case 'hang':
-        case 'spin':
-          expectFailure('TimeoutError', retries + 1);
-          break;
-        case 'exit':
-        case 'kill':
-          expectFailure('WorkerDiedError', retries + 1);
-          break;
+      // A time-out it did not cause: it waited on a worker a neighbour held (an engine bug, or a loop
+      // shared with a spinning task: counted, and a violation with --strict).
+      if (kind !== 'malformed' && !line.ok && line.error?.name === 'TimeoutError') {
+        this.addCollateral(`${label}: input ${n} (${kind}): ${shown}`, 'TimeoutError');
+        continue;
       }
+      // Its own outcome, but late: an earlier attempt failed for a neighbour (above) and was retried, so
+      // an error that is not retried counts that attempt too, and a flaky input's first run came second.
+      if (retriedAfterNeighbour(line, kind, n, retries)) {
+        this.addCollateral(`${label}: input ${n} (${kind}), retried: ${shown}`, 'then retried');
+        continue;
+      }
+      fail(`input ${n} (${kind}) should be ${describe(kind, n, retries)}: ${shown}`);
     }
     if (code !== (anyFailed ? 1 : 0))
       fail(`exit code ${code} for a file ${anyFailed ? 'with' : 'without'} failures`);
@@ -581,6 +554,7 @@ function report(soak: Soak): string {
     ['lost', formatCount(soak.lost)],
     ['duplicated', formatCount(soak.duplicated)],
     ['collateral (failed for a neighbour)', formatCount(soak.collateral.length)],
+    ...[...soak.collateralBy].map(([key, times]): [string, string] => [`  under ${key}`, formatCount(times)]),
     ['failed with a crash they shared a worker with', formatCount(soak.shared)],
     [
       'crowd inputs beside the stuck one: succeeded',
@@ -601,6 +575,70 @@ function report(soak: Soak): string {
     '',
     markdownTable(['outcome', 'count'], figures),
   ].join('\n');
+}
+
+/** The outcome a kind of input must have: a value, or a named error after so many attempts. */
+function outcome(
+  kind: Kind,
+  n: number,
+  retries: number,
+): { value: unknown } | { error: string; attempts: number } {
+  switch (kind) {
+    case 'ok':
+    case 'slow':
+    case 'gate':
+    case 'flaky':
+      return { value: 2 * n };
+    case 'bigint':
+      return { value: { $bigint: (BigInt(n) ** 20n).toString() } };
+    case 'undefined':
+      return { value: undefined };
+    case 'throw':
+      return { error: 'TypeError', attempts: retries + 1 };
+    case 'always-fails':
+      return { error: 'Error', attempts: retries + 1 };
+    case 'malformed':
+      return { error: 'InputError', attempts: 0 };
+    case 'uncloneable':
+      return { error: 'CloneError', attempts: 1 };
+    case 'cycle':
+      return { error: 'OutputEncodingError', attempts: 1 };
+    case 'hang':
+    case 'spin':
+      return { error: 'TimeoutError', attempts: retries + 1 };
+    case 'exit':
+    case 'kill':
+      return { error: 'WorkerDiedError', attempts: retries + 1 };
+  }
+}
+
+function describe(kind: Kind, n: number, retries: number): string {
+  const want = outcome(kind, n, retries);
+  return 'value' in want
+    ? `ok with ${JSON.stringify(want.value) ?? 'no value'}`
+    : `a ${want.error} after ${want.attempts} attempts`;
+}
+
+/** Whether a line is what its input's kind must give (a flaky input may fail once when not retried). */
+function expected(line: Line, kind: Kind, n: number, retries: number): boolean {
+  if (kind === 'flaky' && retries === 0 && line.error?.message === `first attempt at ${n} fails`) return true;
+  const want = outcome(kind, n, retries);
+  if ('error' in want)
+    return !line.ok && line.error?.name === want.error && line.error.attempts === want.attempts;
+  if (!line.ok) return false;
+  if (want.value === undefined) return !('value' in line);
+  return JSON.stringify(line.value) === JSON.stringify(want.value);
+}
+
+/** A line with its input's own error (one not retried) after more than one attempt, within its retries. */
+function retriedAfterNeighbour(line: Line, kind: Kind, n: number, retries: number): boolean {
+  const attempts = line.error?.attempts ?? 0;
+  if (line.ok || attempts < 2 || attempts > retries + 1) return false;
+  if (kind === 'flaky') return line.error?.message === `first attempt at ${n} fails`;
+  // Only errors that are not retried: any other count of attempts is a retry bug.
+  if (kind === 'uncloneable') return line.error?.name === 'CloneError';
+  if (kind === 'cycle') return line.error?.name === 'OutputEncodingError';
+  return false;
 }
 
 const USAGE = `node dist/bench/soak.js [--seconds 60] [--seed N] [--strict]

@@ -45,6 +45,7 @@ const EXIT_LOCKED = 3;
 /** The share of threads and processes rounds run with --in-flight K, K in 2..MAX_IN_FLIGHT. */
 const IN_FLIGHT_SHARE = 0.4;
 const MAX_IN_FLIGHT = 16;
+const CROWD_IN_FLIGHT_SHARE = 0.5;
 /** The share of rounds that are crowds: many quick inputs and one stuck one. */
 const CROWD_SHARE = 0.25;
 const CROWD_MIN = 200;
@@ -251,7 +252,8 @@ class Soak {
       retries: this.pick([0, 1]),
       timeoutMs: CROWD_TIMEOUT_MS,
       concurrency: strategy === 'sequential' ? 1 : this.pick([2, 3, 8]),
-      inFlight: this.inFlight(strategy),
+      // Half the threads and processes crowds share a worker between tasks: a spin then holds its lanes.
+      inFlight: this.inFlight(strategy, CROWD_IN_FLIGHT_SHARE),
       ordered: false,
       gate: undefined,
       stuck,
@@ -259,9 +261,9 @@ class Soak {
   }
 
   /** Tasks in flight per worker: 1, or (threads and processes, now and then) 2 to MAX_IN_FLIGHT. */
-  inFlight(strategy: Strategy): number {
+  inFlight(strategy: Strategy, share = IN_FLIGHT_SHARE): number {
     if (strategy !== 'threads' && strategy !== 'processes') return 1;
-    if (this.random() >= IN_FLIGHT_SHARE) return 1;
+    if (this.random() >= share) return 1;
     return 2 + Math.floor(this.random() * (MAX_IN_FLIGHT - 1));
   }
 

@@ -159,6 +159,8 @@ class Soak {
   collateralBy = new Map<string, number>();
   /** The shape of the round being checked: its strategy, and whether several tasks share a worker. */
   shape = '';
+  /** What the last run of the round printed on stderr: quoted when its file is short of lines. */
+  lastStderr = '';
   rounds = 0;
   inputs = 0;
   runs = 0;
@@ -473,6 +475,7 @@ class Soak {
       }
       seen.add(line.index);
     }
+    this.lastStderr = stderr();
     if (code === 0 || code === 1) return { completed: true, code };
     // A signal sent as the run was ending (its last lines were what the soak waited for) may come after
     // fanout stopped watching signals: the default action ends it. Fine once every input has its line;
@@ -501,7 +504,10 @@ class Soak {
     this.duplicated += lines.length - byIndex.size;
     this.lost += kinds.filter((_, n) => !byIndex.has(n)).length;
     if (lines.length !== kinds.length || byIndex.size !== kinds.length) {
-      fail(`${lines.length} lines, ${byIndex.size} distinct indices, for ${kinds.length} inputs`);
+      const said = this.lastStderr.trim().split('\n').slice(-3).join(' / ');
+      fail(
+        `${lines.length} lines, ${byIndex.size} distinct indices, for ${kinds.length} inputs; fanout said: ${said}`,
+      );
       return;
     }
     let anyFailed = false;

@@ -43,6 +43,7 @@ export type {
 } from './core/types.js';
 export type { MapOptions, RunOptions, StreamOptions } from './executor/executor.js';
 export { type CompareOptions, compareStrategies, DEFAULT_RUNS, DEFAULT_WARMUP } from './measure/compare.js';
+export { type Configuration, formatLevel, type Sweep } from './measure/configuration.js';
 export type { SpreadWarning, Summary } from './measure/stats.js';
 export type {
   Comparison,
@@ -65,7 +66,7 @@ export {
 } from './report/html/index.js';
 export { renderJson } from './report/json.js';
 export { renderMarkdown } from './report/markdown.js';
-export { renderComparison, renderNotes, renderSummary, renderTable } from './report/table.js';
+export { renderComparison, renderNotes, renderSummary, renderSweep, renderTable } from './report/table.js';
 export {
   type InputRecord,
   OutputLockedError,

@@ -17,3 +17,4 @@ for step in "node bench/choosing/startup.mjs 15" "node --expose-gc bench/choosin
   echo "## $step  (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
   $step
 done
+bash bench/choosing/mixed.sh

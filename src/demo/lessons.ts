@@ -10,17 +10,24 @@ import { clearWinner, fasterOrSlower } from '../report/model.js';
 const BUSY_CORE = 0.8;
 
 /**
- * The demo's last line, from both jobs: a model is named only where its runs beat every other's;
+ * The demo's last line, from every job: a model is named only where its runs beat every other's;
  * otherwise it says the runs could not tell, and what to do.
  */
-export function inShort(io: Comparison, cpu: Comparison): string {
-  const io1 = clearWinner(io);
-  const cpu1 = clearWinner(cpu);
+export function inShort(io: Comparison, cpu: Comparison, mixed?: Comparison): string {
   const verdict = (job: string, winner: StrategyMeasurement | undefined): string =>
     winner
-      ? `${job} work wants ${winner.strategy}`
+      ? `${job} work wants ${winner.name}`
       : `the ${job} job's runs overlap, so they cannot say which model wins (try more --runs on a quieter machine)`;
-  return `${verdict('waiting', io1)}; ${verdict('computing', cpu1)}.`;
+  const parts = [verdict('waiting', clearWinner(io)), verdict('computing', clearWinner(cpu))];
+  if (mixed) {
+    const winner = clearWinner(mixed);
+    parts.push(
+      winner && winner.inFlight > 1
+        ? `work that does both wants the hybrid, ${winner.name}`
+        : verdict('mixed', winner).replace(/^mixed work/, 'work that does both'),
+    );
+  }
+  return `${parts.join('; ')}.`;
 }
 
 function find(c: Comparison, name: string): StrategyMeasurement | undefined {

@@ -2,6 +2,9 @@
  * A comparison: one task over one set of inputs under several strategies, warm-up runs then measured
  * runs, reduced to medians, speed-ups and warnings.
  *
+ * What is measured is a list of configurations: by default one per strategy; or any list, the same
+ * strategy at several levels included (`threads 2` and `threads 2×16`); or a sweep of one strategy.
+ *
  * Runs are interleaved in rounds (sequential, async, threads, processes, then again), so a burst of
  * load from elsewhere on the machine falls on every strategy alike rather than on one.
  */
@@ -16,9 +19,16 @@ import {
 } from '../core/options.js';
 import type { Settled } from '../core/types.js';
 import { taskLabel } from '../task/label.js';
+import {
+  type Configuration,
+  type ResolvedConfiguration,
+  resolveConfigurations,
+  type Sweep,
+  sweepConfigurations,
+} from './configuration.js';
 import { collectFailures, mismatchedIndices, previewOutcome } from './outcomes.js';
 import { measureRun } from './run.js';
-import { summarizeComparison, type Tally } from './summary.js';
+import { summarizeComparison, type Tally, tallyNames } from './summary.js';
 import type { Comparison, MachineInfo, Mismatch, ProgressEvent } from './types.js';
 
 /** Measured runs per strategy unless told otherwise: enough for a median and a spread. */
@@ -54,6 +64,18 @@ export interface CompareOptions {
    * @example { threads: 4, async: 32 }
    */
   concurrency?: number | Partial<Record<StrategyName, number>>;
+  /**
+   * What to measure, in this order, instead of `strategies` and `concurrency`: the same strategy may
+   * appear at several levels, and threads and processes may keep several tasks in flight per worker.
+   * @example [{ strategy: 'threads', concurrency: 2 }, { strategy: 'threads', concurrency: 2, inFlight: 16 }]
+   */
+  configurations?: readonly Configuration[];
+  /**
+   * One strategy over a range of levels, instead of `strategies`, `concurrency` and `configurations`;
+   * the reports then draw throughput against level.
+   * @example { strategy: 'threads', varies: 'inFlight', concurrency: 2, levels: [1, 4, 16, 64] }
+   */
+  sweep?: Sweep;
   /** @default 3 */
   runs?: number;
   /** @default 1 */
@@ -68,12 +90,23 @@ export interface CompareOptions {
 }
 
 interface Plan {
-  strategies: StrategyName[];
+  configurations: ResolvedConfiguration[];
   runs: number;
   warmup: number;
 }
 
-function plan(options: CompareOptions): Plan {
+/** The configurations: a sweep's, the ones given, or one per strategy at its concurrency. */
+function configurationsOf(options: CompareOptions): ResolvedConfiguration[] {
+  const given = [options.sweep, options.configurations, options.strategies ?? options.concurrency].filter(
+    (o) => o !== undefined,
+  );
+  if (given.length > 1) {
+    throw new OptionError(
+      'Expected one of `sweep`, `configurations`, or `strategies` with `concurrency`, not several',
+    );
+  }
+  if (options.sweep) return sweepConfigurations(options.sweep);
+  if (options.configurations) return resolveConfigurations(options.configurations);
   const strategies = [...new Set(options.strategies ?? STRATEGIES)];
   if (strategies.length === 0) throw new OptionError('Expected `strategies` to name at least one strategy');
   for (const name of strategies) {
@@ -81,13 +114,20 @@ function plan(options: CompareOptions): Plan {
       throw new OptionError(`Expected \`strategies\` to hold only ${STRATEGIES.join(', ')}, got \`${name}\``);
     }
   }
+  return resolveConfigurations(
+    strategies.map((strategy) => ({ strategy, concurrency: concurrencyFor(options, strategy) })),
+  );
+}
+
+function plan(options: CompareOptions): Plan {
+  const configurations = configurationsOf(options);
   const runs = expectPositiveInteger('runs', options.runs ?? DEFAULT_RUNS);
   const warmup = options.warmup ?? DEFAULT_WARMUP;
   if (!Number.isInteger(warmup) || warmup < 0) {
     throw new OptionError(`Expected \`warmup\` to be a non-negative integer, got \`${warmup}\``);
   }
   if (options.inputs.length === 0) throw new OptionError('Expected `inputs` to hold at least one input');
-  return { strategies, runs, warmup };
+  return { configurations, runs, warmup };
 }
 
 function concurrencyFor(options: CompareOptions, strategy: StrategyName): number | undefined {
@@ -125,29 +165,42 @@ function fatalError(outcomes: readonly Settled<unknown>[]): Error | undefined {
  * console.log(renderComparison(comparison));
  */
 export async function compareStrategies(options: CompareOptions): Promise<Comparison> {
-  const { strategies, runs, warmup } = plan(options);
+  const { configurations, runs, warmup } = plan(options);
+  const names = tallyNames(configurations);
   const task = toTaskUrl(options.task);
   const startedAt = new Date().toISOString();
-  const tallies = new Map<StrategyName, Tally>();
+  const tallies = new Map<number, Tally>();
   const mismatches: Mismatch[] = [];
   let mismatchCount = 0;
   let reference: Settled<unknown>[] | undefined;
-  const steps = strategies.length * (warmup + runs);
+  const steps = configurations.length * (warmup + runs);
   let step = 0;
   const total = options.inputs.length;
 
   for (let round = 0; round < warmup + runs; round++) {
     const isWarmup = round < warmup;
     const run = isWarmup ? round + 1 : round - warmup + 1;
-    for (const strategy of strategies) {
+    for (const [k, configuration] of configurations.entries()) {
+      const { strategy, inFlight } = configuration;
+      const name = names[k]!;
       step++;
-      const base = { strategy, warmup: isWarmup, run, runs: isWarmup ? warmup : runs, total, step, steps };
+      const base = {
+        strategy,
+        name,
+        warmup: isWarmup,
+        run,
+        runs: isWarmup ? warmup : runs,
+        total,
+        step,
+        steps,
+      };
       options.onProgress?.({ type: 'start', ...base, done: 0 });
       const { measurement, outcomes, concurrency } = await measureRun({
         executor: {
           task,
           strategy,
-          concurrency: concurrencyFor(options, strategy),
+          concurrency: configuration.concurrency,
+          ...(inFlight > 1 ? { inFlight } : {}),
           export: options.export,
           timeout: options.timeout,
           taskOptions: options.taskOptions,
@@ -166,17 +219,18 @@ export async function compareStrategies(options: CompareOptions): Promise<Compar
         wallMs: measurement.wallMs,
         failed: measurement.failed,
       });
-      let tally = tallies.get(strategy);
+      let tally = tallies.get(k);
       if (!tally) {
         tally = {
           strategy,
           concurrency,
+          inFlight,
           warmups: [],
           runs: [],
           failures: [],
           mismatched: 0,
         };
-        tallies.set(strategy, tally);
+        tallies.set(k, tally);
       }
       collectFailures(outcomes, tally.failures, MAX_FAILURE_SAMPLES);
       if (isWarmup) {
@@ -196,6 +250,7 @@ export async function compareStrategies(options: CompareOptions): Promise<Compar
         mismatches.push({
           index,
           strategy,
+          name,
           run,
           expected: previewOutcome(reference[index]!),
           actual: previewOutcome(outcomes[index]!),
@@ -212,7 +267,9 @@ export async function compareStrategies(options: CompareOptions): Promise<Compar
     runs,
     startedAt,
     machine: machineInfo(),
-    tallies: strategies.map((s) => tallies.get(s)!),
+    tallies: configurations.map((_, k) => tallies.get(k)!),
+    // A sweep of tasks in flight records the workers it ran with, the default included.
+    ...(options.sweep ? { sweep: { ...options.sweep, concurrency: configurations[0]!.concurrency } } : {}),
     mismatches,
     mismatchCount,
   });

@@ -3,6 +3,7 @@
  * sequential, the fastest strategy, warnings. Pure: no clocks, no I/O.
  */
 import type { StrategyName } from '../core/options.js';
+import { configurationName, type Sweep } from './configuration.js';
 import { spreadWarnings, summarize } from './stats.js';
 import type { Comparison, FailureSample, RunMeasurement, StrategyMeasurement } from './types.js';
 
@@ -10,6 +11,8 @@ import type { Comparison, FailureSample, RunMeasurement, StrategyMeasurement } f
 export interface Tally {
   strategy: StrategyName;
   concurrency: number;
+  /** Tasks in flight per worker. @default 1 */
+  inFlight?: number;
   warmups: RunMeasurement[];
   runs: RunMeasurement[];
   failures: FailureSample[];
@@ -32,21 +35,35 @@ export interface ComparisonParts
     | 'mismatchCount'
   > {
   tallies: Tally[];
+  sweep?: Sweep;
 }
 
-/** `speedup` divided by the slots that could have worked at once: min(concurrency, inputs). */
-export function efficiency(speedup: number, concurrency: number, inputs: number): number {
-  return speedup / Math.max(1, Math.min(concurrency, inputs));
+/** `speedup` divided by the slots that could have worked at once: min(concurrency × inFlight, inputs). */
+export function efficiency(speedup: number, concurrency: number, inputs: number, inFlight = 1): number {
+  return speedup / Math.max(1, Math.min(concurrency * inFlight, inputs));
 }
 
-function measureStrategy(tally: Tally): StrategyMeasurement {
+/** Each tally's name: its strategy, with its level where the strategy alone would be ambiguous. */
+export function tallyNames(
+  tallies: readonly Pick<Tally, 'strategy' | 'concurrency' | 'inFlight'>[],
+): string[] {
+  const count = new Map<StrategyName, number>();
+  for (const t of tallies) count.set(t.strategy, (count.get(t.strategy) ?? 0) + 1);
+  return tallies.map((t) =>
+    configurationName(t.strategy, t.concurrency, t.inFlight ?? 1, count.get(t.strategy) === 1),
+  );
+}
+
+function measureStrategy(tally: Tally, name: string): StrategyMeasurement {
   const pick = (key: 'wallMs' | 'cpuMs' | 'peakRss' | 'throughput' | 'startupMs') =>
     summarize(tally.runs.map((run) => run[key]));
   const wallMs = pick('wallMs');
   const cpuMs = pick('cpuMs');
   return {
     strategy: tally.strategy,
+    name,
     concurrency: tally.concurrency,
+    inFlight: tally.inFlight ?? 1,
     warmups: tally.warmups,
     runs: tally.runs,
     wallMs,
@@ -65,12 +82,14 @@ function measureStrategy(tally: Tally): StrategyMeasurement {
 }
 
 export function summarizeComparison(parts: ComparisonParts): Comparison {
-  const strategies = parts.tallies.map(measureStrategy);
+  const names = tallyNames(parts.tallies);
+  const strategies = parts.tallies.map((tally, i) => measureStrategy(tally, names[i]!));
   const baseline = strategies.find((s) => s.strategy === 'sequential');
   if (baseline) {
     for (const s of strategies) {
       s.speedup = s.wallMs.median > 0 ? baseline.wallMs.median / s.wallMs.median : undefined;
-      s.efficiency = s.speedup === undefined ? undefined : efficiency(s.speedup, s.concurrency, parts.inputs);
+      s.efficiency =
+        s.speedup === undefined ? undefined : efficiency(s.speedup, s.concurrency, parts.inputs, s.inFlight);
     }
   }
   const fastest = strategies.reduce((a, b) => (b.wallMs.median < a.wallMs.median ? b : a));
@@ -84,8 +103,9 @@ export function summarizeComparison(parts: ComparisonParts): Comparison {
     startedAt: parts.startedAt,
     machine: parts.machine,
     strategies,
-    fastest: fastest.strategy,
-    reference: strategies[0]!.strategy,
+    fastest: fastest.name,
+    reference: strategies[0]!.name,
+    ...(parts.sweep ? { sweep: parts.sweep } : {}),
     mismatches: parts.mismatches,
     mismatchCount: parts.mismatchCount,
     failed: strategies.reduce((sum, s) => sum + s.failed, 0),

@@ -4,6 +4,7 @@
  */
 import type { StrategyName } from '../core/options.js';
 import type { TimelineEntry } from '../core/types.js';
+import type { Sweep } from './configuration.js';
 import type { SpreadWarning, Summary } from './stats.js';
 
 /** How the peak RSS of a run was found. */
@@ -56,16 +57,26 @@ export interface FailureSample {
 export interface Mismatch {
   index: number;
   strategy: StrategyName;
+  /** The configuration's name, as the reports print it (`threads 2×32`). */
+  name: string;
   run: number;
   /** Short previews of the two outcomes: a value, or `error: …`. */
   expected: string;
   actual: string;
 }
 
+/** One configuration's runs, summed up (one per strategy, unless a strategy was measured at several levels). */
 export interface StrategyMeasurement {
   strategy: StrategyName;
-  /** Tasks in flight at once: 1 for sequential, workers for threads and processes, the limit for async. */
+  /**
+   * The configuration's name in every report: the strategy alone when that is unambiguous, else with
+   * its level (`threads 2`, `threads 2×32`).
+   */
+  name: string;
+  /** 1 for sequential, workers for threads and processes, tasks in flight for async. */
   concurrency: number;
+  /** Tasks in flight per worker (threads and processes): above 1, the hybrid. 1 otherwise. */
+  inFlight: number;
   warmups: RunMeasurement[];
   runs: RunMeasurement[];
   wallMs: Summary;
@@ -77,7 +88,7 @@ export interface StrategyMeasurement {
   coresBusy: number;
   /** Sequential's median wall time over this one's; undefined when sequential was not measured. */
   speedup: number | undefined;
-  /** `speedup` / min(concurrency, inputs): 1 when every slot in flight did a full share of the work. */
+  /** `speedup` / min(concurrency × inFlight, inputs): 1 when every slot in flight did a full share of the work. */
   efficiency: number | undefined;
   /** Failed inputs in the worst measured run. */
   failed: number;
@@ -110,11 +121,14 @@ export interface Comparison {
   /** ISO time at which the comparison began. */
   startedAt: string;
   machine: MachineInfo;
+  /** One per configuration measured, in the order measured. */
   strategies: StrategyMeasurement[];
-  /** The strategy with the smallest median wall time. */
-  fastest: StrategyName;
-  /** The strategy every other one's results were checked against: the first measured. */
-  reference: StrategyName;
+  /** The name of the configuration with the smallest median wall time. */
+  fastest: string;
+  /** The name of the configuration every other one's results were checked against: the first measured. */
+  reference: string;
+  /** Set when the comparison swept one strategy over a range of levels. */
+  sweep?: Sweep;
   /** The first few mismatches; `mismatchCount` counts them all. */
   mismatches: Mismatch[];
   mismatchCount: number;
@@ -126,6 +140,8 @@ export interface Comparison {
 export interface ProgressEvent {
   type: 'start' | 'progress' | 'end';
   strategy: StrategyName;
+  /** The configuration's name, as the reports print it. */
+  name: string;
   warmup: boolean;
   /** 1-based run number and how many runs of this kind each strategy gets. */
   run: number;

@@ -14,6 +14,7 @@ import {
   verdictLine,
   warningLines,
 } from './model.js';
+import { SWEEP_COLUMNS, sweepPeakLine, sweepRows, sweepTitle } from './sweep.js';
 
 /** A table cell: pipes and line breaks would break the row. */
 function cell(text: string): string {
@@ -28,7 +29,7 @@ export function renderMarkdownTable(c: Comparison): string {
   const rule = COLUMNS.map((_, i) => (RIGHT_ALIGNED.has(i) ? '---:' : '---'));
   const body = c.strategies.map((s) => {
     const cells = tableRow(s);
-    if (s.strategy === c.fastest && c.strategies.length > 1) cells[0] = `**${cells[0]}**`;
+    if (s.name === c.fastest && c.strategies.length > 1) cells[0] = `**${cells[0]}**`;
     return row(cells);
   });
   return `${[row(COLUMNS), `|${rule.join('|')}|`, ...body].join('\n')}\n`;
@@ -38,8 +39,26 @@ function bullets(lines: readonly string[]): string {
   return `${lines.map((line) => (line.startsWith('  ') ? `  - ${line.trimStart()}` : `- ${line}`)).join('\n')}\n`;
 }
 
+/** Throughput against level, or nothing when the comparison was not a sweep. */
+export function renderMarkdownSweep(c: Comparison): string {
+  if (c.sweep === undefined) return '';
+  const rule = SWEEP_COLUMNS.map((_, i) => (i < 3 ? '---:' : '---'));
+  const lines = [
+    `**${cell(sweepTitle(c.sweep))}**`,
+    '',
+    row(SWEEP_COLUMNS),
+    `|${rule.join('|')}|`,
+    ...sweepRows(c).map(row),
+  ];
+  const peak = sweepPeakLine(c);
+  if (peak) lines.push('', peak);
+  return `${lines.join('\n')}\n`;
+}
+
 export function renderMarkdown(c: Comparison): string {
   const parts = [`${cell(titleLine(c))}\n`, renderMarkdownTable(c)];
+  const sweep = renderMarkdownSweep(c);
+  if (sweep) parts.push(sweep);
   const summary = summaryLines(c);
   if (summary.length > 0) parts.push(bullets(summary));
   const verdict = verdictLine(c);

@@ -3,6 +3,7 @@
  * the warnings and the notes on failures and mismatches. The renderers only lay these out.
  */
 import { formatBytes, formatDuration, formatPercent, formatRate, formatRatio } from '../core/units.js';
+import { formatLevel } from '../measure/configuration.js';
 import type { SpreadWarning } from '../measure/stats.js';
 import type { Comparison, StrategyMeasurement } from '../measure/types.js';
 
@@ -37,8 +38,8 @@ export function formatRange(minMs: number, maxMs: number): string {
 
 export function tableRow(s: StrategyMeasurement): string[] {
   return [
-    s.strategy,
-    String(s.concurrency),
+    s.name,
+    formatLevel(s.concurrency, s.inFlight),
     formatDuration(s.wallMs.median),
     formatMeanSigma(s.wallMs),
     formatRange(s.wallMs.min, s.wallMs.max),
@@ -71,7 +72,7 @@ export function fasterOrSlower(speedup: number): string {
  * fastest. Undefined when they overlap (load, noise): then no winner may be named.
  */
 export function clearWinner(c: Comparison): StrategyMeasurement | undefined {
-  const fastest = c.strategies.find((s) => s.strategy === c.fastest);
+  const fastest = c.strategies.find((s) => s.name === c.fastest);
   if (!fastest) return undefined;
   const beaten = c.strategies.every((s) => s === fastest || fastest.wallMs.max < s.wallMs.min);
   return beaten ? fastest : undefined;
@@ -84,21 +85,21 @@ export function clearWinner(c: Comparison): StrategyMeasurement | undefined {
  */
 export function verdictLine(c: Comparison): string | undefined {
   if (c.strategies.length < 2) return undefined;
-  const fastest = c.strategies.find((s) => s.strategy === c.fastest)!;
+  const fastest = c.strategies.find((s) => s.name === c.fastest)!;
   const others = c.strategies.filter((s) => s !== fastest);
   const next = others.reduce((a, b) => (b.wallMs.median < a.wallMs.median ? b : a));
-  const medians = `median wall time ${formatDuration(fastest.wallMs.median)} against ${formatDuration(next.wallMs.median)} for ${next.strategy}, the next fastest`;
+  const medians = `median wall time ${formatDuration(fastest.wallMs.median)} against ${formatDuration(next.wallMs.median)} for ${next.name}, the next fastest`;
   if (clearWinner(c) !== undefined) {
     return (
-      `Verdict: ${fastest.strategy} is fastest, decided by wall time: ${medians}; and its slowest run ` +
+      `Verdict: ${fastest.name} is fastest, decided by wall time: ${medians}; and its slowest run ` +
       `(${formatDuration(fastest.wallMs.max)}) beat every other strategy's fastest run (min … max).`
     );
   }
   const overlapping = others.filter((s) => fastest.wallMs.max >= s.wallMs.min);
   const first = overlapping.reduce((a, b) => (b.wallMs.min < a.wallMs.min ? b : a));
   return (
-    `Verdict: no clear winner by wall time: ${fastest.strategy} has the lowest median (${medians}), but its runs ` +
-    `(${formatRange(fastest.wallMs.min, fastest.wallMs.max)}) overlap ${first.strategy}'s ` +
+    `Verdict: no clear winner by wall time: ${fastest.name} has the lowest median (${medians}), but its runs ` +
+    `(${formatRange(fastest.wallMs.min, fastest.wallMs.max)}) overlap ${first.name}'s ` +
     `(${formatRange(first.wallMs.min, first.wallMs.max)}); more runs (--runs) or a quieter machine can tell them apart.`
   );
 }
@@ -112,12 +113,12 @@ export const OVERLAP_NOTE = '(the runs overlap: no clear difference)';
  */
 export function summaryLines(c: Comparison): string[] {
   if (c.strategies.length < 2) return [];
-  const fastest = c.strategies.find((s) => s.strategy === c.fastest)!;
+  const fastest = c.strategies.find((s) => s.name === c.fastest)!;
   return c.strategies
     .filter((s) => s !== fastest)
     .map((s) => {
       const ratio = fastest.wallMs.median > 0 ? s.wallMs.median / fastest.wallMs.median : undefined;
-      const line = `${fastest.strategy} ran ${formatRatio(ratio)} faster than ${s.strategy}`;
+      const line = `${fastest.name} ran ${formatRatio(ratio)} faster than ${s.name}`;
       return fastest.wallMs.max >= s.wallMs.min ? `${line} ${OVERLAP_NOTE}` : line;
     });
 }
@@ -143,7 +144,7 @@ export function warningText(strategy: string, w: SpreadWarning, runs: number): s
 }
 
 export function warningLines(c: Comparison): string[] {
-  return c.strategies.flatMap((s) => s.warnings.map((w) => warningText(s.strategy, w, s.runs.length)));
+  return c.strategies.flatMap((s) => s.warnings.map((w) => warningText(s.name, w, s.runs.length)));
 }
 
 /** Failed inputs, per strategy, with the first few errors. */
@@ -151,7 +152,7 @@ export function failureLines(c: Comparison): string[] {
   return c.strategies
     .filter((s) => s.failed > 0)
     .flatMap((s) => [
-      `${s.strategy}: ${s.failed} of ${c.inputs} inputs failed`,
+      `${s.name}: ${s.failed} of ${c.inputs} inputs failed`,
       ...s.failures.map((f) => `  input ${f.index}: ${f.message}`),
     ]);
 }
@@ -163,8 +164,7 @@ export function mismatchLines(c: Comparison): string[] {
     `results differ from ${c.reference}'s on ${c.mismatchCount} input${c.mismatchCount === 1 ? '' : 's'} ` +
       '(a task whose result depends on when or where it runs, or a bug that shows under concurrency):',
     ...c.mismatches.map(
-      (m) =>
-        `  input ${m.index} under ${m.strategy} (run ${m.run}): ${m.actual}; ${c.reference}: ${m.expected}`,
+      (m) => `  input ${m.index} under ${m.name} (run ${m.run}): ${m.actual}; ${c.reference}: ${m.expected}`,
     ),
   ];
   const hidden = c.mismatchCount - c.mismatches.length;

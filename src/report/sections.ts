@@ -7,6 +7,7 @@ import { machineInfo } from '../measure/compare.js';
 import type { Comparison, RunMeasurement, StrategyMeasurement } from '../measure/types.js';
 import type { ReportData, ReportProbe, ReportSection, ReportStrategy } from './html/types.js';
 import { summaryLines, verdictLine, warningLines } from './model.js';
+import { sweepAxis, sweepLevel, sweepPeakLine, sweepThroughput, sweepTitle } from './sweep.js';
 
 /**
  * The run whose timeline the report draws, and why that one: the median run when the runs are odd in
@@ -34,7 +35,9 @@ function reportStrategy(s: StrategyMeasurement): ReportStrategy {
   const run = picked?.run;
   const out: ReportStrategy = {
     strategy: s.strategy,
+    name: s.name,
     concurrency: s.concurrency,
+    inFlight: s.inFlight,
     wallMs: {
       median: s.wallMs.median,
       min: s.wallMs.min,
@@ -78,6 +81,19 @@ export function comparisonSection(c: Comparison, extras: SectionExtras = {}): Re
   };
   if (extras.verdict) section.verdict = extras.verdict;
   if (extras.probes) section.probes = extras.probes;
+  const sweep = c.sweep;
+  if (sweep !== undefined && !extras.probes) {
+    section.probes = c.strategies.map((s) => ({
+      strategy: s.strategy,
+      concurrency: sweepLevel(sweep, s),
+      tasksPerSecond: sweepThroughput(c, s).median,
+    }));
+    section.probesAxis = sweepAxis(sweep);
+    const peak = sweepPeakLine(c);
+    section.probesNote =
+      `${sweepTitle(sweep)}. Each point is the inputs over the median wall time of the measured runs at that level.` +
+      (peak ? ` ${peak}` : '');
+  }
   return section;
 }
 

@@ -16,6 +16,7 @@ import {
   warningLines,
 } from './model.js';
 import { createStyle, type Style } from './style.js';
+import { SWEEP_COLUMNS, sweepPeakLine, sweepRows, sweepTitle } from './sweep.js';
 
 const GAP = '  ';
 const PLAIN = createStyle(false);
@@ -47,8 +48,7 @@ export function renderTable(c: Comparison, style: Style = PLAIN): string {
   const lines = alignColumns(rows, RIGHT_ALIGNED, (text, row, column) => {
     if (row === 0) return style.bold(text);
     const s = c.strategies[row - 1]!;
-    if (column === 0 && s.strategy === c.fastest && c.strategies.length > 1)
-      return style.green(style.bold(text));
+    if (column === 0 && s.name === c.fastest && c.strategies.length > 1) return style.green(style.bold(text));
     if (column === 3 || column === 4) return style.dim(text);
     if (column === 0 && s.failed > 0) return style.red(text);
     return text;
@@ -73,9 +73,23 @@ export function renderNotes(c: Comparison, style: Style = PLAIN): string {
   return blocks.map((block) => `${block.join('\n')}\n`).join('\n');
 }
 
-/** Title, table, notes and summary: what `fanout compare` prints. */
+/** Throughput against level, with a bar per level, or nothing when the comparison was not a sweep. */
+export function renderSweep(c: Comparison, style: Style = PLAIN): string {
+  if (c.sweep === undefined) return '';
+  const rows = [[...SWEEP_COLUMNS], ...sweepRows(c)];
+  const lines = alignColumns(rows, new Set([0, 1, 2]), (text, row, column) => {
+    if (row === 0) return style.bold(text);
+    return column === 3 ? style.green(text) : text;
+  });
+  const peak = sweepPeakLine(c);
+  return `${[style.bold(sweepTitle(c.sweep)), ...lines, ...(peak ? [peak] : [])].join('\n')}\n`;
+}
+
+/** Title, table, the sweep, notes and summary: what `fanout compare` prints. */
 export function renderComparison(c: Comparison, style: Style = PLAIN): string {
   const parts = [`${style.dim(titleLine(c))}\n`, renderTable(c, style)];
+  const sweep = renderSweep(c, style);
+  if (sweep) parts.push(sweep);
   const notes = renderNotes(c, style);
   if (notes) parts.push(notes);
   const summary = renderSummary(c, style);

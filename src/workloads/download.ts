@@ -7,117 +7,24 @@
  *
  * Task options (the executor's `taskOptions`): `{ headersTimeout?: number, bodyTimeout?: number }` in ms.
  */
-import { STATUS_CODES } from 'node:http';
-import { Agent, request } from 'undici';
-import { describe } from '../core/errors.js';
 import type { SetupContext, TaskContext } from '../core/types.js';
+import { closePool, get, type HttpOptions, type HttpState, openPool } from './http-get.js';
 
-/** How long to wait for the response headers, and at most between two pieces of the body. */
-export const DEFAULT_HEADERS_TIMEOUT_MS = 30_000;
-export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
-/** An error body up to this size is quoted in the error message when it is plain text. */
-const MAX_QUOTED_BODY_BYTES = 200;
+export { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS } from './http-get.js';
+export type DownloadOptions = HttpOptions;
+export type DownloadState = HttpState;
 
-export interface DownloadOptions {
-  /** @default 30000 */
-  headersTimeout?: number;
-  /** @default 30000 */
-  bodyTimeout?: number;
-}
-
-export interface DownloadState {
-  agent: Agent;
-  headersTimeout: number;
-  bodyTimeout: number;
-}
-
-function timeoutOption(options: unknown, name: keyof DownloadOptions, fallback: number): number {
-  const value =
-    options !== null && typeof options === 'object' ? (options as Record<string, unknown>)[name] : undefined;
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new Error(`download expects \`${name}\` to be a positive number of ms, got \`${describe(value)}\``);
-  }
-  return value;
-}
+const NAME = 'download';
 
 /** Opens this worker's connection pool. */
 export function setup(context: SetupContext): DownloadState {
-  const headersTimeout = timeoutOption(context.options, 'headersTimeout', DEFAULT_HEADERS_TIMEOUT_MS);
-  const bodyTimeout = timeoutOption(context.options, 'bodyTimeout', DEFAULT_BODY_TIMEOUT_MS);
-  return { agent: new Agent({ headersTimeout, bodyTimeout }), headersTimeout, bodyTimeout };
+  return openPool(NAME, context);
 }
 
 /** Closes this worker's connection pool; nothing is in flight by then. */
-export async function teardown(state: DownloadState | undefined): Promise<void> {
-  await state?.agent.destroy();
-}
-
-/** Why a request failed, in a few words a user can act on. */
-function explain(error: unknown, signal: AbortSignal, state: DownloadState | undefined): string {
-  if (signal.aborted) {
-    const reason = signal.reason;
-    return `aborted (${reason instanceof Error ? reason.message : String(reason)})`;
-  }
-  if (!(error instanceof Error)) return `a non-Error was thrown: ${describe(error)}`;
-  const code = (error as { code?: unknown }).code;
-  switch (code) {
-    case 'ECONNRESET':
-      return 'the connection was reset (ECONNRESET)';
-    case 'ECONNREFUSED':
-      return 'the connection was refused (ECONNREFUSED): is the server running?';
-    case 'ENOTFOUND':
-      return 'the host was not found (ENOTFOUND)';
-    case 'UND_ERR_SOCKET':
-      return `the server closed the connection (${error.message})`;
-    case 'UND_ERR_HEADERS_TIMEOUT':
-      return `timed out: no response within ${state?.headersTimeout ?? 'the default'} ms`;
-    case 'UND_ERR_BODY_TIMEOUT':
-      return `timed out: the body stalled for ${state?.bodyTimeout ?? 'the default'} ms`;
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return 'timed out while connecting';
-    default:
-      return `${error.name}: ${error.message}${typeof code === 'string' ? ` (${code})` : ''}`;
-  }
-}
-
-function parseUrl(input: unknown): URL {
-  if (typeof input === 'string') {
-    try {
-      const url = new URL(input);
-      if (url.protocol === 'http:' || url.protocol === 'https:') return url;
-    } catch {}
-  }
-  throw new Error(`download expects an http(s) URL string, got \`${describe(input)}\``);
-}
+export const teardown = closePool;
 
 /** GETs `url` through this worker's pool and returns the number of body bytes. */
-export default async function download(url: string, context: TaskContext): Promise<number> {
-  const target = parseUrl(url);
-  const state = context.state as DownloadState | undefined;
-  const signal = context.signal;
-  let status: number;
-  let bytes = 0;
-  let quoted = '';
-  try {
-    const response = await request(target, { method: 'GET', dispatcher: state?.agent, signal });
-    status = response.statusCode;
-    const textual = /^text\/plain\b/.test(String(response.headers['content-type'] ?? ''));
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      bytes += chunk.length;
-      if (textual && bytes <= MAX_QUOTED_BODY_BYTES) quoted += chunk.toString('utf8');
-    }
-    // undici hands a finished socket back to its pool one event-loop turn later (a setImmediate, so that
-    // a server that closes it anyway is noticed first). Waiting for that turn here means the worker's
-    // next request reuses this connection instead of opening a second one.
-    await new Promise((resolve) => setImmediate(resolve));
-  } catch (error) {
-    throw new Error(`GET ${url} failed: ${explain(error, signal, state)}`, { cause: error });
-  }
-  if (status < 200 || status > 299) {
-    const detail = bytes <= MAX_QUOTED_BODY_BYTES ? quoted.trim().split('\n')[0] : '';
-    const phrase = [status, STATUS_CODES[status]].filter(Boolean).join(' ');
-    throw new Error(`GET ${url} answered ${phrase}${detail ? `: ${detail}` : ''}`);
-  }
-  return bytes;
+export default function download(url: string, context: TaskContext): Promise<number> {
+  return get(NAME, url, context.state as DownloadState | undefined, context.signal);
 }

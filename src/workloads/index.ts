@@ -1,10 +1,14 @@
-/** The seed's two jobs as built-in task modules, and the loopback server the download job talks to. */
+/**
+ * The built-in task modules: the seed's two jobs (download, sum-of-squares), the mixed job that both
+ * waits and computes (fetch-and-hash), and the loopback server the HTTP jobs talk to.
+ */
 import { OptionError } from '../core/errors.js';
 
 /** File URLs of the built-in task modules, usable as `createExecutor({ task })` under every strategy. */
 export const WORKLOADS = Object.freeze({
   download: new URL('./download.js', import.meta.url),
   'sum-of-squares': new URL('./sum-of-squares.js', import.meta.url),
+  'fetch-and-hash': new URL('./fetch-and-hash.js', import.meta.url),
 });
 
 export type WorkloadName = keyof typeof WORKLOADS;
@@ -21,6 +25,7 @@ export function workloadUrl(name: string): URL {
   return new URL(WORKLOADS[name as WorkloadName].href);
 }
 
+export { DEFAULT_HASH_ROUNDS } from './fetch-and-hash.js';
 export { describeReach, formatAddress, isLoopback } from './listen.js';
 export {
   DEFAULT_BODY_BYTES,

@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import {
+  configurationsFor,
+  MAX_SWEEP_LEVELS,
+  parseConcurrencyItems,
+  parseSweep,
+} from '../../src/cli/configurations.js';
 import { CliError } from '../../src/cli/errors.js';
 import {
   parseConcurrency,
@@ -17,16 +23,76 @@ test('--strategies: a list in the order given, without repeats', () => {
   assert.throws(() => parseStrategies(' , '), usage(/comma-separated list/));
 });
 
-test('--concurrency: one number, per strategy, or both', () => {
+test("run's --concurrency: one number, per strategy, or both", () => {
   assert.deepEqual(parseConcurrency('4'), { async: 4, threads: 4, processes: 4 });
   assert.deepEqual(parseConcurrency('threads=4,async=32'), { threads: 4, async: 32 });
   assert.deepEqual(parseConcurrency('threads=2, 8'), { async: 8, threads: 2, processes: 8 });
-  assert.deepEqual(parseConcurrency('sequential=1'), { sequential: 1 });
   assert.throws(() => parseConcurrency('sequential=2'), usage(/sequential always runs one task at a time/));
-  assert.throws(() => parseConcurrency('gpu=2'), usage(/unknown strategy `gpu`/));
-  assert.throws(() => parseConcurrency('threads=0'), usage(/--concurrency threads: .* got `0`/));
-  assert.throws(() => parseConcurrency('1.5'), usage(/got `1\.5`/));
-  assert.throws(() => parseConcurrency(''), usage(/expected a number or strategy=number/));
+});
+
+test("compare's --concurrency: one number, per strategy, or both", () => {
+  assert.deepEqual(parseConcurrencyItems('4'), [{ concurrency: 4 }]);
+  assert.deepEqual(parseConcurrencyItems('threads=4,async=32'), [
+    { strategy: 'threads', concurrency: 4 },
+    { strategy: 'async', concurrency: 32 },
+  ]);
+  assert.deepEqual(parseConcurrencyItems('sequential=1'), [{ strategy: 'sequential', concurrency: 1 }]);
+  assert.throws(
+    () => parseConcurrencyItems('sequential=2'),
+    usage(/sequential always runs one task at a time/),
+  );
+  assert.throws(() => parseConcurrencyItems('gpu=2'), usage(/unknown strategy `gpu`/));
+  assert.throws(() => parseConcurrencyItems('threads=0'), usage(/--concurrency threads: .* got `0`/));
+  assert.throws(() => parseConcurrencyItems('1.5'), usage(/got `1\.5`/));
+  assert.throws(() => parseConcurrencyItems(''), usage(/expected a number or strategy=number/));
+});
+
+test('--concurrency: NxK is N workers with K tasks in flight each, for threads and processes only', () => {
+  assert.deepEqual(parseConcurrencyItems('threads=2x32, processes=2×8'), [
+    { strategy: 'threads', concurrency: 2, inFlight: 32 },
+    { strategy: 'processes', concurrency: 2, inFlight: 8 },
+  ]);
+  assert.throws(
+    () => parseConcurrencyItems('async=2x32'),
+    usage(/applies to threads and processes, not async/),
+  );
+  assert.throws(() => parseConcurrencyItems('2x32'), usage(/NxK needs a strategy.*threads=2x32/));
+  assert.throws(() => parseConcurrencyItems('threads=2x0'), usage(/in flight per worker.*got `0`/));
+  assert.throws(() => parseConcurrencyItems('threads=2x3x4'), usage(/expected N or NxK/));
+});
+
+test('configurations: in the order of --strategies, a strategy named twice measured twice', () => {
+  const items = parseConcurrencyItems('8,threads=2,threads=2x16,async=64');
+  assert.deepEqual(configurationsFor(['sequential', 'async', 'threads', 'processes'], items), [
+    { strategy: 'sequential' },
+    { strategy: 'async', concurrency: 64 },
+    { strategy: 'threads', concurrency: 2 },
+    { strategy: 'threads', concurrency: 2, inFlight: 16 },
+    { strategy: 'processes', concurrency: 8 },
+  ]);
+  assert.deepEqual(configurationsFor(['threads']), [{ strategy: 'threads' }]);
+});
+
+test('--sweep: a range doubles and ends at its top, +S steps, NxA..B sweeps tasks in flight', () => {
+  assert.deepEqual(parseSweep('threads=1..8'), {
+    strategy: 'threads',
+    varies: 'concurrency',
+    levels: [1, 2, 4, 8],
+  });
+  assert.deepEqual(parseSweep('async=3..20').levels, [3, 6, 12, 20]);
+  assert.deepEqual(parseSweep('processes=1..4+1').levels, [1, 2, 3, 4]);
+  assert.deepEqual(parseSweep('threads=2x1..64'), {
+    strategy: 'threads',
+    varies: 'inFlight',
+    concurrency: 2,
+    levels: [1, 2, 4, 8, 16, 32, 64],
+  });
+  assert.throws(() => parseSweep('threads=8..1'), usage(/expected the range to rise/));
+  assert.throws(() => parseSweep('sequential=1..2'), usage(/sequential has one level only/));
+  assert.throws(() => parseSweep('async=2x1..8'), usage(/applies to threads and processes, not async/));
+  assert.throws(() => parseSweep('threads=1-8'), usage(/--sweep: expected strategy=A\.\.B/));
+  assert.throws(() => parseSweep('gpu=1..8'), usage(/unknown strategy `gpu`/));
+  assert.throws(() => parseSweep('threads=1..100+1'), usage(new RegExp(`at most ${MAX_SWEEP_LEVELS}`)));
 });
 
 test('counts and milliseconds', () => {

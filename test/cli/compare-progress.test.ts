@@ -13,6 +13,7 @@ function event(type: ProgressEvent['type'], done: number, extra: Partial<Progres
   return {
     type,
     strategy: 'threads',
+    name: 'threads',
     warmup: false,
     run: 2,
     runs: 3,

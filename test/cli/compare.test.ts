@@ -98,6 +98,78 @@ test('inputs from stdin, a subset of strategies, per-strategy concurrency, a nam
   assert.match(stdout, /^threads\s+1\s.*—\s+—$/m);
 });
 
+test('the hybrid as a configuration: threads=1 and threads=1x3 side by side, named apart everywhere', async () => {
+  const json = join(dir, 'hybrid.json');
+  const md = join(dir, 'hybrid.md');
+  const { code, stdout, stderr } = await fanout(
+    [
+      'compare',
+      fixture('sleep.mjs'),
+      '-i',
+      '-',
+      '-s',
+      'sequential,threads',
+      '-c',
+      'threads=1,threads=1x3',
+      '--export-json',
+      json,
+      '--export-markdown',
+      md,
+      '--quiet',
+      ...ONCE,
+    ],
+    '5\n5\n5\n5\n5\n5\n',
+  );
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /^threads 1\s+1\s/m);
+  assert.match(stdout, /^threads 1×3\s+1×3\s/m);
+  assert.match(readFileSync(md, 'utf8'), /^\| (\*\*)?threads 1×3(\*\*)? \| 1×3 \|/m);
+  const exported = JSON.parse(readFileSync(json, 'utf8'));
+  assert.deepEqual(
+    exported.strategies.map((s: { name: string; concurrency: number; inFlight: number }) => [
+      s.name,
+      s.concurrency,
+      s.inFlight,
+    ]),
+    [
+      ['sequential', 1, 1],
+      ['threads 1', 1, 1],
+      ['threads 1×3', 1, 3],
+    ],
+  );
+});
+
+test('--sweep: one strategy at each level, and throughput against level as a table with bars', async () => {
+  const json = join(dir, 'sweep.json');
+  const { code, stdout, stderr } = await fanout(
+    [
+      'compare',
+      fixture('sleep.mjs'),
+      '-i',
+      '-',
+      '--sweep',
+      'threads=1x1..4',
+      '--export-json',
+      json,
+      '--quiet',
+      ...ONCE,
+    ],
+    '5\n5\n5\n5\n',
+  );
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /^threads 1×K: throughput against K, the tasks in flight per worker$/m);
+  for (const level of [1, 2, 4])
+    assert.match(stdout, new RegExp(`^\\s*${level}\\s+[\\d.]+ /s\\s+.*█+$`, 'm'));
+  assert.match(stdout, /^Highest (median )?throughput at [124] /m);
+  const exported = JSON.parse(readFileSync(json, 'utf8'));
+  assert.deepEqual(exported.sweep, {
+    strategy: 'threads',
+    varies: 'inFlight',
+    concurrency: 1,
+    levels: [1, 2, 4],
+  });
+});
+
 test('some inputs failed: exit 1, the table still printed, the errors named', async () => {
   const inputs = inputsFile('flaky.ndjson', '0\n1\n2\n');
   const { code, stdout } = await fanout([
@@ -160,6 +232,21 @@ const usageErrors: [string, string[], RegExp][] = [
     'a bad concurrency',
     ['compare', fixture('busy.mjs'), '-i', good, '--concurrency', 'threads=zero'],
     /--concurrency threads: expected a whole number of at least 1, got `zero`/,
+  ],
+  [
+    'a hybrid under async',
+    ['compare', fixture('busy.mjs'), '-i', good, '--concurrency', 'async=2x8'],
+    /--concurrency: NxK \(workers × tasks in flight each\) applies to threads and processes, not async/,
+  ],
+  [
+    'a sweep with --strategies',
+    ['compare', fixture('busy.mjs'), '-i', good, '--sweep', 'threads=1..4', '-s', 'threads'],
+    /--sweep: measures one strategy at its own levels; leave out --strategies and --concurrency/,
+  ],
+  [
+    'a sweep that falls',
+    ['compare', fixture('busy.mjs'), '-i', good, '--sweep', 'threads=4..1'],
+    /--sweep: expected the range to rise/,
   ],
   ['no --inputs', ['compare', fixture('busy.mjs')], /--inputs is required/],
   [

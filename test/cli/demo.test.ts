@@ -10,7 +10,7 @@ import { runCli } from './run-cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'fanout-demo-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('demo runs both seed jobs under all four strategies, explains them and writes the report', async () => {
+test('demo runs the seed jobs under all four strategies, the mixed one under the hybrid too, explains them and writes the report', async () => {
   const report = join(dir, 'seed.html');
   const { code, stdout, stderr } = await runCli(
     ['demo', '--seed-sizes', '--runs', '1', '--delay', '5', '--report', report, '--quiet'],
@@ -18,15 +18,24 @@ test('demo runs both seed jobs under all four strategies, explains them and writ
   );
   assert.equal(code, 0, stderr);
   assert.equal(stderr, '', 'nothing on stderr with --quiet');
-  const [io, cpu] = stdout.split(/^CPU-bound: /m);
+  const [io, rest] = stdout.split(/^CPU-bound: /m);
+  const [cpu, mixed] = (rest ?? '').split(/^Mixed: /m);
   assert.ok(io?.includes('I/O-bound: 80 downloads'), stdout);
   assert.ok(cpu?.startsWith("sum of squares below each of the seed's 20 numbers from 5000000"), stdout);
-  for (const job of [io!, cpu!]) {
+  assert.ok(
+    mixed?.startsWith('80 downloads of the 2443-byte page, 5 ms each, then 3000 SHA-256 rounds'),
+    stdout,
+  );
+  for (const job of [io!, cpu!, mixed!]) {
     for (const strategy of STRATEGIES) assert.match(job, new RegExp(`^${strategy} +\\d`, 'm'));
     assert.match(job, /^Why:$/m);
     assert.match(job, /ran [\d.]+ × (faster|slower) than/);
   }
   assert.match(io!, /Each download mostly waits: sequential used .* of CPU/);
+  // The hybrid: threads with one worker per core and K tasks in flight each, K from the busy share.
+  assert.match(mixed!, /^threads \d+×\d+ +\d+×\d+ +\d/m);
+  assert.match(mixed!, /^ {2}threads \d+×(\d+) keeps \1 tasks in flight on each of \d+ workers/m);
+  assert.match(mixed!, /^ {2}The hybrid (won|had the lowest median|did not win here)/m);
   assert.match(
     cpu!,
     /The work is pure computation|Sequential kept only .* other programs were taking the CPU/,
@@ -36,12 +45,17 @@ test('demo runs both seed jobs under all four strategies, explains them and writ
     `(${kind} work wants \\w+|the ${job} job's runs overlap, so they cannot say which model wins \\(try more --runs on a quieter machine\\))`;
   assert.match(
     stdout,
-    new RegExp(`^In short: ${verdict('waiting', 'waiting')}; ${verdict('computing', 'computing')}\\.`, 'm'),
+    new RegExp(
+      `^In short: ${verdict('waiting', 'waiting')}; ${verdict('computing', 'computing')}; ` +
+        "(work that does both wants [\\w ×]+|the mixed job's runs overlap, so they cannot say which model wins)",
+      'm',
+    ),
   );
   assert.match(stdout, new RegExp(`^Report: ${report.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
   const html = readFileSync(report, 'utf8');
   assert.match(html, /^<!doctype html>/i);
   assert.ok(html.includes('I/O-bound: 80 downloads'));
+  assert.ok(html.includes('Mixed: 80 downloads'));
 });
 
 test('demo --no-report writes no file; a bad flag is one line and exit 2', async () => {

@@ -49,10 +49,10 @@ function assertComparisonInvariants(c: Comparison, inputs: number, runs: number,
   for (const s of c.strategies) {
     if (!sequential) continue;
     assert.equal(s.speedup, sequential.wallMs.median / s.wallMs.median);
-    assert.equal(s.efficiency, s.speedup! / Math.min(s.concurrency, inputs));
+    assert.equal(s.efficiency, s.speedup! / Math.min(s.concurrency * s.inFlight, inputs));
   }
   const medians = c.strategies.map((s) => s.wallMs.median);
-  assert.equal(c.strategies.find((s) => s.strategy === c.fastest)!.wallMs.median, Math.min(...medians));
+  assert.equal(c.strategies.find((s) => s.name === c.fastest)!.wallMs.median, Math.min(...medians));
 }
 
 test('a CPU task under all four strategies, one run each', async () => {
@@ -164,6 +164,7 @@ test('results that differ between strategies are reported; BigInts compare as va
   assert.deepEqual(differing.mismatches[0], {
     index: 0,
     strategy: 'processes',
+    name: 'processes',
     run: 1,
     expected: '0',
     actual: differing.mismatches[0]!.actual,
@@ -219,4 +220,67 @@ test('bad options are refused before anything runs', async () => {
     compareStrategies({ task, inputs: [1], strategies: ['fibers' as 'async'] }),
     /`fibers`/,
   );
+});
+
+test('configurations: one strategy at several levels, the hybrid included, each named apart', async () => {
+  const events: ProgressEvent[] = [];
+  const inputs = [5, 5, 5, 5, 5, 5];
+  const c = await compareStrategies({
+    task: fixture('sleep.mjs'),
+    inputs,
+    configurations: [
+      { strategy: 'sequential' },
+      { strategy: 'threads', concurrency: 1 },
+      { strategy: 'threads', concurrency: 1, inFlight: 3 },
+      { strategy: 'processes', concurrency: 1, inFlight: 2 },
+    ],
+    runs: 1,
+    warmup: 0,
+    onProgress: (event) => events.push(event),
+  });
+  assertComparisonInvariants(c, inputs.length, 1, 0);
+  assert.deepEqual(
+    c.strategies.map((s) => [s.name, s.strategy, s.concurrency, s.inFlight]),
+    [
+      ['sequential', 'sequential', 1, 1],
+      ['threads 1', 'threads', 1, 1],
+      ['threads 1×3', 'threads', 1, 3],
+      ['processes 1×2', 'processes', 1, 2],
+    ],
+  );
+  assert.ok(c.strategies.some((s) => s.name === c.fastest));
+  assert.equal(c.reference, 'sequential');
+  assert.equal(c.mismatchCount, 0);
+  assert.deepEqual(
+    events.filter((e) => e.type === 'end').map((e) => e.name),
+    ['sequential', 'threads 1', 'threads 1×3', 'processes 1×2'],
+  );
+});
+
+test('a sweep measures one strategy at each level and records what varied', async () => {
+  const c = await compareStrategies({
+    task: fixture('sleep.mjs'),
+    inputs: [2, 2, 2, 2],
+    sweep: { strategy: 'threads', varies: 'inFlight', concurrency: 1, levels: [1, 2, 4] },
+    runs: 1,
+    warmup: 0,
+  });
+  assert.deepEqual(
+    c.strategies.map((s) => s.name),
+    ['threads 1', 'threads 1×2', 'threads 1×4'],
+  );
+  assert.deepEqual(c.sweep, { strategy: 'threads', varies: 'inFlight', concurrency: 1, levels: [1, 2, 4] });
+});
+
+test('bad configurations are refused before anything runs', async () => {
+  const base = { task: fixture('sleep.mjs'), inputs: [1], runs: 1, warmup: 0 };
+  await assert.rejects(
+    compareStrategies({ ...base, configurations: [{ strategy: 'async', inFlight: 2 }] }),
+    /Expected `inFlight` to be 1 under async, got `2`/,
+  );
+  await assert.rejects(
+    compareStrategies({ ...base, configurations: [{ strategy: 'threads' }], strategies: ['threads'] }),
+    /Expected one of `sweep`, `configurations`, or `strategies` with `concurrency`, not several/,
+  );
+  await assert.rejects(compareStrategies({ ...base, configurations: [] }), /at least one configuration/);
 });

@@ -54,7 +54,7 @@ export function sampleComparison(overrides: { failed?: number; mismatch?: boolea
       tally('processes', 2, [2100, 2120, 2110], 4100, 160),
     ],
     mismatches: overrides.mismatch
-      ? [{ index: 7, strategy: 'processes', run: 1, expected: '140n', actual: '141n' }]
+      ? [{ index: 7, strategy: 'processes', name: 'processes', run: 1, expected: '140n', actual: '141n' }]
       : [],
     mismatchCount: overrides.mismatch ? 1 : 0,
   });

@@ -6,7 +6,7 @@ import { OptionError } from '../../src/core/errors.js';
 import { WORKLOAD_NAMES, WORKLOADS, workloadUrl } from '../../src/workloads/index.js';
 
 test('every built-in workload is a file URL of a compiled module that exists', () => {
-  assert.deepEqual(WORKLOAD_NAMES, ['download', 'sum-of-squares']);
+  assert.deepEqual(WORKLOAD_NAMES, ['download', 'sum-of-squares', 'fetch-and-hash']);
   for (const name of WORKLOAD_NAMES) {
     const url = WORKLOADS[name];
     assert.equal(url.protocol, 'file:');
@@ -27,7 +27,10 @@ test('an unknown workload name is refused with the names that exist', () => {
     () => workloadUrl('sum_of_squares'),
     (error: Error) => {
       assert.ok(error instanceof OptionError);
-      assert.equal(error.message, 'Unknown workload "sum_of_squares" (built in: download, sum-of-squares)');
+      assert.equal(
+        error.message,
+        'Unknown workload "sum_of_squares" (built in: download, sum-of-squares, fetch-and-hash)',
+      );
       return true;
     },
   );

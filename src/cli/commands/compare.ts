@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { StrategyName } from '../../core/options.js';
 import { compareStrategies } from '../../measure/compare.js';
+import type { Configuration, Sweep } from '../../measure/configuration.js';
 import type { Comparison } from '../../measure/types.js';
 import { writeHtmlReport } from '../../report/html/index.js';
 import { renderJson } from '../../report/json.js';
@@ -13,19 +14,25 @@ import { renderMarkdown } from '../../report/markdown.js';
 import { comparisonSection, reportData } from '../../report/sections.js';
 import { createStyle } from '../../report/style.js';
 import { renderComparison } from '../../report/table.js';
-import { EXIT_SOME_FAILED } from '../errors.js';
+import {
+  type ConcurrencyItem,
+  configurationsFor,
+  parseConcurrencyItems,
+  parseSweep,
+} from '../configurations.js';
+import { CliError, EXIT_SOME_FAILED } from '../errors.js';
 import { readAllInputs } from '../inputs.js';
 import { addOptions, helpEnd, type OptionSpec } from '../option-kit.js';
 import { INPUTS_RULE, OPTIONS, outputFile } from '../options.js';
 import { createProgress } from '../progress/index.js';
-import type { ConcurrencySetting } from '../strategy-options.js';
 import { useColor } from '../style.js';
 import { resolveTaskArgument, TASK_ARGUMENT } from '../task-arg.js';
 
 interface CompareFlags {
   inputs: string;
   strategies: StrategyName[];
-  concurrency?: ConcurrencySetting;
+  concurrency?: ConcurrencyItem[];
+  sweep?: Sweep;
   runs: number;
   warmup: number;
   export: string;
@@ -40,12 +47,17 @@ interface CompareFlags {
 const EXAMPLES = helpEnd(
   `Inputs are ${INPUTS_RULE}.
 Each run starts fresh workers, so wall time includes their start-up, as a one-off job pays it.
+Concurrency: N is workers for threads and processes, tasks in flight for async; NxK is N workers with
+K tasks in flight each (threads and processes: the hybrid). A strategy named twice is measured twice.
+A --sweep range A..B doubles from A and ends at B (1..8: 1, 2, 4, 8); A..B+S steps by S.
 Exit codes: 0 every input succeeded, 1 some inputs failed (the table is still printed), 2 bad usage,
 inputs or task module. See docs/compare.md for what each column measures.`,
   [
     'fanout compare ./task.js --inputs inputs.ndjson',
     'fanout compare sum-of-squares --inputs sizes.ndjson --strategies sequential,threads --runs 5',
     'fanout compare ./task.ts -i urls.ndjson -s async,threads --concurrency async=64,threads=4',
+    'fanout compare fetch-and-hash -i urls.ndjson -s async,threads -c async=64,threads=2,threads=2x16',
+    'fanout compare fetch-and-hash -i urls.ndjson --sweep threads=2x1..64',
     'seq 30 35 | fanout compare ./fib.mjs --inputs - --runs 5 --warmup 2',
     'fanout compare ./task.js -i inputs.ndjson --export-json out.json --export-markdown out.md -q',
   ],
@@ -62,12 +74,42 @@ const EXPORT_MARKDOWN: OptionSpec<string> = {
   parse: outputFile('--export-markdown'),
 };
 
+/**
+ * compare's --concurrency: the shared option's spelling and help, parsed into configurations: it also
+ * takes NxK for the hybrid, and a strategy named twice (the help's notes say so).
+ */
+const CONCURRENCY: OptionSpec<ConcurrencyItem[]> = { ...OPTIONS.concurrency, parse: parseConcurrencyItems };
+const SWEEP: OptionSpec<Sweep> = {
+  flags: '--sweep <strategy=A..B>',
+  description:
+    'one strategy over a range of levels, then throughput against level (threads=1..8, threads=2x1..64), ' +
+    'instead of --strategies and --concurrency',
+  parse: parseSweep,
+};
+
+/** The configurations from --strategies and --concurrency, or a sweep: never both. */
+function whatToMeasure(
+  flags: CompareFlags,
+  strategiesGiven: boolean,
+): { configurations: Configuration[]; sweep?: undefined } | { sweep: Sweep; configurations?: undefined } {
+  if (flags.sweep !== undefined) {
+    if (strategiesGiven || flags.concurrency !== undefined) {
+      throw new CliError(
+        '--sweep: measures one strategy at its own levels; leave out --strategies and --concurrency',
+      );
+    }
+    return { sweep: flags.sweep };
+  }
+  return { configurations: configurationsFor(flags.strategies, flags.concurrency) };
+}
+
 function writeExport(file: string | undefined, render: (c: Comparison) => string, c: Comparison): void {
   if (file !== undefined) writeFileSync(file, render(c));
 }
 
-async function runCompare(task: string, flags: CompareFlags): Promise<void> {
-  const { strategies, concurrency, runs, warmup, timeout } = flags;
+async function runCompare(task: string, flags: CompareFlags, strategiesGiven: boolean): Promise<void> {
+  const measured = whatToMeasure(flags, strategiesGiven);
+  const { runs, warmup, timeout } = flags;
   const inputs = await readAllInputs(flags.inputs);
 
   const progress = createProgress({ stream: process.stderr, quiet: flags.quiet || flags.json });
@@ -77,8 +119,7 @@ async function runCompare(task: string, flags: CompareFlags): Promise<void> {
       task: resolveTaskArgument(task),
       label: task,
       inputs,
-      strategies,
-      concurrency,
+      ...measured,
       runs,
       warmup,
       export: flags.export,
@@ -115,7 +156,8 @@ export function registerCompare(program: Command): void {
     command,
     OPTIONS.inputs,
     OPTIONS.strategies,
-    OPTIONS.concurrency,
+    CONCURRENCY,
+    SWEEP,
     OPTIONS.runs,
     OPTIONS.warmup,
     OPTIONS.export,
@@ -128,5 +170,7 @@ export function registerCompare(program: Command): void {
   );
   command
     .addHelpText('after', EXAMPLES)
-    .action((task: string, flags: CompareFlags) => runCompare(task, flags));
+    .action((task: string, flags: CompareFlags, self: Command) =>
+      runCompare(task, flags, self.getOptionValueSource('strategies') === 'cli'),
+    );
 }

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { formatDuration } from '../../core/units.js';
 import { DEFAULT_DELAY_MS, DEMO_RUNS, DEMO_WARMUP, runDemo } from '../../demo/index.js';
 import { cpuLessons, inShort, ioLessons } from '../../demo/lessons.js';
+import { mixedLessons } from '../../demo/mixed-lessons.js';
 import type { Comparison } from '../../measure/types.js';
 import { writeHtmlReport } from '../../report/html/index.js';
 import { comparisonSection, reportData } from '../../report/sections.js';
@@ -35,7 +36,8 @@ interface DemoFlags {
 
 const SEED_SIZES: OptionSpec = {
   flags: '--seed-sizes',
-  description: "run the seed's exact numbers for the CPU job instead of scaling them",
+  description:
+    "run the seed's exact numbers for the CPU job instead of scaling them, and fetch-and-hash's default rounds",
 };
 const DELAY: OptionSpec<number> = {
   flags: '--delay <ms>',
@@ -48,8 +50,10 @@ const NO_REPORT: OptionSpec = { flags: '--no-report', description: 'write no HTM
 const EXAMPLES = helpEnd(
   `The I/O job GETs one ${DEFAULT_BODY_BYTES}-byte page 80 times from a server on 127.0.0.1 that answers
 after --delay ms; the CPU job sums i*i below each of 20 numbers from 5,000,000, scaled up so the work
-outweighs the cost of starting workers (--seed-sizes keeps the seed's numbers). Nothing leaves this
-machine.`,
+outweighs the cost of starting workers (--seed-sizes keeps the seed's numbers). The mixed job makes the
+same 80 GETs and hashes each body (about 25 ms of CPU each; --seed-sizes keeps fetch-and-hash's
+default rounds), under the four models and the hybrid: threads, one worker per core, several tasks in
+flight on each. Nothing leaves this machine.`,
   [
     'fanout demo',
     'fanout demo --runs 3 --warmup 1 --report seed.html',
@@ -70,7 +74,8 @@ async function runDemoCommand(flags: DemoFlags): Promise<void> {
   const style = createStyle(useColor(process.stdout));
   const cores = availableParallelism();
   process.stdout.write(
-    `${style.bold('fanout demo')}: the seed chapter's two jobs under four models, on this machine ` +
+    `${style.bold('fanout demo')}: the seed chapter's two jobs under four models, and a mixed one under the ` +
+      `hybrid too, on this machine ` +
       `(${cores} cores, Node ${process.version})\n`,
   );
   let progress: Progress | undefined;
@@ -86,7 +91,7 @@ async function runDemoCommand(flags: DemoFlags): Promise<void> {
     onProgress: (event) => progress?.update(event),
   }).finally(() => progress?.stop());
 
-  const { io, cpu, scale } = result;
+  const { io, cpu, mixed, mixedSetup, scale } = result;
   printJob(io, ioLessons(io), style);
   const note =
     scale.factor === 1
@@ -94,8 +99,15 @@ async function runDemoCommand(flags: DemoFlags): Promise<void> {
       : `The seed's 20 numbers take ${formatDuration(scale.seedPassMs)} here in JavaScript, too little to outweigh ` +
         `starting workers: each is multiplied by ${scale.factor}. --seed-sizes runs them as they are.`;
   printJob(cpu, cpuLessons(cpu, cores), style, note);
+  const choice = { busyShare: mixedSetup.busy.share, inFlight: mixedSetup.inFlight };
+  const mixedNote =
+    `The job the seed leaves out: each task waits like the I/O job's, then hashes the page ` +
+    `(${formatDuration(mixedSetup.busy.cpuMsPerTask)} of CPU in ${formatDuration(mixedSetup.busy.wallMsPerTask)} ` +
+    `per task, measured first). The last row is the hybrid: ${mixedSetup.workers} worker threads with ` +
+    `${mixedSetup.inFlight} tasks in flight each.`;
+  printJob(mixed, mixedLessons(mixed, cores, choice), style, mixedNote);
   process.stdout.write(
-    `\n${style.bold('In short:')} ${inShort(io, cpu)} Measure before choosing: "premature optimization is ` +
+    `\n${style.bold('In short:')} ${inShort(io, cpu, mixed)} Measure before choosing: "premature optimization is ` +
       'the root of all evil" (Knuth).\n',
   );
 
@@ -106,20 +118,22 @@ async function runDemoCommand(flags: DemoFlags): Promise<void> {
       reportData('fanout demo: the seed chapter, live', [
         comparisonSection(io, { lessons: ioLessons(io) }),
         comparisonSection(cpu, { lessons: cpuLessons(cpu, cores) }),
+        comparisonSection(mixed, { lessons: [mixedNote, ...mixedLessons(mixed, cores, choice)] }),
       ]),
     );
     process.stdout.write(`\nReport: ${file}\n`);
   }
-  if (io.failed + cpu.failed > 0) process.exitCode = EXIT_SOME_FAILED;
+  if (io.failed + cpu.failed + mixed.failed > 0) process.exitCode = EXIT_SOME_FAILED;
 }
 
 export function registerDemo(program: Command): void {
   const command = program
     .command('demo')
-    .summary('the seed chapter, live: an I/O job and a CPU job under all four models')
+    .summary('the seed chapter, live: an I/O job, a CPU job and a mixed one under every model')
     .description(
       'Run the I/O-bound job (80 downloads from an embedded loopback server) and the CPU-bound job ' +
-        '(exact sums of squares) under sequential, async, threads and processes; print the comparison, ' +
+        '(exact sums of squares) under sequential, async, threads and processes, then the mixed job ' +
+        '(the same downloads, each body hashed) under those four and the hybrid; print the comparison, ' +
         'which model won each job and why, and write an HTML report with every timeline.',
     );
   addOptions(

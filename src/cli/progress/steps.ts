@@ -26,7 +26,7 @@ export interface ProgressOptions {
 /** `threads    run 2/3` or `async      warm-up 1/1`, padded so the bars line up. */
 export function stepLabel(event: ProgressEvent): string {
   const kind = event.warmup ? 'warm-up' : 'run';
-  return `${event.strategy.padEnd(10)} ${kind} ${event.run}/${event.runs}`;
+  return `${event.name.padEnd(10)} ${kind} ${event.run}/${event.runs}`;
 }
 
 /** The line a finished step leaves without a terminal. */

@@ -8,14 +8,18 @@ import {
   formatRatio,
   formatSignificant,
 } from '../../core/units.js';
+import { formatLevel } from '../../measure/configuration.js';
 import { formatMeanSigma } from '../model.js';
 import { escapeHtml } from './escape.js';
-import { describeConcurrency, strategyClass } from './strategy.js';
+import { describeConcurrency, displayName, strategyClass } from './strategy.js';
 import type { ReportSection, ReportStrategy } from './types.js';
 
 const COLUMNS = [
   ['strategy', 'the model that ran the tasks'],
-  ['concurrency', 'tasks in flight at once: workers for threads and processes, promises for async'],
+  [
+    'concurrency',
+    'tasks in flight at once: workers for threads and processes (N×K: N workers with K tasks in flight each), promises for async',
+  ],
   ['wall time', 'median elapsed time of the measured runs'],
   ['mean ± σ', 'mean wall time ± its standard deviation over the runs (— for one run)'],
   ['range', 'wall time of the fastest and the slowest run'],
@@ -33,7 +37,7 @@ export function figuresTable(section: ReportSection): string {
   const head = COLUMNS.map(
     ([name, hint]) => `<th scope="col" title="${escapeHtml(hint)}">${escapeHtml(name)}</th>`,
   );
-  const rows = section.strategies.map((s) => row(s, section.verdict?.strategy === s.strategy));
+  const rows = section.strategies.map((s) => row(s, section.verdict?.strategy === displayName(s)));
   return (
     '<div class="table-wrap"><table class="figures">' +
     `<thead><tr>${head.join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`
@@ -62,8 +66,8 @@ function row(s: ReportStrategy, recommended: boolean): string {
   const failedClass = s.failed > 0 ? ' class="bad"' : '';
   return (
     `<tr class="${strategyClass(s.strategy)}${recommended ? ' recommended' : ''}">` +
-    `<th scope="row"><span class="swatch"></span>${escapeHtml(s.strategy)}${mark}</th>` +
-    `<td title="${escapeHtml(describeConcurrency(s.strategy, s.concurrency))}">${escapeHtml(formatCount(s.concurrency))}</td>` +
+    `<th scope="row"><span class="swatch"></span>${escapeHtml(displayName(s))}${mark}</th>` +
+    `<td title="${escapeHtml(describeConcurrency(s.strategy, s.concurrency, s.inFlight))}">${escapeHtml(formatLevel(s.concurrency, s.inFlight))}</td>` +
     cells.map((c, i) => `<td${i === cells.length - 1 ? failedClass : ''}>${escapeHtml(c)}</td>`).join('') +
     '</tr>'
   );

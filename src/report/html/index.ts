@@ -5,6 +5,7 @@ import { jsonForScript } from './escape.js';
 import { pageHtml } from './page.js';
 import { clientScript } from './script.js';
 import { sectionHtml } from './section.js';
+import { displayName } from './strategy.js';
 import { STYLES } from './styles.js';
 import type { ReportData } from './types.js';
 
@@ -24,7 +25,7 @@ export type {
 export function renderHtmlReport(data: ReportData): string {
   const payload: ClientPayload = {
     sections: data.sections.map((section) => ({
-      strategies: section.strategies.map((s) => s.strategy),
+      strategies: section.strategies.map(displayName),
       timelines: section.strategies.map((s) =>
         encodeTimeline(s.strategy, s.timeline ?? [], s.timelineRun?.startedAt),
       ),

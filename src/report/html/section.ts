@@ -4,7 +4,7 @@ import { wallCpuChart } from './charts/wall-cpu.js';
 import type { EncodedTimeline } from './encode.js';
 import { escapeHtml } from './escape.js';
 import { figuresTable } from './figures-table.js';
-import { describeConcurrency, laneMeaning, strategyClass, verdictLabel } from './strategy.js';
+import { describeConcurrency, displayName, laneMeaning, strategyClass, verdictLabel } from './strategy.js';
 import type { ReportSection, ReportStrategy } from './types.js';
 
 /** The anchor of section `s` (0-based). */
@@ -37,10 +37,13 @@ export function sectionHtml(
   if (section.probes !== undefined && section.probes.length > 0) {
     const latency = latencyChart(section.probes, section.verdict);
     parts.push(
-      '<h3>Throughput against concurrency</h3>',
-      '<p class="note">Each point is one probe: a sample of the inputs run at that concurrency. ' +
-        'Throughput stops rising at the knee; past it, latency climbs.</p>',
-      `<figure class="chart-figure">${throughputChart(section.probes, section.verdict)}</figure>`,
+      `<h3>Throughput against ${escapeHtml(section.probesAxis?.name ?? 'concurrency')}</h3>`,
+      `<p class="note">${escapeHtml(
+        section.probesNote ??
+          'Each point is one probe: a sample of the inputs run at that concurrency. ' +
+            'Throughput stops rising at the knee; past it, latency climbs.',
+      )}</p>`,
+      `<figure class="chart-figure">${throughputChart(section.probes, section.verdict, section.probesAxis)}</figure>`,
     );
     if (latency !== null) parts.push(`<figure class="chart-figure">${latency}</figure>`);
   }
@@ -101,8 +104,8 @@ function timelineFigure(
   k: number,
   timeline: EncodedTimeline | null,
 ): string {
-  const name = escapeHtml(strategy.strategy);
-  const how = escapeHtml(describeConcurrency(strategy.strategy, strategy.concurrency));
+  const name = escapeHtml(displayName(strategy));
+  const how = escapeHtml(describeConcurrency(strategy.strategy, strategy.concurrency, strategy.inFlight));
   if (timeline === null) {
     return (
       `<figure class="timeline ${strategyClass(strategy.strategy)}"><figcaption><strong>${name}</strong> · ${how}</figcaption>` +
@@ -112,7 +115,7 @@ function timelineFigure(
   const extent = formatDuration(timeline.spanMs);
   const tasks = formatCount(timeline.tasks);
   const lanes = formatCount(timeline.laneLabel.length);
-  const label = `Timeline of ${strategy.strategy}: ${tasks} tasks in ${lanes} lanes over ${extent}`;
+  const label = `Timeline of ${displayName(strategy)}: ${tasks} tasks in ${lanes} lanes over ${extent}`;
   // From the run's start when it is known, so the start-up (spawning, loading, setup) is on the picture.
   const span = timeline.fromRunStart
     ? `${extent} from the run's start to the last end, the first ${formatDuration(timeline.startupMs)} start-up before the first task`
@@ -127,7 +130,7 @@ function timelineFigure(
     `role="img" aria-label="${escapeHtml(label)}"></canvas><div class="brush" hidden></div>` +
     '<div class="hover-mark" hidden></div>' +
     '<button type="button" class="reset-zoom" hidden>zoom out</button></div>' +
-    `<p class="lane-note">${escapeHtml(laneMeaning(strategy.strategy))}</p>` +
+    `<p class="lane-note">${escapeHtml(laneMeaning(strategy.strategy, strategy.inFlight))}</p>` +
     '</figure>'
   );
 }

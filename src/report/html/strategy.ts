@@ -8,9 +8,14 @@ export function strategyClass(strategy: string): string {
   return KNOWN_STRATEGIES.has(strategy) ? `s-${strategy}` : 's-other';
 }
 
-/** What `concurrency` means for this strategy, in words. */
-export function describeConcurrency(strategy: string, concurrency: number): string {
+/** What `concurrency` (and tasks in flight per worker) mean for this strategy, in words. */
+export function describeConcurrency(strategy: string, concurrency: number, inFlight = 1): string {
   const n = formatCount(concurrency);
+  if (inFlight > 1 && (strategy === 'threads' || strategy === 'processes')) {
+    const workers = strategy === 'threads' ? 'thread' : 'process';
+    const plural = concurrency === 1 ? workers : strategy === 'threads' ? 'threads' : 'processes';
+    return `${n} ${plural} × ${formatCount(inFlight)} in flight`;
+  }
   switch (strategy) {
     case 'sequential':
       return 'one at a time';
@@ -25,8 +30,16 @@ export function describeConcurrency(strategy: string, concurrency: number): stri
   }
 }
 
+/** The name a row, a timeline or a chart shows: the configuration's, else the strategy's. */
+export function displayName(s: { strategy: string; name?: string }): string {
+  return s.name ?? s.strategy;
+}
+
 /** What a lane of this strategy's timeline stands for. */
-export function laneMeaning(strategy: string): string {
+export function laneMeaning(strategy: string, inFlight = 1): string {
+  if (inFlight > 1 && (strategy === 'threads' || strategy === 'processes')) {
+    return `One lane per task in flight on a worker at the same moment (up to ${formatCount(inFlight)} per worker), the lanes of each worker together.`;
+  }
   switch (strategy) {
     case 'sequential':
       return 'One lane: the main thread, one task after another.';

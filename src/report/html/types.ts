@@ -11,7 +11,9 @@ export interface ReportTimelineEntry {
 
 export interface ReportStrategy {
   strategy: string; // 'sequential' | 'async' | 'threads' | 'processes'
+  name?: string; // the configuration's name where the strategy alone is ambiguous: 'threads 2×32'
   concurrency: number;
+  inFlight?: number; // tasks in flight per worker (threads, processes): the hybrid above 1
   /** Over the measured runs; `mean` and `stddev` (n − 1) where there were several. */
   wallMs: { median: number; min: number; max: number; mean?: number; stddev?: number; runs?: number };
   cpuMs: number; // median CPU time (user+system) of the whole process tree
@@ -42,7 +44,9 @@ export interface ReportSection {
   task: string; // module path or workload name
   inputs: number;
   strategies: ReportStrategy[];
-  probes?: ReportProbe[]; // throughput against concurrency, where the advisor probed it
+  probes?: ReportProbe[]; // throughput against concurrency, where the advisor probed it or compare swept it
+  probesNote?: string; // what the points of the throughput chart are, when not the advisor's probes
+  probesAxis?: { name: string; unit: string; series?: string }; // their x axis and line, when not concurrency
   verdict?: { kind: string; strategy: string; concurrency: number; reasons: string[] };
   summary?: string[]; // plain lines, e.g. "threads ran 1.93 × faster than sequential"
   warnings?: string[];

@@ -80,6 +80,17 @@ export function hasRoom(itemMs: number | undefined, held: number, inFlight = 1):
   return items * itemMs < QUEUED_BATCHES * BATCH_TARGET_MS;
 }
 
+/** The least silence, in ms, after which a worker holding jobs it has not started loses them to an idle one. */
+export const STEAL_MIN_MS = 50;
+
+/**
+ * How long a worker may say nothing while it holds jobs it has not started, before they are taken
+ * back for an idle worker: long against the messages a healthy worker sends (one per few ms of work).
+ */
+export function stealAfterMs(itemMs: number | undefined): number {
+  return Math.max(STEAL_MIN_MS, 8 * (itemMs ?? 0));
+}
+
 /** How many inputs `stream` reads ahead to keep `workers` workers, each with `inFlight` tasks at once, busy. */
 export function capacityHint(itemMs: number | undefined, workers: number, inFlight = 1): number {
   const perWorker =

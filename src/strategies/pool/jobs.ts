@@ -40,6 +40,22 @@ export class ChunkJob extends Dispatch {
   }
 }
 
+/** A map nobody waits for: what a job taken back from a worker leaves behind points to it. */
+const DETACHED = new MapRun([], () => {});
+DETACHED.cancelled = true;
+
+/**
+ * What stays in a worker's `outstanding` in place of a job taken back from it (work stealing): already
+ * answered, so a late result for it (a process may still run it) is read and dropped.
+ */
+export function takenBack(seq: number, count: number): ChunkJob {
+  const placeholder = new ChunkJob([], 0, count, DETACHED);
+  placeholder.seq = seq;
+  placeholder.returned = true;
+  placeholder.state = SETTLED;
+  return placeholder;
+}
+
 /** One unit of dispatch: a single task (the request itself) or a chunk of a map. */
 export type PoolJob = TaskRequest | ChunkJob;
 

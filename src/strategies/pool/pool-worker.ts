@@ -45,6 +45,10 @@ export class PoolWorker {
   heardAt = 0;
   /** A thread's lanes, readable while it runs: the seq of each task it is running now. */
   lanes: Int32Array | null = null;
+  /** When it was last sent work. */
+  sentAt = 0;
+  /** Jobs were taken back from it: it is sent nothing more until it answers. */
+  stuck = false;
   /** Set when the pool kills the worker: its death is then blamed on this job, for this reason. */
   killedFor: PoolJob | null = null;
   killReason: string | undefined;
@@ -57,8 +61,11 @@ export class PoolWorker {
   constructor(readonly id: number) {}
 
   /** The outstanding job `seq`, now answered; the answered jobs at the front leave `outstanding`. */
-  take(seq: number): PoolJob {
-    const job = this.outstanding.at(seq - this.outstanding.peek()!.seq)!;
+  take(seq: number): PoolJob | undefined {
+    const head = this.outstanding.peek();
+    // A job taken back from it (work stealing) that a process ran all the same: read and dropped.
+    const job = head && this.outstanding.at(seq - head.seq);
+    if (job === undefined || job.returned) return undefined;
     job.returned = true;
     this.items -= job.count;
     if (this.abandoned.size > 0) this.abandoned.delete(job);

@@ -41,14 +41,26 @@ import type { TimelineEntry, WorkerUsage } from '../../core/types.js';
 import { holdsClassInstance } from '../../core/values.js';
 import { taskLabel } from '../../task/label.js';
 import { type ItemCallback, type MapHandle, type Strategy, TaskRequest } from '../strategy.js';
-import { batchSize, capacityHint, chunkSize, hasRoom, nextItemMs } from './batching.js';
-import { ChunkJob, type Entry, MapRun, mustRunAlone, type PoolJob, QUEUED, SENT, SETTLED } from './jobs.js';
+import { batchSize, capacityHint, chunkSize, hasRoom, nextItemMs, stealAfterMs } from './batching.js';
+import {
+  ChunkJob,
+  type Entry,
+  MapRun,
+  mustRunAlone,
+  type PoolJob,
+  QUEUED,
+  SENT,
+  SETTLED,
+  takenBack,
+} from './jobs.js';
 import { PoolWorker } from './pool-worker.js';
 import {
   ABORT,
   CHUNK,
+  CHUNK_DONE,
   CLOSED,
   ERR,
+  fenceJobs,
   INIT_ERROR,
   OK,
   OUTPUT_CLONE_CODE,
@@ -69,6 +81,7 @@ import {
   failEntry,
   findCulprits,
   requeueCloneable,
+  resetJob,
   salvage,
   splitUncloneable,
 } from './recovery.js';
@@ -97,6 +110,7 @@ export class Pool implements Strategy {
   #nextWorkerId = 1;
   #itemMs: number | undefined;
   #pumpScheduled = false;
+  #stealTimer: NodeJS.Timeout | undefined;
   #broken: Error | undefined;
   #closing = false;
   #closed: Promise<void> | undefined;
@@ -241,18 +255,97 @@ export class Pool implements Strategy {
     this.#pumpScheduled = false;
     if (this.#broken) return;
     this.#dropSettledHead();
-    if (this.#queue.length === 0) return;
-    while (this.#liveWorkers() < this.#size) this.#spawn();
-    // Round-robin, one batch per worker per round, so a short queue spreads across the workers.
-    let progress = true;
-    while (progress && this.#queue.length > 0) {
-      progress = false;
-      for (const worker of this.#workers) {
-        if (worker.ready && this.#takesWork(worker) && this.#hasRoom(worker) && this.#sendBatch(worker))
-          progress = true;
-        if (this.#queue.length === 0) break;
+    if (this.#queue.length > 0) {
+      while (this.#liveWorkers() < this.#size) this.#spawn();
+      // Round-robin, one batch per worker per round, so a short queue spreads across the workers.
+      let progress = true;
+      while (progress && this.#queue.length > 0) {
+        progress = false;
+        for (const worker of this.#workers) {
+          if (worker.ready && this.#takesWork(worker) && this.#hasRoom(worker) && this.#sendBatch(worker))
+            progress = true;
+          if (this.#queue.length === 0) break;
+        }
       }
     }
+    if (this.#queue.length === 0) this.#stealForIdle();
+  }
+
+  // ── work stealing ───────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Nothing left to send and a worker idle, while another sits silent on jobs it has not started
+   * (queued behind a long or stuck task): take them back and send them to the idle one. A thread's
+   * jobs are fenced through shared memory, so it never starts what was taken; a process may still run
+   * them later, and its results for them are dropped (the first result of an input wins).
+   */
+  #stealForIdle(): void {
+    if (!this.#workers.some((worker) => worker.ready && this.#takesWork(worker) && worker.items === 0))
+      return;
+    const now = performance.now();
+    const after = stealAfterMs(this.#itemMs);
+    let took = false;
+    let wait = Number.POSITIVE_INFINITY;
+    for (const victim of this.#workers) {
+      if (!victim.ready || victim.dead || !this.#mayHoldUnstarted(victim)) continue;
+      const quietFor = now - Math.max(victim.heardAt, victim.sentAt);
+      if (quietFor >= after) took = this.#takeBack(victim) || took;
+      else wait = Math.min(wait, after - quietFor);
+    }
+    if (took) this.#schedulePump();
+    else if (Number.isFinite(wait) && this.#stealTimer === undefined) {
+      this.#stealTimer = setTimeout(() => {
+        this.#stealTimer = undefined;
+        this.#pump();
+      }, wait);
+      this.#stealTimer.unref();
+    }
+  }
+
+  /** Whether a worker may hold jobs it has not started: more than it runs at once. */
+  #mayHoldUnstarted(worker: PoolWorker): boolean {
+    if (worker.lanes) return worker.nextSeq - 1 > Atomics.load(worker.lanes, worker.lanes.length - 2);
+    let unreturned = 0;
+    for (const job of worker.outstanding) if (!job.returned && ++unreturned > this.#inFlight) return true;
+    return false;
+  }
+
+  /** Takes back the jobs a worker has not started (a process: all beyond what it runs at once). */
+  #takeBack(victim: PoolWorker): boolean {
+    let from: number | undefined;
+    if (victim.lanes) from = fenceJobs(victim.lanes, victim.nextSeq);
+    else {
+      let unreturned = 0;
+      for (const job of victim.outstanding) {
+        if (!job.returned && ++unreturned > this.#inFlight) {
+          from = job.seq;
+          break;
+        }
+      }
+    }
+    if (from === undefined) return false;
+    const taken: PoolJob[] = [];
+    const left: PoolJob[] = [];
+    const { outstanding } = victim;
+    while ((outstanding.at(outstanding.length - 1)?.seq ?? 0) >= from) {
+      const job = outstanding.pop()!;
+      left.push(takenBack(job.seq, job.count));
+      if (job.returned) continue;
+      victim.items -= job.count;
+      victim.abandoned.delete(job);
+      clearTimeout(job.timer);
+      if (job.state !== SETTLED && !job.owner?.cancelled) taken.push(job);
+      // Given up on already (timed out, aborted) and now never to start: nothing more to wait for.
+      else job.returned = true;
+    }
+    for (let i = left.length - 1; i >= 0; i--) outstanding.push(left[i]!);
+    // Nothing it still runs comes before them: they leave, and an idle worker holds nothing.
+    while (outstanding.peek()?.returned) outstanding.shift();
+    if (outstanding.length === 0) victim.release();
+    victim.stuck = true;
+    // Oldest first, at the front: they were sent before anything still queued.
+    for (const job of taken) this.#queue.unshift(resetJob(job));
+    return taken.length > 0;
   }
 
   /** A worker holding a job that must run alone takes nothing more; else the batching policy says. */
@@ -262,7 +355,7 @@ export class Pool implements Strategy {
 
   /** Not closing, not doomed, and not waiting to see whether a task it was told to give up on stops. */
   #takesWork(worker: PoolWorker): boolean {
-    return !worker.closing && !worker.doomedBy && worker.abandoned.size === 0;
+    return !worker.closing && !worker.doomedBy && !worker.stuck && worker.abandoned.size === 0;
   }
 
   /** Workers that take work: started, starting, or busy, but not one waiting to be replaced. */
@@ -339,6 +432,7 @@ export class Pool implements Strategy {
   }
 
   #sendSingles(worker: PoolWorker, jobs: TaskRequest[]): void {
+    worker.sentAt = performance.now();
     const first = worker.nextSeq;
     const inputs = new Array<unknown>(jobs.length);
     let refused = false;
@@ -364,6 +458,7 @@ export class Pool implements Strategy {
   }
 
   #sendChunk(worker: PoolWorker, job: ChunkJob): void {
+    worker.sentAt = performance.now();
     this.#dispatch(worker, job);
     try {
       const packed = packNumbers(job.input);
@@ -410,6 +505,7 @@ export class Pool implements Strategy {
     worker.heardAt = performance.now();
     switch (message[1]) {
       case RESULTS:
+        worker.stuck = false;
         this.#onResults(worker, message[2], message[3], message[4], message[5]);
         return;
       case READY:
@@ -457,6 +553,12 @@ export class Pool implements Strategy {
       const job = worker.take(flat[r] as number);
       const status = flat[r + 1];
       const payload = flat[r + 2];
+      if (job === undefined) {
+        // Taken back and run elsewhere: the first result of an input wins. Skip its timeline too.
+        if (timeline && status !== SKIPPED)
+          t += 2 * (status === CHUNK_DONE ? (payload as [ArrayLike<unknown>])[0].length : 1);
+        continue;
+      }
       if (timeline && status !== SKIPPED) {
         for (let k = 0; k < job.count; k++) {
           this.#timeline!.push({

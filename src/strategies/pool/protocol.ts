@@ -53,15 +53,53 @@ export interface DeathNote {
 export const SLOT_SEQ = 0;
 export const SLOT_OFFSET = 1;
 
+// After the lanes, two slots through which the pool takes back jobs a thread has not started (work
+// stealing): CLAIM holds the seq of the last job the worker started (it claims each before starting
+// it, in seq order), or -F once the pool took back the jobs from F up to (not including) STOLEN_END.
+const FENCE_SLOTS = 2;
+
 /** The shared slots of a worker with `inFlight` tasks in flight at most. */
 export function sharedSlots(inFlight: number): number {
-  return 2 * inFlight;
+  return 2 * inFlight + FENCE_SLOTS;
 }
 
-/** Reads a dead thread's slots: what was in flight. */
+/** The worker's side: may it start job `seq`? No, when the pool took it back. Jobs start in seq order. */
+export function claimJob(slots: Int32Array, seq: number): boolean {
+  const claim = slots.length - FENCE_SLOTS;
+  for (;;) {
+    const claimed = Atomics.load(slots, claim);
+    if (claimed < 0 && seq >= -claimed) {
+      const end = Atomics.load(slots, claim + 1);
+      if (seq < end) {
+        // Past the last job taken back, the worker may be fenced again.
+        if (seq === end - 1) Atomics.compareExchange(slots, claim, claimed, seq);
+        return false;
+      }
+    }
+    // Claimed, unless the pool fenced in between: then look again.
+    if (Atomics.compareExchange(slots, claim, claimed, seq) === claimed) return true;
+  }
+}
+
+/**
+ * The pool's side: takes back every job from the one after the last started up to `nextSeq`, unless
+ * the worker starts one first. Returns the first seq taken back, or undefined when nothing was.
+ */
+export function fenceJobs(slots: Int32Array, nextSeq: number): number | undefined {
+  const claim = slots.length - FENCE_SLOTS;
+  const claimed = Atomics.load(slots, claim);
+  // A fence the worker has not reached yet: what it holds back is already taken.
+  if (claimed < 0) return undefined;
+  const from = claimed + 1;
+  if (from >= nextSeq) return undefined;
+  Atomics.store(slots, claim + 1, nextSeq);
+  return Atomics.compareExchange(slots, claim, claimed, -from) === claimed ? from : undefined;
+}
+
+/** Reads a thread's lanes (a dead one's, or one running): what is in flight. */
 export function readRunning(slots: Int32Array): [seq: number, offset: number][] {
   const running: [number, number][] = [];
-  for (let lane = 0; lane < slots.length; lane += 2) {
+  for (let lane = 0; lane < slots.length - FENCE_SLOTS; lane += 2) {
     const seq = Atomics.load(slots, lane + SLOT_SEQ);
     if (seq !== 0) running.push([seq, Atomics.load(slots, lane + SLOT_OFFSET)]);
   }

@@ -23,18 +23,28 @@ interface Series {
 }
 
 type Verdict = ReportSection['verdict'];
+type Axis = ReportSection['probesAxis'];
 
-/** Throughput against concurrency, one line per strategy; the recommended level marked. */
-export function throughputChart(probes: readonly ReportProbe[], verdict: Verdict): string {
+/** The x axis of the advisor's probes: concurrency. */
+const CONCURRENCY_AXIS = { name: 'concurrency', unit: 'tasks in flight' } as const;
+
+/** Throughput against concurrency (or the level `axis` names), one line per strategy; the recommended level marked. */
+export function throughputChart(probes: readonly ReportProbe[], verdict: Verdict, axis?: Axis): string {
   const series = byStrategy(probes).map(([strategy, list]) => ({
     strategy,
     dashed: false,
-    name: strategy,
+    name: axis?.series ?? strategy,
     points: list
       .filter((p) => Number.isFinite(p.tasksPerSecond))
-      .map((p) => ({ x: p.concurrency, y: p.tasksPerSecond, title: probeTitle(p) })),
+      .map((p) => ({
+        x: p.concurrency,
+        y: p.tasksPerSecond,
+        title: axis
+          ? `${axis.series ?? p.strategy} at ${axis.name} = ${formatCount(p.concurrency)}: ${formatRate(p.tasksPerSecond, 'tasks')}`
+          : probeTitle(p),
+      })),
   }));
-  return lineChart('throughput', series, verdict, 'throughput (tasks/s)');
+  return lineChart('throughput', series, verdict, 'throughput (tasks/s)', axis ?? CONCURRENCY_AXIS);
 }
 
 /** Latency per task against concurrency: p95 solid, p50 dashed. Null when no probe measured latency. */
@@ -53,10 +63,16 @@ export function latencyChart(probes: readonly ReportProbe[], verdict: Verdict): 
       if (points.length > 0) series.push({ strategy, dashed, name, points });
     }
   }
-  return lineChart('latency', series, verdict, 'latency per task (ms)');
+  return lineChart('latency', series, verdict, 'latency per task (ms)', CONCURRENCY_AXIS);
 }
 
-function lineChart(chart: string, series: readonly Series[], verdict: Verdict, yTitle: string): string {
+function lineChart(
+  chart: string,
+  series: readonly Series[],
+  verdict: Verdict,
+  yTitle: string,
+  axis: { name: string; unit: string },
+): string {
   const all = series.flatMap((s) => s.points);
   const levels = [...new Set(all.map((p) => p.x))].filter((x) => x > 0).sort((a, b) => a - b);
   const xMin = levels[0] ?? 1;
@@ -89,7 +105,7 @@ function lineChart(chart: string, series: readonly Series[], verdict: Verdict, y
       svgText(x(level), plotBottom + 16, formatCount(level), 'tick', 'middle'),
     );
   }
-  const xTitle = `concurrency (tasks in flight${log ? ', log scale' : ''})`;
+  const xTitle = `${axis.name} (${axis.unit}${log ? ', log scale' : ''})`;
   parts.push(
     `<path class="axis" d="M${MARGIN.left} ${MARGIN.top}V${plotBottom}H${WIDTH - MARGIN.right}"/>`,
     svgText(MARGIN.left + plotWidth / 2, HEIGHT - 12, xTitle, 'axis-title', 'middle'),
@@ -128,7 +144,7 @@ function lineChart(chart: string, series: readonly Series[], verdict: Verdict, y
     );
   });
 
-  const label = `${yTitle} against concurrency`;
+  const label = `${yTitle} against ${axis.name}`;
   return svgRoot(WIDTH, HEIGHT, chart, label, marks, parts.join(''));
 }
 

@@ -1,6 +1,6 @@
 import { formatDuration } from '../../../core/units.js';
 import { formatTick, niceStep, ticksBetween, timeUnit } from '../shared.js';
-import { describeConcurrency, strategyClass } from '../strategy.js';
+import { describeConcurrency, displayName, strategyClass } from '../strategy.js';
 import { px, svgRoot, svgText, svgTitle } from '../svg.js';
 import type { ReportStrategy } from '../types.js';
 
@@ -41,13 +41,19 @@ export function wallCpuChart(strategies: readonly ReportStrategy[]): string {
     const top = LEGEND_HEIGHT + row * ROW_HEIGHT;
     const cls = strategyClass(s.strategy);
     parts.push(
-      svgText(LABEL_WIDTH - 10, top + 18, s.strategy, 'row-label', 'end'),
-      svgText(LABEL_WIDTH - 10, top + 34, describeConcurrency(s.strategy, s.concurrency), 'row-note', 'end'),
+      svgText(LABEL_WIDTH - 10, top + 18, displayName(s), 'row-label', 'end'),
+      svgText(
+        LABEL_WIDTH - 10,
+        top + 34,
+        describeConcurrency(s.strategy, s.concurrency, s.inFlight),
+        'row-note',
+        'end',
+      ),
     );
     if (Number.isFinite(s.wallMs.median)) {
       marks++;
       const wallTitle =
-        `${s.strategy}: wall time median ${formatDuration(s.wallMs.median)}, ` +
+        `${displayName(s)}: wall time median ${formatDuration(s.wallMs.median)}, ` +
         `fastest ${formatDuration(s.wallMs.min)}, slowest ${formatDuration(s.wallMs.max)}`;
       parts.push(
         `<rect class="bar wall ${cls}" x="${LABEL_WIDTH}" y="${top + 6}" width="${px(x(s.wallMs.median) - LABEL_WIDTH)}" height="18">${svgTitle(wallTitle)}</rect>`,
@@ -66,7 +72,7 @@ export function wallCpuChart(strategies: readonly ReportStrategy[]): string {
     if (Number.isFinite(s.cpuMs)) {
       marks++;
       parts.push(
-        `<rect class="bar cpu ${cls}" x="${LABEL_WIDTH}" y="${top + 29}" width="${px(x(s.cpuMs) - LABEL_WIDTH)}" height="11">${svgTitle(`${s.strategy}: CPU time ${formatDuration(s.cpuMs)}`)}</rect>`,
+        `<rect class="bar cpu ${cls}" x="${LABEL_WIDTH}" y="${top + 29}" width="${px(x(s.cpuMs) - LABEL_WIDTH)}" height="11">${svgTitle(`${displayName(s)}: CPU time ${formatDuration(s.cpuMs)}`)}</rect>`,
         svgText(x(s.cpuMs) + 6, top + 38, `CPU ${formatDuration(s.cpuMs)}`, 'value dim'),
       );
     }

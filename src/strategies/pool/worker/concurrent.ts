@@ -80,7 +80,7 @@ export class ConcurrentRunner extends Runner {
       if (batch === undefined) break;
       if (batch.chunk) {
         if (batch.next === 0) {
-          if (this.skip(batch.first)) {
+          if (this.takenBack(batch.first) || this.skip(batch.first)) {
             this.queue.shift();
             continue;
           }
@@ -100,7 +100,7 @@ export class ConcurrentRunner extends Runner {
       const k = batch.next++;
       if (batch.next === batch.inputs.length) this.queue.shift();
       const seq = batch.first + k;
-      if (this.skip(seq)) continue;
+      if (this.takenBack(seq) || this.skip(seq)) continue;
       this.#lastStarted = seq;
       const { indices } = batch;
       this.#start(seq, 0, batch.inputs[k], typeof indices === 'number' ? indices + k : indices[k]!, null);

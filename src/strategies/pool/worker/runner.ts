@@ -22,6 +22,7 @@ import {
   CHUNK_DONE,
   CLOSE,
   CLOSED,
+  claimJob,
   ERR,
   INIT_ERROR,
   type InitPhase,
@@ -155,6 +156,17 @@ export abstract class Runner {
         if (this.idle()) void this.finish();
         return;
     }
+  }
+
+  /**
+   * Whether the pool took job `seq` back before it started (to give it to an idle worker): it is then
+   * reported as skipped, which the pool reads as "this worker is listening again". Claims it
+   * otherwise; jobs are claimed in seq order.
+   */
+  protected takenBack(seq: number): boolean {
+    if (this.shared === null || claimJob(this.shared, seq)) return false;
+    this.results.push(seq, SKIPPED, null);
+    return true;
   }
 
   /** A job aborted before it started is reported as skipped, not run. */

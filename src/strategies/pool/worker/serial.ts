@@ -41,7 +41,7 @@ export class SerialRunner extends Runner {
     for (let batch = this.queue.peek(); batch !== undefined; batch = this.queue.peek()) {
       if (batch.chunk) {
         this.queue.shift();
-        if (this.skip(batch.first)) continue;
+        if (this.takenBack(batch.first) || this.skip(batch.first)) continue;
         const base = batch.indices as number;
         if (!this.#runChunk(batch.first, batch.inputs, base, 0, null, null, null)) return; // resumes itself
         continue;
@@ -50,7 +50,7 @@ export class SerialRunner extends Runner {
       while (batch.next < batch.inputs.length) {
         const k = batch.next++;
         const seq = batch.first + k;
-        if (this.skip(seq)) continue;
+        if (this.takenBack(seq) || this.skip(seq)) continue;
         const index = typeof indices === 'number' ? indices + k : indices[k]!;
         // An async task: its settlement calls #drain again.
         if (!this.#runSingle(seq, batch.inputs[k], index)) return;

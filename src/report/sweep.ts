@@ -1,0 +1,101 @@
+/**
+ * A sweep as text: throughput against level, one row per level with a bar, for the terminal and
+ * Markdown. Pure: a comparison in, strings out; nothing when the comparison was not a sweep.
+ *
+ * Throughput here is the inputs over the median wall time (and its range over the slowest and the
+ * fastest run), so that the peak it names is the configuration the wall-time verdict names: with an
+ * even number of runs, the median of per-run throughputs need not be.
+ */
+import { formatRate } from '../core/units.js';
+import { formatLevel, IN_FLIGHT_SIGN, type Sweep } from '../measure/configuration.js';
+import type { Comparison, StrategyMeasurement } from '../measure/types.js';
+
+/** The longest bar, in characters: the highest median throughput. */
+export const SWEEP_BAR_WIDTH = 32;
+const BAR = '█';
+
+export const SWEEP_COLUMNS = ['level', 'tasks/s', 'slowest … fastest run', ''] as const;
+
+/** Tasks per second at a wall time. */
+function rate(inputs: number, wallMs: number): number {
+  return wallMs > 0 ? (inputs * 1000) / wallMs : Number.NaN;
+}
+
+/** A level's throughput: at the median wall time, and at the slowest and the fastest run. */
+export function sweepThroughput(
+  c: Comparison,
+  s: StrategyMeasurement,
+): { median: number; low: number; high: number } {
+  return {
+    median: rate(c.inputs, s.wallMs.median),
+    low: rate(c.inputs, s.wallMs.max),
+    high: rate(c.inputs, s.wallMs.min),
+  };
+}
+
+/** The level a measurement was taken at: its workers (or async's limit), or its tasks in flight per worker. */
+export function sweepLevel(sweep: Sweep, s: StrategyMeasurement): number {
+  return sweep.varies === 'inFlight' ? s.inFlight : s.concurrency;
+}
+
+/** `threads 2×K: throughput against K, the tasks in flight per worker`. */
+export function sweepTitle(sweep: Sweep): string {
+  if (sweep.varies === 'inFlight') {
+    const workers = formatLevel(sweep.concurrency ?? 0);
+    return `${sweep.strategy} ${workers}${IN_FLIGHT_SIGN}K: throughput against K, the tasks in flight per worker`;
+  }
+  const what = sweep.strategy === 'async' ? 'tasks in flight' : 'workers';
+  return `${sweep.strategy} N: throughput against N, the ${what}`;
+}
+
+/** What the level is, for a chart's x axis and its line: `K`, tasks in flight per worker, `threads 2×K`. */
+export function sweepAxis(sweep: Sweep): { name: string; unit: string; series: string } {
+  if (sweep.varies === 'inFlight') {
+    const series = `${sweep.strategy} ${formatLevel(sweep.concurrency ?? 0)}${IN_FLIGHT_SIGN}K`;
+    return { name: 'K', unit: 'tasks in flight per worker', series };
+  }
+  const unit = sweep.strategy === 'async' ? 'tasks in flight' : 'workers';
+  return { name: 'N', unit, series: `${sweep.strategy} N` };
+}
+
+/** One row per level: the level, the median throughput, its range, a bar to scale. */
+export function sweepRows(c: Comparison): string[][] {
+  const sweep = c.sweep;
+  if (sweep === undefined) return [];
+  const rates = c.strategies.map((s) => sweepThroughput(c, s));
+  const highest = Math.max(0, ...rates.map((r) => (Number.isFinite(r.median) ? r.median : 0)));
+  return c.strategies.map((s, i) => {
+    const r = rates[i]!;
+    const share = highest > 0 && Number.isFinite(r.median) ? r.median / highest : 0;
+    return [
+      String(sweepLevel(sweep, s)),
+      formatRate(r.median),
+      `${formatRate(r.low)} … ${formatRate(r.high)}`,
+      BAR.repeat(Math.max(share > 0 ? 1 : 0, Math.round(share * SWEEP_BAR_WIDTH))),
+    ];
+  });
+}
+
+/**
+ * The level with the highest median throughput, and whether its runs stand clear of every other
+ * level's (its slowest run above their fastest): only then does a report call it the best.
+ */
+export function sweepPeak(c: Comparison): { level: number; clear: boolean } | undefined {
+  const sweep = c.sweep;
+  if (sweep === undefined || c.strategies.length === 0) return undefined;
+  // The highest throughput is the lowest median wall time; clear when its slowest run beat every other's fastest.
+  const peak = c.strategies.reduce((a, b) => (b.wallMs.median < a.wallMs.median ? b : a));
+  const clear = c.strategies.every((s) => s === peak || peak.wallMs.max < s.wallMs.min);
+  return { level: sweepLevel(sweep, peak), clear };
+}
+
+/** The line under the sweep's table: what the figures say about the peak, and no more. */
+export function sweepPeakLine(c: Comparison): string | undefined {
+  const peak = sweepPeak(c);
+  if (peak === undefined || c.sweep === undefined) return undefined;
+  const best = c.strategies.find((s) => sweepLevel(c.sweep!, s) === peak.level)!;
+  const figure = formatRate(sweepThroughput(c, best).median, 'tasks');
+  return peak.clear
+    ? `Highest throughput at ${peak.level} (${figure}), clear of every other level's runs.`
+    : `Highest median throughput at ${peak.level} (${figure}), but its runs overlap another level's: no clear peak.`;
+}

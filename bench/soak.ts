@@ -194,7 +194,7 @@ class Soak {
     return items[Math.floor(this.random() * items.length)]!;
   }
 
-  /** The faults a round of `strategy` may inject (no time-out: no hang or spin). */
+  /** The faults a round may inject: hangs and spins under a time-out only; no crash sharing a loop with a gate. */
   faults(strategy: Strategy, timed: boolean, sharedLoop: boolean, concurrent: boolean): Kind[] {
     const kinds: Kind[] = [
       'throw',

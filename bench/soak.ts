@@ -1,17 +1,22 @@
 /**
- * A soak of `fanout run`: rounds of random inputs mixing every fault the fault task knows, under a random
- * strategy and retry count, each round interrupted at random (SIGINT, SIGINT twice, SIGTERM, SIGKILL)
- * and resumed until it completes. Some rounds also start a second run on the same --out while the first
- * is held mid-run (by an input that waits for a file): it must be refused (exit 3, naming the first).
- * At the end of each round it checks the invariants: one line per input, each line what its input's
- * fault must give (values right, errors named, attempts counted), the exit code matching the file, and
- * no worker process left running.
+ * A soak of `fanout run`: rounds of random inputs mixing every fault the fault task knows (a synchronous
+ * task that spins for ever and `process.exit` under every strategy, sequential and async included), under
+ * a random strategy, retry count and, for threads and processes, tasks in flight per worker
+ * (`--in-flight K`); each round interrupted at random (SIGINT, SIGINT twice, SIGTERM, SIGKILL) and
+ * resumed until it completes. Some rounds also start a second run on the same --out while the first is
+ * held mid-run (by an input that waits for a file): it must be refused (exit 3, naming the first). Some
+ * are crowds: hundreds of quick inputs and one stuck one (a hang or a spin), where every other input must
+ * succeed. At the end of each round it checks the invariants: one line per input, each line what its
+ * input's fault must give (values right, errors named, attempts counted), the exit code matching the
+ * file, and no worker process left running.
  *
  *   npm run build && node dist/bench/soak.js [--seconds 60] [--seed N] [--strict]
  *
  * Exit 0 when every invariant held. "Collateral" failures (an input that should succeed failed with a
  * worker death or a time-out caused by its neighbour: an engine bug) are counted, and fail the soak
- * only with --strict.
+ * only with --strict. One case is not collateral: with several tasks in flight on one worker (async on
+ * its isolated thread, or --in-flight K), a crash takes them all down, and each may fail with a
+ * WorkerDiedError saying it was "one of K inputs in flight on it" (counted as "shared a crash").
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -20,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { formatCount, markdownTable } from './table.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const FAULTS = fileURLToPath(new URL('../../test/fixtures/run/faults.mjs', import.meta.url));
@@ -36,6 +42,21 @@ const ORDERED_SHARE = 0.3;
 const CONCURRENT_SHARE = 0.25;
 /** The exit code of a run refused because another run holds its --out. */
 const EXIT_LOCKED = 3;
+/** The share of threads and processes rounds run with --in-flight K, K in 2..MAX_IN_FLIGHT. */
+const IN_FLIGHT_SHARE = 0.4;
+const MAX_IN_FLIGHT = 16;
+const CROWD_IN_FLIGHT_SHARE = 0.5;
+/** The share of rounds that are crowds: many quick inputs and one stuck one. */
+const CROWD_SHARE = 0.25;
+const CROWD_MIN = 200;
+const CROWD_MAX = 600;
+/**
+ * A crowd's time-out: long enough for every other input to finish on a loaded machine before the stuck
+ * one times out, so that its line must come last when other workers (or the loop) are free.
+ */
+const CROWD_TIMEOUT_MS = 5000;
+/** What a WorkerDiedError says when the dead worker had several inputs in flight. */
+const SHARED_DEATH = /\(one of \d+ inputs in flight on it, all failed\)/;
 
 type Kind =
   | 'ok'
@@ -49,11 +70,30 @@ type Kind =
   | 'uncloneable'
   | 'cycle'
   | 'hang'
+  /** Synchronous and endless: only a time-out that replaces its worker stops it. */
+  | 'spin'
   | 'exit'
   | 'kill'
   /** Holds the run until the soak creates `release` (concurrent rounds only: they run without --timeout). */
   | 'gate';
 type Interruption = 'none' | 'SIGINT' | 'SIGINT twice' | 'SIGTERM' | 'SIGKILL';
+type Strategy = 'sequential' | 'async' | 'threads' | 'processes';
+
+/** What a round runs: its inputs' kinds and the options of `fanout run`. */
+interface Plan {
+  strategy: Strategy;
+  kinds: Kind[];
+  retries: number;
+  /** Undefined in concurrent rounds: a gate must outlast a second run's start. */
+  timeoutMs: number | undefined;
+  concurrency: number;
+  inFlight: number;
+  ordered: boolean;
+  /** The input that holds the first run while a second one is started (concurrent rounds). */
+  gate: number | undefined;
+  /** The one stuck input of a crowd round. */
+  stuck: number | undefined;
+}
 
 interface Line {
   index: number;
@@ -115,6 +155,12 @@ class Soak {
   readonly strict: boolean;
   violations: string[] = [];
   collateral: string[] = [];
+  /** Collateral failures by round shape and error: `processes, --in-flight K: TimeoutError` → 12. */
+  collateralBy = new Map<string, number>();
+  /** The shape of the round being checked: its strategy, and whether several tasks share a worker. */
+  shape = '';
+  /** What the last run of the round printed on stderr: quoted when its file is short of lines. */
+  lastStderr = '';
   rounds = 0;
   inputs = 0;
   runs = 0;
@@ -128,6 +174,16 @@ class Soak {
   linesWritten = 0;
   lost = 0;
   duplicated = 0;
+  /** Inputs of the finished rounds, by the fault they injected ('ok' and 'slow' included). */
+  injected = new Map<Kind, number>();
+  /** Inputs that failed with the WorkerDiedError of a worker they shared with a crash (not collateral). */
+  shared = 0;
+  /** Crowd rounds, the inputs beside their stuck one, and how many of those succeeded. */
+  crowds = 0;
+  crowdOthers = 0;
+  crowdDone = 0;
+  /** Finished rounds with several tasks in flight per worker (--in-flight K, or async on its thread). */
+  sharedLoops = 0;
 
   constructor(seed: number, strict: boolean) {
     this.random = seeded(seed);
@@ -138,7 +194,8 @@ class Soak {
     return items[Math.floor(this.random() * items.length)]!;
   }
 
-  kinds(strategy: string): Kind[] {
+  /** The faults a round may inject: hangs and spins under a time-out only; no crash sharing a loop with a gate. */
+  faults(strategy: Strategy, timed: boolean, sharedLoop: boolean, concurrent: boolean): Kind[] {
     const kinds: Kind[] = [
       'throw',
       'flaky',
@@ -148,20 +205,29 @@ class Soak {
       'undefined',
       'uncloneable',
       'cycle',
-      'hang',
     ];
-    if (strategy === 'threads' || strategy === 'processes') kinds.push('exit');
-    if (strategy === 'processes') kinds.push('kill');
+    if (timed) kinds.push('hang', 'spin');
+    // Every strategy runs the task off fanout's thread: an exit takes down a worker, never the run. A
+    // crash shares its death with the gate when they share a loop: such a round could end before the
+    // second run starts.
+    if (!(concurrent && sharedLoop)) {
+      kinds.push('exit');
+      // A SIGKILL to its own pid: under the threads of one process, that would be fanout itself.
+      if (strategy === 'processes') kinds.push('kill');
+    }
     return kinds;
   }
 
-  async round(): Promise<void> {
-    const strategy = this.pick(['sequential', 'async', 'threads', 'processes']);
+  /** A round of random faults, now and then with a second run on the same --out. */
+  mixed(): Plan {
+    const strategy = this.pick<Strategy>(['sequential', 'async', 'threads', 'processes']);
     const retries = this.pick([0, 1, 2]);
     const count = 40 + Math.floor(this.random() * 120);
-    // A gate must outlast a second run's start, so a concurrent round has no --timeout, and no hangs.
     const concurrent = this.random() < CONCURRENT_SHARE;
-    const faults = this.kinds(strategy).filter((kind) => !concurrent || kind !== 'hang');
+    const concurrency = strategy === 'sequential' ? 1 : this.pick([2, 3, 8]);
+    const inFlight = this.inFlight(strategy);
+    const sharedLoop = strategy === 'async' || inFlight > 1;
+    const faults = this.faults(strategy, !concurrent, sharedLoop, concurrent);
     const kinds: Kind[] = Array.from({ length: count }, () => {
       const roll = this.random();
       if (roll < 0.55) return 'ok';
@@ -170,6 +236,44 @@ class Soak {
     });
     const gate = concurrent ? Math.floor(this.random() * count) : undefined;
     if (gate !== undefined) kinds[gate] = 'gate';
+    const ordered = this.random() < ORDERED_SHARE;
+    const timeoutMs = concurrent ? undefined : TIMEOUT_MS;
+    return { strategy, kinds, retries, timeoutMs, concurrency, inFlight, ordered, gate, stuck: undefined };
+  }
+
+  /** Hundreds of quick inputs and one stuck one (a hang or a spin): every other input must succeed. */
+  crowd(): Plan {
+    const strategy = this.pick<Strategy>(['sequential', 'async', 'threads', 'processes']);
+    const count = CROWD_MIN + Math.floor(this.random() * (CROWD_MAX - CROWD_MIN));
+    const kinds: Kind[] = new Array(count).fill('ok');
+    const stuck = Math.floor(this.random() * count);
+    kinds[stuck] = this.pick<Kind>(['hang', 'spin']);
+    return {
+      strategy,
+      kinds,
+      retries: this.pick([0, 1]),
+      timeoutMs: CROWD_TIMEOUT_MS,
+      concurrency: strategy === 'sequential' ? 1 : this.pick([2, 3, 8]),
+      // Half the threads and processes crowds share a worker between tasks: a spin then holds its lanes.
+      inFlight: this.inFlight(strategy, CROWD_IN_FLIGHT_SHARE),
+      ordered: false,
+      gate: undefined,
+      stuck,
+    };
+  }
+
+  /** Tasks in flight per worker: 1, or (threads and processes, now and then) 2 to MAX_IN_FLIGHT. */
+  inFlight(strategy: Strategy, share = IN_FLIGHT_SHARE): number {
+    if (strategy !== 'threads' && strategy !== 'processes') return 1;
+    if (this.random() >= share) return 1;
+    return 2 + Math.floor(this.random() * (MAX_IN_FLIGHT - 1));
+  }
+
+  async round(): Promise<void> {
+    const plan = this.random() < CROWD_SHARE ? this.crowd() : this.mixed();
+    const { strategy, kinds, retries, gate, ordered, inFlight, stuck } = plan;
+    const count = kinds.length;
+    const concurrent = gate !== undefined;
     const dir = mkdtempSync(join(tmpdir(), 'fanout-soak-'));
     try {
       const lines = kinds.map((kind, n) => {
@@ -185,11 +289,13 @@ class Soak {
       const out = join(dir, 'out.ndjson');
       const args = [FAULTS, '--inputs', join(dir, 'in.ndjson'), '--out', out, '--strategy', strategy];
       args.push('--retries', String(retries));
-      if (!concurrent) args.push('--timeout', String(TIMEOUT_MS));
-      if (strategy !== 'sequential') args.push('--concurrency', String(this.pick([2, 3, 8])));
-      const ordered = this.random() < ORDERED_SHARE;
+      if (plan.timeoutMs !== undefined) args.push('--timeout', String(plan.timeoutMs));
+      if (strategy !== 'sequential') args.push('--concurrency', String(plan.concurrency));
+      if (inFlight > 1) args.push('--in-flight', String(inFlight));
       if (ordered) args.push('--ordered');
-      const label = `round ${this.rounds + 1} (${strategy}, ${count} inputs, --retries ${retries}${ordered ? ', --ordered' : ''}${concurrent ? ', a second run' : ''})`;
+      const shape = `${strategy}${strategy === 'sequential' ? '' : ` ×${plan.concurrency}`}${inFlight > 1 ? `×${inFlight}` : ''}`;
+      const what = stuck !== undefined ? `a crowd: input ${stuck} ${kinds[stuck]}, ` : '';
+      const label = `round ${this.rounds + 1} (${shape}, ${what}${count} inputs, --retries ${retries}${ordered ? ', --ordered' : ''}${concurrent ? ', a second run' : ''})`;
       let code: number | null = null;
       let runs = 0;
       for (let attempt = 0; ; attempt++) {
@@ -217,15 +323,42 @@ class Soak {
         }
       }
       const results = completeLines(out);
+      this.shape = `${strategy}${inFlight > 1 ? ', --in-flight K' : strategy === 'async' && plan.concurrency > 1 ? ' ×N' : ''}`;
       this.check(label, results, kinds, retries, code);
       // An --ordered run that was never interrupted wrote every line in index order.
       if (ordered && runs === 1 && results.some((line, i) => line.index !== i)) {
         this.violations.push(`${label}: lines out of order`);
       }
+      if (stuck !== undefined) this.checkCrowd(label, plan, results, runs);
+      for (const kind of kinds) this.injected.set(kind, (this.injected.get(kind) ?? 0) + 1);
       this.rounds++;
+      if (stuck !== undefined) this.crowds++;
+      if (inFlight > 1 || (strategy === 'async' && plan.concurrency > 1)) this.sharedLoops++;
       this.inputs += count;
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * A crowd's other inputs all succeeded; and when something else could run beside the stuck input
+   * (another worker, or async's loop beside a hang), none waited for it: its line is the last one of an
+   * uninterrupted run.
+   */
+  checkCrowd(label: string, plan: Plan, lines: Line[], runs: number): void {
+    const stuck = plan.stuck!;
+    const others = lines.filter((line) => line.index !== stuck);
+    const done = others.filter((line) => line.ok && line.value === 2 * line.index).length;
+    this.crowdOthers += plan.kinds.length - 1;
+    this.crowdDone += done;
+    if (done !== plan.kinds.length - 1) {
+      this.violations.push(`${label}: ${done} of the ${plan.kinds.length - 1} other inputs succeeded`);
+    }
+    const besides =
+      plan.concurrency * plan.inFlight > 1 && !(plan.strategy === 'async' && plan.kinds[stuck] === 'spin');
+    if (besides && runs === 1 && lines.length > 0 && lines[lines.length - 1]!.index !== stuck) {
+      const after = lines.length - 1 - lines.findIndex((line) => line.index === stuck);
+      this.violations.push(`${label}: ${after} other inputs were written after the stuck input's time-out`);
     }
   }
 
@@ -342,6 +475,7 @@ class Soak {
       }
       seen.add(line.index);
     }
+    this.lastStderr = stderr();
     if (code === 0 || code === 1) return { completed: true, code };
     // A signal sent as the run was ending (its last lines were what the soak waited for) may come after
     // fanout stopped watching signals: the default action ends it. Fine once every input has its line;
@@ -356,6 +490,12 @@ class Soak {
     return { completed: false, code };
   }
 
+  addCollateral(text: string, error: string): void {
+    this.collateral.push(text);
+    const key = `${this.shape}: ${error}`;
+    this.collateralBy.set(key, (this.collateralBy.get(key) ?? 0) + 1);
+  }
+
   check(label: string, lines: Line[], kinds: Kind[], retries: number, code: number | null): void {
     const fail = (message: string) => this.violations.push(`${label}: ${message}`);
     const byIndex = new Map<number, Line>();
@@ -364,7 +504,10 @@ class Soak {
     this.duplicated += lines.length - byIndex.size;
     this.lost += kinds.filter((_, n) => !byIndex.has(n)).length;
     if (lines.length !== kinds.length || byIndex.size !== kinds.length) {
-      fail(`${lines.length} lines, ${byIndex.size} distinct indices, for ${kinds.length} inputs`);
+      const said = this.lastStderr.trim().split('\n').slice(-3).join(' / ');
+      fail(
+        `${lines.length} lines, ${byIndex.size} distinct indices, for ${kinds.length} inputs; fanout said: ${said}`,
+      );
       return;
     }
     let anyFailed = false;
@@ -376,68 +519,144 @@ class Soak {
       }
       anyFailed ||= !line.ok;
       const shown = JSON.stringify(line);
-      const expectFailure = (name: string, attempts: number) => {
-        if (line.ok || line.error?.name !== name || line.error.attempts !== attempts) {
-          fail(`input ${n} (${kind}) should fail with ${name} after ${attempts} attempts: ${shown}`);
-        }
-      };
-      switch (kind) {
-        case 'ok':
-        case 'slow':
-        case 'gate':
-        case 'flaky':
-          if (line.ok && line.value === 2 * n) break;
-          if (kind === 'flaky' && retries === 0 && line.error?.message === `first attempt at ${n} fails`)
-            break;
-          if (!line.ok && /WorkerDiedError|TimeoutError/.test(line.error?.name ?? '')) {
-            this.collateral.push(`${label}: input ${n} (${kind}): ${shown}`);
-            break;
-          }
-          fail(`input ${n} (${kind}) should be ${2 * n}: ${shown}`);
-          break;
-        case 'bigint':
-          if (!line.ok || (line.value as { $bigint?: string }).$bigint !== (BigInt(n) ** 20n).toString()) {
-            fail(`input ${n} (bigint): ${shown}`);
-          }
-          break;
-        case 'undefined':
-          if (!line.ok || 'value' in line) fail(`input ${n} (undefined): ${shown}`);
-          break;
-        case 'throw':
-          expectFailure('TypeError', retries + 1);
-          break;
-        case 'always-fails':
-          expectFailure('Error', retries + 1);
-          break;
-        case 'malformed':
-          expectFailure('InputError', 0);
-          break;
-        case 'uncloneable':
-          expectFailure('CloneError', 1);
-          break;
-        case 'cycle':
-          expectFailure('OutputEncodingError', 1);
-          break;
-        case 'hang':
-          expectFailure('TimeoutError', retries + 1);
-          break;
-        case 'exit':
-        case 'kill':
-          expectFailure('WorkerDiedError', retries + 1);
-          break;
+      if (expected(line, kind, n, retries)) continue;
+      // Several tasks in flight on a worker that crashed: each of them may fail with its death, once
+      // its retries are spent (a crash of its own fails the same way, so those are expected above).
+      if (kind !== 'malformed' && !line.ok && line.error?.name === 'WorkerDiedError') {
+        if (SHARED_DEATH.test(line.error.message)) this.shared++;
+        else this.addCollateral(`${label}: input ${n} (${kind}): ${shown}`, 'WorkerDiedError');
+        continue;
       }
+      // A time-out it did not cause: it waited on a worker a neighbour held (an engine bug, or a loop
+      // shared with a spinning task: counted, and a violation with --strict).
+      if (kind !== 'malformed' && !line.ok && line.error?.name === 'TimeoutError') {
+        this.addCollateral(`${label}: input ${n} (${kind}): ${shown}`, 'TimeoutError');
+        continue;
+      }
+      // Its own outcome, but late: an earlier attempt failed for a neighbour (above) and was retried, so
+      // an error that is not retried counts that attempt too, and a flaky input's first run came second.
+      if (retriedAfterNeighbour(line, kind, n, retries)) {
+        this.addCollateral(`${label}: input ${n} (${kind}), retried: ${shown}`, 'then retried');
+        continue;
+      }
+      fail(`input ${n} (${kind}) should be ${describe(kind, n, retries)}: ${shown}`);
     }
     if (code !== (anyFailed ? 1 : 0))
       fail(`exit code ${code} for a file ${anyFailed ? 'with' : 'without'} failures`);
   }
 }
 
+/** The faults injected, by kind, then what came of them: the soak's final report, two small tables. */
+function report(soak: Soak): string {
+  const faults: [string, number][] = [];
+  for (const [kind, times] of [...soak.injected].sort(([a], [b]) => a.localeCompare(b))) {
+    if (kind !== 'ok' && kind !== 'slow' && kind !== 'gate') faults.push([`input: ${kind}`, times]);
+  }
+  faults.push(['crowd: one stuck input among 200–600', soak.crowds]);
+  faults.push(['several tasks in flight per worker (round)', soak.sharedLoops]);
+  for (const [kind, times] of soak.interruptions) faults.push([`fanout: ${kind}`, times]);
+  faults.push(['second run on a held --out', soak.concurrent]);
+  const figures: [string, string][] = [
+    ['inputs', formatCount(soak.inputs)],
+    ['lines written', formatCount(soak.linesWritten)],
+    ['lost', formatCount(soak.lost)],
+    ['duplicated', formatCount(soak.duplicated)],
+    ['collateral (failed for a neighbour)', formatCount(soak.collateral.length)],
+    ...[...soak.collateralBy].map(([key, times]): [string, string] => [`  under ${key}`, formatCount(times)]),
+    ['failed with a crash they shared a worker with', formatCount(soak.shared)],
+    [
+      'crowd inputs beside the stuck one: succeeded',
+      `${formatCount(soak.crowdDone)} of ${formatCount(soak.crowdOthers)}`,
+    ],
+    [
+      'second runs refused (exit 3, naming the first)',
+      `${formatCount(soak.refused)} of ${formatCount(soak.concurrent)}`,
+    ],
+    ['signals that met a finished run on its way out', formatCount(soak.raced)],
+    ['violations', formatCount(soak.violations.length)],
+  ];
+  return [
+    markdownTable(
+      ['fault injected', 'times'],
+      faults.map(([what, times]) => [what, formatCount(times)]),
+    ),
+    '',
+    markdownTable(['outcome', 'count'], figures),
+  ].join('\n');
+}
+
+/** The outcome a kind of input must have: a value, or a named error after so many attempts. */
+function outcome(
+  kind: Kind,
+  n: number,
+  retries: number,
+): { value: unknown } | { error: string; attempts: number } {
+  switch (kind) {
+    case 'ok':
+    case 'slow':
+    case 'gate':
+    case 'flaky':
+      return { value: 2 * n };
+    case 'bigint':
+      return { value: { $bigint: (BigInt(n) ** 20n).toString() } };
+    case 'undefined':
+      return { value: undefined };
+    case 'throw':
+      return { error: 'TypeError', attempts: retries + 1 };
+    case 'always-fails':
+      return { error: 'Error', attempts: retries + 1 };
+    case 'malformed':
+      return { error: 'InputError', attempts: 0 };
+    case 'uncloneable':
+      return { error: 'CloneError', attempts: 1 };
+    case 'cycle':
+      return { error: 'OutputEncodingError', attempts: 1 };
+    case 'hang':
+    case 'spin':
+      return { error: 'TimeoutError', attempts: retries + 1 };
+    case 'exit':
+    case 'kill':
+      return { error: 'WorkerDiedError', attempts: retries + 1 };
+  }
+}
+
+function describe(kind: Kind, n: number, retries: number): string {
+  const want = outcome(kind, n, retries);
+  return 'value' in want
+    ? `ok with ${JSON.stringify(want.value) ?? 'no value'}`
+    : `a ${want.error} after ${want.attempts} attempts`;
+}
+
+/** Whether a line is what its input's kind must give (a flaky input may fail once when not retried). */
+function expected(line: Line, kind: Kind, n: number, retries: number): boolean {
+  if (kind === 'flaky' && retries === 0 && line.error?.message === `first attempt at ${n} fails`) return true;
+  const want = outcome(kind, n, retries);
+  if ('error' in want)
+    return !line.ok && line.error?.name === want.error && line.error.attempts === want.attempts;
+  if (!line.ok) return false;
+  if (want.value === undefined) return !('value' in line);
+  return JSON.stringify(line.value) === JSON.stringify(want.value);
+}
+
+/** A line with its input's own error (one not retried) after more than one attempt, within its retries. */
+function retriedAfterNeighbour(line: Line, kind: Kind, n: number, retries: number): boolean {
+  const attempts = line.error?.attempts ?? 0;
+  if (line.ok || attempts < 2 || attempts > retries + 1) return false;
+  if (kind === 'flaky') return line.error?.message === `first attempt at ${n} fails`;
+  // Only errors that are not retried: any other count of attempts is a retry bug.
+  if (kind === 'uncloneable') return line.error?.name === 'CloneError';
+  if (kind === 'cycle') return line.error?.name === 'OutputEncodingError';
+  return false;
+}
+
 const USAGE = `node dist/bench/soak.js [--seconds 60] [--seed N] [--strict]
 
-Rounds of random inputs mixing every fault, under a random strategy, retry count and --ordered; each
-interrupted at random (SIGINT, SIGINT twice, SIGTERM, SIGKILL) and resumed until complete; a quarter of
-them also start a second run on the same --out while the first is held (it must be refused). Then the
-invariants: one line per input, each line right, the exit code matching the file, no worker left.
+Rounds of random inputs mixing every fault (spins and exits under every strategy), under a random
+strategy, retry count, --in-flight and --ordered; each interrupted at random (SIGINT, SIGINT twice,
+SIGTERM, SIGKILL) and resumed until complete; a quarter of them also start a second run on the same --out
+while the first is held (it must be refused); some are crowds, one stuck input among hundreds (every other
+must succeed). Then the invariants: one line per input, each line right, the exit code matching the
+file, no worker left. The report: faults injected by kind, lines written, lost, duplicated, collateral.
 
   --seconds N   start rounds for this long (default 60)
   --seed N      replay a mix (the summary prints the seed)
@@ -464,17 +683,11 @@ async function main(): Promise<number> {
   do {
     await soak.round();
   } while (Date.now() < deadline);
-  const interrupted =
-    [...soak.interruptions].map(([kind, times]) => `${kind} ×${times}`).join(', ') || 'none';
   console.log(
-    `soak (seed ${seed}): ${soak.rounds} rounds, ${soak.inputs} inputs, ${soak.runs} fanout runs ` +
-      `in ${((performance.now() - started) / 1000).toFixed(1)} s; interruptions: ${interrupted}`,
+    `soak (seed ${seed}): ${soak.rounds} rounds, ${soak.runs} fanout runs in ` +
+      `${((performance.now() - started) / 1000).toFixed(1)} s\n`,
   );
-  console.log(
-    `lines: ${soak.linesWritten} written, ${soak.lost} lost, ${soak.duplicated} duplicated; ` +
-      `second runs on a busy --out: ${soak.concurrent}, refused ${soak.refused}; ` +
-      `signals that met a finished run on its way out: ${soak.raced}`,
-  );
+  console.log(`${report(soak)}\n`);
   for (const line of soak.collateral) console.log(`collateral: ${line}`);
   for (const line of soak.violations) console.log(`VIOLATION: ${line}`);
   const broken = soak.violations.length > 0 || (soak.strict && soak.collateral.length > 0);

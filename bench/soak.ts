@@ -342,8 +342,8 @@ class Soak {
 
   /**
    * A crowd's other inputs all succeeded; and when something else could run beside the stuck input
-   * (another worker, or async's loop beside a hang), none waited for it: its line is the last one of an
-   * uninterrupted run.
+   * (another worker, or async's loop beside a hang, but not a process's loop beside a spin), none waited
+   * for it: its line is the last one of an uninterrupted run.
    */
   checkCrowd(label: string, plan: Plan, lines: Line[], runs: number): void {
     const stuck = plan.stuck!;
@@ -354,8 +354,13 @@ class Soak {
     if (done !== plan.kinds.length - 1) {
       this.violations.push(`${label}: ${done} of the ${plan.kinds.length - 1} other inputs succeeded`);
     }
-    const besides =
-      plan.concurrency * plan.inFlight > 1 && !(plan.strategy === 'async' && plan.kinds[stuck] === 'spin');
+    // A spin holds its loop: under async nothing runs beside it; under processes --in-flight K the
+    // tasks sent into that process's loop wait for its replacement (a process shows no lanes, so the
+    // pool cannot take them back without running them twice): they are written after it.
+    const spinHolds =
+      plan.kinds[stuck] === 'spin' &&
+      (plan.strategy === 'async' || (plan.strategy === 'processes' && plan.inFlight > 1));
+    const besides = plan.concurrency * plan.inFlight > 1 && !spinHolds;
     if (besides && runs === 1 && lines.length > 0 && lines[lines.length - 1]!.index !== stuck) {
       const after = lines.length - 1 - lines.findIndex((line) => line.index === stuck);
       this.violations.push(`${label}: ${after} other inputs were written after the stuck input's time-out`);

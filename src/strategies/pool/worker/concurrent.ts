@@ -119,6 +119,9 @@ export class ConcurrentRunner extends Runner {
   }
 
   #start(seq: number, offset: number, input: unknown, index: number, run: ChunkRun | null): void {
+    // What is finished goes before anything new starts: a task that then holds the loop for ever must
+    // not hold back its neighbours' results (the pool would take them for still running).
+    if (this.results.length > 0) this.flush();
     const lane = this.#freeLanes.pop()!;
     Atomics.store(this.#slots, 2 * lane, seq);
     Atomics.store(this.#slots, 2 * lane + 1, offset);

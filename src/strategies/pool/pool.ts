@@ -61,13 +61,14 @@ import {
   CLOSED,
   ERR,
   fenceJobs,
+  holdsUnstarted,
   INIT_ERROR,
+  isRunning,
   OK,
   OUTPUT_CLONE_CODE,
   READY,
   RESULTS,
   RUN,
-  readRunning,
   SKIPPED,
   STATS,
   sharedSlots,
@@ -306,7 +307,7 @@ export class Pool implements Strategy {
 
   /** Whether a worker may hold jobs it has not started: more than it runs at once. */
   #mayHoldUnstarted(worker: PoolWorker): boolean {
-    if (worker.lanes) return worker.nextSeq - 1 > Atomics.load(worker.lanes, worker.lanes.length - 2);
+    if (worker.lanes) return holdsUnstarted(worker.lanes, worker.nextSeq);
     let unreturned = 0;
     for (const job of worker.outstanding) if (!job.returned && ++unreturned > this.#inFlight) return true;
     return false;
@@ -792,10 +793,4 @@ export class Pool implements Strategy {
     if (this.#queue.length > 0 || this.#workers.some((worker) => worker.outstanding.length > 0)) return;
     for (const wake of this.#idleWaiters.splice(0)) wake();
   }
-}
-
-/** Whether a thread's lanes show job `seq` running now. */
-function isRunning(lanes: Int32Array, seq: number): boolean {
-  for (const [running] of readRunning(lanes)) if (running === seq) return true;
-  return false;
 }

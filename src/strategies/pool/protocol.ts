@@ -96,6 +96,19 @@ export function fenceJobs(slots: Int32Array, nextSeq: number): number | undefine
   return Atomics.compareExchange(slots, claim, claimed, -from) === claimed ? from : undefined;
 }
 
+/** The pool's side: whether the thread holds jobs it has not started (sent up to `nextSeq`). */
+export function holdsUnstarted(slots: Int32Array, nextSeq: number): boolean {
+  return nextSeq - 1 > Atomics.load(slots, slots.length - FENCE_SLOTS);
+}
+
+/** Whether a thread's lanes show job `seq` running now. */
+export function isRunning(slots: Int32Array, seq: number): boolean {
+  for (let lane = 0; lane < slots.length - FENCE_SLOTS; lane += 2) {
+    if (Atomics.load(slots, lane + SLOT_SEQ) === seq) return true;
+  }
+  return false;
+}
+
 /** Reads a thread's lanes (a dead one's, or one running): what is in flight. */
 export function readRunning(slots: Int32Array): [seq: number, offset: number][] {
   const running: [number, number][] = [];

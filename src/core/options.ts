@@ -29,8 +29,12 @@ export const ADAPTIVE = 'adaptive';
 /** The bounds of `'adaptive'` without `:MIN-MAX`. */
 export const DEFAULT_ADAPTIVE_MIN = 1;
 export const DEFAULT_ADAPTIVE_MAX = 1000;
-/** Strategies that can move their limit while running; the pools are to follow (tasks in flight per worker). */
+/** Strategies whose `concurrency` can move while running; the pools move their `inFlight` instead. */
 export const ADAPTIVE_STRATEGIES: readonly StrategyName[] = ['async'];
+/** Strategies whose tasks in flight per worker (`inFlight`) can move while running: the hybrid model. */
+export const ADAPTIVE_IN_FLIGHT_STRATEGIES: readonly StrategyName[] = ['threads', 'processes'];
+/** Where `inFlight: 'adaptive'` starts from (clamped to its bounds): async's default, so an isolated async run and a one-worker hybrid move alike. */
+export const DEFAULT_ADAPTIVE_IN_FLIGHT = DEFAULT_ASYNC_CONCURRENCY;
 
 /** `'adaptive'`, or `'adaptive:MIN-MAX'` with bounds of its own, e.g. `'adaptive:4-256'`. */
 export type AdaptiveConcurrency = 'adaptive' | `adaptive:${number}-${number}`;
@@ -61,9 +65,12 @@ export interface ExecutorOptions {
   /**
    * Tasks each worker runs at once on its own event loop, under `threads` and `processes`: the hybrid
    * model, for tasks that both wait and compute. `concurrency` stays the number of workers.
+   * `'adaptive'` (or `'adaptive:MIN-MAX'`) moves it while the job runs, one limit shared by the
+   * workers, from the latency their tasks measure (see docs/adaptive.md).
    * @default 1
+   * @example inFlight: 'adaptive:2-128'
    */
-  inFlight?: number;
+  inFlight?: number | AdaptiveConcurrency;
   /**
    * Run `sequential` and `async` on one worker thread of their own instead of the calling thread, so
    * that a task that blocks, spins or crashes cannot stop the caller: time-outs fire, signals are
@@ -168,10 +175,13 @@ export interface ResolvedOptions {
   strategy: StrategyChoice;
   /** The limit of tasks in flight; under `adaptive`, the one it starts from. */
   concurrency: number;
+  /** Tasks in flight per worker; under `inFlightAdaptive`, the limit it starts from. */
   inFlight: number;
   isolate: boolean;
   /** Set when the limit adapts: the bounds it stays within. */
   adaptive: AdaptiveBounds | undefined;
+  /** Set when the tasks in flight per worker adapt (threads, processes): the bounds they stay within. */
+  inFlightAdaptive: AdaptiveBounds | undefined;
   exportName: string;
   timeout: number | undefined;
   chunkSize: number | undefined;
@@ -220,7 +230,7 @@ export function expectStrategy(value: unknown): StrategyChoice {
 const ADAPTIVE_FORM = /^adaptive(?::(\d+)-(\d+))?$/;
 
 /** `'adaptive'` → the default bounds, `'adaptive:4-256'` → 4–256; undefined for anything else. */
-export function parseAdaptive(value: unknown): AdaptiveBounds | undefined {
+export function parseAdaptive(value: unknown, option = 'concurrency'): AdaptiveBounds | undefined {
   if (typeof value !== 'string') return undefined;
   const match = ADAPTIVE_FORM.exec(value.trim());
   if (match === null) return undefined;
@@ -229,7 +239,7 @@ export function parseAdaptive(value: unknown): AdaptiveBounds | undefined {
   const max = Number(match[2]);
   if (!Number.isSafeInteger(max) || min < 1 || min > max) {
     throw new OptionError(
-      `Expected the bounds of \`concurrency: '${value}'\` to be whole numbers with 1 ≤ MIN ≤ MAX`,
+      `Expected the bounds of \`${option}: '${value}'\` to be whole numbers with 1 ≤ MIN ≤ MAX`,
     );
   }
   return { min, max };
@@ -244,7 +254,34 @@ function adaptiveRefusal(strategy: StrategyChoice): string | undefined {
   if (strategy === 'auto') {
     return "`concurrency: 'adaptive'` is not yet available with strategy auto: use async, or a fixed concurrency";
   }
+  if ((ADAPTIVE_IN_FLIGHT_STRATEGIES as readonly string[]).includes(strategy)) {
+    return `\`concurrency: 'adaptive'\` is not available for ${strategy}, whose workers are fixed: use \`inFlight: 'adaptive'\` to move the tasks in flight per worker, or async`;
+  }
   return `\`concurrency: 'adaptive'\` is not yet available for ${strategy}: use async, or a fixed concurrency`;
+}
+
+/** Tasks in flight per worker, fixed or `'adaptive[:MIN-MAX]'` (threads and processes only). */
+function resolveInFlight(
+  strategy: StrategyChoice,
+  value: unknown,
+): { inFlight: number; inFlightAdaptive: AdaptiveBounds | undefined } {
+  const adaptive = parseAdaptive(value, 'inFlight');
+  if (adaptive !== undefined) {
+    if (!(ADAPTIVE_IN_FLIGHT_STRATEGIES as readonly string[]).includes(strategy)) {
+      throw new OptionError(
+        `\`inFlight: 'adaptive'\` moves the tasks in flight per worker of threads and processes, not ${strategy}${strategy === 'async' ? ": use `concurrency: 'adaptive'`" : ''}`,
+      );
+    }
+    const start = Math.min(adaptive.max, Math.max(adaptive.min, DEFAULT_ADAPTIVE_IN_FLIGHT));
+    return { inFlight: start, inFlightAdaptive: adaptive };
+  }
+  if (value === undefined) return { inFlight: 1, inFlightAdaptive: undefined };
+  if (typeof value !== 'number' && (ADAPTIVE_IN_FLIGHT_STRATEGIES as readonly string[]).includes(strategy)) {
+    throw new OptionError(
+      `Expected \`inFlight\` to be a positive integer, 'adaptive' or 'adaptive:MIN-MAX', got \`${describe(value)}\``,
+    );
+  }
+  return { inFlight: expectPositiveInteger('inFlight', value), inFlightAdaptive: undefined };
 }
 
 /** The concurrency and, under `adaptive`, its bounds. */
@@ -296,7 +333,7 @@ export function resolveOptions(options: ExecutorOptions): ResolvedOptions {
   }
   const strategy = expectStrategy(options.strategy ?? DEFAULT_STRATEGY);
   const { concurrency, adaptive } = resolveConcurrency(strategy, options.concurrency);
-  const inFlight = options.inFlight === undefined ? 1 : expectPositiveInteger('inFlight', options.inFlight);
+  const { inFlight, inFlightAdaptive } = resolveInFlight(strategy, options.inFlight);
   if (inFlight > 1 && (strategy === 'sequential' || strategy === 'async')) {
     throw new OptionError(
       `Expected \`inFlight\` to be 1 under ${strategy}, got \`${inFlight}\`: tasks in flight per worker apply to threads and processes${strategy === 'async' ? " (async's `concurrency` is its tasks in flight)" : ''}`,
@@ -317,6 +354,7 @@ export function resolveOptions(options: ExecutorOptions): ResolvedOptions {
     inFlight,
     isolate: options.isolate === true,
     adaptive,
+    inFlightAdaptive,
     exportName,
     timeout: options.timeout === undefined ? undefined : expectPositiveNumber('timeout', options.timeout),
     chunkSize:

@@ -134,9 +134,19 @@ export class Executor<I = unknown, O = unknown> {
     return this.#strategy?.inFlight ?? 1;
   }
 
-  /** Under `concurrency: 'adaptive'`, the bounds the limit stays within; otherwise undefined. */
+  /**
+   * Under `concurrency: 'adaptive'` (or `inFlight: 'adaptive'`), the bounds the limit stays within;
+   * otherwise undefined. Under `inFlight: 'adaptive'` this limit, its history and its range count tasks
+   * in flight per worker (`adaptivePerWorker`).
+   */
   get adaptive(): AdaptiveBounds | undefined {
-    return this.#options.adaptive && { ...this.#options.adaptive };
+    const bounds = this.#options.adaptive ?? this.#options.inFlightAdaptive;
+    return bounds && { ...bounds };
+  }
+
+  /** Whether the adaptive limit is the tasks in flight per worker (`inFlight: 'adaptive'`) rather than in all. */
+  get adaptivePerWorker(): boolean {
+    return this.#options.inFlightAdaptive !== undefined;
   }
 
   /** The limit of tasks in flight now: where an adaptive limit has moved to, or the fixed one. */

@@ -16,7 +16,7 @@ export interface ProgressFigures extends JobProgress {
 
 /** `1,234/10,000 (12 %) · 456 /s · ETA 20.0 s · 3 failed · 8 in flight (limit 12) · 2 waiting to retry` */
 export function formatProgress(figures: ProgressFigures): string {
-  const { done, total, rate, failed, inFlight, waitingRetry, limit } = figures;
+  const { done, total, rate, failed, inFlight, waitingRetry, limit, limitWorkers } = figures;
   const parts: string[] = [];
   if (total !== undefined && total > 0) {
     // Rounded down: 99.6 % done is not 100 %.
@@ -31,21 +31,25 @@ export function formatProgress(figures: ProgressFigures): string {
   }
   parts.push(`${formatCount(failed)} failed`);
   parts.push(
-    `${formatCount(inFlight)} in flight${limit === undefined ? '' : ` (limit ${formatCount(limit)})`}`,
+    `${formatCount(inFlight)} in flight${limit === undefined ? '' : ` (limit ${limitWorkers === undefined ? '' : `${formatCount(limitWorkers)}×`}${formatCount(limit)})`}`,
   );
   if (waitingRetry > 0) parts.push(`${formatCount(waitingRetry)} waiting to retry`);
   return parts.join(' · ');
 }
 
-/** `adaptive limit: from 64, between 7 and 71 during the run (bounds 1–1,000)` */
+/**
+ * `adaptive limit: from 64, between 7 and 71 during the run (bounds 1–1,000)`, or under
+ * `inFlight: 'adaptive'`, `adaptive tasks in flight per worker: from 64, …`.
+ */
 export function formatAdaptive(adaptive: NonNullable<RunSummary['adaptive']>): string {
-  const { bounds, range, history } = adaptive;
+  const { bounds, range, history, perWorker } = adaptive;
   const start = history[0]?.limit ?? range.min;
   const moved =
     range.min === range.max
       ? `stayed at ${formatCount(start)}`
       : `from ${formatCount(start)}, between ${formatCount(range.min)} and ${formatCount(range.max)} during the run`;
-  return `adaptive limit: ${moved} (bounds ${formatCount(bounds.min)}–${formatCount(bounds.max)})`;
+  const what = perWorker ? 'adaptive tasks in flight per worker' : 'adaptive limit';
+  return `${what}: ${moved} (bounds ${formatCount(bounds.min)}–${formatCount(bounds.max)})`;
 }
 
 /** The summary, one line per fact worth saying (a fatal error is the caller's to print). */
@@ -100,6 +104,7 @@ export function formatSummary(summary: RunSummary, outLabel: string): string[] {
 function configuration(
   summary: Pick<RunSummary, 'strategy' | 'concurrency' | 'inFlight' | 'adaptive'>,
 ): string {
+  if (summary.adaptive?.perWorker) return `${summary.strategy} ×${summary.concurrency}×adaptive`;
   const inFlight = summary.inFlight > 1 ? `×${summary.inFlight}` : '';
   return `${summary.strategy} ×${summary.adaptive ? 'adaptive' : summary.concurrency}${inFlight}`;
 }

@@ -68,8 +68,11 @@ export interface StartRunOptions {
   signal?: AbortSignal;
   /** A V8 heap limit per worker, in MiB (threads and processes). */
   maxMemoryMb?: number;
-  /** Tasks in flight per worker (threads and processes): the hybrid model when above 1. */
-  inFlight?: number;
+  /**
+   * Tasks in flight per worker (threads and processes): the hybrid model when above 1; `'adaptive'`
+   * or `'adaptive:MIN-MAX'` moves it while the job runs (docs/adaptive.md).
+   */
+  inFlight?: number | AdaptiveConcurrency;
   /** See the executor's `setupTimeout`. */
   setupTimeout?: number;
   /** See the executor's `teardownTimeout`. */
@@ -83,9 +86,17 @@ export interface RunSummary extends JobResult {
   /** The limit of tasks in flight; under `adaptive`, the one it started from. */
   concurrency: number;
   inFlight: number;
-  /** Under `concurrency: 'adaptive'`: its bounds, the lowest and highest it went, and its history. */
+  /**
+   * Under `concurrency: 'adaptive'` or `inFlight: 'adaptive'`: its bounds, the lowest and highest it
+   * went, and its history; `perWorker` when it counts the tasks in flight per worker.
+   */
   adaptive:
-    | { bounds: { min: number; max: number }; range: { min: number; max: number }; history: LimitPoint[] }
+    | {
+        bounds: { min: number; max: number };
+        range: { min: number; max: number };
+        history: LimitPoint[];
+        perWorker: boolean;
+      }
     | undefined;
   /** Under `--strategy auto`: why the advisor chose the strategy and concurrency it did. */
   reasons: string[] | undefined;
@@ -303,6 +314,7 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
         bounds: executor.adaptive,
         range: executor.concurrencyRange(),
         history: executor.concurrencyHistory(),
+        perWorker: executor.adaptivePerWorker,
       },
       inFlight: executor.inFlight,
       reasons: autoReasons(executor.choice?.advice.verdict),
@@ -319,7 +331,11 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     abort: (reason) => running.abort(reason),
     progress: () => {
       const progress = running.progress();
-      return executor.adaptive ? { ...progress, limit: executor.concurrencyNow() } : progress;
+      if (!executor.adaptive) return progress;
+      const limit = executor.concurrencyNow();
+      return executor.adaptivePerWorker
+        ? { ...progress, limit, limitWorkers: executor.concurrency }
+        : { ...progress, limit };
     },
     result,
   };

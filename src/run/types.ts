@@ -10,8 +10,10 @@ export interface JobProgress {
   failed: number;
   inFlight: number;
   waitingRetry: number;
-  /** Under `concurrency: 'adaptive'`, the limit of tasks in flight now. */
+  /** Under `concurrency: 'adaptive'`, the limit of tasks in flight now; per worker under `inFlight: 'adaptive'`. */
   limit?: number;
+  /** Under `inFlight: 'adaptive'`: the workers, each with `limit` tasks in flight at most. */
+  limitWorkers?: number;
 }
 
 export interface JobResult {

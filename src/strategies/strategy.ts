@@ -20,6 +20,8 @@ export class Dispatch {
   suspect = false;
   /** Its time-out fired and the pool is asking its worker whether its loop still turns. */
   pinged = false;
+  /** Under an adaptive limit: the tasks its holder had in flight once it was sent, itself included. */
+  inFlightAtSend = 0;
 }
 
 /** One task handed to a strategy; `done` is called exactly once. */

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch } fro
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test as nodeTest, type TestContext, type TestOptions } from 'node:test';
+import { type AdaptiveConcurrency, parseAdaptive } from '../../src/core/options.js';
 import {
   createExecutor,
   type Executor,
@@ -19,7 +20,15 @@ import { type Cluster, redisMissing, startCluster } from '../support/distributed
  * Tasks in flight per worker under `threads` and `processes`. The files under in-flight/ set it above
  * 1 and run the suite again: the same promises, for the hybrid model.
  */
-export const IN_FLIGHT = Number(process.env.FANOUT_CONTRACT_IN_FLIGHT ?? '1');
+const IN_FLIGHT_SETTING = process.env.FANOUT_CONTRACT_IN_FLIGHT ?? '1';
+/**
+ * `adaptive:MIN-MAX` runs the suite with the tasks in flight per worker moving within those bounds
+ * (the files under in-flight-adaptive/): IN_FLIGHT is then MAX, the most a worker runs at once.
+ */
+const IN_FLIGHT_ADAPTIVE = parseAdaptive(IN_FLIGHT_SETTING, 'FANOUT_CONTRACT_IN_FLIGHT');
+export const IN_FLIGHT = IN_FLIGHT_ADAPTIVE?.max ?? Number(IN_FLIGHT_SETTING);
+/** The `inFlight` option the suite gives threads and processes. */
+const IN_FLIGHT_OPTION = IN_FLIGHT_ADAPTIVE ? (IN_FLIGHT_SETTING as AdaptiveConcurrency) : IN_FLIGHT;
 
 /** The strategies the suite runs: the local four, or the two with workers when tasks in flight per worker are on. */
 export const STRATEGIES: readonly StrategyName[] =
@@ -97,7 +106,7 @@ export function make<I = unknown, O = unknown>(
   task: URL,
   options: Partial<ExecutorOptions> = {},
 ): Executor<I, O> {
-  const inFlight = IN_FLIGHT > 1 && isPooled(strategy) ? { inFlight: IN_FLIGHT } : {};
+  const inFlight = IN_FLIGHT > 1 && isPooled(strategy) ? { inFlight: IN_FLIGHT_OPTION } : {};
   const remote = strategy === 'distributed' ? distributedOptions(task) : {};
   return createExecutor<I, O>({
     task,

@@ -130,6 +130,41 @@ test("concurrency: 'adaptive' under async: the default bounds, or its own, start
   assert.equal(resolveOptions({ task: '/x.js', strategy: 'async', concurrency: 8 }).adaptive, undefined);
 });
 
+test("inFlight: 'adaptive' under threads and processes: bounds of its own, starting from async's default", () => {
+  const plain = resolveOptions({ task: '/x.js', strategy: 'threads', inFlight: 'adaptive' });
+  assert.deepEqual(plain.inFlightAdaptive, { min: DEFAULT_ADAPTIVE_MIN, max: DEFAULT_ADAPTIVE_MAX });
+  assert.equal(plain.inFlight, DEFAULT_ASYNC_CONCURRENCY);
+  assert.equal(plain.adaptive, undefined);
+  const bounded = resolveOptions({ task: '/x.js', strategy: 'processes', inFlight: 'adaptive:2-8' });
+  assert.deepEqual(bounded.inFlightAdaptive, { min: 2, max: 8 });
+  assert.equal(bounded.inFlight, 8, 'the start is within the bounds');
+  for (const strategy of ['sequential', 'async', 'distributed', 'auto'] as const) {
+    assert.throws(
+      () =>
+        resolveOptions({
+          task: '/x.js',
+          strategy,
+          inFlight: 'adaptive',
+          ...(strategy === 'distributed' ? { connection: 'redis://h:1' } : {}),
+        }),
+      (error: Error) =>
+        error instanceof OptionError &&
+        /^`inFlight: 'adaptive'` moves the tasks in flight per worker of threads and processes, not /.test(
+          error.message,
+        ),
+      strategy,
+    );
+  }
+  assert.throws(
+    () => resolveOptions({ task: '/x.js', strategy: 'threads', inFlight: 'adaptive:5-2' }),
+    /^OptionError: Expected the bounds of `inFlight: 'adaptive:5-2'` to be whole numbers with 1 ≤ MIN ≤ MAX$/,
+  );
+  assert.throws(
+    () => resolveOptions({ task: '/x.js', strategy: 'threads', inFlight: 'lots' as never }),
+    /Expected `inFlight` to be a positive integer, 'adaptive' or 'adaptive:MIN-MAX', got `"lots" \(string\)`/,
+  );
+});
+
 test("concurrency: 'adaptive' is refused, in one line, where it cannot work (yet)", () => {
   const cases: [Record<string, unknown>, RegExp][] = [
     [
@@ -138,9 +173,9 @@ test("concurrency: 'adaptive' is refused, in one line, where it cannot work (yet
     ],
     [
       { strategy: 'threads' },
-      /^`concurrency: 'adaptive'` is not yet available for threads: use async, or a fixed concurrency$/,
+      /^`concurrency: 'adaptive'` is not available for threads, whose workers are fixed: use `inFlight: 'adaptive'` to move the tasks in flight per worker, or async$/,
     ],
-    [{ strategy: 'processes' }, /is not yet available for processes/],
+    [{ strategy: 'processes' }, /is not available for processes, whose workers are fixed/],
     [{ strategy: 'auto' }, /is not yet available with strategy auto/],
   ];
   for (const [options, message] of cases) {

@@ -43,6 +43,44 @@ test('--concurrency adaptive:2-20 runs every input once and sums up where the li
   }
 });
 
+test('--in-flight adaptive:2-20 under threads runs every input once and sums up where the limit per worker went', async (t) => {
+  const server = await startServer({ delay: 5, capacity: 4 });
+  t.after(() => server.close());
+  const dir = tempDir(t);
+  const count = 200;
+  writeInputs(
+    join(dir, 'in.ndjson'),
+    Array.from({ length: count }, (_, i) => JSON.stringify(`${server.url}?id=${i}`)),
+  );
+  const out = join(dir, 'out.ndjson');
+  const { code, stderr } = await runFanout(t, [
+    'download',
+    '--inputs',
+    join(dir, 'in.ndjson'),
+    '--out',
+    out,
+    '--strategy',
+    'threads',
+    '--concurrency',
+    '2',
+    '--in-flight',
+    'adaptive:2-20',
+  ]);
+  assert.equal(code, 0, stderr);
+  const byIndex = assertOneLinePerInput(readLines(out), count);
+  for (const line of byIndex.values()) assert.equal(line.ok, true);
+  assert.ok([...server.stats().byId.values()].every((n) => n === 1));
+  assert.match(stderr, /200 inputs recorded in .* 200 ok, 0 failed · threads ×2×adaptive → /);
+  const range =
+    /adaptive tasks in flight per worker: (?:stayed at (\d+)|from (\d+), between (\d+) and (\d+) during the run) \(bounds 2–20\)\n/.exec(
+      stderr,
+    );
+  assert.ok(range, stderr);
+  for (const figure of range.slice(1).filter((x) => x !== undefined)) {
+    assert.ok(Number(figure) >= 2 && Number(figure) <= 20, stderr);
+  }
+});
+
 test('a bad --concurrency, or adaptive where it cannot work, is refused with exit 2 and one line', async (t) => {
   const dir = tempDir(t);
   writeInputs(join(dir, 'in.ndjson'), [1]);
@@ -54,7 +92,15 @@ test('a bad --concurrency, or adaptive where it cannot work, is refused with exi
     [['--strategy', 'async', '--concurrency', 'adaptive:8-4'], /got `adaptive:8-4`\n$/],
     [
       ['--strategy', 'threads', '--concurrency', 'adaptive'],
-      /^fanout: `concurrency: 'adaptive'` is not yet available for threads: use async, or a fixed concurrency\n$/,
+      /^fanout: `concurrency: 'adaptive'` is not available for threads, whose workers are fixed: use `inFlight: 'adaptive'` to move the tasks in flight per worker, or async\n$/,
+    ],
+    [
+      ['--strategy', 'async', '--in-flight', 'adaptive'],
+      /^fanout: `inFlight: 'adaptive'` moves the tasks in flight per worker of threads and processes, not async: use `concurrency: 'adaptive'`\n$/,
+    ],
+    [
+      ['--strategy', 'threads', '--in-flight', 'adaptive:9-3'],
+      /^fanout: --in-flight: expected a whole number, adaptive, or adaptive:MIN-MAX with 1 ≤ MIN ≤ MAX, got `adaptive:9-3`\n$/,
     ],
     [
       ['--strategy', 'sequential', '--concurrency', 'adaptive'],
@@ -79,11 +125,15 @@ test('a bad --concurrency, or adaptive where it cannot work, is refused with exi
 test('the summary line of the limit says what the figures say', () => {
   const history = [{ time: 0, limit: 4 }];
   assert.equal(
-    formatAdaptive({ bounds: { min: 1, max: 1000 }, range: { min: 4, max: 71 }, history }),
+    formatAdaptive({ bounds: { min: 1, max: 1000 }, range: { min: 4, max: 71 }, history, perWorker: false }),
     'adaptive limit: from 4, between 4 and 71 during the run (bounds 1–1,000)',
   );
   assert.equal(
-    formatAdaptive({ bounds: { min: 2, max: 8 }, range: { min: 4, max: 4 }, history }),
+    formatAdaptive({ bounds: { min: 2, max: 8 }, range: { min: 4, max: 4 }, history, perWorker: false }),
     'adaptive limit: stayed at 4 (bounds 2–8)',
+  );
+  assert.equal(
+    formatAdaptive({ bounds: { min: 2, max: 8 }, range: { min: 2, max: 8 }, history, perWorker: true }),
+    'adaptive tasks in flight per worker: from 4, between 2 and 8 during the run (bounds 2–8)',
   );
 });

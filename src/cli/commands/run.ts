@@ -47,7 +47,7 @@ interface RunFlags {
   out: string;
   strategy: StrategyChoice;
   concurrency?: ConcurrencySetting | AdaptiveConcurrency;
-  inFlight?: number;
+  inFlight?: number | AdaptiveConcurrency;
   ordered?: boolean;
   timeout?: number;
   retries?: number;
@@ -95,6 +95,12 @@ const RUN_CONCURRENCY: OptionSpec<ConcurrencySetting | AdaptiveConcurrency> = {
   ...OPTIONS.concurrency,
   parse: parseRunConcurrency,
 };
+/** The shared --in-flight, which under run also takes `adaptive[:MIN-MAX]` (threads and processes). */
+const RUN_IN_FLIGHT: OptionSpec<number | AdaptiveConcurrency> = {
+  ...OPTIONS.inFlight,
+  description: `${OPTIONS.inFlight.description}; adaptive or adaptive:MIN-MAX moves it while the job runs (docs/adaptive.md)`,
+  parse: (text) => parseAdaptiveOr('--in-flight', text, OPTIONS.inFlight.parse),
+};
 const REDIS: OptionSpec = {
   flags: '--redis <url>',
   description:
@@ -132,7 +138,7 @@ export function registerRun(program: Command): void {
     OUT,
     OPTIONS.strategy,
     RUN_CONCURRENCY,
-    OPTIONS.inFlight,
+    RUN_IN_FLIGHT,
     ORDERED,
     OPTIONS.timeout,
     RETRIES,
@@ -151,7 +157,12 @@ export function registerRun(program: Command): void {
 
 /** `8`, `threads=4,…` (compare's form), `adaptive` or `adaptive:4-256`. */
 function parseRunConcurrency(text: string): ConcurrencySetting | AdaptiveConcurrency {
-  if (!text.trim().startsWith('adaptive')) return OPTIONS.concurrency.parse(text);
+  return parseAdaptiveOr('--concurrency', text, OPTIONS.concurrency.parse);
+}
+
+/** `adaptive` or `adaptive:4-256` as it is; anything else as the option's own parse reads it. */
+function parseAdaptiveOr<T>(flag: string, text: string, parse: (text: string) => T): T | AdaptiveConcurrency {
+  if (!text.trim().startsWith('adaptive')) return parse(text);
   let bounds: ReturnType<typeof parseAdaptive>;
   try {
     bounds = parseAdaptive(text);
@@ -160,7 +171,7 @@ function parseRunConcurrency(text: string): ConcurrencySetting | AdaptiveConcurr
   }
   if (bounds !== undefined) return text.trim() as AdaptiveConcurrency;
   throw new CliError(
-    `--concurrency: expected a whole number, adaptive, or adaptive:MIN-MAX with 1 ≤ MIN ≤ MAX, got \`${text}\``,
+    `${flag}: expected a whole number, adaptive, or adaptive:MIN-MAX with 1 ≤ MIN ≤ MAX, got \`${text}\``,
   );
 }
 

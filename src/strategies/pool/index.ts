@@ -22,9 +22,11 @@ export function createProcesses(options: ResolvedOptions): Strategy {
  */
 export function createIsolated(options: ResolvedOptions & { strategy: 'sequential' | 'async' }): Strategy {
   const inFlight = options.strategy === 'async' ? options.concurrency : 1;
+  // An adaptive async, isolated, is the hybrid with one worker whose tasks in flight adapt.
+  const inFlightAdaptive = options.strategy === 'async' ? options.adaptive : undefined;
   return new Pool(
     threadRuntime,
-    { ...options, concurrency: 1, inFlight },
+    { ...options, concurrency: 1, inFlight, inFlightAdaptive, adaptive: undefined },
     {
       name: options.strategy,
       concurrency: options.concurrency,

@@ -16,6 +16,7 @@
  *   protocol.ts     the messages both sides speak; worker/ is the other side
  */
 
+import { now } from '../../core/clock.js';
 import { Deque } from '../../core/deque.js';
 import {
   type AbortError,
@@ -40,6 +41,8 @@ import { packNumbers } from '../../core/pack.js';
 import type { TimelineEntry, WorkerUsage } from '../../core/types.js';
 import { holdsClassInstance } from '../../core/values.js';
 import { taskLabel } from '../../task/label.js';
+import type { LimitOutcome } from '../limiter.js';
+import { MovingLimit } from '../moving-limit.js';
 import { type ItemCallback, type MapHandle, type Strategy, TaskRequest } from '../strategy.js';
 import { batchSize, capacityHint, chunkSize, hasRoom, nextItemMs, stealAfterMs } from './batching.js';
 import {
@@ -97,9 +100,14 @@ export class Pool implements Strategy {
   readonly name: StrategyName;
   /** As the caller sees it: workers, or for an in-process strategy isolated on a worker, its own concurrency. */
   readonly concurrency: number;
-  /** Tasks each worker runs at once on its event loop. */
+  /** Tasks each worker runs at once on its event loop; under `inFlight: 'adaptive'`, where it started. */
   readonly inFlight: number | undefined;
-  /** Workers, and tasks each runs at once. */
+  /**
+   * Under `inFlight: 'adaptive'` (or an isolated adaptive async): the tasks in flight per worker as
+   * they move. One limit for every worker, fed by all their tasks (docs/adaptive.md says why).
+   */
+  readonly adaptive: MovingLimit | undefined;
+  /** Workers, and the lanes each has: the most tasks it runs at once (under adaptive, the bound). */
   readonly #size: number;
   readonly #inFlight: number;
   readonly #runtime: Runtime;
@@ -130,7 +138,9 @@ export class Pool implements Strategy {
     this.concurrency = as?.concurrency ?? options.concurrency;
     this.inFlight = as ? undefined : options.inFlight;
     this.#size = options.concurrency;
-    this.#inFlight = options.inFlight;
+    const moving = options.inFlightAdaptive;
+    this.#inFlight = moving?.max ?? options.inFlight;
+    this.adaptive = moving && new MovingLimit(moving, options.inFlight, now());
     this.#label = taskLabel(options.taskUrl);
     this.#timeline = options.timeline ? [] : null;
   }
@@ -191,7 +201,7 @@ export class Pool implements Strategy {
   }
 
   capacityHint(): number {
-    return capacityHint(this.#itemMs, this.#size, this.#inFlight);
+    return capacityHint(this.#itemMs, this.#size, this.#held());
   }
 
   timeline(): TimelineEntry[] {
@@ -351,9 +361,25 @@ export class Pool implements Strategy {
     return taken.length > 0;
   }
 
-  /** A worker holding a job that must run alone takes nothing more; else the batching policy says. */
+  /** How many tasks a worker may hold: its lanes, or under adaptive, the limit now (all of them running). */
+  #held(): number {
+    return this.adaptive?.now() ?? this.#inFlight;
+  }
+
+  /**
+   * A worker holding a job that must run alone takes nothing more; under adaptive, one holds no more
+   * than the limit (nothing queued at the worker, so a cut takes effect as tasks finish and a task's
+   * latency is the service's); else the batching policy says.
+   */
   #hasRoom(worker: PoolWorker): boolean {
-    return !worker.alone && hasRoom(this.#itemMs, worker.items, this.#inFlight);
+    if (worker.alone) return false;
+    if (this.adaptive) return worker.items < this.adaptive.now();
+    return hasRoom(this.#itemMs, worker.items, this.#inFlight);
+  }
+
+  /** How many more inputs a message to this worker may carry: under adaptive, its room below the limit. */
+  #room(worker: PoolWorker): number {
+    return this.adaptive ? Math.max(1, this.adaptive.now() - worker.items) : Number.POSITIVE_INFINITY;
   }
 
   /** Not closing, not doomed, and not waiting to see whether a task it was told to give up on stops. */
@@ -394,7 +420,7 @@ export class Pool implements Strategy {
     const head = this.#queue.peek();
     if (head === undefined) return false;
     if (!(head instanceof MapRun) && this.#startsAtOnce(head) && !head.suspect) {
-      if (worker.items >= this.#inFlight) return false;
+      if (worker.items >= this.#held()) return false;
       this.#queue.shift();
       this.#sendSingles(worker, [head as TaskRequest]);
       return true;
@@ -408,10 +434,13 @@ export class Pool implements Strategy {
       return true;
     }
     if (head instanceof MapRun) {
-      if (head.probing && worker.items >= this.#inFlight) return false;
+      if (head.probing && worker.items >= this.#held()) return false;
       const size = head.probing
         ? 1
-        : chunkSize(this.#itemMs, head.inputs.length - head.next, this.#size, this.#options.chunkSize);
+        : Math.min(
+            this.#room(worker),
+            chunkSize(this.#itemMs, head.inputs.length - head.next, this.#size, this.#options.chunkSize),
+          );
       const start = head.next;
       head.next += size;
       this.#sendChunk(worker, new ChunkJob(head.inputs.slice(start, start + size), start, size, head));
@@ -422,7 +451,11 @@ export class Pool implements Strategy {
       return true;
     }
     // A short queue is spread over the workers rather than sent whole to the first.
-    const max = Math.min(batchSize(this.#itemMs), Math.ceil(this.#queue.length / this.#workers.length));
+    const max = Math.min(
+      batchSize(this.#itemMs),
+      Math.ceil(this.#queue.length / this.#workers.length),
+      this.#room(worker),
+    );
     const jobs: TaskRequest[] = [];
     for (let next = this.#queue.peek(); jobs.length < max && next instanceof TaskRequest; ) {
       if (next.state !== SETTLED && (mustRunAlone(next) || this.#startsAtOnce(next))) break;
@@ -483,6 +516,7 @@ export class Pool implements Strategy {
     if (worker.outstanding.length === 0) worker.transport.ref();
     worker.outstanding.push(job);
     worker.items += job.count;
+    job.inFlightAtSend = worker.items;
     if (job instanceof TaskRequest && job.timeout !== undefined) {
       job.timer = setTimeout(() => this.#abandon(job, 'timeout'), job.timeout);
     }
@@ -556,6 +590,8 @@ export class Pool implements Strategy {
       const job = worker.take(flat[r] as number);
       const status = flat[r + 1];
       const payload = flat[r + 2];
+      // A task given up on already (timed out) was sampled then: its late result is not sampled again.
+      const fresh = job !== undefined && job.state !== SETTLED;
       if (job === undefined) {
         // Taken back and run elsewhere: the first result of an input wins. Skip its timeline too.
         if (timeline && status !== SKIPPED)
@@ -563,13 +599,15 @@ export class Pool implements Strategy {
         continue;
       }
       if (timeline && status !== SKIPPED) {
+        const failed = this.adaptive && fresh ? failedItems(status, payload) : null;
         for (let k = 0; k < job.count; k++) {
-          this.#timeline!.push({
-            workerId: worker.id,
-            index: job.index + k,
-            start: timeline[t]!,
-            end: timeline[t + 1]!,
-          });
+          const start = timeline[t]!;
+          const end = timeline[t + 1]!;
+          this.#timeline?.push({ workerId: worker.id, index: job.index + k, start, end });
+          if (failed) {
+            const outcome: LimitOutcome = failed === true || failed.has(k) ? 'error' : 'ok';
+            this.adaptive!.sample({ start, end, inFlight: job.inFlightAtSend, outcome });
+          }
           t += 2;
         }
       }
@@ -673,6 +711,16 @@ export class Pool implements Strategy {
       }, LOOP_PING_MS);
       return;
     }
+    if (why === 'timeout' && wasSent && this.adaptive) {
+      // A time-out counts as congestion: it cuts the limit as an error does.
+      const end = now();
+      this.adaptive.sample({
+        start: end - job.timeout!,
+        end,
+        inFlight: job.inFlightAtSend,
+        outcome: 'timeout',
+      });
+    }
     this.#settle(job, error, undefined);
     if (!wasSent || !worker || worker.dead) return;
     worker.transport.send([TAG, ABORT, job.seq, why]);
@@ -726,7 +774,8 @@ export class Pool implements Strategy {
           taskUrl: this.#options.taskUrl,
           exportName: this.#options.exportName,
           workerId: worker.id,
-          timeline: this.#options.timeline,
+          // Under adaptive, each task's start and end feed the limit: the worker times them.
+          timeline: this.#options.timeline || this.adaptive !== undefined,
           taskOptions: this.#options.taskOptions,
           inFlight: this.#inFlight,
           shared,
@@ -793,4 +842,15 @@ export class Pool implements Strategy {
     if (this.#queue.length > 0 || this.#workers.some((worker) => worker.outstanding.length > 0)) return;
     for (const wake of this.#idleWaiters.splice(0)) wake();
   }
+}
+
+/**
+ * Which items of an answered job failed, for the adaptive limit: all (true) for a single task that
+ * failed, the offsets of a chunk's failed items, or none (an empty set).
+ */
+function failedItems(status: unknown, payload: unknown): true | Set<number> {
+  if (status === ERR) return true;
+  if (status !== CHUNK_DONE) return new Set();
+  const errors = (payload as [unknown, [number, SerializedError][] | null])[1];
+  return new Set(errors?.map(([offset]) => offset));
 }

@@ -58,3 +58,19 @@ export interface LimitPoint {
   time: number;
   limit: number;
 }
+
+/**
+ * A stretch of an adaptive run, for drawing the limit beside throughput and latency: the tasks that
+ * ended in it, and the limit at its end. Times in ms since the Unix epoch.
+ */
+export interface LimitBucket {
+  start: number;
+  end: number;
+  /** The limit at the end of the stretch. */
+  limit: number;
+  /** Tasks that ended in it, and of those, the ones that failed or timed out. */
+  done: number;
+  failed: number;
+  /** The mean latency of the tasks that succeeded in it, in ms; undefined when none did. */
+  latencyMs: number | undefined;
+}

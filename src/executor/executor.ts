@@ -7,7 +7,7 @@ import {
   resolveOptions,
   type StrategyName,
 } from '../core/options.js';
-import type { Indexed, LimitPoint, Settled, TimelineEntry, WorkerUsage } from '../core/types.js';
+import type { Indexed, LimitBucket, LimitPoint, Settled, TimelineEntry, WorkerUsage } from '../core/types.js';
 import { type MapHandle, type Strategy, TaskRequest } from '../strategies/strategy.js';
 import { assertTaskExists } from '../task/load.js';
 import { createStrategy } from './create-strategy.js';
@@ -157,6 +157,14 @@ export class Executor<I = unknown, O = unknown> {
   /** Under `concurrency: 'adaptive'`, the limit over time (a point at the start, then its changes). */
   concurrencyHistory(): LimitPoint[] {
     return this.#strategy?.adaptive?.history() ?? [];
+  }
+
+  /**
+   * Under an adaptive limit, the run in stretches of equal length: the limit at the end of each beside
+   * the tasks that ended in it and their mean latency (at most 120 stretches, whatever the run's length).
+   */
+  concurrencySeries(): LimitBucket[] {
+    return this.#strategy?.adaptive?.series?.() ?? [];
   }
 
   /** The lowest and highest the limit has been (a fixed limit: both the same). */

@@ -1,4 +1,6 @@
 /** The words of `fanout run` on stderr (pure: values in, strings out). */
+
+import type { LimitBucket } from '../core/types.js';
 import { formatBytes, formatCount, formatLongDuration, formatPercent, formatRate } from '../core/units.js';
 import type { JobProgress } from '../run/job.js';
 import type { RunSummary } from '../run/run.js';
@@ -41,7 +43,9 @@ export function formatProgress(figures: ProgressFigures): string {
  * `adaptive limit: from 64, between 7 and 71 during the run (bounds 1–1,000)`, or under
  * `inFlight: 'adaptive'`, `adaptive tasks in flight per worker: from 64, …`.
  */
-export function formatAdaptive(adaptive: NonNullable<RunSummary['adaptive']>): string {
+export function formatAdaptive(
+  adaptive: Pick<NonNullable<RunSummary['adaptive']>, 'bounds' | 'range' | 'history' | 'perWorker'>,
+): string {
   const { bounds, range, history, perWorker } = adaptive;
   const start = history[0]?.limit ?? range.min;
   const moved =
@@ -50,6 +54,72 @@ export function formatAdaptive(adaptive: NonNullable<RunSummary['adaptive']>): s
       : `from ${formatCount(start)}, between ${formatCount(range.min)} and ${formatCount(range.max)} during the run`;
   const what = perWorker ? 'adaptive tasks in flight per worker' : 'adaptive limit';
   return `${what}: ${moved} (bounds ${formatCount(bounds.min)}–${formatCount(bounds.max)})`;
+}
+
+/** The eight heights of a sparkline, lowest first. */
+const SPARKS = '▁▂▃▄▅▆▇█';
+/** A sparkline is at most this many characters: stretches beyond are merged, two or more to one. */
+export const SPARKLINE_WIDTH = 60;
+
+/** One character per value, from ▁ (0) to █ (the largest); a space where there is no value. */
+export function sparkline(values: readonly (number | undefined)[]): string {
+  const max = Math.max(0, ...values.filter((v): v is number => v !== undefined));
+  return values
+    .map((value) => {
+      if (value === undefined) return ' ';
+      if (max === 0) return SPARKS[0];
+      return SPARKS[Math.min(SPARKS.length - 1, Math.floor((value / max) * (SPARKS.length - 1) + 0.5))];
+    })
+    .join('');
+}
+
+/** Stretches merged so that at most SPARKLINE_WIDTH remain: counts add up, latency is weighted, the limit is the last. */
+function mergeBuckets(series: readonly LimitBucket[]): LimitBucket[] {
+  const per = Math.ceil(series.length / SPARKLINE_WIDTH);
+  if (per <= 1) return [...series];
+  const merged: LimitBucket[] = [];
+  for (let i = 0; i < series.length; i += per) {
+    const group = series.slice(i, i + per);
+    const ok = group.reduce((sum, b) => sum + (b.latencyMs === undefined ? 0 : b.done - b.failed), 0);
+    const weighted = group.reduce((sum, b) => sum + (b.latencyMs ?? 0) * (b.done - b.failed), 0);
+    merged.push({
+      start: group[0]!.start,
+      end: group.at(-1)!.end,
+      limit: group.at(-1)!.limit,
+      done: group.reduce((sum, b) => sum + b.done, 0),
+      failed: group.reduce((sum, b) => sum + b.failed, 0),
+      latencyMs: ok > 0 ? weighted / ok : undefined,
+    });
+  }
+  return merged;
+}
+
+/**
+ * The limit over time beside throughput and latency, as three sparklines sharing one time axis:
+ *
+ *   over 12.3 s, 62 stretches of 200 ms:
+ *     limit    ▂▄██▆▃▁▁▂▄██  4–111
+ *     tasks/s  ▃▅██▇▃▂▂▃▅██  0–1,234 /s
+ *     latency  ▁▁▁▂█▆▂▁▁▁▁▁  52 ms–3.10 s (mean per stretch)
+ */
+export function formatSeries(series: readonly LimitBucket[]): string[] {
+  if (series.length === 0) return [];
+  const buckets = mergeBuckets(series);
+  const span = buckets.at(-1)!.end - buckets[0]!.start;
+  const width = buckets[0]!.end - buckets[0]!.start || span / buckets.length;
+  const limits = buckets.map((b) => b.limit);
+  const rates = buckets.map((b) => (b.end > b.start ? (1000 * b.done) / (b.end - b.start) : undefined));
+  const latencies = buckets.map((b) => b.latencyMs);
+  const known = (values: (number | undefined)[]): number[] =>
+    values.filter((v): v is number => v !== undefined);
+  const range = (values: number[], format: (v: number) => string): string =>
+    values.length === 0 ? '—' : `${format(Math.min(...values))}–${format(Math.max(...values))}`;
+  return [
+    `over ${formatLongDuration(span)}, ${formatPlural(buckets.length, 'stretch', 'stretches')} of ${formatLongDuration(width)}:`,
+    `  limit    ${sparkline(limits)}  ${range(limits, formatCount)}`,
+    `  tasks/s  ${sparkline(rates)}  ${range(known(rates), (v) => formatRate(v))}`,
+    `  latency  ${sparkline(latencies)}  ${range(known(latencies), formatLongDuration)} (mean per stretch)`,
+  ];
 }
 
 /** The summary, one line per fact worth saying (a fatal error is the caller's to print). */
@@ -63,7 +133,10 @@ export function formatSummary(summary: RunSummary, outLabel: string): string[] {
       `${summary.aborted > 0 ? `, ${formatCount(summary.aborted)} aborted` : ''}` +
       ` · ${configuration(summary)} → ${outLabel}`,
   ];
-  if (summary.adaptive !== undefined) lines.push(formatAdaptive(summary.adaptive));
+  if (summary.adaptive !== undefined) {
+    lines.push(formatAdaptive(summary.adaptive));
+    lines.push(...formatSeries(summary.adaptive.series));
+  }
   if (summary.reasons !== undefined) {
     lines.push(`auto chose ${configuration(summary)}:`, ...summary.reasons.map((r) => `  ${r}`));
   }

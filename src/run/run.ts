@@ -8,7 +8,7 @@ import type { Verdict } from '../advise/types.js';
 import { createExecutor, type Executor } from '../auto/executor.js';
 import { describe, OptionError } from '../core/errors.js';
 import { type AdaptiveConcurrency, DEFAULT_STRATEGY, type StrategyChoice } from '../core/options.js';
-import type { LimitPoint } from '../core/types.js';
+import type { LimitBucket, LimitPoint } from '../core/types.js';
 import { DoneSet } from './done-set.js';
 import { openFifo } from './fifo.js';
 import { checkInputs, fingerprintInputs, type InputsCheck, recordPath, writeRecord } from './fingerprint.js';
@@ -95,6 +95,8 @@ export interface RunSummary extends JobResult {
         bounds: { min: number; max: number };
         range: { min: number; max: number };
         history: LimitPoint[];
+        /** The run in stretches: the limit beside throughput and latency (what the summary and --report draw). */
+        series: LimitBucket[];
         perWorker: boolean;
       }
     | undefined;
@@ -314,6 +316,7 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
         bounds: executor.adaptive,
         range: executor.concurrencyRange(),
         history: executor.concurrencyHistory(),
+        series: executor.concurrencySeries(),
         perWorker: executor.adaptivePerWorker,
       },
       inFlight: executor.inFlight,

@@ -8,8 +8,9 @@
  * latency without a queue:
  *
  *   latency > TOLERANCE × floor:  limit' = what the service sustains without a queue (Little's law:
- *                                 each task's in-flight × floor / its latency; the window's median),
- *                                 but at least MIN_GRADIENT × limit
+ *                                 each task's in-flight × floor / its latency; the median, over the
+ *                                 tasks started since the last cut), but at least MIN_GRADIENT × limit;
+ *                                 judged every MIN_WINDOW_SAMPLES once above FAST_CUT_TOLERANCE × floor
  *   otherwise:                    limit' = limit + max(√limit, limit / 4), doubled for each such step in
  *                                 a row (up to 8 ×) but at most limit / 2, once the window holds only
  *                                 tasks started since the last change, and enough are in flight to use it
@@ -49,6 +50,11 @@ export interface LimiterOptions {
 
 /** Latency up to this multiple of the floor is taken for noise, not a queue. */
 export const TOLERANCE = 1.5;
+/**
+ * A window is judged early, every MIN_WINDOW_SAMPLES samples, once its median latency is this many
+ * times the floor: a clear overload, not noise (TOLERANCE is for whole windows).
+ */
+export const FAST_CUT_TOLERANCE = 2;
 /** One window can at most halve the limit: an outlier must not empty the pipe. */
 export const MIN_GRADIENT = 0.5;
 /** The floor is a low quantile of the medians of this many recent windows: a lasting rise is accepted after them. */
@@ -109,9 +115,13 @@ export class GradientLimiter {
   #peakInFlight = 0;
   /** Growth steps in a row without a queue: each doubles the next (up to MAX_GROWTH_DOUBLINGS). */
   #streak = 0;
-  /** When the window's earliest task started, and when the limit last changed. */
+  /** When the window's earliest task started, and when the limit last changed, and was last cut. */
   #oldestStart = Number.POSITIVE_INFINITY;
   #changedAt = Number.NEGATIVE_INFINITY;
+  #cutAt = Number.NEGATIVE_INFINITY;
+  /** The latencies (and tasks in flight) of the window's tasks started since the last cut. */
+  readonly #freshLatencies: number[] = [];
+  readonly #freshInFlights: number[] = [];
   /** Recent window medians, newest last; the floor is a low quantile of them. */
   readonly #medians: number[] = [];
   #floor = Number.POSITIVE_INFINITY;
@@ -140,13 +150,30 @@ export class GradientLimiter {
     if (sample.inFlight > this.#peakInFlight) this.#peakInFlight = sample.inFlight;
     if (sample.start < this.#oldestStart) this.#oldestStart = sample.start;
     if (sample.outcome === 'ok') {
-      this.#latencies.push(Math.max(0, sample.end - sample.start));
+      const latency = Math.max(0, sample.end - sample.start);
+      this.#latencies.push(latency);
       this.#inFlights.push(sample.inFlight);
+      if (sample.start >= this.#cutAt) {
+        this.#freshLatencies.push(latency);
+        this.#freshInFlights.push(sample.inFlight);
+      }
     } else {
       this.#drops++;
     }
-    if (this.#count >= windowSize(this.#limit)) this.#judge(sample.end);
+    if (this.#count >= windowSize(this.#limit) || this.#queueShows()) this.#judge(sample.end);
     return this.#limit;
+  }
+
+  /**
+   * A cut need not wait for a whole window: every MIN_WINDOW_SAMPLES samples, a window whose median
+   * already stands above the tolerance is judged at once. When the service is overloaded, answers come
+   * slowly, and half a large limit's worth of them can take seconds, while the overload grows worse
+   * (a service that slows down under contention: docs/adaptive.md). Growth still waits for a window.
+   */
+  #queueShows(): boolean {
+    if (this.#count % MIN_WINDOW_SAMPLES !== 0 || this.#latencies.length < MIN_WINDOW_SAMPLES) return false;
+    const latency = median([...this.#latencies]);
+    return latency !== undefined && latency > FAST_CUT_TOLERANCE * this.#floor;
   }
 
   #judge(now: number): void {
@@ -158,16 +185,21 @@ export class GradientLimiter {
     let next: number | undefined;
     if (latency !== undefined) {
       this.#remember(latency);
-      if (latency > TOLERANCE * this.#floor) next = Math.min(this.#estimate, this.#sustained());
+      // After a cut, only tasks started since can say whether it was enough: the ones before it wait
+      // in the same queue, and under contention their latency says far less than the service can do.
+      const fresh = this.#freshLatencies.length >= MIN_WINDOW_SAMPLES / 2;
+      if (latency > TOLERANCE * this.#floor && fresh) next = Math.min(this.#estimate, this.#sustained());
     }
     if (dropShare > 0) next = Math.min(next ?? this.#estimate, this.#estimate * (1 - dropShare));
     this.#count = this.#drops = this.#peakInFlight = 0;
     this.#latencies.length = this.#inFlights.length = 0;
+    this.#freshLatencies.length = this.#freshInFlights.length = 0;
     this.#oldestStart = Number.POSITIVE_INFINITY;
     if (next !== undefined) {
       next = Math.max(next, this.#estimate * MIN_GRADIENT);
       this.#slowStartTo = 0;
       this.#streak = 0;
+      if (next < this.#estimate) this.#cutAt = now;
     } else if (appLimited || stale) {
       // Too few tasks to fill the limit (a slow source): no evidence that more would help.
       return;
@@ -192,8 +224,8 @@ export class GradientLimiter {
    * higher limit measure it rightly; the window's median.
    */
   #sustained(): number {
-    const estimates = this.#latencies.map(
-      (latency, i) => (this.#inFlights[i]! * this.#floor) / Math.max(latency, 1e-3),
+    const estimates = this.#freshLatencies.map(
+      (latency, i) => (this.#freshInFlights[i]! * this.#floor) / Math.max(latency, 1e-3),
     );
     return median(estimates)!;
   }

@@ -1,5 +1,5 @@
 import type { AdaptiveBounds, StrategyName } from '../core/options.js';
-import type { LimitPoint, TimelineEntry, WorkerUsage } from '../core/types.js';
+import type { LimitBucket, LimitPoint, TimelineEntry, WorkerUsage } from '../core/types.js';
 
 /** Receives a task's outcome. One function can serve every task of a stream: no closure per task. */
 export type Done = (request: TaskRequest, error: Error | undefined, value: unknown) => void;
@@ -60,6 +60,8 @@ export interface MovingLimitView {
   history(): LimitPoint[];
   /** The lowest and highest the limit has been. */
   range(): { min: number; max: number };
+  /** The run in stretches of equal length: the limit beside throughput and latency (see MovingLimit). */
+  series?(): LimitBucket[];
 }
 
 /** What every strategy offers the executor: one interface, one file each. */

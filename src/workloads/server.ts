@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { OptionError } from '../core/errors.js';
-import { CapacityGate, checkCapacity } from './capacity.js';
+import { CapacityGate, checkCapacity, checkOverload, contendedDelay } from './capacity.js';
 import { listen } from './listen.js';
 import {
   planRequest,
@@ -50,6 +50,21 @@ export interface ServerOptions {
    * @example startServer({ delay: 20, capacity: 8 }) // 8 at a time: about 400 requests/s at most
    */
   capacity?: number;
+  /**
+   * With a capacity: at most this many requests wait for a slot; one more is shed, answered
+   * `503 Service Unavailable` at once (load shedding).
+   * @default undefined: no bound, every request waits its turn
+   * @example startServer({ delay: 50, capacity: 8, queue: 8 }) // the 17th request at once gets a 503
+   */
+  queue?: number;
+  /**
+   * With a capacity: how much each request waiting for a slot slows the ones served, as contention
+   * does in a real service. A request starts its service taking delay × (1 + contention × waiting ÷
+   * capacity), so the server's throughput falls as its queue grows (see `contendedDelay`).
+   * @default 0: waiting costs the server nothing
+   * @example startServer({ delay: 50, capacity: 8, contention: 1 }) // 8 waiting: service at half speed
+   */
+  contention?: number;
 }
 
 export interface ServerStats {
@@ -68,6 +83,8 @@ export interface ServerStats {
   queued: number;
   /** The most requests served at once so far. */
   maxActive: number;
+  /** Requests shed (answered 503 at once: the bounded queue was full). */
+  shed: number;
 }
 
 export interface FanoutServer {
@@ -117,7 +134,10 @@ export async function startServer(options: ServerOptions = {}): Promise<FanoutSe
   const defaults: ServerDefaults = validateDefaults(options);
   const counters = { requests: 0, responses: 0, connections: 0 };
   const byId = new Map<string, number>();
-  const gate = new CapacityGate(options.capacity);
+  const gate = new CapacityGate(options.capacity, options.queue);
+  const contentionProblem = checkOverload('contention', options.contention);
+  if (contentionProblem !== undefined) throw new OptionError(contentionProblem);
+  const contention = options.contention ?? 0;
   // Pending delays and trickles, so close() can cancel them.
   const timers = new Set<NodeJS.Timeout>();
 
@@ -239,13 +259,20 @@ export async function startServer(options: ServerOptions = {}): Promise<FanoutSe
       return;
     }
     const { plan } = result;
+    if (gate.shed()) {
+      const { capacity, queued } = gate.figures();
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`overloaded: ${capacity} served at once and ${queued} waiting\n`);
+      return;
+    }
     // A request holds its slot until its response is over or its client hangs up.
     let dropFromQueue: (() => void) | undefined;
     dropFromQueue = gate.enter((leave) => {
       if (dropFromQueue !== undefined) res.off('close', dropFromQueue);
       res.once('finish', leave);
       res.once('close', leave);
-      carryOut(req, res, plan);
+      const delay = contention === 0 ? plan.delay : contendedDelay(plan.delay, gate.figures(), contention);
+      carryOut(req, res, delay === plan.delay ? plan : { ...plan, delay });
     });
     if (dropFromQueue !== undefined) res.once('close', dropFromQueue);
   });
@@ -263,8 +290,8 @@ export async function startServer(options: ServerOptions = {}): Promise<FanoutSe
     address,
     port: actualPort,
     stats: () => {
-      const { capacity, active, queued, maxActive } = gate.figures();
-      return { ...counters, byId: new Map(byId), capacity, active, queued, maxActive };
+      const { capacity, active, queued, maxActive, shed } = gate.figures();
+      return { ...counters, byId: new Map(byId), capacity, active, queued, maxActive, shed };
     },
     setCapacity: (capacity) => gate.setCapacity(capacity),
     close() {

@@ -1,5 +1,5 @@
 /**
- * `concurrency: 'adaptive'` under async, against the real loopback server with a capacity: what must
+ * `concurrency: 'adaptive'` under async, and `inFlight: 'adaptive'` under threads and processes, against the real loopback server with a capacity: what must
  * hold whatever the machine's load (bounds, exactly once, the read-ahead following the limit). How fast
  * the limit follows a change of capacity is in adaptive.timing.test.ts.
  */
@@ -86,6 +86,52 @@ test('errors count as congestion: all failing drives the limit to its minimum, e
     await executor.close();
   }
 });
+
+for (const strategy of ['threads', 'processes'] as const) {
+  test(`${strategy}, inFlight adaptive: every input once, each worker's tasks in flight within the bounds, errors drive it to its minimum`, async () => {
+    const count = 300;
+    const executor = createExecutor<string, number>({
+      task: WORKLOADS.download,
+      strategy,
+      concurrency: 2,
+      inFlight: 'adaptive:2-6',
+      timeline: true,
+    });
+    try {
+      assert.deepEqual(executor.adaptive, { min: 2, max: 6 });
+      assert.equal(executor.adaptivePerWorker, true);
+      const urls = Array.from({ length: count }, (_, i) => `${server.url}?id=${strategy}-hybrid-${i}`);
+      const sizes = await executor.map(urls);
+      assert.ok(sizes.length === count && sizes.every((size) => size === DEFAULT_BODY_BYTES));
+      for (let i = 0; i < count; i++)
+        assert.equal(server.stats().byId.get(`${strategy}-hybrid-${i}`), 1, `request ${i} made once`);
+      for (const point of executor.concurrencyHistory())
+        assert.ok(point.limit >= 2 && point.limit <= 6, `limit ${point.limit}`);
+      const timeline = executor.timeline();
+      assert.equal(timeline.length, count);
+      for (const workerId of new Set(timeline.map((e) => e.workerId))) {
+        const peak = peakOverlap(timeline.filter((e) => e.workerId === workerId));
+        assert.ok(peak <= 6, `worker ${workerId}: ${peak} in flight at once`);
+      }
+      const series = executor.concurrencySeries();
+      assert.equal(
+        series.reduce((sum, bucket) => sum + bucket.done, 0),
+        count,
+        'the series counts every task',
+      );
+      // All failing: each failure is congestion, down to the minimum.
+      const failing = Array.from(
+        { length: count },
+        (_, i) => `${server.url}?status=503&delay=0&id=${strategy}-f-${i}`,
+      );
+      const outcomes = await executor.map(failing, { settle: true });
+      assert.ok(outcomes.every((o) => o.status === 'rejected'));
+      assert.equal(executor.concurrencyNow(), 2);
+    } finally {
+      await executor.close();
+    }
+  });
+}
 
 test("stream's read-ahead follows the limit down: it reads at most twice the limit ahead", async () => {
   const executor = createExecutor<string, number>({

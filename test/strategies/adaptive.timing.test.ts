@@ -1,10 +1,13 @@
 /**
- * Wall-clock verdicts of `concurrency: 'adaptive'`: the loopback server's capacity drops from 64 to 8
- * mid-run, then rises to 64 again, and the limit must follow each way within a stated time. Generous
- * margins, and the timing tier retries a failure: the machine is shared.
+ * Wall-clock verdicts of `concurrency: 'adaptive'` (async) and `inFlight: 'adaptive'` (the hybrid: two
+ * worker threads): the loopback server's capacity drops from 64 to 8 mid-run, then rises to 64 again,
+ * and the limit must follow each way within a stated time. Generous margins, and the timing tier
+ * retries a failure: the machine is shared. Under the hybrid the limit counts per worker, so every
+ * bound on it is divided by the workers.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { ExecutorOptions } from '../../src/core/options.js';
 import type { LimitPoint } from '../../src/core/types.js';
 import { createExecutor } from '../../src/executor/executor.js';
 import { WORKLOADS } from '../../src/workloads/index.js';
@@ -24,6 +27,8 @@ const PHASE_MS = 5000;
  */
 const FOLLOW_MS = 3500;
 const BOUNDS = { min: 2, max: 200 };
+/** The hybrid's workers: its limit is per worker, so its bounds and verdicts are divided by this. */
+const WORKERS = 2;
 
 /** The limit in force at `time`. */
 function limitAt(history: LimitPoint[], time: number): number {
@@ -41,14 +46,36 @@ function limitsOver(history: LimitPoint[], start: number, from: number, to: numb
   return out;
 }
 
-test('the limit follows the capacity down (64 → 8) and up again (→ 64), latency returns near its floor, every input ends once', {
-  timeout: 60_000,
-}, async () => {
+const CASES: { name: string; options: Partial<ExecutorOptions>; workers: number }[] = [
+  {
+    name: 'async',
+    options: { strategy: 'async', concurrency: `adaptive:${BOUNDS.min}-${BOUNDS.max}` },
+    workers: 1,
+  },
+  {
+    name: `threads, ${WORKERS} workers, inFlight adaptive`,
+    options: {
+      strategy: 'threads',
+      concurrency: WORKERS,
+      inFlight: `adaptive:${BOUNDS.min / WORKERS}-${BOUNDS.max / WORKERS}`,
+    },
+    workers: WORKERS,
+  },
+];
+
+for (const { name, options, workers } of CASES) {
+  test(`${name}: the limit follows the capacity down (64 → 8) and up again (→ 64), latency returns near its floor, every input ends once`, {
+    timeout: 60_000,
+  }, async () => {
+    await followsTheCapacity(options, workers);
+  });
+}
+
+async function followsTheCapacity(options: Partial<ExecutorOptions>, workers: number): Promise<void> {
   const server = await startServer({ delay: SERVICE_MS, capacity: 64 });
   const executor = createExecutor<string, number>({
     task: WORKLOADS.download,
-    strategy: 'async',
-    concurrency: `adaptive:${BOUNDS.min}-${BOUNDS.max}`,
+    ...options,
     timeline: true,
   });
   const timers: NodeJS.Timeout[] = [];
@@ -74,19 +101,23 @@ test('the limit follows the capacity down (64 → 8) and up again (→ 64), late
     );
 
     const history = executor.concurrencyHistory();
-    for (const point of history) assert.ok(point.limit >= BOUNDS.min && point.limit <= BOUNDS.max);
+    for (const point of history)
+      assert.ok(
+        point.limit >= BOUNDS.min / workers && point.limit <= BOUNDS.max / workers,
+        `bounds: ${point.limit}`,
+      );
     const before = limitsOver(history, start, PHASE_MS - 1000, PHASE_MS);
     const down = limitsOver(history, start, PHASE_MS + FOLLOW_MS, 2 * PHASE_MS);
     const up = limitsOver(history, start, 2 * PHASE_MS + FOLLOW_MS, 3 * PHASE_MS);
-    const trace = `limit medians: ${median(before)} before, ${median(down)} after the drop, ${median(up)} after the rise`;
+    const trace = `limit medians${workers > 1 ? ' per worker' : ''}: ${median(before)} before, ${median(down)} after the drop, ${median(up)} after the rise`;
     // Well above the coming capacity first, or following it down would mean nothing.
-    assert.ok(median(before) >= 12, `at least 1.5 × 8 at capacity 64; ${trace}`);
+    assert.ok(median(before) * workers >= 12, `at least 1.5 × 8 at capacity 64; ${trace}`);
     assert.ok(
-      median(down) <= 16,
+      median(down) * workers <= 16,
       `within ${FOLLOW_MS} ms of the drop, at most twice the capacity of 8; ${trace}`,
     );
     assert.ok(
-      median(up) > 16,
+      median(up) * workers > 16,
       `within ${FOLLOW_MS} ms of the rise, at least twice the old capacity; ${trace}`,
     );
 
@@ -105,4 +136,4 @@ test('the limit follows the capacity down (64 → 8) and up again (→ 64), late
     await executor.close();
     await server.close();
   }
-});
+}

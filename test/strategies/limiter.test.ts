@@ -8,7 +8,10 @@ import {
 } from '../../src/strategies/limiter.js';
 import { runModel } from './queue-model.js';
 
-/** Feeds one window of samples that all started at `start`, each `latency` long, with the limit in flight. */
+/**
+ * Feeds one window of samples that all started at `start`, each `latency` long, with the limit in
+ * flight: a whole window, or fewer if the limit moves before (a queue cuts it after MIN_WINDOW_SAMPLES).
+ */
 function feedWindow(
   limiter: GradientLimiter,
   start: number,
@@ -16,8 +19,9 @@ function feedWindow(
   outcomes: (i: number) => LimitOutcome = () => 'ok',
   inFlight = limiter.limit,
 ): number {
-  const size = windowSize(limiter.limit);
-  for (let i = 0; i < size; i++)
+  const before = limiter.limit;
+  const size = windowSize(before);
+  for (let i = 0; i < size && limiter.limit === before; i++)
     limiter.sample({ start, end: start + latency, inFlight, outcome: outcomes(i) });
   return limiter.limit;
 }
@@ -76,18 +80,24 @@ test('a queue (latency above the floor) cuts the limit to throughput × floor in
   );
 });
 
-test('tasks started under an older, higher limit measure the same queue: no second cut for it', () => {
+test('a cut waits for tasks started since: the same queue is not cut for twice', () => {
   const limiter = warmed({ initial: 40, min: 1, max: 100 });
   // 40 in flight, 80 ms each against a 20 ms floor: 10 sustained; one window cuts by half at most.
   assert.equal(
     feedWindow(limiter, 1000, 80, () => 'ok', 40),
     20,
   );
-  // More tasks of that time say the same: down to the 10 they say, and never below it.
+  // More tasks started before the cut wait in the same queue: they cut nothing more.
   assert.equal(
     feedWindow(limiter, 1000, 80, () => 'ok', 40),
+    20,
+  );
+  // Tasks started since the cut, 20 in flight, still 40 ms: 10 sustained, and never below it.
+  assert.equal(
+    feedWindow(limiter, 2000, 40, () => 'ok', 20),
     10,
   );
+  // And the tasks from before either cut still wait in the old queue: nothing more.
   assert.equal(
     feedWindow(limiter, 1000, 80, () => 'ok', 40),
     10,

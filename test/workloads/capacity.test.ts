@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Agent, request } from 'undici';
 import { OptionError } from '../../src/core/errors.js';
-import { CapacityGate, MAX_CAPACITY } from '../../src/workloads/capacity.js';
+import { CapacityGate, contendedDelay, MAX_CAPACITY } from '../../src/workloads/capacity.js';
 import { type FanoutServer, startServer } from '../../src/workloads/server.js';
 import { fetchAll, newAgent, waitFor } from './helpers.js';
 
@@ -27,7 +27,7 @@ test('the gate serves at most its capacity at once and starts the waiting in arr
     all.map((e) => e.started),
     [true, true, false, false, false],
   );
-  assert.deepEqual(gate.figures(), { capacity: 2, active: 2, queued: 3, maxActive: 2 });
+  assert.deepEqual(gate.figures(), { capacity: 2, active: 2, queued: 3, maxActive: 2, shed: 0 });
   all[1]!.leave();
   all[1]!.leave(); // leaving twice frees one slot only
   assert.deepEqual(
@@ -221,4 +221,54 @@ test('a client that hangs up while queued frees its place; close() ends queued r
 
 test('a bad capacity option is refused at the door', async () => {
   await assert.rejects(startServer({ capacity: 0 }), /^OptionError: Expected `capacity` to be an integer/);
+});
+
+test('a bounded queue sheds what does not fit: beyond the capacity and the queue, a request is refused', () => {
+  const gate = new CapacityGate(2, 1);
+  const admitted = [];
+  for (let i = 0; i < 3; i++) {
+    assert.equal(gate.shed(), false, `request ${i}`);
+    admitted.push(entrant(gate));
+  }
+  assert.equal(gate.shed(), true, 'two served and one waiting: the fourth is shed');
+  assert.equal(gate.shed(), true);
+  assert.deepEqual(gate.figures(), { capacity: 2, active: 2, queued: 1, maxActive: 2, shed: 2 });
+  admitted[0]!.leave();
+  assert.equal(gate.shed(), false, 'a slot freed, the waiting one took it: room in the queue again');
+  assert.equal(new CapacityGate(2).shed(), false, 'no bound: never shed');
+  assert.throws(
+    () => new CapacityGate(2, -1),
+    /Expected `queue` to be an integer from 0 to 1000000, got `-1 \(number\)`/,
+  );
+});
+
+test('contention: each request waiting slows the ones served, in proportion to the capacity', () => {
+  const figures = (active: number, queued: number, capacity: number | undefined = 8) => ({
+    capacity,
+    active,
+    queued,
+    maxActive: active,
+    shed: 0,
+  });
+  assert.equal(contendedDelay(50, figures(8, 0), 1), 50, 'no queue: the service its own speed');
+  assert.equal(contendedDelay(50, figures(8, 8), 1), 100, 'as many waiting as served: half speed');
+  assert.equal(contendedDelay(50, figures(8, 56), 0.5), 225);
+  assert.equal(contendedDelay(50, figures(8, 56), 0), 50, 'contention 0: waiting costs nothing');
+  assert.equal(contendedDelay(50, figures(3, 0, undefined), 1), 50, 'no capacity, no contention');
+});
+
+test('the server sheds with a 503 at once and slows down under contention, as configured', async (t) => {
+  const shedding = await startServer({ delay: 1500, capacity: 1, queue: 1 });
+  t.after(() => shedding.close());
+  const agent = newAgent();
+  t.after(() => agent.close());
+  const statuses = await Promise.all(
+    Array.from({ length: 4 }, (_, i) => fetchAll(`${shedding.url}?id=${i}`, agent).then((r) => r.status)),
+  );
+  assert.deepEqual([...statuses].sort(), [200, 200, 503, 503], 'one served, one waiting, two shed');
+  assert.equal(shedding.stats().shed, 2);
+  await assert.rejects(
+    startServer({ capacity: 1, contention: -1 }),
+    /Expected `contention` to be a number from 0 to 100, got `-1 \(number\)`/,
+  );
 });

@@ -2,7 +2,7 @@
  * `fanout run`: the thin command over src/run. It parses flags, wires SIGINT/SIGTERM to stop and then
  * abort the run, shows progress on stderr, prints the summary, and picks the exit code.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { OptionError } from '../../core/errors.js';
 import {
@@ -12,6 +12,7 @@ import {
   parseAdaptive,
   type StrategyChoice,
 } from '../../core/options.js';
+import { renderRunReport } from '../../report/html/run-report.js';
 import { formatPlural, formatSummary } from '../../report/run-lines.js';
 import { createStyle } from '../../report/style.js';
 import { countInputs } from '../../run/count.js';
@@ -57,6 +58,7 @@ interface RunFlags {
   setupTimeout?: number;
   teardownTimeout?: number;
   quiet?: boolean;
+  report?: string;
   redis?: string;
 }
 
@@ -100,6 +102,11 @@ const RUN_IN_FLIGHT: OptionSpec<number | AdaptiveConcurrency> = {
   ...OPTIONS.inFlight,
   description: `${OPTIONS.inFlight.description}; adaptive or adaptive:MIN-MAX moves it while the job runs (docs/adaptive.md)`,
   parse: (text) => parseAdaptiveOr('--in-flight', text, OPTIONS.inFlight.parse),
+};
+const REPORT: OptionSpec = {
+  flags: '--report <file.html>',
+  description:
+    'write a self-contained HTML page of the run: its summary, and under an adaptive limit the limit over time beside throughput and latency',
 };
 const REDIS: OptionSpec = {
   flags: '--redis <url>',
@@ -148,6 +155,7 @@ export function registerRun(program: Command): void {
     SETUP_TIMEOUT,
     TEARDOWN_TIMEOUT,
     REDIS,
+    REPORT,
     OPTIONS.quiet,
   );
   command.addHelpText('after', EXAMPLES).action(async (task: string, flags: RunFlags, self: Command) => {
@@ -255,6 +263,22 @@ async function runCommand(task: string, flags: RunFlags, verbose: boolean): Prom
   const recorded = summary.ok + summary.failed + summary.aborted;
   if (summary.fatal === undefined || recorded > 0) {
     for (const line of formatSummary(summary, flags.out === '-' ? 'stdout' : flags.out)) say(line);
+  }
+  if (flags.report !== undefined) {
+    const page = renderRunReport(summary, {
+      task,
+      out: flags.out === '-' ? 'stdout' : flags.out,
+      generatedAt: new Date().toISOString(),
+    });
+    try {
+      writeFileSync(flags.report, page, 'utf8');
+      say(`report → ${flags.report}`);
+    } catch (error) {
+      process.stderr.write(
+        `${style.red('fanout:')} --report: cannot write ${flags.report}: ${(error as Error).message}\n`,
+      );
+      return EXIT_USAGE;
+    }
   }
   const code = exitCode(summary, signals.name());
   // A stopped run may leave stdin open, or (after an abort) workers busy with tasks that ignored it.

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createStyle, type Style } from '../../report/style.js';
-import { MAX_CAPACITY } from '../../workloads/capacity.js';
+import { MAX_CAPACITY, MAX_CONTENTION } from '../../workloads/capacity.js';
 import {
   describeReach,
   type FanoutServer,
@@ -27,6 +27,8 @@ interface ServeFlags {
   jitter: number;
   size: number;
   capacity?: number;
+  queue?: number;
+  contention?: number;
 }
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -80,6 +82,19 @@ const CAPACITY: OptionSpec<number> = {
   parse: numberIn('--capacity', MAX_CAPACITY, true, 1),
 };
 
+const QUEUE: OptionSpec<number> = {
+  flags: '--queue <n>',
+  description:
+    'with --capacity: at most n requests wait for a slot; one more is shed, answered 503 at once (default: no bound)',
+  parse: numberIn('--queue', MAX_CAPACITY, true),
+};
+const CONTENTION: OptionSpec<number> = {
+  flags: '--contention <x>',
+  description:
+    'with --capacity: each request waiting slows service, delay × (1 + x × waiting ÷ capacity), as contention does (default: 0)',
+  parse: numberIn('--contention', MAX_CONTENTION, false),
+};
+
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 /** The lines printed on start: where to send requests and what they may ask for. */
@@ -95,7 +110,7 @@ export function describeServer(server: FanoutServer, flags: ServeFlags, style?: 
     `defaults: delay ${flags.delay} ms, jitter ±${flags.jitter} ms, body ${flags.size} bytes`,
     flags.capacity === undefined
       ? 'capacity: no limit (every request served at once)'
-      : `capacity: ${flags.capacity} served at once, the rest queued in arrival order`,
+      : `capacity: ${flags.capacity} served at once, the rest queued in arrival order${overload(flags)}`,
     `change it while running: curl -X POST "${server.url}capacity?c=8"  (c=none: no limit)`,
     'query parameters (per request; they override the defaults):',
     ...QUERY_PARAMETERS.map(([spec, help]) => `  ${spec.padEnd(width)}  ${help}`),
@@ -103,6 +118,15 @@ export function describeServer(server: FanoutServer, flags: ServeFlags, style?: 
     'Stop with Ctrl+C.',
     '',
   ].join('\n');
+}
+
+/** What the server does when overloaded, after its capacity: `; at most 8 waiting, …`. */
+function overload(flags: ServeFlags): string {
+  const parts: string[] = [];
+  if (flags.queue !== undefined) parts.push(`at most ${flags.queue} waiting, more answered 503 at once`);
+  if (flags.contention !== undefined && flags.contention > 0)
+    parts.push(`each waiting slows service (contention ${flags.contention})`);
+  return parts.length > 0 ? `; ${parts.join('; ')}` : '';
 }
 
 /** The summary printed on stop. */
@@ -144,7 +168,7 @@ export function registerServe(program: Command): void {
   const command = program
     .command('serve')
     .description('Run the loopback HTTP server the download workload talks to, until Ctrl+C.');
-  addOptions(command, PORT, HOST, DELAY, JITTER, SIZE, CAPACITY);
+  addOptions(command, PORT, HOST, DELAY, JITTER, SIZE, CAPACITY, QUEUE, CONTENTION);
   command
     .addHelpText(
       'after',
@@ -153,6 +177,7 @@ export function registerServe(program: Command): void {
         'curl "http://127.0.0.1:8080/?delay=200&status=503"',
         'curl "http://127.0.0.1:8080/?fault=trickle&delay=2000&size=100000"',
         'fanout serve --port 8080 --delay 20 --capacity 64',
+        'fanout serve --port 8080 --delay 50 --capacity 8 --queue 8 --contention 1',
         'curl -X POST "http://127.0.0.1:8080/capacity?c=8"',
       ]),
     )

@@ -71,7 +71,7 @@ ${parts.sections.join('\n')}
 `;
 }
 
-function sha256(text: string): string {
+export function sha256(text: string): string {
   return `sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}`;
 }
 

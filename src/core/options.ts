@@ -65,8 +65,8 @@ export interface ExecutorOptions {
   /**
    * Tasks each worker runs at once on its own event loop, under `threads` and `processes`: the hybrid
    * model, for tasks that both wait and compute. `concurrency` stays the number of workers.
-   * `'adaptive'` (or `'adaptive:MIN-MAX'`) moves it while the job runs, one limit shared by the
-   * workers, from the latency their tasks measure (see docs/adaptive.md).
+   * `'adaptive'` (or `'adaptive:MIN-MAX'`) moves it while the job runs, a limit per worker fed
+   * by the latency of its own tasks (see docs/adaptive.md).
    * @default 1
    * @example inFlight: 'adaptive:2-128'
    */

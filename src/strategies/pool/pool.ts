@@ -42,7 +42,7 @@ import type { TimelineEntry, WorkerUsage } from '../../core/types.js';
 import { holdsClassInstance } from '../../core/values.js';
 import { taskLabel } from '../../task/label.js';
 import type { LimitOutcome } from '../limiter.js';
-import { MovingLimit } from '../moving-limit.js';
+import { WorkerLimits } from '../moving-limit.js';
 import { type ItemCallback, type MapHandle, type Strategy, TaskRequest } from '../strategy.js';
 import { batchSize, capacityHint, chunkSize, hasRoom, nextItemMs, stealAfterMs } from './batching.js';
 import {
@@ -104,9 +104,9 @@ export class Pool implements Strategy {
   readonly inFlight: number | undefined;
   /**
    * Under `inFlight: 'adaptive'` (or an isolated adaptive async): the tasks in flight per worker as
-   * they move. One limit for every worker, fed by all their tasks (docs/adaptive.md says why).
+   * they move. A limit per worker, fed by its own tasks (docs/adaptive.md says why), seen as their mean.
    */
-  readonly adaptive: MovingLimit | undefined;
+  readonly adaptive: WorkerLimits | undefined;
   /** Workers, and the lanes each has: the most tasks it runs at once (under adaptive, the bound). */
   readonly #size: number;
   readonly #inFlight: number;
@@ -140,7 +140,7 @@ export class Pool implements Strategy {
     this.#size = options.concurrency;
     const moving = options.inFlightAdaptive;
     this.#inFlight = moving?.max ?? options.inFlight;
-    this.adaptive = moving && new MovingLimit(moving, options.inFlight, now());
+    this.adaptive = moving && new WorkerLimits(moving, options.inFlight, now());
     this.#label = taskLabel(options.taskUrl);
     this.#timeline = options.timeline ? [] : null;
   }
@@ -361,9 +361,13 @@ export class Pool implements Strategy {
     return taken.length > 0;
   }
 
-  /** How many tasks a worker may hold: its lanes, or under adaptive, the limit now (all of them running). */
-  #held(): number {
-    return this.adaptive?.now() ?? this.#inFlight;
+  /**
+   * How many tasks a worker may hold: its lanes, or under adaptive, its limit now (all of them running);
+   * without a worker, what one holds on average.
+   */
+  #held(worker?: PoolWorker): number {
+    if (!this.adaptive) return this.#inFlight;
+    return worker ? this.adaptive.limitOf(worker.id) : this.adaptive.now();
   }
 
   /**
@@ -373,13 +377,15 @@ export class Pool implements Strategy {
    */
   #hasRoom(worker: PoolWorker): boolean {
     if (worker.alone) return false;
-    if (this.adaptive) return worker.items < this.adaptive.now();
+    if (this.adaptive) return worker.items < this.adaptive.limitOf(worker.id);
     return hasRoom(this.#itemMs, worker.items, this.#inFlight);
   }
 
   /** How many more inputs a message to this worker may carry: under adaptive, its room below the limit. */
   #room(worker: PoolWorker): number {
-    return this.adaptive ? Math.max(1, this.adaptive.now() - worker.items) : Number.POSITIVE_INFINITY;
+    return this.adaptive
+      ? Math.max(1, this.adaptive.limitOf(worker.id) - worker.items)
+      : Number.POSITIVE_INFINITY;
   }
 
   /** Not closing, not doomed, and not waiting to see whether a task it was told to give up on stops. */
@@ -420,7 +426,7 @@ export class Pool implements Strategy {
     const head = this.#queue.peek();
     if (head === undefined) return false;
     if (!(head instanceof MapRun) && this.#startsAtOnce(head) && !head.suspect) {
-      if (worker.items >= this.#held()) return false;
+      if (worker.items >= this.#held(worker)) return false;
       this.#queue.shift();
       this.#sendSingles(worker, [head as TaskRequest]);
       return true;
@@ -434,7 +440,7 @@ export class Pool implements Strategy {
       return true;
     }
     if (head instanceof MapRun) {
-      if (head.probing && worker.items >= this.#held()) return false;
+      if (head.probing && worker.items >= this.#held(worker)) return false;
       const size = head.probing
         ? 1
         : Math.min(
@@ -606,7 +612,7 @@ export class Pool implements Strategy {
           this.#timeline?.push({ workerId: worker.id, index: job.index + k, start, end });
           if (failed) {
             const outcome: LimitOutcome = failed === true || failed.has(k) ? 'error' : 'ok';
-            this.adaptive!.sample({ start, end, inFlight: job.inFlightAtSend, outcome });
+            this.adaptive!.sample(worker.id, { start, end, inFlight: job.inFlightAtSend, outcome });
           }
           t += 2;
         }
@@ -711,10 +717,10 @@ export class Pool implements Strategy {
       }, LOOP_PING_MS);
       return;
     }
-    if (why === 'timeout' && wasSent && this.adaptive) {
+    if (why === 'timeout' && wasSent && worker && this.adaptive) {
       // A time-out counts as congestion: it cuts the limit as an error does.
       const end = now();
-      this.adaptive.sample({
+      this.adaptive.sample(worker.id, {
         start: end - job.timeout!,
         end,
         inFlight: job.inFlightAtSend,
@@ -766,6 +772,7 @@ export class Pool implements Strategy {
       ? new SharedArrayBuffer(sharedSlots(this.#inFlight) * Int32Array.BYTES_PER_ELEMENT)
       : null;
     this.#workers.push(worker);
+    this.adaptive?.add(worker.id, now());
     this.#started++;
     worker.lanes = shared && new Int32Array(shared);
     worker.transport = this.#runtime.start(
@@ -796,6 +803,7 @@ export class Pool implements Strategy {
   #onExit(worker: PoolWorker, exit: Exit): void {
     clearTimeout(worker.setupTimer);
     worker.markDead();
+    this.adaptive?.remove(worker.id, now());
     this.#workers.splice(this.#workers.indexOf(worker), 1);
     if (worker.stats) this.#deadStats.push(worker.stats);
     if (worker.closing || this.#broken) {

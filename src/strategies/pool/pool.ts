@@ -201,6 +201,9 @@ export class Pool implements Strategy {
   }
 
   capacityHint(): number {
+    // Under adaptive, as under async: twice the limit now, so that the stream's refill (at half its
+    // window) never leaves the workers below their limits, and the limiter always sees them used.
+    if (this.adaptive) return 2 * this.#size * this.adaptive.now();
     return capacityHint(this.#itemMs, this.#size, this.#held());
   }
 

@@ -122,16 +122,39 @@ export class LimitRecord {
 const latencyOf = (sample: LimitSample): number | undefined =>
   sample.outcome === 'ok' ? sample.end - sample.start : undefined;
 
-/** One limit, fed by every task: async's `concurrency: 'adaptive'`. */
-export class MovingLimit implements MovingLimitView {
+/** What every moving limit shows, read from its record. */
+abstract class RecordedLimit implements MovingLimitView {
   readonly bounds: AdaptiveBounds;
+  protected readonly record: LimitRecord;
+
+  constructor(bounds: AdaptiveBounds, startedAt: number, limit: number) {
+    this.bounds = { ...bounds };
+    this.record = new LimitRecord(startedAt, limit);
+  }
+
+  abstract now(): number;
+
+  history(): LimitPoint[] {
+    return this.record.history();
+  }
+
+  range(): { min: number; max: number } {
+    return this.record.range();
+  }
+
+  series(): LimitBucket[] {
+    return this.record.series();
+  }
+}
+
+/** One limit, fed by every task: async's `concurrency: 'adaptive'`. */
+export class MovingLimit extends RecordedLimit {
   readonly #limiter: GradientLimiter;
-  readonly #record: LimitRecord;
 
   constructor(bounds: AdaptiveBounds, initial: number, startedAt: number) {
-    this.bounds = { ...bounds };
-    this.#limiter = new GradientLimiter({ initial, min: bounds.min, max: bounds.max });
-    this.#record = new LimitRecord(startedAt, this.#limiter.limit);
+    const limiter = new GradientLimiter({ initial, min: bounds.min, max: bounds.max });
+    super(bounds, startedAt, limiter.limit);
+    this.#limiter = limiter;
   }
 
   now(): number {
@@ -141,21 +164,9 @@ export class MovingLimit implements MovingLimitView {
   /** Feeds a finished task; returns the limit from now on. */
   sample(sample: LimitSample): number {
     const limit = this.#limiter.sample(sample);
-    this.#record.record(sample.end, limit);
-    this.#record.tally(sample.end, latencyOf(sample));
+    this.record.record(sample.end, limit);
+    this.record.tally(sample.end, latencyOf(sample));
     return limit;
-  }
-
-  history(): LimitPoint[] {
-    return this.#record.history();
-  }
-
-  range(): { min: number; max: number } {
-    return this.#record.range();
-  }
-
-  series(): LimitBucket[] {
-    return this.#record.series();
   }
 }
 
@@ -164,18 +175,16 @@ export class MovingLimit implements MovingLimitView {
  * one limit, the mean of the live workers' (rounded): that is what `now()`, the history, the range and
  * the series say. A worker that replaces a dead one starts its own from the slow start, up to that mean.
  */
-export class WorkerLimits implements MovingLimitView {
-  readonly bounds: AdaptiveBounds;
+export class WorkerLimits extends RecordedLimit {
   readonly #initial: number;
   readonly #limiters = new Map<number, GradientLimiter>();
-  readonly #record: LimitRecord;
   #now: number;
 
   constructor(bounds: AdaptiveBounds, initial: number, startedAt: number) {
-    this.bounds = { ...bounds };
+    const first = new GradientLimiter({ initial, min: bounds.min, max: bounds.max }).limit;
+    super(bounds, startedAt, first);
     this.#initial = initial;
-    this.#now = this.#create(initial).limit;
-    this.#record = new LimitRecord(startedAt, this.#now);
+    this.#now = first;
   }
 
   now(): number {
@@ -205,20 +214,8 @@ export class WorkerLimits implements MovingLimitView {
     const before = limiter.limit;
     const limit = limiter.sample(sample);
     if (limit !== before) this.#update(sample.end);
-    this.#record.tally(sample.end, latencyOf(sample));
+    this.record.tally(sample.end, latencyOf(sample));
     return limit;
-  }
-
-  history(): LimitPoint[] {
-    return this.#record.history();
-  }
-
-  range(): { min: number; max: number } {
-    return this.#record.range();
-  }
-
-  series(): LimitBucket[] {
-    return this.#record.series();
   }
 
   #create(initial: number): GradientLimiter {
@@ -230,6 +227,6 @@ export class WorkerLimits implements MovingLimitView {
     let sum = 0;
     for (const limiter of this.#limiters.values()) sum += limiter.limit;
     this.#now = Math.round(sum / this.#limiters.size);
-    this.#record.record(time, this.#now);
+    this.record.record(time, this.#now);
   }
 }

@@ -1,85 +1,71 @@
-/** `fanout run --concurrency adaptive[:MIN-MAX]`: what it prints, what it refuses. */
+/** `fanout run --concurrency adaptive[:MIN-MAX]` and `--in-flight adaptive[:MIN-MAX]`: what it prints, what it refuses. */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { formatAdaptive } from '../../src/report/run-lines.js';
 import { startServer } from '../../src/workloads/server.js';
 import { assertOneLinePerInput, readLines, runFanout, tempDir, writeInputs } from './helpers.js';
 
-test('--concurrency adaptive:2-20 runs every input once and sums up where the limit went', async (t) => {
-  const server = await startServer({ delay: 5, capacity: 4 });
-  t.after(() => server.close());
-  const dir = tempDir(t);
-  const count = 200;
-  writeInputs(
-    join(dir, 'in.ndjson'),
-    Array.from({ length: count }, (_, i) => JSON.stringify(`${server.url}?id=${i}`)),
-  );
-  const out = join(dir, 'out.ndjson');
-  const { code, stderr } = await runFanout(t, [
-    'download',
-    '--inputs',
-    join(dir, 'in.ndjson'),
-    '--out',
-    out,
-    '--strategy',
-    'async',
-    '--concurrency',
-    'adaptive:2-20',
-  ]);
-  assert.equal(code, 0, stderr);
-  const byIndex = assertOneLinePerInput(readLines(out), count);
-  for (const line of byIndex.values()) assert.equal(line.ok, true);
-  assert.equal(server.stats().byId.size, count);
-  assert.ok([...server.stats().byId.values()].every((n) => n === 1));
-  assert.match(stderr, /200 inputs recorded in .* 200 ok, 0 failed · async ×adaptive → /);
-  const range =
-    /adaptive limit: (?:stayed at (\d+)|from (\d+), between (\d+) and (\d+) during the run) \(bounds 2–20\)\n/.exec(
-      stderr,
-    );
-  assert.ok(range, stderr);
-  for (const figure of range.slice(1).filter((x) => x !== undefined)) {
-    assert.ok(Number(figure) >= 2 && Number(figure) <= 20, stderr);
-  }
-});
+const RUNS: { name: string; args: string[]; config: string; what: string }[] = [
+  {
+    name: '--concurrency adaptive:2-20 (async)',
+    args: ['--strategy', 'async', '--concurrency', 'adaptive:2-20'],
+    config: 'async ×adaptive',
+    what: 'adaptive limit',
+  },
+  {
+    name: '--in-flight adaptive:2-20 (threads, 2 workers)',
+    args: ['--strategy', 'threads', '--concurrency', '2', '--in-flight', 'adaptive:2-20'],
+    config: 'threads ×2×adaptive',
+    what: 'adaptive tasks in flight per worker',
+  },
+];
 
-test('--in-flight adaptive:2-20 under threads runs every input once and sums up where the limit per worker went', async (t) => {
-  const server = await startServer({ delay: 5, capacity: 4 });
-  t.after(() => server.close());
-  const dir = tempDir(t);
-  const count = 200;
-  writeInputs(
-    join(dir, 'in.ndjson'),
-    Array.from({ length: count }, (_, i) => JSON.stringify(`${server.url}?id=${i}`)),
-  );
-  const out = join(dir, 'out.ndjson');
-  const { code, stderr } = await runFanout(t, [
-    'download',
-    '--inputs',
-    join(dir, 'in.ndjson'),
-    '--out',
-    out,
-    '--strategy',
-    'threads',
-    '--concurrency',
-    '2',
-    '--in-flight',
-    'adaptive:2-20',
-  ]);
-  assert.equal(code, 0, stderr);
-  const byIndex = assertOneLinePerInput(readLines(out), count);
-  for (const line of byIndex.values()) assert.equal(line.ok, true);
-  assert.ok([...server.stats().byId.values()].every((n) => n === 1));
-  assert.match(stderr, /200 inputs recorded in .* 200 ok, 0 failed · threads ×2×adaptive → /);
-  const range =
-    /adaptive tasks in flight per worker: (?:stayed at (\d+)|from (\d+), between (\d+) and (\d+) during the run) \(bounds 2–20\)\n/.exec(
+for (const { name, args, config, what } of RUNS) {
+  test(`${name} runs every input once, sums up where the limit went and draws it with --report`, async (t) => {
+    const server = await startServer({ delay: 5, capacity: 4 });
+    t.after(() => server.close());
+    const dir = tempDir(t);
+    const count = 200;
+    writeInputs(
+      join(dir, 'in.ndjson'),
+      Array.from({ length: count }, (_, i) => JSON.stringify(`${server.url}?id=${i}`)),
+    );
+    const out = join(dir, 'out.ndjson');
+    const report = join(dir, 'run.html');
+    const { code, stderr } = await runFanout(t, [
+      'download',
+      '--inputs',
+      join(dir, 'in.ndjson'),
+      '--out',
+      out,
+      ...args,
+      '--report',
+      report,
+    ]);
+    assert.equal(code, 0, stderr);
+    const byIndex = assertOneLinePerInput(readLines(out), count);
+    for (const line of byIndex.values()) assert.equal(line.ok, true);
+    assert.equal(server.stats().byId.size, count);
+    assert.ok([...server.stats().byId.values()].every((n) => n === 1));
+    assert.ok(
+      stderr.includes(`200 inputs recorded in `) && stderr.includes(` 200 ok, 0 failed · ${config} → `),
       stderr,
     );
-  assert.ok(range, stderr);
-  for (const figure of range.slice(1).filter((x) => x !== undefined)) {
-    assert.ok(Number(figure) >= 2 && Number(figure) <= 20, stderr);
-  }
-});
+    const range = new RegExp(
+      `${what}: (?:stayed at (\\d+)|from (\\d+), between (\\d+) and (\\d+) during the run) \\(bounds 2–20\\)\n`,
+    ).exec(stderr);
+    assert.ok(range, stderr);
+    for (const figure of range.slice(1).filter((x) => x !== undefined)) {
+      assert.ok(Number(figure) >= 2 && Number(figure) <= 20, stderr);
+    }
+    assert.match(stderr, /fanout run: {3}limit {4}\S+ {2}\d+–\d+\n/, 'the limit over time, in the summary');
+    assert.match(stderr, /fanout run: {3}tasks\/s {2}/);
+    assert.match(stderr, /fanout run: report → /);
+    assert.match(readFileSync(report, 'utf8'), /<svg class="chart" data-chart="limit-series"/);
+  });
+}
 
 test('a bad --concurrency, or adaptive where it cannot work, is refused with exit 2 and one line', async (t) => {
   const dir = tempDir(t);

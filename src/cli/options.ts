@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
-  DEFAULT_STRATEGY,
+  DEFAULT_RUN_STRATEGY,
   LOCAL_STRATEGIES,
   STRATEGY_CHOICES,
   type StrategyChoice,
@@ -72,7 +72,7 @@ export const OPTIONS = {
   strategy: {
     flags: '--strategy <name>',
     description: `how to run the tasks: ${STRATEGY_CHOICES.join(', ')}`,
-    default: DEFAULT_STRATEGY,
+    default: DEFAULT_RUN_STRATEGY,
     parse: strategyChoice,
   } satisfies OptionSpec<StrategyChoice>,
   strategies: {

@@ -59,7 +59,7 @@ for (const strategy of ['threads', 'processes'] as const) {
     assert.equal(code, 0, stderr);
     const byIndex = assertOneLinePerInput(readLines(out), COUNT);
     for (const [index, line] of byIndex) assert.deepEqual(line, { index, ok: true, value: index * 2 });
-    assert.match(stderr, new RegExp(`${COUNT} ok, 0 failed · ${strategy} ×2×8`));
+    assert.match(stderr, new RegExp(`${COUNT} ok, 0 failed · ${strategy} 2×8`));
   });
 }
 

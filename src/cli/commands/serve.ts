@@ -112,6 +112,9 @@ export function describeServed(stats: ServerStats): string {
     const repeated = [...stats.byId.values()].filter((count) => count > 1).length;
     line += `; ${plural(stats.byId.size, 'distinct id')}, ${repeated} requested more than once`;
   }
+  if (stats.uncountedIds > 0) {
+    line += `; ${plural(stats.uncountedIds, 'request')} with a new id past the ${stats.byId.size} kept, not counted`;
+  }
   return `${line}\n`;
 }
 

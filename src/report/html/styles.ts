@@ -44,6 +44,9 @@ nav.contents ol { margin: 14px 0 0; padding-left: 22px; }
 .verdict-line { margin: 0; font-size: 1.2em; }
 .verdict .kind { font-weight: 700; }
 .verdict ul { margin: 8px 0 0; padding-left: 20px; }
+.verdict { overflow-wrap: anywhere; }
+.verdict.finding .verdict-line { font-size: 1.05em; }
+.verdict.unsettled { --c: var(--warn-border); }
 ul.summary { padding-left: 20px; }
 .warnings { margin: 14px 0; padding: 10px 14px; background: var(--warn-bg); border-left: 5px solid var(--warn-border); border-radius: 3px; }
 .warnings-title { margin: 0; font-weight: 700; }

@@ -2,7 +2,14 @@
  * What the terminal and Markdown reports both show, as plain strings: the table's cells, the summary,
  * the warnings and the notes on failures and mismatches. The renderers only lay these out.
  */
-import { formatBytes, formatDuration, formatPercent, formatRate, formatRatio } from '../core/units.js';
+import {
+  formatBytes,
+  formatCount,
+  formatDuration,
+  formatPercent,
+  formatRate,
+  formatRatio,
+} from '../core/units.js';
 import { formatLevel } from '../measure/configuration.js';
 import type { SpreadWarning } from '../measure/stats.js';
 import type { Comparison, StrategyMeasurement } from '../measure/types.js';
@@ -54,10 +61,10 @@ export function tableRow(s: StrategyMeasurement): string[] {
 /** `task.mjs · 20 inputs · 3 runs after 1 warm-up · 2 cores · Node v20.20.2 on linux`. */
 export function titleLine(c: Comparison): string {
   const runs = `${c.runs} run${c.runs === 1 ? '' : 's'}`;
-  const warmup = c.warmup === 0 ? 'no warm-up' : `after ${c.warmup} warm-up${c.warmup === 1 ? '' : 's'}`;
+  const warmup = c.warmup === 0 ? ', no warm-up' : ` after ${c.warmup} warm-up${c.warmup === 1 ? '' : 's'}`;
   const exported = c.export === 'default' ? '' : ` (export ${c.export})`;
   return (
-    `${c.label}${exported} · ${c.inputs} input${c.inputs === 1 ? '' : 's'} · ${runs} each ${warmup} · ` +
+    `${c.label}${exported} · ${formatCount(c.inputs)} input${c.inputs === 1 ? '' : 's'} · ${runs} each${warmup} · ` +
     `${c.machine.cores} cores · Node ${c.machine.node} on ${c.machine.platform}`
   );
 }

@@ -21,9 +21,9 @@ test('demo runs the seed jobs under all four strategies, the mixed one under the
   const [io, rest] = stdout.split(/^CPU-bound: /m);
   const [cpu, mixed] = (rest ?? '').split(/^Mixed: /m);
   assert.ok(io?.includes('I/O-bound: 80 downloads'), stdout);
-  assert.ok(cpu?.startsWith("sum of squares below each of the seed's 20 numbers from 5000000"), stdout);
+  assert.ok(cpu?.startsWith("sum of squares below each of the seed's 20 numbers from 5,000,000"), stdout);
   assert.ok(
-    mixed?.startsWith('80 downloads of the 2443-byte page, 5 ms each, then 3000 SHA-256 rounds'),
+    mixed?.startsWith('80 downloads of the 2443-byte page, 5 ms each, then 3,000 SHA-256 rounds'),
     stdout,
   );
   for (const job of [io!, cpu!, mixed!]) {

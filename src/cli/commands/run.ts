@@ -115,7 +115,7 @@ Exit codes: 0 all ok, 1 some inputs failed, 2 usage or setup error, 3 --out in u
 130/143 stopped by SIGINT/SIGTERM. See docs/run.md for the output, --resume, signals and limits.`,
   [
     'fanout run ./task.js --inputs inputs.ndjson --out results.ndjson',
-    'fanout run ./task.js -i inputs.ndjson -o results.ndjson --strategy auto',
+    'fanout run ./task.js -i inputs.ndjson -o results.ndjson --strategy threads -c 4',
     'fanout run ./task.js -i urls.ndjson -o results.ndjson --strategy async -c 64 --timeout 5000 --retries 2',
     'fanout run ./task.js -i inputs.ndjson -o results.ndjson --resume',
     'seq 1 100 | fanout run sum-of-squares --inputs - --out - --ordered -q',

@@ -18,7 +18,15 @@ export function inShort(io: Comparison, cpu: Comparison, mixed?: Comparison): st
     winner
       ? `${job} work wants ${winner.name}`
       : `the ${job} job's runs overlap, so they cannot say which model wins (try more --runs on a quieter machine)`;
-  const parts = [verdict('waiting', clearWinner(io)), verdict('computing', clearWinner(cpu))];
+  // A computing job whose sequential run could not keep one core busy was measured on a busy machine:
+  // its winner says more about the other programs than about the work (cpuLessons says so too).
+  const starved = cpu.strategies.find((s) => s.strategy === 'sequential');
+  const computing =
+    starved !== undefined && starved.coresBusy < BUSY_CORE
+      ? `the computing job ran on a busy machine (sequential kept only ${formatSignificant(starved.coresBusy)} ` +
+        'cores busy), so it cannot say which model wins (try again on a quieter machine)'
+      : verdict('computing', clearWinner(cpu));
+  const parts = [verdict('waiting', clearWinner(io)), computing];
   if (mixed) {
     const winner = clearWinner(mixed);
     parts.push(

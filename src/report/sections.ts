@@ -106,9 +106,10 @@ export function comparisonSection(c: Comparison, extras: SectionExtras = {}): Re
   return section;
 }
 
-export function reportData(title: string, sections: ReportSection[]): ReportData {
+export function reportData(title: string, sections: ReportSection[], conclusion?: string): ReportData {
   const machine = machineInfo();
   return {
+    ...(conclusion === undefined ? {} : { conclusion }),
     title,
     generatedAt: new Date().toISOString(),
     machine: {

@@ -39,6 +39,7 @@ a { color: var(--c-threads); }
 .machine div { display: flex; gap: 6px; }
 .machine dt { color: var(--muted); }
 .machine dd { margin: 0; font-weight: 600; }
+.conclusion { margin: 14px 0 0; padding: 10px 14px; background: var(--panel); border-radius: 3px; overflow-wrap: anywhere; }
 nav.contents ol { margin: 14px 0 0; padding-left: 22px; }
 .verdict { margin: 16px 0; padding: 12px 16px; background: var(--panel); border-left: 5px solid var(--c); border-radius: 3px; }
 .verdict-line { margin: 0; font-size: 1.2em; }

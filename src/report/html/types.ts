@@ -62,4 +62,6 @@ export interface ReportData {
   generatedAt: string; // ISO date
   machine: { cores: number; memoryBytes: number; cpuModel: string; node: string; platform: string };
   sections: ReportSection[];
+  /** What the whole report concludes, in the terminal's words (the demo's "In short" line). */
+  conclusion?: string;
 }

@@ -181,6 +181,15 @@ test('usage errors exit 2 with one line naming the cause', async (t) => {
     [[join(dir, 'nope.mjs'), '--inputs', inputs, '--out', out], /nope\.mjs/],
     [[DOUBLE, '--inputs', inputs, '--out', '-', '--resume'], /--resume needs --out to be a file/],
     [[DOUBLE, '--inputs', inputs], /--out/],
+    // The default strategy, auto, picks the tasks in flight itself; --redis needs distributed.
+    [
+      [DOUBLE, '--inputs', inputs, '--out', out, '--in-flight', '4'],
+      /^fanout: --in-flight applies to --strategy threads or processes; under --strategy auto, the default, the advisor picks the tasks in flight itself$/m,
+    ],
+    [
+      [DOUBLE, '--inputs', inputs, '--out', out, '--strategy', 'threads', '--redis', 'redis://127.0.0.1:1'],
+      /^fanout: --redis is for --strategy distributed only \(got --strategy threads\)$/m,
+    ],
   ];
   for (const [args, message] of cases) {
     const { code, stderr } = await runFanout(t, args);

@@ -147,6 +147,7 @@ export function registerRun(program: Command): void {
     OPTIONS.quiet,
   );
   command.addHelpText('after', EXAMPLES).action(async (task: string, flags: RunFlags, self: Command) => {
+    checkStrategyOptions(flags, self.getOptionValueSource('strategy') === 'default');
     process.exitCode = await runCommand(task, flags, self.optsWithGlobals().verbose === true);
   });
 }
@@ -164,6 +165,19 @@ function parseRunConcurrency(text: string): ConcurrencySetting | AdaptiveConcurr
   throw new CliError(
     `--concurrency: expected a whole number, adaptive, or adaptive:MIN-MAX with 1 ≤ MIN ≤ MAX, got \`${text}\``,
   );
+}
+
+/** Options that only some strategies take, refused in one line under the others (auto included). */
+function checkStrategyOptions(flags: RunFlags, byDefault: boolean): void {
+  const strategy = `--strategy ${flags.strategy}${byDefault ? ', the default' : ''}`;
+  if (flags.inFlight !== undefined && flags.inFlight > 1 && flags.strategy === 'auto') {
+    throw new CliError(
+      `--in-flight applies to --strategy threads or processes; under ${strategy}, the advisor picks the tasks in flight itself`,
+    );
+  }
+  if (flags.redis !== undefined && flags.strategy !== 'distributed') {
+    throw new CliError(`--redis is for --strategy distributed only (got ${strategy})`);
+  }
 }
 
 async function runCommand(task: string, flags: RunFlags, verbose: boolean): Promise<number> {

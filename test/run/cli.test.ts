@@ -199,6 +199,22 @@ test('usage errors exit 2 with one line naming the cause', async (t) => {
   }
 });
 
+test('without --strategy, run lets auto choose, records every input once and says what it chose', async (t) => {
+  const dir = tempDir(t);
+  const inputs = join(dir, 'in.ndjson');
+  writeInputs(inputs, [1, 2, 3, 4, 5]);
+  const out = join(dir, 'out.ndjson');
+  const { code, stderr } = await runFanout(t, [DOUBLE, '--inputs', inputs, '--out', out]);
+  assert.equal(code, 0, stderr);
+  for (const [index, line] of assertOneLinePerInput(readLines(out), 5)) {
+    assert.deepEqual(line, { index, ok: true, value: (index + 1) * 2 });
+  }
+  // The summary names the choice in compare's notation, and the reasons follow.
+  const chose = /^fanout run: auto chose (sequential|(async|threads|processes) \d+(×\d+)?):$/m.exec(stderr);
+  assert.ok(chose, stderr);
+  assert.match(stderr, new RegExp(`5 ok, 0 failed · ${chose[1]} → `));
+});
+
 test('a fresh run refuses to write over an output that holds results', async (t) => {
   const dir = tempDir(t);
   const inputs = join(dir, 'in.ndjson');

@@ -12,8 +12,11 @@
  * (ts-loader-hooks.ts) is registered first, and `releaseTsLoader` asks it to stop the service and reap
  * it before the worker ends.
  */
+
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire, register } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { TaskLoadError } from '../core/errors.js';
 
@@ -68,16 +71,60 @@ function registerHooks(tsx: string): MessagePort {
   return port1;
 }
 
+/**
+ * The package.json that makes a `.ts` file CommonJS to Node (`"type": "commonjs"`, as `npm init` now
+ * writes), or undefined. Node reads the nearest package.json only, as this does.
+ */
+export function commonJsPackage(file: string): string | undefined {
+  if (!file.endsWith('.ts')) return undefined;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const path = join(dir, 'package.json');
+    if (existsSync(path)) {
+      try {
+        return (JSON.parse(readFileSync(path, 'utf8')) as { type?: unknown }).type === 'commonjs'
+          ? path
+          : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * Failures of Node's own loading after which tsx may succeed, and before which none of the module ran
+ * (they happen while it is parsed and linked): syntax stripping cannot erase, a type imported without
+ * `import type`, a relative import that names `.js` for a `.ts` file.
+ */
+function tsxMaySucceed(error: unknown): boolean {
+  const { code, name } = (error ?? {}) as { code?: unknown; name?: unknown };
+  return code === UNSUPPORTED_SYNTAX || code === 'ERR_MODULE_NOT_FOUND' || name === 'SyntaxError';
+}
+
 /** Imports a `.ts` module: by Node itself where it strips types, else (or where stripping cannot) by tsx. */
 export async function importTs(url: string, label: string): Promise<Record<string, unknown>> {
+  const file = fileURLToPath(url);
+  const commonJs = commonJsPackage(file);
   if (nodeStripsTypes()) {
-    try {
-      return (await import(url)) as Record<string, unknown>;
-    } catch (error) {
-      if ((error as { code?: unknown } | null)?.code !== UNSUPPORTED_SYNTAX) throw error;
-      if (findTsx() === undefined) {
-        const what = error instanceof Error ? error.message : String(error);
-        throw tsxMissing(label, `uses syntax Node's type stripping cannot run (${what})`);
+    if (commonJs !== undefined && findTsx() === undefined) {
+      throw tsxMissing(
+        label,
+        `${commonJs} says "type": "commonjs", so Node would load it as CommonJS, not as an ES module ` +
+          '(rename it .mts, or set "type": "module")',
+      );
+    }
+    // A CommonJS package goes to tsx at once: Node would warn on stderr before failing.
+    if (commonJs === undefined) {
+      try {
+        return (await import(url)) as Record<string, unknown>;
+      } catch (error) {
+        if (!tsxMaySucceed(error)) throw error;
+        if (findTsx() === undefined) {
+          if ((error as { code?: unknown }).code !== UNSUPPORTED_SYNTAX) throw error;
+          const what = error instanceof Error ? error.message : String(error);
+          throw tsxMissing(label, `uses syntax Node's type stripping cannot run (${what})`);
+        }
       }
     }
   }

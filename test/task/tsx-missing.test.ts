@@ -81,3 +81,18 @@ test('a .ts task where Node strips types runs without tsx, in workers and child 
     assert.equal(result.status, 0, `${strategy}: ${result.stderr}`);
   }
 });
+
+test('a .ts task in a "type": "commonjs" package where Node strips types and tsx is missing: one line naming the package.json', {
+  skip: nodeStripsTypes() ? false : `Node ${process.version} does not strip types: tsx is the only way`,
+}, (t) => {
+  const { dir, cli } = installWithoutTsx(t);
+  // What `npm init -y` writes on npm 11: Node would load task.ts as CommonJS.
+  writeFileSync(join(dir, 'package.json'), '{ "name": "mine", "type": "commonjs" }\n');
+  const result = run(dir, cli, 'threads');
+  assert.equal(result.status, 2, result.stderr);
+  assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+  assert.match(
+    result.stderr,
+    /package\.json says "type": "commonjs", so Node would load it as CommonJS, not as an ES module \(rename it \.mts, or set "type": "module"\): fanout loads it with tsx, which is not installed; run `npm install tsx`/,
+  );
+});

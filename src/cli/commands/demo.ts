@@ -107,7 +107,7 @@ async function runDemoCommand(flags: DemoFlags): Promise<void> {
     `${mixedSetup.inFlight} tasks in flight each.`;
   printJob(mixed, mixedLessons(mixed, cores, choice), style, mixedNote);
   const conclusion =
-    `${inShort(io, cpu, mixed)} Measure before choosing: "premature optimization is ` +
+    `${inShort(io, cpu, mixed, cores)} Measure before choosing: "premature optimization is ` +
     'the root of all evil" (Knuth).';
   process.stdout.write(`\n${style.bold(IN_SHORT)} ${conclusion}\n`);
 

@@ -10,7 +10,9 @@ import {
   parseLines,
   readLines,
   runFanout,
+  startFanout,
   tempDir,
+  waitFor,
   writeInputs,
 } from './helpers.js';
 
@@ -213,6 +215,25 @@ test('without --strategy, run lets auto choose, records every input once and say
   const chose = /^fanout run: auto chose (sequential|(async|threads|processes) \d+(×\d+)?):$/m.exec(stderr);
   assert.ok(chose, stderr);
   assert.match(stderr, new RegExp(`5 ok, 0 failed · ${chose[1]} → `));
+});
+
+test('stdin fed slowly: under a named strategy each result is written before the next input comes', async (t) => {
+  for (const strategy of ['async', 'threads']) {
+    const fanout = startFanout(t, [DOUBLE, '--inputs', '-', '--out', '-', '--strategy', strategy, '-q'], {
+      openStdin: true,
+    });
+    const stdin = fanout.child.stdin!;
+    stdin.write('1\n');
+    // The first result comes out while stdin is still open and holds nothing more.
+    await waitFor(`${strategy}: the first result`, () => fanout.stdout().includes('"index":0'));
+    stdin.end('2\n');
+    const { code } = await fanout.exited;
+    assert.equal(code, 0, fanout.stderr());
+    assert.deepEqual(
+      parseLines(fanout.stdout()).map((line) => line.value),
+      [2, 4],
+    );
+  }
 });
 
 test('a fresh run refuses to write over an output that holds results', async (t) => {

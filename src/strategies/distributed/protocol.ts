@@ -2,8 +2,10 @@
  * What the producer (the `distributed` strategy) and `fanout worker` say to each other through Redis.
  * Both sides import this file; nothing here does I/O.
  *
- * A job carries many inputs (a batch), the task module's identity, and the key of its run's results
- * list. The worker pushes one result record per job onto that list (RPUSH), then completes the job.
+ * Each run has a queue of its own, `<queue>.<run id>`, announced to the workers on the base queue's
+ * control channel and listed, with a heartbeat, in the base queue's runs set (see runQueue below and
+ * docs/distributed.md, "Each run's queue"). A job carries many inputs (a batch), their indices in the
+ * producer's call, the task module's identity, and the key of its run's results list. The worker pushes one result record per job onto that list (RPUSH), then completes the job.
  * A Redis list is never trimmed, unlike BullMQ's event stream, so a result pushed is a result the
  * producer will read, however far behind it is. A job that never pushes (its worker died) is found
  * by the producer's reconciliation against the job itself (src/strategies/distributed/reconcile.ts).
@@ -25,6 +27,12 @@ export interface JobData {
   inputs: string;
   /** How many inputs `inputs` holds. */
   count: number;
+  /** Each input's index in the producer's call (`context.index`): the first one when they follow on. */
+  index: number | number[];
+  /** Each input may be cancelled alone (it came from `run` or `stream`): one signal per input. */
+  each?: boolean;
+  /** The time-out per input, in ms, run by the worker's own executor as well as by the producer. */
+  timeout?: number;
   /** The executor's `taskOptions`, v8-serialised, base64; absent when undefined. */
   options?: string;
 }
@@ -51,6 +59,65 @@ export interface ResultRecord {
 /** The list a run's workers push result records onto. */
 export function resultsKey(queue: string, run: string): string {
   return `fanout:${queue}:results:${run}`;
+}
+
+/**
+ * A run's own BullMQ queue: the base queue (`queue`, `fanout worker --queue`) and the run's id. Its
+ * jobs, locks and events never mix with another run's, and the run removes the whole queue when it ends.
+ */
+export function runQueue(queue: string, run: string): string {
+  return `${queue}.${run}`;
+}
+
+/** The set of the runs live on a base queue: what a worker that starts late finds and joins. */
+export function runsKey(queue: string): string {
+  return `fanout:${queue}:runs`;
+}
+
+/** A run's heartbeat: a key its producer keeps alive; once it is gone for RUN_TTL_MS the run is over. */
+export function beatKey(queue: string, run: string): string {
+  return `fanout:${queue}:beat:${run}`;
+}
+
+/** The channel a base queue's producers talk to its workers on (ControlMessage, JSON). */
+export function controlChannel(queue: string): string {
+  return `fanout:${queue}:control`;
+}
+
+/** How long a run's heartbeat lives without its producer renewing it, in ms. */
+export const RUN_TTL_MS = 10_000;
+/** How often a producer renews its heartbeat, and a worker looks over the runs set, in ms. */
+export const BEAT_MS = 2_000;
+
+/**
+ * What a producer tells the workers of its base queue: a run began (take its jobs), ended (let go,
+ * stop its tasks, remove its keys), or some inputs are cancelled (abort their tasks' signals).
+ */
+export type ControlMessage =
+  | { t: 'start'; run: string }
+  | { t: 'end'; run: string }
+  /** Positions `at` in job `job` (all of them when absent); `why` words the signal's reason. */
+  | { t: 'cancel'; run: string; job: string; at?: number[]; why: string };
+
+export function encodeControl(message: ControlMessage): string {
+  return JSON.stringify(message);
+}
+
+/** The message, or undefined when it is not one of ours. */
+export function decodeControl(text: string): ControlMessage | undefined {
+  try {
+    const message = JSON.parse(text) as ControlMessage;
+    return typeof message?.run === 'string' && ['start', 'end', 'cancel'].includes(message.t)
+      ? message
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Each input's index in the producer's call, from a job's `index`. */
+export function indicesOf(index: number | number[], count: number): number[] {
+  return Array.isArray(index) ? index : Array.from({ length: count }, (_, k) => index + k);
 }
 
 /** A job's id: the run's id, a dot, the job's number (BullMQ ids may not hold a colon). */

@@ -90,6 +90,10 @@ export function registerWorker(program: Command): void {
  * pools still batch them: runs submitted together travel to a worker together.
  */
 function runJob(executor: Executor, inputs: unknown[], job: LocalJob): Promise<Settled<unknown>[]> {
+  const told = (k: number, outcome: Settled<unknown>): Settled<unknown> => {
+    job.onOutcome(k, outcome);
+    return outcome;
+  };
   return Promise.all(
     inputs.map((input, k) => {
       const index = job.indices[k]!;
@@ -99,8 +103,8 @@ function runJob(executor: Executor, inputs: unknown[], job: LocalJob): Promise<S
         ...(job.timeout === undefined ? {} : { timeout: job.timeout }),
       };
       return executor.run(input, options).then(
-        (value): Settled<unknown> => ({ index, status: 'fulfilled', value }),
-        (reason: Error): Settled<unknown> => ({ index, status: 'rejected', reason }),
+        (value) => told(k, { index, status: 'fulfilled', value }),
+        (reason: Error) => told(k, { index, status: 'rejected', reason }),
       );
     }),
   );

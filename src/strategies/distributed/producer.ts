@@ -52,7 +52,7 @@ import { type ModuleIdentity, moduleIdentity } from './identity.js';
 import {
   BEAT_MS,
   beatKey,
-  type ControlMessage,
+  type Cancel,
   controlChannel,
   decodeRecord,
   encodeControl,
@@ -102,6 +102,8 @@ class Batch {
   sentAt = 0;
   /** Redis has the job (its add was answered). */
   added = false;
+  /** The job carries its inputs' time-out: the worker's own executor times them out. */
+  timed = false;
   constructor(
     readonly id: string,
     readonly inputs: unknown[],
@@ -367,10 +369,11 @@ export class DistributedStrategy implements Strategy {
   }
 
   /** Tells the workers to abort inputs of a job that is out (the positions `at`, or all of them). */
-  #cancelRemote(batch: Batch, at: number[] | undefined, why: string): void {
-    if (!this.#opened || !batch.added) return;
-    const message: ControlMessage = { t: 'cancel', run: this.#run, job: batch.id, why };
+  #cancelRemote(batch: Batch, at: number[] | undefined, why: string, timeout = false): void {
+    if (!this.#opened) return;
+    const message: Cancel = { t: 'cancel', run: this.#run, job: batch.id, why };
     if (at) message.at = at;
+    if (timeout) message.timeout = true;
     this.#redis.publish(controlChannel(this.#options.queue), encodeControl(message)).catch(() => undefined);
   }
 
@@ -491,10 +494,16 @@ export class DistributedStrategy implements Strategy {
       };
       if (this.#taskOptions !== undefined) data.options = this.#taskOptions;
       if (batch.requests) {
-        data.each = true;
         const timeout = batch.requests[0]?.timeout;
-        if (timeout !== undefined && batch.requests.every((request) => request.timeout === timeout))
+        if (timeout !== undefined && batch.requests.every((request) => request.timeout === timeout)) {
           data.timeout = timeout;
+          batch.timed = true;
+        }
+        const alone: number[] = [];
+        batch.requests.forEach((request, k) => {
+          if (request.signal !== undefined || (request.timeout !== undefined && !batch.timed)) alone.push(k);
+        });
+        if (alone.length > 0) data.alone = alone;
       }
       return { name: 'fanout', data, opts: { jobId: batch.id, removeOnComplete: true, removeOnFail: false } };
     });
@@ -515,17 +524,19 @@ export class DistributedStrategy implements Strategy {
     for (const request of batch.requests) {
       if (request.timeout === undefined || request.timer !== undefined) continue;
       request.timer = setTimeout(() => {
-        this.#cancelRequest(request, `it timed out after ${request.timeout} ms`);
+        this.#cancelRequest(request, `it timed out after ${request.timeout} ms`, true);
         this.#settleRequest(request, taskTimedOut(this.#label, request.index, request.timeout), undefined);
       }, request.timeout);
     }
   }
 
   /** A request given up on while its job is out: its task on the worker is aborted too. */
-  #cancelRequest(request: TaskRequest, why: string): void {
+  #cancelRequest(request: TaskRequest, why: string, timeout = false): void {
     const batch = request.holder as Batch | null;
     if (!batch || request.state === SETTLED || this.#out.get(batch.id) !== batch) return;
-    this.#cancelRemote(batch, [batch.requests!.indexOf(request)], why);
+    // A time-out the job carries is the worker's own to run: its task sees a TimeoutError, as anywhere.
+    if (timeout && batch.timed) return;
+    this.#cancelRemote(batch, [batch.requests!.indexOf(request)], why, timeout);
   }
 
   // ── results ───────────────────────────────────────────────────────────────────────────────
@@ -582,14 +593,15 @@ export class DistributedStrategy implements Strategy {
       this.#afterBatch();
       return;
     }
-    this.#itemMs = nextItemMs(this.#itemMs, record.busyMs, batch.inputs.length);
+    if (!record.partial) this.#itemMs = nextItemMs(this.#itemMs, record.busyMs, batch.inputs.length);
     let workerId = this.#workerIds.get(record.worker);
     if (workerId === undefined) {
       workerId = this.#workerIds.size + 1;
       this.#workerIds.set(record.worker, workerId);
     }
     let e = 0;
-    for (let k = 0; k < batch.inputs.length; k++) {
+    const positions = record.at ?? batch.inputs.keys();
+    for (const k of positions) {
       const failure = record.errors[e];
       const index = batch.indexOf(k);
       if (batch.isOpen(k)) this.#timeline?.push({ workerId, index, start: record.start, end: record.end });

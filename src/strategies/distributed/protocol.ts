@@ -29,15 +29,23 @@ export interface JobData {
   count: number;
   /** Each input's index in the producer's call (`context.index`): the first one when they follow on. */
   index: number | number[];
-  /** Each input may be cancelled alone (it came from `run` or `stream`): one signal per input. */
-  each?: boolean;
+  /**
+   * The positions of the inputs that may be cancelled alone (their caller gave them a signal, or a
+   * time-out the job does not carry): each gets a signal of its own. The others share the job's, which
+   * fires when the whole job is cancelled or its run ends (a signal each would cost more than a
+   * no-op task).
+   */
+  alone?: number[];
   /** The time-out per input, in ms, run by the worker's own executor as well as by the producer. */
   timeout?: number;
   /** The executor's `taskOptions`, v8-serialised, base64; absent when undefined. */
   options?: string;
 }
 
-/** One job's outcome, pushed by the worker onto the run's results list (v8-serialised). */
+/**
+ * A job's outcomes, pushed by the worker onto the run's results list (v8-serialised): all of them at
+ * once, or, for a job still running after PARTIAL_MS, what is done so far, then the rest.
+ */
 export interface ResultRecord {
   /** The job id. */
   job: string;
@@ -48,13 +56,24 @@ export interface ResultRecord {
   /** When the worker started and ended the job (ms since the epoch), for the timeline. */
   start: number;
   end: number;
-  /** One value per input (undefined where it failed). */
+  /** The value at each position reported (undefined where it failed). */
   values: unknown[];
-  /** `[position in the job, error]` for each input that failed, in order. */
+  /** `[position in the job, error]` for each input reported that failed, in order. */
   errors: [number, SerializedError][];
+  /** The positions this record reports; absent: every one. */
+  at?: number[];
+  /** More records of this job follow (its `busyMs` is not the job's yet). */
+  partial?: boolean;
   /** Set when the worker refused the job: its module differs from the job's. */
   refused?: { path: string; hash: string };
 }
+
+/**
+ * A job still running after this long reports what is done so far, and again as often: one input
+ * that takes long does not hold back the results of the others in its job. Jobs are sized to about
+ * JOB_TARGET_MS (sizing.ts), so most report once.
+ */
+export const PARTIAL_MS = 200;
 
 /** The list a run's workers push result records onto. */
 export function resultsKey(queue: string, run: string): string {
@@ -93,11 +112,20 @@ export const BEAT_MS = 2_000;
  * What a producer tells the workers of its base queue: a run began (take its jobs), ended (let go,
  * stop its tasks, remove its keys), or some inputs are cancelled (abort their tasks' signals).
  */
-export type ControlMessage =
-  | { t: 'start'; run: string }
-  | { t: 'end'; run: string }
-  /** Positions `at` in job `job` (all of them when absent); `why` words the signal's reason. */
-  | { t: 'cancel'; run: string; job: string; at?: number[]; why: string };
+export type ControlMessage = { t: 'start'; run: string } | { t: 'end'; run: string } | Cancel;
+
+/**
+ * Positions `at` in job `job` (all of them when absent) are cancelled: `why` words it, and a time-out
+ * reaches the task as a TimeoutError, an abort as an AbortError (as under every strategy).
+ */
+export interface Cancel {
+  t: 'cancel';
+  run: string;
+  job: string;
+  at?: number[];
+  why: string;
+  timeout?: boolean;
+}
 
 export function encodeControl(message: ControlMessage): string {
   return JSON.stringify(message);

@@ -25,6 +25,7 @@ import { moduleIdentity } from './identity.js';
 import {
   BEAT_MS,
   beatKey,
+  type Cancel,
   controlChannel,
   decodeControl,
   decodeInputs,
@@ -33,6 +34,7 @@ import {
   indicesOf,
   type JobData,
   MAX_OUTPUT_BYTES,
+  PARTIAL_MS,
   RESULTS_TTL_MS,
   type ResultRecord,
   RUN_TTL_MS,
@@ -83,6 +85,8 @@ export interface LocalJob {
   signals: AbortSignal[];
   /** The time-out per input, in ms, if the producer set one. */
   timeout: number | undefined;
+  /** Told each input's outcome as it settles (position in the job), so long jobs report as they go. */
+  onOutcome(k: number, outcome: Settled<unknown>): void;
 }
 
 export interface QueueWorkerOptions extends Partial<WorkerSettings> {
@@ -119,10 +123,10 @@ export interface QueueWorker {
 /** One run this worker has joined: its BullMQ Worker and the tasks it runs now. */
 interface Joined {
   readonly worker: Worker;
-  /** The controllers of the jobs running now, by job id (one per input). */
-  readonly running: Map<string, AbortController[]>;
-  /** Cancellations that arrived before their job started here: job id → positions (null: all). */
-  readonly early: Map<string, number[] | null>;
+  /** The signals of the jobs running now, by job id. */
+  readonly running: Map<string, Signals>;
+  /** Cancellations that arrived before their job started here, by job id. */
+  readonly early: Map<string, Cancel[]>;
   leaving?: Promise<void>;
 }
 
@@ -143,6 +147,12 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const missing = new Map<string, number>();
   let closing = false;
 
+  /** One record onto the run's results list, which lives RESULTS_TTL_MS past its last push. */
+  const push = async (run: string, buffer: Buffer): Promise<void> => {
+    const key = resultsKey(base, run);
+    await client.multi().rpush(key, buffer).pexpire(key, RESULTS_TTL_MS).exec();
+  };
+
   const processorFor =
     (run: string) =>
     async (job: Job): Promise<number> => {
@@ -162,15 +172,28 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         };
       } else {
         const inputs = decodeInputs(data.inputs);
-        const controllers = inputs.map(() => new AbortController());
+        const controllers: Signals = { job: new AbortController(), own: new Map() };
+        for (const k of data.alone ?? []) controllers.own.set(k, new AbortController());
         const here = joined.get(run);
         here?.running.set(job.id!, controllers);
-        const early = here?.early.get(job.id!);
-        if (early !== undefined) {
-          here!.early.delete(job.id!);
-          abortAt(controllers, early, 'cancelled by the producer before it started');
-        }
+        for (const cancel of here?.early.get(job.id!) ?? []) abortAt(controllers, cancel);
+        here?.early.delete(job.id!);
         const began = performance.now();
+        // What is done so far goes out every PARTIAL_MS while the job runs.
+        const outcomes = new Array<Settled<unknown> | undefined>(inputs.length);
+        const sent = new Uint8Array(inputs.length);
+        let partials = false;
+        let sending: Promise<void> = Promise.resolve();
+        const flush = (): void => {
+          const at: number[] = [];
+          for (let k = 0; k < outcomes.length; k++) if (outcomes[k] && !sent[k]) at.push(k);
+          if (at.length === 0) return;
+          for (const k of at) sent[k] = 1;
+          partials = true;
+          const part = toRecord(job.id!, name, 0, start, outcomes, at, true);
+          sending = sending.then(() => push(data.run, encodeSafely(part, label)));
+        };
+        const timer = setInterval(flush, PARTIAL_MS);
         try {
           const settled = await options.runLocal(
             inputs,
@@ -179,18 +202,25 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
             data.options ?? '',
             {
               indices: indicesOf(data.index, data.count),
-              signals: controllers.map((controller) => controller.signal),
+              signals: inputs.map((_, k) => (controllers.own.get(k) ?? controllers.job).signal),
               timeout: data.timeout,
+              onOutcome: (k, outcome) => {
+                outcomes[k] = outcome;
+              },
             },
           );
-          record = toRecord(job.id!, name, performance.now() - began, start, settled);
+          clearInterval(timer);
+          await sending;
+          const rest: number[] = [];
+          for (let k = 0; k < settled.length; k++) if (!sent[k]) rest.push(k);
+          const busyMs = performance.now() - began;
+          record = toRecord(job.id!, name, busyMs, start, settled, partials ? rest : undefined, false);
         } finally {
+          clearInterval(timer);
           here?.running.delete(job.id!);
         }
       }
-      const buffer = encodeSafely(record, label);
-      const key = resultsKey(base, data.run);
-      await client.multi().rpush(key, buffer).pexpire(key, RESULTS_TTL_MS).exec();
+      await push(data.run, encodeSafely(record, label));
       options.onJob?.({
         inputs: data.count,
         failed: record.refused ? data.count : record.errors.length,
@@ -241,7 +271,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     if (!here) return ended ? removeRun(run) : Promise.resolve();
     here.leaving ??= (async () => {
       if (ended) {
-        for (const controllers of here.running.values()) abortAt(controllers, null, 'its run ended');
+        for (const controllers of here.running.values())
+          abortAt(controllers, { t: 'cancel', run, job: '', why: 'its run ended' });
       }
       if (client.status === 'ready') await here.worker.close();
       else await within(here.worker.close(true), FORCED_CLOSE_MS);
@@ -296,8 +327,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       const here = joined.get(message.run);
       if (!here) return;
       const controllers = here.running.get(message.job);
-      if (controllers) abortAt(controllers, message.at ?? null, message.why);
-      else here.early.set(message.job, message.at ?? null);
+      if (controllers) abortAt(controllers, message);
+      else here.early.set(message.job, [...(here.early.get(message.job) ?? []), message]);
     }
   });
   await subscriber.subscribe(controlChannel(base));
@@ -320,11 +351,24 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   };
 }
 
-/** Aborts the signals at `positions` (every one when null), with an AbortError saying why. */
-function abortAt(controllers: AbortController[], positions: number[] | null, why: string): void {
-  const reason = new DOMException(`This operation was aborted: ${why}`, 'AbortError');
-  if (positions === null) for (const controller of controllers) controller.abort(reason);
-  else for (const k of positions) controllers[k]?.abort(reason);
+/** A running job's signals: the job's own, and one for each input that may be cancelled alone. */
+interface Signals {
+  readonly job: AbortController;
+  readonly own: Map<number, AbortController>;
+}
+
+/** Aborts the signals `cancel` names (all when it names no positions), with a reason saying why. */
+function abortAt(signals: Signals, cancel: Cancel): void {
+  const reason = new DOMException(
+    `This operation was ${cancel.timeout ? 'timed out' : 'aborted'} by the producer: ${cancel.why}`,
+    cancel.timeout ? 'TimeoutError' : 'AbortError',
+  );
+  if (cancel.at === undefined) {
+    signals.job.abort(reason);
+    for (const controller of signals.own.values()) controller.abort(reason);
+  } else {
+    for (const k of cancel.at) signals.own.get(k)?.abort(reason);
+  }
 }
 
 function definedOnly(options: Partial<WorkerSettings>): Partial<WorkerSettings> {
@@ -335,21 +379,29 @@ function definedOnly(options: Partial<WorkerSettings>): Partial<WorkerSettings> 
   return out;
 }
 
+/** A record of the outcomes at positions `at` (every one when undefined). */
 function toRecord(
   job: string,
   worker: string,
   busyMs: number,
   start: number,
-  settled: Settled<unknown>[],
+  outcomes: readonly (Settled<unknown> | undefined)[],
+  at: number[] | undefined,
+  partial: boolean,
 ): ResultRecord {
-  const values = new Array<unknown>(settled.length);
+  const values = new Array<unknown>(outcomes.length);
   const errors: [number, SerializedError][] = [];
-  for (let k = 0; k < settled.length; k++) {
-    const outcome = settled[k]!;
+  const report = (k: number): void => {
+    const outcome = outcomes[k]!;
     if (outcome.status === 'fulfilled') values[k] = outcome.value;
     else errors.push([k, serializeError(outcome.reason)]);
-  }
-  return { job, worker, busyMs, start, end: Date.now(), values, errors };
+  };
+  if (at === undefined) for (let k = 0; k < outcomes.length; k++) report(k);
+  else for (const k of at) report(k);
+  const record: ResultRecord = { job, worker, busyMs, start, end: Date.now(), values, errors };
+  if (at !== undefined) record.at = at;
+  if (partial) record.partial = true;
+  return record;
 }
 
 /**
@@ -365,7 +417,7 @@ function encodeSafely(record: ResultRecord, label: string): Buffer {
   }
   if (buffer !== undefined && buffer.length <= MAX_OUTPUT_BYTES) return buffer;
   const errors = new Map(record.errors);
-  for (let k = 0; k < record.values.length; k++) {
+  for (const k of record.at ?? record.values.keys()) {
     if (errors.has(k)) continue;
     let size: number;
     try {

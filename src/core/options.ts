@@ -29,8 +29,11 @@ export const ADAPTIVE = 'adaptive';
 /** The bounds of `'adaptive'` without `:MIN-MAX`. */
 export const DEFAULT_ADAPTIVE_MIN = 1;
 export const DEFAULT_ADAPTIVE_MAX = 1000;
-/** Strategies that can move their limit while running; the pools are to follow (tasks in flight per worker). */
-export const ADAPTIVE_STRATEGIES: readonly StrategyName[] = ['async'];
+/**
+ * Strategies that can move their limit while running (`distributed`: its jobs in flight); the pools
+ * are to follow (tasks in flight per worker).
+ */
+export const ADAPTIVE_STRATEGIES: readonly StrategyName[] = ['async', 'distributed'];
 
 /** `'adaptive'`, or `'adaptive:MIN-MAX'` with bounds of its own, e.g. `'adaptive:4-256'`. */
 export type AdaptiveConcurrency = 'adaptive' | `adaptive:${number}-${number}`;

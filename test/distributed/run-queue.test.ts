@@ -99,9 +99,41 @@ describe('distributed: a queue per run', { skip: missing && `distributed not run
   );
 
   test(
+    "concurrency: 'adaptive' moves the jobs in flight within its bounds, every input once",
+    LIMIT,
+    async () => {
+      const executor = createExecutor({
+        task: slow,
+        strategy: 'distributed',
+        connection: redis.url,
+        queue,
+        concurrency: 'adaptive:1-32',
+        taskOptions: { ms: 2 },
+      });
+      try {
+        assert.deepEqual(executor.adaptive, { min: 1, max: 32 });
+        const inputs = Array.from({ length: 3000 }, (_, i) => i);
+        assert.deepEqual(
+          await executor.map(inputs),
+          inputs.map((i) => i * 2),
+        );
+        const history = executor.concurrencyHistory();
+        // The slow start: from 4, doubling towards distributed's 16 jobs while no queue shows.
+        assert.equal(history[0]!.limit, 4, 'the history starts at the slow start');
+        for (const point of history) assert.ok(point.limit >= 1 && point.limit <= 32, `limit ${point.limit}`);
+        const range = executor.concurrencyRange();
+        assert.ok(range.min >= 1 && range.max <= 32);
+      } finally {
+        await executor.close();
+      }
+    },
+  );
+
+  test(
     'a producer killed mid-run: the workers clear its run away once its heartbeat stops',
     LIMIT,
     async () => {
+      let lastSeen = '';
       // A producer in its own process, killed while its jobs are out.
       const script = `
       import { createExecutor } from ${JSON.stringify(new URL('../../src/index.js', import.meta.url).href)};
@@ -131,7 +163,13 @@ describe('distributed: a queue per run', { skip: missing && `distributed not run
       }
       // Heartbeat's life, then the workers' wait of as long again: about 20 s, then it is all gone
       // (the results list too; a result pushed by a job still running is removed with it).
-      await waitFor('the killed run to be cleared away', async () => (await admin.keys('*')).length === 0);
+      await waitFor('the killed run to be cleared away', async () => {
+        const left = await admin.keys('*');
+        if (left.length > 0) lastSeen = left.join(' ');
+        return left.length === 0;
+      }).catch((error: Error) => {
+        throw new Error(`${error.message}; left: ${lastSeen}`);
+      });
     },
   );
 });

@@ -46,6 +46,7 @@ import type { ResolvedOptions } from '../../core/options.js';
 import type { TimelineEntry, WorkerUsage } from '../../core/types.js';
 import { cloneProblem, holdsClassInstance } from '../../core/values.js';
 import { taskLabel } from '../../task/label.js';
+import { MovingLimit } from '../moving-limit.js';
 import { type ItemCallback, type MapHandle, type Strategy, TaskRequest } from '../strategy.js';
 import { whereOf } from './connection-url.js';
 import { type ModuleIdentity, moduleIdentity } from './identity.js';
@@ -104,6 +105,8 @@ class Batch {
   added = false;
   /** The job carries its inputs' time-out: the worker's own executor times them out. */
   timed = false;
+  /** Jobs out when it was sent, itself included; 0 for a probe job (sent before any was timed). */
+  inFlight = 0;
   constructor(
     readonly id: string,
     readonly inputs: unknown[],
@@ -145,6 +148,10 @@ class Batch {
 export class DistributedStrategy implements Strategy {
   readonly name = 'distributed' as const;
   readonly concurrency: number;
+  /** Under `concurrency: 'adaptive'`: the limit of jobs in flight, moved by their latency. */
+  readonly adaptive: MovingLimit | undefined;
+  /** Jobs allowed in flight now. */
+  #limit: number;
   readonly #options: ResolvedOptions;
   readonly #label: string;
   readonly #identity: ModuleIdentity;
@@ -184,6 +191,11 @@ export class DistributedStrategy implements Strategy {
   constructor(options: ResolvedOptions) {
     this.#options = options;
     this.concurrency = options.concurrency;
+    this.adaptive =
+      options.adaptive === undefined
+        ? undefined
+        : new MovingLimit(options.adaptive, options.concurrency, now());
+    this.#limit = this.adaptive?.now() ?? options.concurrency;
     this.#label = taskLabel(options.taskUrl);
     this.#identity = moduleIdentity(options.taskUrl);
     this.#where = whereOf(options.connection!);
@@ -280,7 +292,7 @@ export class DistributedStrategy implements Strategy {
   }
 
   capacityHint(): number {
-    return readAhead(this.#itemMs, this.concurrency);
+    return readAhead(this.#itemMs, this.#limit);
   }
 
   timeline(): TimelineEntry[] {
@@ -399,7 +411,7 @@ export class DistributedStrategy implements Strategy {
       return;
     }
     const batches: Batch[] = [];
-    const limit = this.#itemMs === undefined ? Math.min(PROBE_JOBS, this.concurrency) : this.concurrency;
+    const limit = this.#itemMs === undefined ? Math.min(PROBE_JOBS, this.#limit) : this.#limit;
     while (this.#out.size + batches.length < limit) {
       const batch = this.#nextBatch();
       if (!batch) break;
@@ -415,7 +427,7 @@ export class DistributedStrategy implements Strategy {
     if (single) return single.subset(this.#nextId(), [0]);
     while (this.#requests.length > 0 && this.#requests.peek()!.state === SETTLED) this.#requests.shift();
     if (this.#requests.length > 0) {
-      const size = jobSize(this.#itemMs, this.#requests.length, this.concurrency, this.#options.chunkSize);
+      const size = jobSize(this.#itemMs, this.#requests.length, this.#limit, this.#options.chunkSize);
       const requests: TaskRequest[] = [];
       while (requests.length < size && this.#requests.length > 0) {
         const request = this.#requests.shift()!;
@@ -434,12 +446,7 @@ export class DistributedStrategy implements Strategy {
         this.#maps.shift();
         continue;
       }
-      const size = jobSize(
-        this.#itemMs,
-        run.inputs.length - run.next,
-        this.concurrency,
-        this.#options.chunkSize,
-      );
+      const size = jobSize(this.#itemMs, run.inputs.length - run.next, this.#limit, this.#options.chunkSize);
       const first = run.next;
       run.next += size;
       const indices = Array.from({ length: size }, (_, k) => first + k);
@@ -482,6 +489,7 @@ export class DistributedStrategy implements Strategy {
     const jobs = batches.map((batch) => {
       this.#out.set(batch.id, batch);
       batch.sentAt = now();
+      if (this.#itemMs !== undefined) batch.inFlight = this.#out.size;
       this.#startTimers(batch);
       const data: JobData = {
         run: this.#run,
@@ -593,7 +601,10 @@ export class DistributedStrategy implements Strategy {
       this.#afterBatch();
       return;
     }
-    if (!record.partial) this.#itemMs = nextItemMs(this.#itemMs, record.busyMs, batch.inputs.length);
+    if (!record.partial) {
+      this.#itemMs = nextItemMs(this.#itemMs, record.busyMs, batch.inputs.length);
+      this.#sample(batch, record);
+    }
     let workerId = this.#workerIds.get(record.worker);
     if (workerId === undefined) {
       workerId = this.#workerIds.size + 1;
@@ -613,6 +624,23 @@ export class DistributedStrategy implements Strategy {
       }
     }
     this.#afterBatch();
+  }
+
+  /**
+   * Under `adaptive`, a job that came back is one sample: from its send to its last result, with the
+   * jobs out when it was sent. Jobs are sized to about the same work (sizing.ts), so a latency that
+   * grows is jobs waiting in the queue for a worker: the window is wider than the workers take.
+   * Probe jobs (one input, sent before any job was timed) are no sample: their size is not the others'.
+   */
+  #sample(batch: Batch, record: ResultRecord): void {
+    if (!this.adaptive || batch.inFlight === 0) return;
+    const failedMost = record.errors.length * 2 > batch.inputs.length;
+    this.#limit = this.adaptive.sample({
+      start: batch.sentAt,
+      end: now(),
+      inFlight: batch.inFlight,
+      outcome: failedMost ? 'error' : 'ok',
+    });
   }
 
   /** A worker's error, named for this input: a task's own error reads as under every strategy. */

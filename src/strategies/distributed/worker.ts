@@ -10,6 +10,7 @@
  *
  * The executor comes from the caller (`runLocal`), so this layer never imports the executor's.
  */
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { serialize } from 'node:v8';
 import type { Job, Worker } from 'bullmq';
@@ -173,6 +174,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       } else {
         const inputs = decodeInputs(data.inputs);
         const controllers: Signals = { job: new AbortController(), own: new Map() };
+        // Every input of the job listens to the job's signal: thousands of listeners are expected.
+        setMaxListeners(0, controllers.job.signal);
         for (const k of data.alone ?? []) controllers.own.set(k, new AbortController());
         const here = joined.get(run);
         here?.running.set(job.id!, controllers);
@@ -249,7 +252,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   /** Removes what is left of an ended run: its queue's keys, its results list, its heartbeat. */
   const removeRun = async (run: string): Promise<void> => {
     if (client.status !== 'ready') return;
-    const queue = new Queue(runQueue(base, run), { connection: client });
+    // skipMetasUpdate: a Queue writes its meta key once connected, which would land after the obliterate.
+    const queue = new Queue(runQueue(base, run), { connection: client, skipMetasUpdate: true });
     queue.on('error', () => {});
     await within(
       Promise.allSettled([

@@ -99,6 +99,39 @@ describe('distributed: a queue per run', { skip: missing && `distributed not run
   );
 
   test(
+    'fanout worker --in-flight K: the hybrid on the worker, K tasks in flight per local thread',
+    LIMIT,
+    async () => {
+      const hybridQueue = `${queue}-hybrid`;
+      const worker = await startWorker(redis, slow, hybridQueue, {
+        strategy: 'threads',
+        concurrency: 1,
+        flags: ['--in-flight', '4'],
+      });
+      try {
+        assert.match(worker.stderr(), /running them under threads \(concurrency 1, 4 tasks in flight each\)/);
+        const executor = createExecutor({
+          task: slow,
+          strategy: 'distributed',
+          connection: redis.url,
+          queue: hybridQueue,
+        });
+        const inputs = Array.from({ length: 50 }, (_, i) => i);
+        try {
+          assert.deepEqual(
+            await executor.map(inputs),
+            inputs.map((i) => i * 2),
+          );
+        } finally {
+          await executor.close();
+        }
+      } finally {
+        await stopWorker(worker, 'SIGTERM');
+      }
+    },
+  );
+
+  test(
     "concurrency: 'adaptive' moves the jobs in flight within its bounds, every input once",
     LIMIT,
     async () => {

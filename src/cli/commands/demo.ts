@@ -25,6 +25,8 @@ import { useColor } from '../style.js';
 
 /** `fanout worker` processes the demo starts per job with --redis. */
 const LOCAL_WORKERS = 2;
+/** Jobs each of the I/O job's workers holds at once: with 2 workers, 16 downloads in flight. */
+const IO_JOBS_PER_WORKER = 8;
 
 /** Where the demo writes its report unless told otherwise. */
 export const DEFAULT_DEMO_REPORT = 'fanout-demo-report.html';
@@ -100,14 +102,17 @@ async function runDemoCommand(flags: DemoFlags): Promise<void> {
       : {
           distributed: {
             connection: flags.redis,
-            // Two local workers per job: async for the downloads, one thread each for the CPU job.
+            // Two local workers per job: async for the downloads, holding several jobs at once (a job
+            // is sized to about 50 ms of wall time: one download), one thread each for the CPU job.
             serve: (task: string, queue: string, job: 'io' | 'cpu') =>
               startLocalWorkers(
                 task,
                 flags.redis!,
                 queue,
                 LOCAL_WORKERS,
-                job === 'io' ? ['--strategy', 'async'] : ['--strategy', 'threads', '--concurrency', '1'],
+                job === 'io'
+                  ? ['--strategy', 'async', '--jobs', String(IO_JOBS_PER_WORKER)]
+                  : ['--strategy', 'threads', '--concurrency', '1'],
               ),
           },
         }),

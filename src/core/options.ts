@@ -54,7 +54,8 @@ export interface ExecutorOptions {
   strategy?: StrategyChoice;
   /**
    * Tasks in flight at once: workers for `threads` and `processes`, pending promises for `async`.
-   * `sequential` is always 1. Under `async`, `'adaptive'` (or `'adaptive:MIN-MAX'`) moves the limit
+   * `sequential` is always 1. Under `async` (and `distributed`, for its jobs in flight), `'adaptive'`
+   * (or `'adaptive:MIN-MAX'`) moves the limit
    * while the job runs, from the latency it measures: from 4, doubling towards 64 until a queue shows
    * (see docs/adaptive.md).
    * @default os.availableParallelism() for threads and processes, 64 for async

@@ -155,6 +155,7 @@ async function workerCommand(task: string, flags: WorkerFlags): Promise<number> 
     lockMs: flags.lockMs,
     stallCheckMs: flags.stallCheckMs,
     maxStalls: flags.maxStalls,
+    slots: executor.concurrency * (flags.inFlight ?? 1),
     runLocal: (batch, name, taskOptions, optionsKey, job) =>
       runJob(executorFor(name, taskOptions, optionsKey), batch, job),
     onJob: (report) => {

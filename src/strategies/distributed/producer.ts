@@ -177,6 +177,8 @@ export class DistributedStrategy implements Strategy {
   readonly #idleWaiters: (() => void)[] = [];
   #seq = 0;
   #itemMs: number | undefined;
+  /** Tasks a worker runs at once, as the last worker to report said. */
+  #slots = 1;
   #pumpScheduled = false;
   #reading = false;
   #reconciling = false;
@@ -292,7 +294,7 @@ export class DistributedStrategy implements Strategy {
   }
 
   capacityHint(): number {
-    return readAhead(this.#itemMs, this.#limit);
+    return readAhead(this.#itemMs, this.#limit, this.#slots);
   }
 
   timeline(): TimelineEntry[] {
@@ -427,7 +429,13 @@ export class DistributedStrategy implements Strategy {
     if (single) return single.subset(this.#nextId(), [0]);
     while (this.#requests.length > 0 && this.#requests.peek()!.state === SETTLED) this.#requests.shift();
     if (this.#requests.length > 0) {
-      const size = jobSize(this.#itemMs, this.#requests.length, this.#limit, this.#options.chunkSize);
+      const size = jobSize(
+        this.#itemMs,
+        this.#requests.length,
+        this.#limit,
+        this.#options.chunkSize,
+        this.#slots,
+      );
       const requests: TaskRequest[] = [];
       while (requests.length < size && this.#requests.length > 0) {
         const request = this.#requests.shift()!;
@@ -602,6 +610,7 @@ export class DistributedStrategy implements Strategy {
       return;
     }
     if (!record.partial) {
+      this.#slots = record.slots ?? 1;
       this.#itemMs = nextItemMs(this.#itemMs, record.busyMs, batch.inputs.length);
       this.#sample(batch, record);
     }

@@ -66,6 +66,8 @@ export interface ResultRecord {
   partial?: boolean;
   /** Set when the worker refused the job: its module differs from the job's. */
   refused?: { path: string; hash: string };
+  /** Tasks the worker runs at once (its executor's concurrency × tasks in flight per worker). */
+  slots?: number;
 }
 
 /**

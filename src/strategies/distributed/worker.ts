@@ -107,6 +107,8 @@ export interface QueueWorkerOptions extends Partial<WorkerSettings> {
     optionsKey: string,
     job: LocalJob,
   ): Promise<Settled<unknown>[]>;
+  /** Tasks this worker runs at once, told to producers so that a job can fill them. @default 1 */
+  slots?: number;
   onJob?(report: JobReport): void;
   /** A Redis or BullMQ error (they are retried: this is for telling, not for stopping). */
   onError?(error: Error): void;
@@ -223,6 +225,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
           here?.running.delete(job.id!);
         }
       }
+      if (options.slots !== undefined && options.slots > 1) record.slots = options.slots;
       await push(data.run, encodeSafely(record, label));
       options.onJob?.({
         inputs: data.count,

@@ -1,4 +1,4 @@
-import { ClosedError, callAborted, OptionError } from '../core/errors.js';
+import { ClosedError, callAborted, describe, OptionError } from '../core/errors.js';
 import {
   type AdaptiveBounds,
   type ExecutorOptions,
@@ -197,6 +197,13 @@ export class Executor<I = unknown, O = unknown> {
     if (this.#closed) return Promise.reject(new ClosedError());
     if (!this.#strategy) return this.#choose([input], null).then(() => this.run(input, options));
     const strategy = this.#strategy;
+    if (options.index !== undefined && !(Number.isSafeInteger(options.index) && options.index >= 0)) {
+      return Promise.reject(
+        new OptionError(
+          `Expected \`index\` to be a non-negative integer, got \`${describe(options.index)}\``,
+        ),
+      );
+    }
     const index = options.index ?? this.#runs++;
     const timeout = options.timeout ?? this.#options.timeout;
     return new Promise<O>((resolve, reject) => {

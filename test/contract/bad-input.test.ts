@@ -311,6 +311,11 @@ for (const strategy of STRATEGIES) {
           assert.equal(error.message, 'Expected `highWaterMark` to be a positive integer, got `0 (number)`');
           return true;
         });
+        await assert.rejects(executor.run(1, { index: -1 }), (error: unknown) => {
+          assert.ok(error instanceof OptionError);
+          assert.equal(error.message, 'Expected `index` to be a non-negative integer, got `-1 (number)`');
+          return true;
+        });
       });
     });
 

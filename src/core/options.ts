@@ -34,8 +34,11 @@ export const ADAPTIVE = 'adaptive';
 /** The bounds of `'adaptive'` without `:MIN-MAX`. */
 export const DEFAULT_ADAPTIVE_MIN = 1;
 export const DEFAULT_ADAPTIVE_MAX = 1000;
-/** Strategies that can move their limit while running; the pools are to follow (tasks in flight per worker). */
-export const ADAPTIVE_STRATEGIES: readonly StrategyName[] = ['async'];
+/**
+ * Strategies that can move their limit while running (`distributed`: its jobs in flight); the pools
+ * are to follow (tasks in flight per worker).
+ */
+export const ADAPTIVE_STRATEGIES: readonly StrategyName[] = ['async', 'distributed'];
 
 /** `'adaptive'`, or `'adaptive:MIN-MAX'` with bounds of its own, e.g. `'adaptive:4-256'`. */
 export type AdaptiveConcurrency = 'adaptive' | `adaptive:${number}-${number}`;
@@ -56,7 +59,8 @@ export interface ExecutorOptions {
   strategy?: StrategyChoice;
   /**
    * Tasks in flight at once: workers for `threads` and `processes`, pending promises for `async`.
-   * `sequential` is always 1. Under `async`, `'adaptive'` (or `'adaptive:MIN-MAX'`) moves the limit
+   * `sequential` is always 1. Under `async` (and `distributed`, for its jobs in flight), `'adaptive'`
+   * (or `'adaptive:MIN-MAX'`) moves the limit
    * while the job runs, from the latency it measures: from 4, doubling towards 64 until a queue shows
    * (see docs/adaptive.md).
    * @default os.availableParallelism() for threads and processes, 64 for async

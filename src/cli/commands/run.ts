@@ -95,11 +95,6 @@ const RUN_CONCURRENCY: OptionSpec<ConcurrencySetting | AdaptiveConcurrency> = {
   ...OPTIONS.concurrency,
   parse: parseRunConcurrency,
 };
-const REDIS: OptionSpec = {
-  flags: '--redis <url>',
-  description:
-    'with --strategy distributed: the Redis its `fanout worker`s listen on (redis://[user:password@]host:port, rediss:// for TLS)',
-};
 const TEARDOWN_TIMEOUT: OptionSpec<number> = {
   flags: '--teardown-timeout <ms>',
   description: 'how long teardown may take at the end before it is cut short',
@@ -144,7 +139,7 @@ export function registerRun(program: Command): void {
     MAX_MEMORY,
     SETUP_TIMEOUT,
     TEARDOWN_TIMEOUT,
-    REDIS,
+    OPTIONS.redis,
     OPTIONS.quiet,
   );
   command.addHelpText('after', EXAMPLES).action(async (task: string, flags: RunFlags, self: Command) => {

@@ -7,8 +7,13 @@
 import { type Command, Option } from 'commander';
 import { createExecutor, type Executor } from '../../auto/executor.js';
 import { DEFAULT_QUEUE, redactUrl, toTaskUrl } from '../../core/options.js';
+import type { Settled } from '../../core/types.js';
 import { formatPlural } from '../../report/run-lines.js';
-import { DEFAULT_WORKER_SETTINGS, startQueueWorker } from '../../strategies/distributed/index.js';
+import {
+  DEFAULT_WORKER_SETTINGS,
+  type LocalJob,
+  startQueueWorker,
+} from '../../strategies/distributed/index.js';
 import { CliError } from '../errors.js';
 import { helpEnd } from '../option-kit.js';
 import { parseCount } from '../strategy-options.js';
@@ -25,6 +30,7 @@ interface WorkerFlags {
   queue: string;
   strategy: (typeof LOCAL)[number];
   concurrency?: number;
+  inFlight?: number;
   jobs?: number;
   lockMs?: number;
   stallCheckMs?: number;
@@ -51,6 +57,11 @@ export function registerWorker(program: Command): void {
     )
     .option('--concurrency <n>', 'tasks in flight here (default: the strategy’s)', (text) =>
       parseCount('--concurrency', text, 1),
+    )
+    .option(
+      '--in-flight <k>',
+      'tasks in flight per local worker under threads or processes: the hybrid (default: 1)',
+      (text) => parseCount('--in-flight', text, 1),
     )
     .option('--jobs <n>', `jobs held at once (default: ${DEFAULT_WORKER_SETTINGS.jobs})`, (text) =>
       parseCount('--jobs', text, 1),
@@ -87,6 +98,32 @@ export function registerWorker(program: Command): void {
     });
 }
 
+/**
+ * A job's inputs on the local executor, each as its own `run`: with its index in the producer's call
+ * (`context.index`), its own signal (cancelled from the producer) and the producer's time-out. The
+ * pools still batch them: runs submitted together travel to a worker together.
+ */
+function runJob(executor: Executor, inputs: unknown[], job: LocalJob): Promise<Settled<unknown>[]> {
+  const told = (k: number, outcome: Settled<unknown>): Settled<unknown> => {
+    job.onOutcome(k, outcome);
+    return outcome;
+  };
+  return Promise.all(
+    inputs.map((input, k) => {
+      const index = job.indices[k]!;
+      const options = {
+        index,
+        signal: job.signals[k]!,
+        ...(job.timeout === undefined ? {} : { timeout: job.timeout }),
+      };
+      return executor.run(input, options).then(
+        (value) => told(k, { index, status: 'fulfilled', value }),
+        (reason: Error) => told(k, { index, status: 'rejected', reason }),
+      );
+    }),
+  );
+}
+
 async function workerCommand(task: string, flags: WorkerFlags): Promise<number> {
   if (flags.redis === undefined) throw new CliError('--redis is required (see fanout worker --help)');
   if (!/^rediss?:\/\/[^/]/.test(flags.redis)) {
@@ -109,6 +146,7 @@ async function workerCommand(task: string, flags: WorkerFlags): Promise<number> 
         task: resolveTaskArgument(task),
         strategy: flags.strategy,
         concurrency: flags.concurrency,
+        ...(flags.inFlight === undefined ? {} : { inFlight: flags.inFlight }),
         export: name,
         taskOptions,
       });
@@ -132,8 +170,9 @@ async function workerCommand(task: string, flags: WorkerFlags): Promise<number> 
     lockMs: flags.lockMs,
     stallCheckMs: flags.stallCheckMs,
     maxStalls: flags.maxStalls,
-    runLocal: (batch, name, taskOptions, optionsKey) =>
-      executorFor(name, taskOptions, optionsKey).map(batch, { settle: true }),
+    slots: executor.concurrency * (flags.inFlight ?? 1),
+    runLocal: (batch, name, taskOptions, optionsKey, job) =>
+      runJob(executorFor(name, taskOptions, optionsKey), batch, job),
     onJob: (report) => {
       jobs++;
       inputs += report.inputs;
@@ -153,8 +192,8 @@ async function workerCommand(task: string, flags: WorkerFlags): Promise<number> 
     },
   });
   say(
-    `${worker.name} taking jobs from queue "${flags.queue}" on ${where}, running them under ${executor.strategy} ` +
-      `(concurrency ${executor.concurrency}); SIGTERM or Ctrl+C drains and exits`,
+    `${worker.name} taking jobs from the runs on queue "${flags.queue}" at ${where}, running them under ${executor.strategy} ` +
+      `(concurrency ${executor.concurrency}${flags.inFlight && flags.inFlight > 1 ? `, ${flags.inFlight} tasks in flight each` : ''}); SIGTERM or Ctrl+C drains and exits`,
   );
   const progress = setInterval(() => {
     if (jobs === shown) return;

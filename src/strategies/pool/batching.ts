@@ -68,6 +68,37 @@ export function chunkSize(
 }
 
 /**
+ * How many messages a map's `remaining` inputs go out in, at the least: one input each while the map
+ * measures its task, else chunks of `chunkSize` (later chunks are never bigger than the first, so
+ * this never counts more messages than there will be).
+ */
+export function mapMessages(
+  itemMs: number | undefined,
+  remaining: number,
+  workers: number,
+  fixed: number | undefined,
+  probing: boolean,
+): number {
+  if (remaining <= 0) return 0;
+  if (probing) return remaining;
+  return Math.ceil(remaining / chunkSize(itemMs, remaining, workers, fixed));
+}
+
+/** How many messages `tasks` queued `run` tasks that may share one go out in, at the least. */
+export function runMessages(itemMs: number | undefined, tasks: number): number {
+  return Math.ceil(tasks / batchSize(itemMs));
+}
+
+/**
+ * How many workers to start now: one for each message waiting beyond the ones the workers still
+ * starting will take, and never more than `size` workers taking work in all. A pool starts a worker
+ * only when it has work for it, so a job of 3 inputs starts at most 3, whatever the concurrency.
+ */
+export function workersToStart(messages: number, starting: number, live: number, size: number): number {
+  return Math.max(0, Math.min(size - live, messages - starting));
+}
+
+/**
  * Whether a worker holding `items` items has room for another message. A worker running `inFlight`
  * tasks at once is kept full: `inFlight` items, and the queue beyond them that one would keep.
  */

@@ -6,11 +6,13 @@ import {
   capacityHint,
   chunkSize,
   hasRoom,
+  keepsEveryWorkerBusy,
   LONG_TASK_MS,
   MAX_BATCH,
   MAX_CHUNK,
   MAX_READ_AHEAD,
   mapMessages,
+  mayPrefetch,
   nextItemMs,
   runMessages,
   workersToStart,
@@ -155,4 +157,19 @@ test('workersToStart: one per message beyond those the starting workers take, up
   assert.equal(workersToStart(5, 2, 3, 12), 3);
   assert.equal(workersToStart(100, 0, 2, 2), 0, 'never past the size');
   assert.equal(workersToStart(0, 0, 0, 4), 0);
+});
+
+test('mayPrefetch: a worker of long tasks, one per lane and nothing waiting, may hold the next', () => {
+  assert.equal(mayPrefetch(70, 1, 1), true);
+  assert.equal(mayPrefetch(70, 4, 4), true, 'K lanes, all running');
+  assert.equal(mayPrefetch(70, 2, 1), false, 'one waits already');
+  assert.equal(mayPrefetch(70, 0, 1), false, 'idle: hasRoom takes it');
+  assert.equal(mayPrefetch(LONG_TASK_MS - 1, 1, 1), false, 'shorter tasks queue by hasRoom');
+  assert.equal(mayPrefetch(undefined, 1, 1), false, 'not timed yet: one at a time');
+});
+
+test('keepsEveryWorkerBusy: nothing is held back near the end of a job', () => {
+  assert.equal(keepsEveryWorkerBusy(3, 2), true);
+  assert.equal(keepsEveryWorkerBusy(2, 2), false);
+  assert.equal(keepsEveryWorkerBusy(0, 1), false);
 });

@@ -111,6 +111,24 @@ export function hasRoom(itemMs: number | undefined, held: number, inFlight = 1):
   return items * itemMs < QUEUED_BATCHES * BATCH_TARGET_MS;
 }
 
+/**
+ * Whether a worker that `hasRoom` turned away may take one more message all the same, to start it the
+ * moment its running tasks end, saving the round trip of a result and the next task (a few ms for a
+ * process): long tasks only (shorter ones queue already), and only a worker holding one task per lane
+ * and nothing waiting. The pool also asks `keepsEveryWorkerBusy` of its queue.
+ */
+export function mayPrefetch(itemMs: number | undefined, held: number, inFlight: number): boolean {
+  return itemMs !== undefined && itemMs >= LONG_TASK_MS && held === inFlight;
+}
+
+/**
+ * Whether `queuedMessages` leave a message for each of `workers` after one more is taken: near the end
+ * of a job nothing is held back, so its last tasks still go to whichever worker frees first.
+ */
+export function keepsEveryWorkerBusy(queuedMessages: number, workers: number): boolean {
+  return queuedMessages > workers;
+}
+
 /** The least silence, in ms, after which a worker holding jobs it has not started loses them to an idle one. */
 export const STEAL_MIN_MS = 50;
 

@@ -46,7 +46,9 @@ import {
   capacityHint,
   chunkSize,
   hasRoom,
+  keepsEveryWorkerBusy,
   mapMessages,
+  mayPrefetch,
   nextItemMs,
   runMessages,
   stealAfterMs,
@@ -363,9 +365,16 @@ export class Pool implements Strategy {
     return taken.length > 0;
   }
 
-  /** A worker holding a job that must run alone takes nothing more; else the batching policy says. */
+  /**
+   * A worker holding a job that must run alone takes nothing more; else the batching policy says, and a
+   * worker of long tasks may hold the next one while the queue has work for every worker.
+   */
   #hasRoom(worker: PoolWorker): boolean {
-    return !worker.alone && hasRoom(this.#itemMs, worker.items, this.#inFlight);
+    if (worker.alone) return false;
+    if (hasRoom(this.#itemMs, worker.items, this.#inFlight)) return true;
+    if (!mayPrefetch(this.#itemMs, worker.items, this.#inFlight)) return false;
+    const workers = this.#workers.length;
+    return keepsEveryWorkerBusy(this.#queuedMessages(workers + 1), workers);
   }
 
   /** Not closing, not doomed, and not waiting to see whether a task it was told to give up on stops. */

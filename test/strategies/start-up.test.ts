@@ -39,7 +39,12 @@ for (const strategy of ['threads', 'processes'] as const) {
     }
 
     test('3 inputs with concurrency 12: map starts at most 3 workers', async () => {
-      const executor = createExecutor<number, Where>({ task: WHERE, strategy, concurrency: 12 });
+      const executor = createExecutor<number, Where>({
+        task: WHERE,
+        strategy,
+        concurrency: 12,
+        timeline: true,
+      });
       try {
         const results = await executor.map([0, 1, 2]);
         assert.deepEqual(
@@ -47,6 +52,9 @@ for (const strategy of ['threads', 'processes'] as const) {
           [0, 1, 2],
         );
         await assertStartedAtMost(executor, results, 3);
+        // The timeline's lanes are the workers that ran: no more than were started.
+        const lanes = new Set(executor.timeline().map((entry) => entry.workerId));
+        assert.deepEqual([...lanes].sort(), [...new Set(results.map((r) => r.workerId))].sort());
       } finally {
         await executor.close();
       }

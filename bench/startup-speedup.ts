@@ -32,6 +32,8 @@ interface Sample {
   startupMs: number;
   /** CPU time of this process and its worker processes over the same span, in ms. */
   cpuMs: number;
+  /** The tasks' summed run time ÷ (workers × wall time): how much of the workers' time ran tasks. */
+  busyShare: number;
   workersStarted: number;
 }
 
@@ -77,13 +79,18 @@ async function measure(
     const wrong = results.findIndex((value, i) => value !== squareSumExact(inputs[i]!));
     if (wrong !== -1) throw new Error(`wrong result for n=${inputs[wrong]}`);
     let firstStart = Number.POSITIVE_INFINITY;
-    for (const entry of executor.timeline())
-      if (entry.start >= origin) firstStart = Math.min(firstStart, entry.start);
+    let busy = 0;
+    for (const entry of executor.timeline()) {
+      if (entry.start < origin) continue; // the warm-up's
+      firstStart = Math.min(firstStart, entry.start);
+      busy += entry.end - entry.start;
+    }
     const children = usage.childCpuUser + usage.childCpuSystem - before.childCpuUser - before.childCpuSystem;
     return {
       wallMs,
       startupMs: firstStart - origin,
       cpuMs: (own.user + own.system + children) / 1000,
+      busyShare: busy / (executor.concurrency * wallMs),
       workersStarted: usage.workersStarted,
     };
   } finally {
@@ -167,14 +174,15 @@ async function main(): Promise<void> {
   );
   console.log();
   const body = rows.map((row) => {
-    if (row.samples.length === 0) return [row.label, '—', '—', '—', '—', '—', row.failed ?? ''];
+    if (row.samples.length === 0) return [row.label, '—', '—', '—', '—', '—', '—', row.failed ?? ''];
     const wall = summarize(row.samples.map((s) => s.wallMs / 1000));
     const startup = summarize(row.samples.map((s) => s.startupMs));
     const ratio = row.ratios.length > 0 ? range(summarize(row.ratios), 2) : '—';
     const cpu = summarize(row.samples.map((s) => s.cpuMs));
     const extraCpu = sequentialCpu > 0 ? `${(cpu.median - sequentialCpu).toFixed(0)}` : '—';
+    const busy = range(summarize(row.samples.map((s) => s.busyShare)), 2);
     const started = [...new Set(row.samples.map((s) => s.workersStarted))].join(', ');
-    return [row.label, range(wall, 2), range(startup, 0), ratio, extraCpu, started, row.failed ?? ''];
+    return [row.label, range(wall, 2), range(startup, 0), ratio, busy, extraCpu, started, row.failed ?? ''];
   });
   console.log(
     markdownTable(
@@ -183,6 +191,7 @@ async function main(): Promise<void> {
         'wall time (s)',
         'start-up (ms)',
         `speed-up ÷ ideal (${cores}×)`,
+        'workers busy',
         'CPU beyond sequential (ms)',
         'workers started',
         'note',
@@ -193,7 +202,10 @@ async function main(): Promise<void> {
   console.log();
   console.log(
     'speed-up ÷ ideal: sequential wall time ÷ this wall time ÷ cores, each against the sequential run of ' +
-      'the same round; start-up: from creating the executor (warm rows: from the timed map) to the first ' +
+      "the same round; workers busy: the tasks' summed run time ÷ (workers × wall time), the share of the " +
+      "workers' time that ran tasks (start-up, messages and an uneven end are the rest), which load, " +
+      'stretching tasks and wall time alike, disturbs less than the wall-time ratio; ' +
+      'start-up: from creating the executor (warm rows: from the timed map) to the first ' +
       "task starting; CPU beyond sequential: the median CPU time of the run (this process's and its " +
       "workers') less sequential's, what starting and feeding the workers cost; warm rows: workers " +
       'started and warmed up before the clock starts, as in table 2 of `npm run bench`.',

@@ -160,16 +160,22 @@ interface SweepRow {
   n: number;
   inputs: number;
   sequentialS: number;
+  /** 2 local worker threads, here. */
+  threadsS: number;
   distributedS: number;
 }
 
-/** Where distributing over 2 worker processes starts to pay: the speed-up against sequential, by task size. */
+/**
+ * Where distributing over 2 worker processes starts to pay, by task size: against sequential, and
+ * against 2 local worker threads (the same 2 cores, without Redis in between).
+ */
 async function sweep(redis: RedisServer): Promise<SweepRow[]> {
   const queue = queueFor(SQUARE_SUM);
   const started = await Promise.all(
     [0, 1].map(() => startWorker(redis, SQUARE_SUM, queue, { strategy: 'async', concurrency: 1 })),
   );
   const sequential = createExecutor({ task: SQUARE_SUM, strategy: 'sequential' });
+  const threads = createExecutor({ task: SQUARE_SUM, strategy: 'threads', concurrency: 2 });
   const distributed = createExecutor({
     task: SQUARE_SUM,
     strategy: 'distributed',
@@ -195,11 +201,12 @@ async function sweep(redis: RedisServer): Promise<SweepRow[]> {
         n,
         inputs: count,
         sequentialS: await time(sequential, inputs),
+        threadsS: await time(threads, inputs),
         distributedS: await time(distributed, inputs),
       });
     }
   } finally {
-    await Promise.all([sequential.close(), distributed.close()]);
+    await Promise.all([sequential.close(), threads.close(), distributed.close()]);
     await Promise.all(started.map((worker) => stopWorker(worker)));
   }
   return rows;
@@ -266,19 +273,43 @@ async function main(): Promise<void> {
       ]),
     ),
   );
-  console.log('\nCrossover: the same job at each task size, sequential here against 2 worker processes\n');
+  console.log(
+    '\nCrossover: the same job at each task size: sequential and 2 worker threads here, against 2 worker processes\n' +
+      '(µs over threads: what distributing costs per input beyond 2 local threads, (distributed − threads) ÷ inputs)\n',
+  );
   console.log(
     markdownTable(
-      ['n', 'µs per task (sequential)', 'inputs', 'sequential, s', 'distributed, s', 'speed-up'],
+      [
+        'n',
+        'µs per task (sequential)',
+        'inputs',
+        'sequential, s',
+        'threads 2, s',
+        'distributed, s',
+        '× sequential',
+        '× threads',
+        'µs over threads',
+      ],
       crossover.map((row) => [
         formatCount(row.n),
         ((row.sequentialS / row.inputs) * 1e6).toFixed(1),
         formatCount(row.inputs),
         row.sequentialS.toFixed(3),
+        row.threadsS.toFixed(3),
         row.distributedS.toFixed(3),
         (row.sequentialS / row.distributedS).toFixed(2),
+        (row.threadsS / row.distributedS).toFixed(2),
+        (((row.distributedS - row.threadsS) / row.inputs) * 1e6).toFixed(1),
       ]),
     ),
+  );
+  const beatThreads = crossover.findIndex((_, i) =>
+    crossover.slice(i).every((row) => row.threadsS > row.distributedS),
+  );
+  console.log(
+    beatThreads === -1
+      ? '\n2 worker processes did not beat 2 local threads at every size from any size on: on one machine they share the cores the threads have, plus Redis.'
+      : `\n2 worker processes beat 2 local threads from n = ${formatCount(crossover[beatThreads]!.n)} (${((crossover[beatThreads]!.sequentialS / crossover[beatThreads]!.inputs) * 1e6).toFixed(1)} µs a task) on.`,
   );
   const sizes = (rows: SweepRow[]): string => rows.map((row) => formatCount(row.n)).join(', ') || 'none';
   const faster = crossover.filter((row) => row.sequentialS > row.distributedS);

@@ -6,8 +6,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
-  DEFAULT_STRATEGY,
+  DEFAULT_RUN_STRATEGY,
   LOCAL_STRATEGIES,
+  redactUrl,
   STRATEGY_CHOICES,
   type StrategyChoice,
 } from '../core/options.js';
@@ -48,7 +49,21 @@ function strategyChoice(text: string): StrategyChoice {
 export const INPUTS_RULE =
   'NDJSON: one JSON value per line, blank lines skipped; a line holding an array is one input';
 
+/** `--redis`: a redis:// or rediss:// URL; a bad one is named without its password. */
+function redisUrl(text: string): string {
+  if (!/^rediss?:\/\/[^/]/.test(text)) {
+    throw new CliError(`--redis: expected a redis:// or rediss:// URL, got \`${String(redactUrl(text))}\``);
+  }
+  return text;
+}
+
 export const OPTIONS = {
+  redis: {
+    flags: '--redis <url>',
+    description:
+      'the Redis that `fanout worker`s listen on, for --strategy distributed (redis://[user:password@]host:port, rediss:// for TLS)',
+    parse: redisUrl,
+  } satisfies OptionSpec<string>,
   inputs: {
     flags: '-i, --inputs <file|->',
     description: `the inputs, ${INPUTS_RULE}; - reads stdin`,
@@ -72,7 +87,7 @@ export const OPTIONS = {
   strategy: {
     flags: '--strategy <name>',
     description: `how to run the tasks: ${STRATEGY_CHOICES.join(', ')}`,
-    default: DEFAULT_STRATEGY,
+    default: DEFAULT_RUN_STRATEGY,
     parse: strategyChoice,
   } satisfies OptionSpec<StrategyChoice>,
   strategies: {

@@ -10,8 +10,13 @@ export type StrategyName = (typeof STRATEGIES)[number];
 export type StrategyChoice = StrategyName | 'auto';
 /** Every value `strategy` accepts: what `fanout run --strategy` offers. */
 export const STRATEGY_CHOICES: readonly StrategyChoice[] = [...STRATEGIES, 'auto'];
-/** The strategy when none is given, for the executor and for `fanout run`. */
+/** The executor's strategy when none is given (the library's `createExecutor`). */
 export const DEFAULT_STRATEGY: StrategyChoice = 'threads';
+/**
+ * `fanout run`'s strategy when none is given: the advisor measures the first inputs and picks, so that
+ * a task that mostly waits is not held to a few workers (docs/run.md gives what the sampling costs).
+ */
+export const DEFAULT_RUN_STRATEGY: StrategyChoice = 'auto';
 
 /** Whether a name is one of the four strategies (not `auto`). */
 export function isStrategyName(name: unknown): name is StrategyName {
@@ -29,8 +34,11 @@ export const ADAPTIVE = 'adaptive';
 /** The bounds of `'adaptive'` without `:MIN-MAX`. */
 export const DEFAULT_ADAPTIVE_MIN = 1;
 export const DEFAULT_ADAPTIVE_MAX = 1000;
-/** Strategies whose `concurrency` can move while running; the pools move their `inFlight` instead. */
-export const ADAPTIVE_STRATEGIES: readonly StrategyName[] = ['async'];
+/**
+ * Strategies whose `concurrency` can move while running (`distributed`: its jobs in flight); the pools
+ * move their `inFlight` instead.
+ */
+export const ADAPTIVE_STRATEGIES: readonly StrategyName[] = ['async', 'distributed'];
 /** Strategies whose tasks in flight per worker (`inFlight`) can move while running: the hybrid model. */
 export const ADAPTIVE_IN_FLIGHT_STRATEGIES: readonly StrategyName[] = ['threads', 'processes'];
 /** Where `inFlight: 'adaptive'` starts from (clamped to its bounds): async's default, so an isolated async run and a one-worker hybrid move alike. */
@@ -55,7 +63,8 @@ export interface ExecutorOptions {
   strategy?: StrategyChoice;
   /**
    * Tasks in flight at once: workers for `threads` and `processes`, pending promises for `async`.
-   * `sequential` is always 1. Under `async`, `'adaptive'` (or `'adaptive:MIN-MAX'`) moves the limit
+   * `sequential` is always 1. Under `async` (and `distributed`, for its jobs in flight), `'adaptive'`
+   * (or `'adaptive:MIN-MAX'`) moves the limit
    * while the job runs, from the latency it measures: from 4, doubling towards 64 until a queue shows
    * (see docs/adaptive.md).
    * @default os.availableParallelism() for threads and processes, 64 for async

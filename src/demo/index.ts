@@ -4,6 +4,8 @@
  * job the seed leaves out, which waits and computes, under the four and the hybrid.
  */
 import { availableParallelism } from 'node:os';
+import { LOCAL_STRATEGIES, type StrategyName } from '../core/options.js';
+import { formatCount } from '../core/units.js';
 import { compareStrategies } from '../measure/compare.js';
 import type { Comparison, ProgressEvent } from '../measure/types.js';
 import { DEFAULT_BODY_BYTES, DEFAULT_HASH_ROUNDS, startServer, WORKLOADS } from '../workloads/index.js';
@@ -56,6 +58,38 @@ export interface DemoOptions {
   delayMs?: number;
   onStage?: (stage: DemoStage, label: string) => void;
   onProgress?: (event: ProgressEvent) => void;
+  /** Adds a `distributed` row to the I/O and CPU jobs, on `fanout worker`s that `serve` starts. */
+  distributed?: DemoDistributed;
+}
+
+/** How the demo reaches distributed: a Redis, and who starts workers for a task on a queue. */
+export interface DemoDistributed {
+  connection: string;
+  /** Starts workers for `task` (a built-in workload's name) on `queue`; resolves with their stop. */
+  serve(task: string, queue: string, job: 'io' | 'cpu'): Promise<() => Promise<void>>;
+}
+
+/** The strategies of a job, with distributed when asked for, and the options it needs. */
+async function withDistributed<T>(
+  options: DemoOptions,
+  task: string,
+  job: 'io' | 'cpu',
+  measure: (extra: { strategies?: StrategyName[]; connection?: string; queue?: string }) => Promise<T>,
+): Promise<T> {
+  const remote = options.distributed;
+  if (!remote) return measure({});
+  // A queue of the demo's own per job: workers of one workload never see the other's runs.
+  const queue = `fanout-demo-${task}-${process.pid}`;
+  const stop = await remote.serve(task, queue, job);
+  try {
+    return await measure({
+      strategies: [...LOCAL_STRATEGIES, 'distributed'],
+      connection: remote.connection,
+      queue,
+    });
+  } finally {
+    await stop();
+  }
 }
 
 export interface DemoResult {
@@ -89,16 +123,19 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   try {
     const label = `I/O-bound: ${SEED_DOWNLOADS} downloads of a ${DEFAULT_BODY_BYTES}-byte page, ${delayMs} ms each`;
     options.onStage?.('io', label);
-    const io = await compareStrategies({
-      task: WORKLOADS.download,
-      inputs: Array.from({ length: SEED_DOWNLOADS }, () => server.url),
-      label,
-      // As the seed: every request in flight at once under asyncio, 5 threads, one process per core.
-      concurrency: { async: SEED_DOWNLOADS, threads: SEED_THREADS, processes: cores },
-      runs,
-      warmup,
-      onProgress: options.onProgress,
-    });
+    const io = await withDistributed(options, 'download', 'io', (extra) =>
+      compareStrategies({
+        task: WORKLOADS.download,
+        inputs: Array.from({ length: SEED_DOWNLOADS }, () => server.url),
+        label,
+        // As the seed: every request in flight at once under asyncio, 5 threads, one process per core.
+        concurrency: { async: SEED_DOWNLOADS, threads: SEED_THREADS, processes: cores },
+        runs,
+        warmup,
+        onProgress: options.onProgress,
+        ...extra,
+      }),
+    );
     // What the I/O job alone asked of the server; the mixed job's requests come later.
     const served = server.stats();
     const { cpu, scale, sizes } = await runCpu(runs, warmup, options);
@@ -132,17 +169,20 @@ async function runCpu(
   const sizes = SEED_SIZES.map((n) => n * scale.factor);
   const label =
     scale.factor === 1
-      ? `CPU-bound: sum of squares below each of the seed's ${sizes.length} numbers from ${sizes[0]}`
-      : `CPU-bound: sum of squares below ${sizes.length} numbers from ${sizes[0]} (the seed's × ${scale.factor})`;
+      ? `CPU-bound: sum of squares below each of the seed's ${sizes.length} numbers from ${formatCount(sizes[0] ?? 0)}`
+      : `CPU-bound: sum of squares below ${sizes.length} numbers from ${formatCount(sizes[0] ?? 0)} (the seed's × ${scale.factor})`;
   options.onStage?.('cpu', label);
-  const cpu = await compareStrategies({
-    task: WORKLOADS['sum-of-squares'],
-    inputs: sizes,
-    label,
-    runs,
-    warmup,
-    onProgress: options.onProgress,
-  });
+  const cpu = await withDistributed(options, 'sum-of-squares', 'cpu', (extra) =>
+    compareStrategies({
+      task: WORKLOADS['sum-of-squares'],
+      inputs: sizes,
+      label,
+      runs,
+      warmup,
+      onProgress: options.onProgress,
+      ...extra,
+    }),
+  );
   return { cpu, scale, sizes };
 }
 
@@ -171,7 +211,7 @@ async function runMixed(
   const setup: MixedSetup = { rounds, calibrated, busy, workers: cores, inFlight };
   const label =
     `Mixed: ${SEED_DOWNLOADS} downloads of the ${DEFAULT_BODY_BYTES}-byte page, ${delayMs} ms each, ` +
-    `then ${rounds} SHA-256 rounds over each body` +
+    `then ${formatCount(rounds)} SHA-256 rounds over each body` +
     (calibrated ? ` (about ${MIXED_CPU_TARGET_MS} ms of CPU here)` : '');
   options.onStage?.('mixed', label);
   const comparison = await compareStrategies({

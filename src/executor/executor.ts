@@ -1,4 +1,4 @@
-import { ClosedError, callAborted, OptionError } from '../core/errors.js';
+import { ClosedError, callAborted, describe, OptionError } from '../core/errors.js';
 import {
   type AdaptiveBounds,
   type ExecutorOptions,
@@ -19,6 +19,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** A time-out for this task, in ms; overrides the executor's. */
   timeout?: number;
+  /**
+   * The index the task sees as `context.index` and its errors name. `fanout worker` passes each
+   * input's index in the producer's call.
+   * @default how many `run` calls this executor had before this one
+   */
+  index?: number;
 }
 
 export interface MapOptions {
@@ -209,7 +215,14 @@ export class Executor<I = unknown, O = unknown> {
     if (this.#closed) return Promise.reject(new ClosedError());
     if (!this.#strategy) return this.#choose([input], null).then(() => this.run(input, options));
     const strategy = this.#strategy;
-    const index = this.#runs++;
+    if (options.index !== undefined && !(Number.isSafeInteger(options.index) && options.index >= 0)) {
+      return Promise.reject(
+        new OptionError(
+          `Expected \`index\` to be a non-negative integer, got \`${describe(options.index)}\``,
+        ),
+      );
+    }
+    const index = options.index ?? this.#runs++;
     const timeout = options.timeout ?? this.#options.timeout;
     return new Promise<O>((resolve, reject) => {
       strategy.submit(

@@ -42,7 +42,7 @@ export const MAX_MISMATCHES = 20;
 export const MAX_FAILURE_SAMPLES = 3;
 
 /** Errors that mean the task cannot run at all: the comparison stops rather than measure them. */
-const FATAL_CODES = new Set(['ERR_FANOUT_TASK_LOAD', 'ERR_FANOUT_SETUP']);
+const FATAL_CODES = new Set(['ERR_FANOUT_TASK_LOAD', 'ERR_FANOUT_SETUP', 'ERR_FANOUT_DISTRIBUTED']);
 
 export interface CompareOptions {
   /** The task module: a path (relative to the working directory), a `file:` URL string or a URL. */
@@ -87,6 +87,13 @@ export interface CompareOptions {
   timeout?: number;
   /** Given to `setup` and to every task as `context.options`. */
   taskOptions?: unknown;
+  /**
+   * The Redis URL that `fanout worker`s listen on: required when `distributed` is measured, given to
+   * it alone (see docs/distributed.md).
+   */
+  connection?: string;
+  /** `distributed`'s base queue. @default 'fanout' */
+  queue?: string;
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -205,6 +212,7 @@ export async function compareStrategies(options: CompareOptions): Promise<Compar
           export: options.export,
           timeout: options.timeout,
           taskOptions: options.taskOptions,
+          ...(strategy === 'distributed' ? { connection: options.connection, queue: options.queue } : {}),
         },
         inputs: options.inputs,
         run,

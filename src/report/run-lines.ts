@@ -2,6 +2,7 @@
 
 import type { LimitBucket } from '../core/types.js';
 import { formatBytes, formatCount, formatLongDuration, formatPercent, formatRate } from '../core/units.js';
+import { formatLevel } from '../measure/configuration.js';
 import type { JobProgress } from '../run/job.js';
 import type { RunSummary } from '../run/run.js';
 
@@ -173,11 +174,15 @@ export function formatSummary(summary: RunSummary, outLabel: string): string[] {
   return lines;
 }
 
-/** `threads ×2`, or `threads ×2×32` for 2 workers with 32 tasks in flight on each (the hybrid). */
+/**
+ * The notation of compare and the advisor (measure/configuration.ts): `threads 2`, `threads 2×32` for
+ * 2 workers with 32 tasks in flight on each (the hybrid), `async adaptive`, and `sequential` alone.
+ */
 function configuration(
   summary: Pick<RunSummary, 'strategy' | 'concurrency' | 'inFlight' | 'adaptive'>,
 ): string {
-  if (summary.adaptive?.perWorker) return `${summary.strategy} ×${summary.concurrency}×adaptive`;
-  const inFlight = summary.inFlight > 1 ? `×${summary.inFlight}` : '';
-  return `${summary.strategy} ×${summary.adaptive ? 'adaptive' : summary.concurrency}${inFlight}`;
+  if (summary.strategy === 'sequential') return summary.strategy;
+  if (summary.adaptive?.perWorker) return `${summary.strategy} ${summary.concurrency}×adaptive`;
+  const level = summary.adaptive ? 'adaptive' : formatLevel(summary.concurrency, summary.inFlight);
+  return `${summary.strategy} ${level}`;
 }

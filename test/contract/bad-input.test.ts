@@ -1,7 +1,9 @@
 // The contract, part 7: bad input gets one clear error naming the problem, and never a hang.
+
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { ADAPTIVE_STRATEGIES } from '../../src/core/options.js';
 import {
   CloneError,
   ClosedError,
@@ -276,8 +278,8 @@ for (const strategy of STRATEGIES) {
             assert.equal(error.code, 'ERR_FANOUT_OPTION');
             assert.equal(
               error.message,
-              // Where `'adaptive'` is allowed (async), the message says so.
-              `Expected \`concurrency\` to be a positive integer${typeof value === 'string' && strategy === 'async' ? ", 'adaptive' or 'adaptive:MIN-MAX'" : ''}, got \`${shown}\``,
+              // Where `'adaptive'` is allowed (ADAPTIVE_STRATEGIES), the message says so.
+              `Expected \`concurrency\` to be a positive integer${typeof value === 'string' && ADAPTIVE_STRATEGIES.includes(strategy) ? ", 'adaptive' or 'adaptive:MIN-MAX'" : ''}, got \`${shown}\``,
             );
             return true;
           },
@@ -307,6 +309,11 @@ for (const strategy of STRATEGIES) {
         await assert.rejects(collect(executor.stream([1], { highWaterMark: 0 })), (error: unknown) => {
           assert.ok(error instanceof OptionError);
           assert.equal(error.message, 'Expected `highWaterMark` to be a positive integer, got `0 (number)`');
+          return true;
+        });
+        await assert.rejects(executor.run(1, { index: -1 }), (error: unknown) => {
+          assert.ok(error instanceof OptionError);
+          assert.equal(error.message, 'Expected `index` to be a non-negative integer, got `-1 (number)`');
           return true;
         });
       });

@@ -4,16 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe } from 'node:test';
 import { AbortError } from '../../src/index.js';
-import {
-  collect,
-  fixture,
-  remoteSignal,
-  tempDir,
-  test,
-  waitForFile,
-  withDistributed,
-  withExecutor,
-} from './helpers.js';
+import { collect, fixture, tempDir, test, waitForFile, withDistributed, withExecutor } from './helpers.js';
 
 const waiting = fixture('waiting.mjs');
 
@@ -29,9 +20,7 @@ const STRATEGIES = withDistributed([fixture('waiting.mjs')]);
 
 for (const strategy of STRATEGIES) {
   describe(`${strategy}: a signal for the whole call`, () => {
-    test('map over an array: abort rejects at once, running tasks see their signal, the executor goes on', {
-      skip: remoteSignal(strategy),
-    }, async (t) => {
+    test('map over an array: abort rejects at once, running tasks see their signal, the executor goes on', async (t) => {
       const dir = tempDir(t);
       await withExecutor(strategy, waiting, { taskOptions: { dir } }, async (executor) => {
         const controller = new AbortController();

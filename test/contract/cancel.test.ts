@@ -10,16 +10,21 @@ import {
   fixture,
   isPooled,
   make,
+  notRemote,
   range,
-  STRATEGIES,
   tempDir,
   test,
   waitForFile,
   waitUntil,
+  withDistributed,
   withExecutor,
 } from './helpers.js';
 
 const waiting = fixture('waiting.mjs');
+const STRATEGIES = withDistributed([waiting]);
+/** Why the spinning cases do not reach `distributed`. */
+const REMOTE_SPIN =
+  "a worker replaced is the fanout worker's local pool's own (checked under threads and processes); the producer's usage() counts fanout workers";
 const waitingPath = fileURLToPath(waiting);
 /** A time-out short enough to keep the suite fast; tasks that should beat it are already released. */
 const SHORT_TIMEOUT_MS = 100;
@@ -156,8 +161,9 @@ for (const strategy of STRATEGIES) {
 
     test('a synchronous loop that ignores its time-out: its worker is replaced, later tasks complete', {
       skip:
-        !isPooled(strategy) &&
-        "a synchronous loop blocks the caller's own event loop: no timer can fire before it ends",
+        notRemote(strategy, REMOTE_SPIN) ??
+        (!isPooled(strategy) &&
+          "a synchronous loop blocks the caller's own event loop: no timer can fire before it ends"),
     }, async () => {
       // One worker, so every task after the loop must run on its replacement.
       const executor = make(strategy, waiting, { export: 'busy', concurrency: 1 });
@@ -178,7 +184,9 @@ for (const strategy of STRATEGIES) {
     });
 
     test('a synchronous loop that ignores its abort: its worker is replaced, later tasks complete', {
-      skip: !isPooled(strategy) && "a synchronous loop blocks the caller's own event loop",
+      skip:
+        notRemote(strategy, REMOTE_SPIN) ??
+        (!isPooled(strategy) && "a synchronous loop blocks the caller's own event loop"),
     }, async (t) => {
       const dir = tempDir(t);
       await withExecutor(strategy, waiting, { export: 'busy', taskOptions: { dir } }, async (executor) => {

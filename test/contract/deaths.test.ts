@@ -5,9 +5,23 @@ import { join } from 'node:path';
 import { describe } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Executor, type StrategyName, WorkerDiedError } from '../../src/index.js';
-import { collect, fixture, isPooled, make, range, readLines, STRATEGIES, tempDir, test } from './helpers.js';
+import {
+  collect,
+  fixture,
+  isPooled,
+  make,
+  notRemote,
+  range,
+  readLines,
+  tempDir,
+  test,
+  withDistributed,
+} from './helpers.js';
 
 const dying = fixture('dying.mjs');
+// Under distributed, each fanout worker runs its inputs in child processes of its own: a task that kills
+// its process kills one of those, and the worker's pool says so, as on one machine.
+const STRATEGIES = withDistributed([dying], 2, { strategy: 'processes', concurrency: 2 });
 const dyingPath = fileURLToPath(dying);
 const MEMORY_LIMIT_MB = 32;
 
@@ -28,6 +42,8 @@ interface Death {
 }
 
 const IN_PROCESS = 'the task runs in the caller: a worker death would end the test process itself';
+/** Where a death can happen: in a worker of a pool, here or in a fanout worker's own pool. */
+const canDie = (strategy: StrategyName): boolean => isPooled(strategy) || strategy === 'distributed';
 
 /** Kills, with SIGKILL, every process that writes `pid-<pid>` into `dir`. */
 function killEachPidFile(dir: string): () => void {
@@ -52,23 +68,26 @@ const DEATHS: Death[] = [
   {
     name: 'exit',
     how: /exited with code 3/,
-    skip: (strategy) => !isPooled(strategy) && IN_PROCESS,
+    skip: (strategy) => !canDie(strategy) && IN_PROCESS,
   },
   {
     name: 'timerThrow',
     how: /uncaught exception: Error: boom from a timer/,
-    skip: (strategy) => !isPooled(strategy) && IN_PROCESS,
+    skip: (strategy) => !canDie(strategy) && IN_PROCESS,
   },
   {
     name: 'oom',
     how: new RegExp(`out of memory \\(limit ${MEMORY_LIMIT_MB} MiB\\)`),
-    skip: (strategy) => !isPooled(strategy) && IN_PROCESS,
+    skip: (strategy) =>
+      notRemote(strategy, "maxMemoryMb is the producer's option: it does not reach a fanout worker's pool") ??
+      (!isPooled(strategy) && IN_PROCESS),
   },
   {
     name: 'awaitKill',
     how: /killed by SIGKILL/,
     skip: (strategy) =>
       strategy !== 'processes' &&
+      strategy !== 'distributed' &&
       (strategy === 'threads' ? 'a thread has no pid of its own to SIGKILL' : IN_PROCESS),
     outside: killEachPidFile,
   },
@@ -136,12 +155,19 @@ for (const strategy of STRATEGIES) {
             });
             // A process killed outright cannot say which input it ran, so the pool may run its inputs
             // again one by one, and lose a second worker to the culprit: at least one replacement.
-            assert.ok((await executor.usage()).workersStarted >= 3);
+            // (Under distributed the replacement is the fanout worker's own: usage() counts fanout workers.)
+            if (strategy !== 'distributed') assert.ok((await executor.usage()).workersStarted >= 3);
           });
         });
       }
 
-      test(`${death.name}: later tasks run on a new worker`, { skip: death.skip(strategy) }, async (t) => {
+      test(`${death.name}: later tasks run on a new worker`, {
+        skip:
+          notRemote(
+            strategy,
+            "worker ids, setup and teardown are each fanout worker's local pool's, and teardown runs when it stops",
+          ) || death.skip(strategy),
+      }, async (t) => {
         const dir = tempDir(t);
         // One worker, so what runs after the death runs on its replacement.
         const [dead, replacement] = await withDeath(strategy, death, dir, 1, async (executor) => {
@@ -165,7 +191,7 @@ for (const strategy of STRATEGIES) {
     }
 
     test('the error of a worker that threw from a timer carries that exception as its cause', {
-      skip: !isPooled(strategy) && IN_PROCESS,
+      skip: !canDie(strategy) && IN_PROCESS,
     }, async (t) => {
       const dir = tempDir(t);
       await withDeath(strategy, DEATHS[1]!, dir, 1, async (executor) => {

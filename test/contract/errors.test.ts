@@ -5,16 +5,7 @@ import { join } from 'node:path';
 import { describe } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Settled, TaskError } from '../../src/index.js';
-import {
-  collect,
-  fixture,
-  remoteSignal,
-  tempDir,
-  test,
-  waitForFile,
-  withDistributed,
-  withExecutor,
-} from './helpers.js';
+import { collect, fixture, tempDir, test, waitForFile, withDistributed, withExecutor } from './helpers.js';
 
 const failing = fixture('failing.mjs');
 const failingPath = fileURLToPath(failing);
@@ -134,9 +125,8 @@ for (const strategy of STRATEGIES) {
 
     test('a map that failed fast aborts the signal of its tasks still running', {
       skip:
-        remoteSignal(strategy) ??
-        (strategy === 'sequential' &&
-          'one at a time: nothing else runs when the map fails, and the rest is never started'),
+        strategy === 'sequential' &&
+        'one at a time: nothing else runs when the map fails, and the rest is never started',
     }, async (t) => {
       const dir = tempDir(t);
       await withExecutor(

@@ -2,15 +2,21 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { SetupError } from '../../src/index.js';
-import { collect, fixture, make, STRATEGIES, test } from './helpers.js';
+import { collect, fixture, make, notRemote, test, withDistributed } from './helpers.js';
 
 const hangs = fixture('hangs.mjs');
+const STRATEGIES = withDistributed([hangs]);
+/** Why these cases do not reach `distributed`. */
+const REMOTE_LIMITS =
+  "setup and teardown run in each fanout worker, under the worker's own limits: the producer's setupTimeout and teardownTimeout do not travel with the jobs";
 /** Short limits, so that the test is quick; what is checked is that they act, not how fast. */
 const LIMIT_MS = 300;
 
 for (const strategy of STRATEGIES) {
   describe(`${strategy}: setup and teardown that hang`, () => {
-    test('a setup that never finishes fails every call with a SetupError naming setupTimeout', async () => {
+    test('a setup that never finishes fails every call with a SetupError naming setupTimeout', {
+      skip: notRemote(strategy, REMOTE_LIMITS),
+    }, async () => {
       const executor = make(strategy, hangs, { taskOptions: { hang: 'setup' }, setupTimeout: LIMIT_MS });
       try {
         const named = (error: unknown): true => {
@@ -31,7 +37,9 @@ for (const strategy of STRATEGIES) {
       }
     });
 
-    test('a teardown that never finishes: close() goes on, with a warning naming teardownTimeout', async () => {
+    test('a teardown that never finishes: close() goes on, with a warning naming teardownTimeout', {
+      skip: notRemote(strategy, REMOTE_LIMITS),
+    }, async () => {
       const warnings: string[] = [];
       const onWarning = (warning: Error): void => void warnings.push(warning.message);
       process.on('warning', onWarning);

@@ -14,7 +14,7 @@ import {
   LOCAL_STRATEGIES,
   type StrategyName,
 } from '../../src/index.js';
-import { type Cluster, redisMissing, startCluster } from '../support/distributed.js';
+import { type Cluster, redisMissing, startCluster, type WorkerOptions } from '../support/distributed.js';
 
 /**
  * Tasks in flight per worker under `threads` and `processes`. The files under in-flight/ set it above
@@ -30,6 +30,12 @@ export const IN_FLIGHT = IN_FLIGHT_ADAPTIVE?.max ?? Number(IN_FLIGHT_SETTING);
 /** The `inFlight` option the suite gives threads and processes. */
 const IN_FLIGHT_OPTION = IN_FLIGHT_ADAPTIVE ? (IN_FLIGHT_SETTING as AdaptiveConcurrency) : IN_FLIGHT;
 
+/**
+ * Set by the files under distributed/: the suite runs again against `distributed` alone, with a
+ * loopback redis-server of its own and two `fanout worker` processes per task module.
+ */
+export const DISTRIBUTED = process.env.FANOUT_CONTRACT_DISTRIBUTED === '1';
+
 /** The strategies the suite runs: the local four, or the two with workers when tasks in flight per worker are on. */
 export const STRATEGIES: readonly StrategyName[] =
   IN_FLIGHT > 1 ? LOCAL_STRATEGIES.filter((strategy) => isPooled(strategy)) : LOCAL_STRATEGIES;
@@ -37,35 +43,45 @@ export const STRATEGIES: readonly StrategyName[] =
 let cluster: Cluster | undefined;
 
 /**
- * The strategies of a contract file that `distributed` also passes: the local four, and distributed
- * with a loopback redis-server of its own and two `fanout worker` processes per task module in
- * `tasks` (started before the file's tests, stopped after). Without redis-server installed, the
- * local four and one skipped test that says why.
+ * The strategies a contract file runs, given the task modules its tests use: STRATEGIES, or, in the
+ * distributed run, `distributed` with a redis-server of its own and `workersPerTask` `fanout worker`
+ * processes per module in `tasks` (a worker serves one module; started before the file's tests,
+ * stopped after). Without redis-server installed, one skipped test that says why.
  */
-export function withDistributed(tasks: URL[], workersPerTask = 2): StrategyName[] {
-  // The in-flight run of the suite is about the pools' tasks in flight: distributed has its own.
-  if (IN_FLIGHT > 1) return [...STRATEGIES];
+export function withDistributed(
+  tasks: URL[],
+  workersPerTask = 2,
+  workerOptions: WorkerOptions = {},
+): StrategyName[] {
+  if (!DISTRIBUTED) return [...STRATEGIES];
   const missing = redisMissing();
   if (missing) {
     nodeTest('distributed', { skip: `distributed not run: ${missing}` }, () => {});
-    return [...LOCAL_STRATEGIES];
+    return [];
   }
   before(async () => {
     cluster = await startCluster();
-    for (const task of tasks) await cluster.serve(task, workersPerTask);
+    for (const task of tasks) await cluster.serve(task, workersPerTask, workerOptions);
   });
   after(async () => {
     await cluster?.stop();
     cluster = undefined;
   });
-  return [...LOCAL_STRATEGIES, 'distributed'];
+  return ['distributed'];
 }
 
-/** Why a test of a running task's own signal does not apply to `distributed`: a remote task's signal is not carried. */
-export function remoteSignal(strategy: StrategyName): string | undefined {
-  return strategy === 'distributed'
-    ? 'distributed: the caller gets its AbortError at once, but a task already running on a worker is not signalled'
-    : undefined;
+/** `reason` (prefixed `distributed: `) when `strategy` is distributed: a case that cannot hold there. */
+export function notRemote(strategy: StrategyName, reason: string): string | undefined {
+  return strategy === 'distributed' ? `distributed: ${reason}` : undefined;
+}
+
+/** The pids of the distributed run's own helpers (its redis-server and `fanout worker`s): not leaks. */
+export function clusterPids(): Set<number> {
+  const pids = new Set<number>();
+  if (!cluster) return pids;
+  for (const worker of cluster.workers) pids.add(worker.pid);
+  if (cluster.redis.pid !== undefined) pids.add(cluster.redis.pid);
+  return pids;
 }
 
 /** The concurrency the suite uses: small, so it stays fast on two busy cores. */
@@ -219,6 +235,7 @@ export function childPids(): number[] {
     // Fields after the command name (which may hold spaces): state, ppid, …
     const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     if (Number(ppid) !== process.pid || state === 'Z') continue;
+    if (clusterPids().has(Number(entry))) continue;
     // tsx compiles a .ts task through esbuild's service process, which tsx starts once, unref'd, and
     // which ends with this process: it is not a worker of fanout's.
     if (isEsbuildService(entry)) continue;

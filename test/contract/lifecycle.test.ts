@@ -14,17 +14,25 @@ import {
   fixture,
   isPooled,
   make,
+  notRemote,
   range,
   readLines,
-  STRATEGIES,
+  remoteOptions,
   tempDir,
   test,
   threadCount,
   waitForFile,
+  withDistributed,
   withExecutor,
 } from './helpers.js';
 
 const lifecycle = fixture('lifecycle.mjs');
+const STRATEGIES = withDistributed([
+  lifecycle,
+  fixture('waiting.mjs'),
+  fixture('echo.mjs'),
+  fixture('typed.ts'),
+]);
 /** How long a child script may take to end on its own before the test calls it a hang. */
 const EXIT_LIMIT_MS = 20_000;
 
@@ -37,7 +45,8 @@ interface Seen {
 function runScript(strategy: StrategyName, ending: 'close' | 'forget', task: URL) {
   const script = fileURLToPath(fixture('exits.mjs'));
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [script, strategy, ending, task.href], {
+    const remote = JSON.stringify(remoteOptions(strategy, task));
+    const child = spawn(process.execPath, [script, strategy, ending, task.href, remote], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -74,7 +83,12 @@ before(async () => {
 
 for (const strategy of STRATEGIES) {
   describe(`${strategy}: lifecycle`, () => {
-    test('setup runs once per worker, and its state is what tasks see', async (t) => {
+    test('setup runs once per worker, and its state is what tasks see', {
+      skip: notRemote(
+        strategy,
+        "setup runs in each fanout worker's own local workers, whose ids are local to it (two worker processes each have a worker 0)",
+      ),
+    }, async (t) => {
       const dir = tempDir(t);
       const results = await withExecutor(strategy, lifecycle, { taskOptions: { dir } }, async (executor) => {
         const mapped = (await executor.map(range(300))) as Seen[];
@@ -101,7 +115,9 @@ for (const strategy of STRATEGIES) {
       }
     });
 
-    test('teardown runs on close, once per worker, and not before', async (t) => {
+    test('teardown runs on close, once per worker, and not before', {
+      skip: notRemote(strategy, "teardown runs when each fanout worker stops, not at the producer's close()"),
+    }, async (t) => {
       const dir = tempDir(t);
       const executor = make(strategy, lifecycle, { taskOptions: { dir } });
       await executor.map(range(20));

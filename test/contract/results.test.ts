@@ -39,13 +39,7 @@ const STRATEGIES = withDistributed([echo, waiting, typed, fixture('index.mjs'), 
 
 for (const strategy of STRATEGIES) {
   describe(`${strategy}: results`, () => {
-    const localIndex =
-      strategy === 'distributed'
-        ? 'distributed: context.index is the place in its job (not yet carried)'
-        : undefined;
-    test('context.index is the index of its input: map (in chunks), stream and run', {
-      skip: localIndex,
-    }, async () => {
+    test('context.index is the index of its input: map (in chunks), stream and run', async () => {
       const inputs = range(300).map((i) => `input ${i}`);
       await withExecutor(strategy, fixture('index.mjs'), { chunkSize: 7 }, async (executor) => {
         assert.deepEqual(await executor.map(inputs), range(300));

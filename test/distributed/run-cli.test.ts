@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { runCli } from '../cli/run-cli.js';
 import {
   assertOneLinePerInput,
   lineCount,
@@ -102,5 +103,85 @@ describe('fanout run --strategy distributed', { skip: missing && `distributed no
     ]);
     assert.equal(code, 2);
     assert.match(stderr, /`strategy: 'distributed'` needs `connection`/);
+  });
+
+  test('compare --redis adds a distributed row, measured on the workers; the password never printed', async (t) => {
+    const dir = tempDir(t);
+    writeInputs(
+      join(dir, 'in.ndjson'),
+      Array.from({ length: 40 }, (_, i) => i),
+    );
+    const url = redis.url.replace('redis://', 'redis://:hunter2@');
+    const { code, stdout, stderr } = await runCli([
+      'compare',
+      SLOW.pathname,
+      '--inputs',
+      join(dir, 'in.ndjson'),
+      '--strategies',
+      'sequential,async',
+      '--runs',
+      '1',
+      '--warmup',
+      '0',
+      '--redis',
+      url,
+      '--json',
+      '-q',
+    ]);
+    assert.equal(code, 0, stderr);
+    assert.doesNotMatch(stdout + stderr, /hunter2/);
+    const comparison = JSON.parse(stdout) as { strategies: { strategy: string; failed?: number }[] };
+    assert.deepEqual(
+      comparison.strategies.map((row) => row.strategy),
+      ['sequential', 'async', 'distributed'],
+    );
+  });
+
+  test('compare --strategies distributed without --redis: one line, exit 2', async (t) => {
+    const dir = tempDir(t);
+    writeInputs(join(dir, 'in.ndjson'), [1]);
+    const { code, stderr } = await runCli([
+      'compare',
+      SLOW.pathname,
+      '--inputs',
+      join(dir, 'in.ndjson'),
+      '--strategies',
+      'sequential,distributed',
+    ]);
+    assert.equal(code, 2);
+    assert.match(stderr, /^fanout: --strategies: distributed needs --redis <url>/m);
+    assert.equal(stderr.trim().split('\n').length, 1, stderr);
+  });
+
+  test('advise --redis: a verdict line on distributed, from what it measured', async (t) => {
+    const dir = tempDir(t);
+    writeInputs(
+      join(dir, 'in.ndjson'),
+      Array.from({ length: 40 }, (_, i) => i),
+    );
+    const { code, stdout, stderr } = await runCli([
+      'advise',
+      SLOW.pathname,
+      '--inputs',
+      join(dir, 'in.ndjson'),
+      '--budget',
+      '2',
+      '--redis',
+      redis.url,
+      '--json',
+    ]);
+    assert.equal(code, 0, stderr);
+    const advice = JSON.parse(stdout) as {
+      distributed: { tasks: number; wallMs: number; localWallMs: number; pays: boolean; line: string };
+    };
+    const { distributed } = advice;
+    assert.equal(distributed.tasks, 40);
+    assert.ok(distributed.wallMs > 0 && distributed.localWallMs > 0);
+    // The verdict follows from the two figures beside it.
+    assert.equal(distributed.pays, distributed.wallMs < distributed.localWallMs);
+    assert.match(
+      distributed.line,
+      /^distributed (pays|does not pay) here: 40 inputs took .* on the fanout workers listening, against .* under .* \(its measured rate\)/,
+    );
   });
 });

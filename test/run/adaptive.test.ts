@@ -11,13 +11,13 @@ const RUNS: { name: string; args: string[]; config: string; what: string }[] = [
   {
     name: '--concurrency adaptive:2-20 (async)',
     args: ['--strategy', 'async', '--concurrency', 'adaptive:2-20'],
-    config: 'async ×adaptive',
+    config: 'async adaptive',
     what: 'adaptive limit',
   },
   {
     name: '--in-flight adaptive:2-20 (threads, 2 workers)',
     args: ['--strategy', 'threads', '--concurrency', '2', '--in-flight', 'adaptive:2-20'],
-    config: 'threads ×2×adaptive',
+    config: 'threads 2×adaptive',
     what: 'adaptive tasks in flight per worker',
   },
 ];

@@ -6,11 +6,16 @@ import {
   capacityHint,
   chunkSize,
   hasRoom,
+  keepsEveryWorkerBusy,
   LONG_TASK_MS,
   MAX_BATCH,
   MAX_CHUNK,
   MAX_READ_AHEAD,
+  mapMessages,
+  mayPrefetch,
   nextItemMs,
+  runMessages,
+  workersToStart,
 } from '../../src/strategies/pool/batching.js';
 
 // Enough inputs left that the fair share does not bind.
@@ -126,4 +131,45 @@ test('capacityHint: never more than MAX_READ_AHEAD', () => {
   assert.equal(capacityHint(0.001, 2), MAX_READ_AHEAD);
   assert.equal(capacityHint(0.003, 4), MAX_READ_AHEAD, '2667 per worker × 4 workers');
   assert.equal(capacityHint(0.002, 2), 8000, 'just under');
+});
+
+test('mapMessages: one input each while the map measures, else the chunks it is cut into', () => {
+  assert.equal(mapMessages(undefined, 3, 12, undefined, true), 3);
+  assert.equal(mapMessages(0.001, 3, 12, undefined, true), 3, 'probing ignores an earlier estimate');
+  assert.equal(mapMessages(50, 40, 2, undefined, false), 40, 'long tasks: one per message');
+  assert.equal(mapMessages(0.5, 100, 2, undefined, false), 25, 'chunks of 4');
+  assert.equal(mapMessages(0.001, 1_000_000, 2, undefined, false), 500);
+  assert.equal(mapMessages(undefined, 10, 2, 4, false), 3, 'a fixed chunk size');
+  assert.equal(mapMessages(1, 0, 2, undefined, false), 0);
+});
+
+test('runMessages: run tasks share batches once a task has been timed', () => {
+  assert.equal(runMessages(undefined, 3), 3);
+  assert.equal(runMessages(0.001, 3), 1);
+  assert.equal(runMessages(0.5, 9), 3);
+  assert.equal(runMessages(1, 0), 0);
+});
+
+test('workersToStart: one per message beyond those the starting workers take, up to the size', () => {
+  assert.equal(workersToStart(3, 0, 0, 12), 3, '3 inputs, concurrency 12: 3 workers');
+  assert.equal(workersToStart(40, 0, 0, 2), 2);
+  assert.equal(workersToStart(3, 3, 3, 12), 0, 'the starting workers will take them');
+  assert.equal(workersToStart(5, 2, 3, 12), 3);
+  assert.equal(workersToStart(100, 0, 2, 2), 0, 'never past the size');
+  assert.equal(workersToStart(0, 0, 0, 4), 0);
+});
+
+test('mayPrefetch: a worker of long tasks, one per lane and nothing waiting, may hold the next', () => {
+  assert.equal(mayPrefetch(70, 1, 1), true);
+  assert.equal(mayPrefetch(70, 4, 4), true, 'K lanes, all running');
+  assert.equal(mayPrefetch(70, 2, 1), false, 'one waits already');
+  assert.equal(mayPrefetch(70, 0, 1), false, 'idle: hasRoom takes it');
+  assert.equal(mayPrefetch(LONG_TASK_MS - 1, 1, 1), false, 'shorter tasks queue by hasRoom');
+  assert.equal(mayPrefetch(undefined, 1, 1), false, 'not timed yet: one at a time');
+});
+
+test('keepsEveryWorkerBusy: nothing is held back near the end of a job', () => {
+  assert.equal(keepsEveryWorkerBusy(3, 2), true);
+  assert.equal(keepsEveryWorkerBusy(2, 2), false);
+  assert.equal(keepsEveryWorkerBusy(0, 1), false);
 });

@@ -22,6 +22,14 @@ test('a job is never more than a fair share of what is left, nor more than is le
   assert.equal(jobSize(1, 0, 16, undefined), 1);
 });
 
+test('a job fills the tasks a worker runs at once, however long each takes, within a fair share', () => {
+  assert.equal(jobSize(50, 10_000, 16, undefined), 1, 'one slot: a 50 ms task travels alone');
+  assert.equal(jobSize(50, 10_000, 16, undefined, 64), 64, 'async on the worker: 64 downloads a job');
+  assert.equal(jobSize(50, 80, 16, undefined, 64), 5, 'never more than a fair share of what is left');
+  assert.equal(jobSize(undefined, 10_000, 16, undefined, 64), 1, 'until a job was timed, one input');
+  assert.equal(readAhead(50, 16, 64), 16 * 64);
+});
+
 test('chunkSize fixes the inputs per job, within what is left', () => {
   assert.equal(jobSize(undefined, 1000, 16, 50), 50);
   assert.equal(jobSize(0.001, 20, 16, 50), 20);

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { advise } from '../../advise/advise.js';
+import { type DistributedFigures, probeDistributed } from '../../advise/distributed.js';
 import { renderAdvice, renderRecommendation } from '../../advise/render.js';
 import { DEFAULT_BUDGET_MS } from '../../advise/thresholds.js';
 import { adviceSection } from '../../report/advise-section.js';
@@ -21,6 +22,7 @@ import { resolveTaskArgument, TASK_ARGUMENT } from '../task-arg.js';
 
 interface AdviseFlags {
   inputs: string;
+  redis?: string;
   budget: number;
   maxConcurrency?: number;
   export: string;
@@ -58,6 +60,7 @@ See docs/choosing.md for how the verdict is reached.`,
     'fanout advise ./task.js -i urls.ndjson --max-concurrency 64 --report advice.html',
     'fanout advise ./task.js -i inputs.ndjson --json > advice.json',
     'seq 1 40 | fanout advise ./task.mjs --inputs - -q',
+    'fanout advise ./task.js -i inputs.ndjson --redis "$REDIS_URL"   # and whether distributed pays',
   ],
 );
 
@@ -76,13 +79,34 @@ async function action(task: string, flags: AdviseFlags): Promise<void> {
     maxConcurrency,
     onProgress: progress ? (message) => process.stderr.write(`  … ${message}\n`) : undefined,
   });
-  if (flags.json) process.stdout.write(`${JSON.stringify(advice, null, 2)}\n`);
-  else if (flags.quiet) {
+  // With --redis: distributed measured on the same sample against the recommendation, one verdict line.
+  let distributed: DistributedFigures | undefined;
+  let notMeasured: string | undefined;
+  if (flags.redis !== undefined) {
+    if (progress) process.stderr.write('  … measuring distributed on the fanout workers listening\n');
+    try {
+      distributed = await probeDistributed({
+        task: resolveTaskArgument(task),
+        export: flags.export,
+        inputs,
+        connection: flags.redis,
+        advice,
+      });
+    } catch (error) {
+      notMeasured = `distributed not measured: ${(error as Error).message}`;
+    }
+  }
+  if (flags.json) {
+    const extra = flags.redis === undefined ? {} : { distributed: distributed ?? { error: notMeasured } };
+    process.stdout.write(`${JSON.stringify({ ...advice, ...extra }, null, 2)}\n`);
+  } else if (flags.quiet) {
     process.stdout.write(renderRecommendation(advice));
     // The full text shows its warnings; the one line must not hide them.
     for (const warning of advice.verdict.warnings)
       process.stderr.write(`fanout advise: warning: ${warning}\n`);
   } else process.stdout.write(renderAdvice(advice, createStyle(useColor(process.stdout))));
+  if (!flags.json && (distributed || notMeasured))
+    process.stdout.write(`\n${distributed?.line ?? notMeasured}\n`);
   if (flags.report !== undefined) {
     await writeHtmlReport(flags.report, reportData(`fanout advise: ${task}`, [adviceSection(advice, task)]));
     if (!quiet) process.stdout.write(`\nReport: ${resolve(flags.report)}\n`);
@@ -108,6 +132,7 @@ export function registerAdvise(program: Command): void {
     BUDGET,
     MAX_CONCURRENCY,
     OPTIONS.export,
+    OPTIONS.redis,
     OPTIONS.json,
     OPTIONS.report,
     OPTIONS.quiet,

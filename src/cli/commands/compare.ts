@@ -30,6 +30,7 @@ import { resolveTaskArgument, TASK_ARGUMENT } from '../task-arg.js';
 
 interface CompareFlags {
   inputs: string;
+  redis?: string;
   strategies: StrategyName[];
   concurrency?: ConcurrencyItem[];
   sweep?: Sweep;
@@ -60,6 +61,7 @@ inputs or task module. See docs/compare.md for what each column measures.`,
     'fanout compare fetch-and-hash -i urls.ndjson --sweep threads=2x1..64',
     'seq 30 35 | fanout compare ./fib.mjs --inputs - --runs 5 --warmup 2',
     'fanout compare ./task.js -i inputs.ndjson --export-json out.json --export-markdown out.md -q',
+    'fanout compare ./task.js -i inputs.ndjson --redis "$REDIS_URL"   # and distributed, on the fanout workers there',
   ],
 );
 
@@ -107,7 +109,23 @@ function writeExport(file: string | undefined, render: (c: Comparison) => string
   if (file !== undefined) writeFileSync(file, render(c));
 }
 
-async function runCompare(task: string, flags: CompareFlags, strategiesGiven: boolean): Promise<void> {
+/**
+ * `--redis` adds `distributed` to the strategies measured (last), unless they name it already (then it
+ * runs where they name it); naming distributed without `--redis` is refused in one line.
+ */
+function withDistributed(flags: CompareFlags): CompareFlags {
+  const named = flags.strategies.includes('distributed') || flags.sweep?.strategy === 'distributed';
+  if (named && flags.redis === undefined) {
+    throw new CliError(
+      '--strategies: distributed needs --redis <url>, the Redis its `fanout worker`s listen on (see docs/distributed.md)',
+    );
+  }
+  if (flags.redis === undefined || named || flags.sweep) return flags;
+  return { ...flags, strategies: [...flags.strategies, 'distributed'] };
+}
+
+async function runCompare(task: string, given: CompareFlags, strategiesGiven: boolean): Promise<void> {
+  const flags = withDistributed(given);
   const measured = whatToMeasure(flags, strategiesGiven);
   const { runs, warmup, timeout } = flags;
   const inputs = await readAllInputs(flags.inputs);
@@ -124,6 +142,7 @@ async function runCompare(task: string, flags: CompareFlags, strategiesGiven: bo
       warmup,
       export: flags.export,
       timeout,
+      ...(flags.redis === undefined ? {} : { connection: flags.redis }),
       onProgress: (event) => progress?.update(event),
     });
   } finally {
@@ -162,6 +181,7 @@ export function registerCompare(program: Command): void {
     OPTIONS.warmup,
     OPTIONS.export,
     OPTIONS.timeout,
+    OPTIONS.redis,
     OPTIONS.json,
     EXPORT_JSON,
     EXPORT_MARKDOWN,

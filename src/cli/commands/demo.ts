@@ -16,16 +16,23 @@ import { createStyle, type Style } from '../../report/style.js';
 import { renderComparison } from '../../report/table.js';
 import { DEFAULT_BODY_BYTES } from '../../workloads/request-plan.js';
 import { EXIT_SOME_FAILED } from '../errors.js';
+import { startLocalWorkers } from '../local-workers.js';
 import { addOptions, helpEnd, type OptionSpec, withDefault } from '../option-kit.js';
 import { OPTIONS } from '../options.js';
 import { createProgress, type Progress } from '../progress/index.js';
 import { parseMilliseconds } from '../strategy-options.js';
 import { useColor } from '../style.js';
 
+/** `fanout worker` processes the demo starts per job with --redis. */
+const LOCAL_WORKERS = 2;
+/** Jobs each of the I/O job's workers holds at once: with 2 workers, 16 downloads in flight. */
+const IO_JOBS_PER_WORKER = 8;
+
 /** Where the demo writes its report unless told otherwise. */
 export const DEFAULT_DEMO_REPORT = 'fanout-demo-report.html';
 
 interface DemoFlags {
+  redis?: string;
   seedSizes?: boolean;
   runs: number;
   warmup: number;
@@ -58,6 +65,7 @@ flight on each. Nothing leaves this machine.`,
     'fanout demo',
     'fanout demo --runs 3 --warmup 1 --report seed.html',
     'fanout demo --seed-sizes --no-report',
+    'fanout demo --redis redis://127.0.0.1:6379   # and distributed: 2 local fanout workers per job',
   ],
 );
 
@@ -89,6 +97,25 @@ async function runDemoCommand(flags: DemoFlags): Promise<void> {
       progress = createProgress({ stream: process.stderr, quiet: flags.quiet });
     },
     onProgress: (event) => progress?.update(event),
+    ...(flags.redis === undefined
+      ? {}
+      : {
+          distributed: {
+            connection: flags.redis,
+            // Two local workers per job: async for the downloads, holding several jobs at once (a job
+            // is sized to about 50 ms of wall time: one download), one thread each for the CPU job.
+            serve: (task: string, queue: string, job: 'io' | 'cpu') =>
+              startLocalWorkers(
+                task,
+                flags.redis!,
+                queue,
+                LOCAL_WORKERS,
+                job === 'io'
+                  ? ['--strategy', 'async', '--jobs', String(IO_JOBS_PER_WORKER)]
+                  : ['--strategy', 'threads', '--concurrency', '1'],
+              ),
+          },
+        }),
   }).finally(() => progress?.stop());
 
   const { io, cpu, mixed, mixedSetup, scale } = result;
@@ -106,25 +133,32 @@ async function runDemoCommand(flags: DemoFlags): Promise<void> {
     `per task, measured first). The last row is the hybrid: ${mixedSetup.workers} worker threads with ` +
     `${mixedSetup.inFlight} tasks in flight each.`;
   printJob(mixed, mixedLessons(mixed, cores, choice), style, mixedNote);
-  process.stdout.write(
-    `\n${style.bold('In short:')} ${inShort(io, cpu, mixed)} Measure before choosing: "premature optimization is ` +
-      'the root of all evil" (Knuth).\n',
-  );
+  const conclusion =
+    `${inShort(io, cpu, mixed, cores)} Measure before choosing: "premature optimization is ` +
+    'the root of all evil" (Knuth).';
+  process.stdout.write(`\n${style.bold(IN_SHORT)} ${conclusion}\n`);
 
   if (flags.report !== false) {
     const file = resolve(flags.report);
     await writeHtmlReport(
       file,
-      reportData('fanout demo: the seed chapter, live', [
-        comparisonSection(io, { lessons: ioLessons(io) }),
-        comparisonSection(cpu, { lessons: cpuLessons(cpu, cores) }),
-        comparisonSection(mixed, { lessons: [mixedNote, ...mixedLessons(mixed, cores, choice)] }),
-      ]),
+      reportData(
+        'fanout demo: the seed chapter, live',
+        [
+          comparisonSection(io, { lessons: ioLessons(io) }),
+          comparisonSection(cpu, { lessons: cpuLessons(cpu, cores) }),
+          comparisonSection(mixed, { lessons: [mixedNote, ...mixedLessons(mixed, cores, choice)] }),
+        ],
+        `${IN_SHORT} ${conclusion}`,
+      ),
     );
     process.stdout.write(`\nReport: ${file}\n`);
   }
   if (io.failed + cpu.failed + mixed.failed > 0) process.exitCode = EXIT_SOME_FAILED;
 }
+
+/** The label of the demo's last line, in the terminal and the report. */
+const IN_SHORT = 'In short:';
 
 export function registerDemo(program: Command): void {
   const command = program
@@ -142,6 +176,7 @@ export function registerDemo(program: Command): void {
     withDefault(OPTIONS.runs, String(DEMO_RUNS)),
     withDefault(OPTIONS.warmup, String(DEMO_WARMUP)),
     DELAY,
+    OPTIONS.redis,
     withDefault(OPTIONS.report, DEFAULT_DEMO_REPORT),
     NO_REPORT,
     OPTIONS.quiet,

@@ -108,11 +108,6 @@ const REPORT: OptionSpec = {
   description:
     'write a self-contained HTML page of the run: its summary, and under an adaptive limit the limit over time beside throughput and latency',
 };
-const REDIS: OptionSpec = {
-  flags: '--redis <url>',
-  description:
-    'with --strategy distributed: the Redis its `fanout worker`s listen on (redis://[user:password@]host:port, rediss:// for TLS)',
-};
 const TEARDOWN_TIMEOUT: OptionSpec<number> = {
   flags: '--teardown-timeout <ms>',
   description: 'how long teardown may take at the end before it is cut short',
@@ -122,11 +117,14 @@ const TEARDOWN_TIMEOUT: OptionSpec<number> = {
 
 const EXAMPLES = helpEnd(
   `Inputs are ${INPUTS_RULE}.
+The default, --strategy auto, measures the first inputs (running some more than once) and picks the
+strategy: name one for a task that is not safe to repeat, for a small job, or for input that trickles in
+through stdin (auto waits for its sample first; docs/run.md, the default).
 Exit codes: 0 all ok, 1 some inputs failed, 2 usage or setup error, 3 --out in use by another run,
 130/143 stopped by SIGINT/SIGTERM. See docs/run.md for the output, --resume, signals and limits.`,
   [
     'fanout run ./task.js --inputs inputs.ndjson --out results.ndjson',
-    'fanout run ./task.js -i inputs.ndjson -o results.ndjson --strategy auto',
+    'fanout run ./task.js -i inputs.ndjson -o results.ndjson --strategy threads -c 4',
     'fanout run ./task.js -i urls.ndjson -o results.ndjson --strategy async -c 64 --timeout 5000 --retries 2',
     'fanout run ./task.js -i inputs.ndjson -o results.ndjson --resume',
     'seq 1 100 | fanout run sum-of-squares --inputs - --out - --ordered -q',
@@ -154,11 +152,12 @@ export function registerRun(program: Command): void {
     MAX_MEMORY,
     SETUP_TIMEOUT,
     TEARDOWN_TIMEOUT,
-    REDIS,
+    OPTIONS.redis,
     REPORT,
     OPTIONS.quiet,
   );
   command.addHelpText('after', EXAMPLES).action(async (task: string, flags: RunFlags, self: Command) => {
+    checkStrategyOptions(flags, self.getOptionValueSource('strategy') === 'default');
     process.exitCode = await runCommand(task, flags, self.optsWithGlobals().verbose === true);
   });
 }
@@ -181,6 +180,21 @@ function parseAdaptiveOr<T>(flag: string, text: string, parse: (text: string) =>
   throw new CliError(
     `${flag}: expected a whole number, adaptive, or adaptive:MIN-MAX with 1 ≤ MIN ≤ MAX, got \`${text}\``,
   );
+}
+
+/** Options that only some strategies take, refused in one line under the others (auto included). */
+function checkStrategyOptions(flags: RunFlags, byDefault: boolean): void {
+  const strategy = `--strategy ${flags.strategy}${byDefault ? ', the default' : ''}`;
+  const inFlightSet =
+    typeof flags.inFlight === 'string' || (flags.inFlight !== undefined && flags.inFlight > 1);
+  if (inFlightSet && flags.strategy === 'auto') {
+    throw new CliError(
+      `--in-flight applies to --strategy threads or processes; under ${strategy}, the advisor picks the tasks in flight itself`,
+    );
+  }
+  if (flags.redis !== undefined && flags.strategy !== 'distributed') {
+    throw new CliError(`--redis is for --strategy distributed only (got ${strategy})`);
+  }
 }
 
 async function runCommand(task: string, flags: RunFlags, verbose: boolean): Promise<number> {

@@ -7,9 +7,15 @@
 import { type Command, Option } from 'commander';
 import { createExecutor, type Executor } from '../../auto/executor.js';
 import { DEFAULT_QUEUE, redactUrl, toTaskUrl } from '../../core/options.js';
+import type { Settled } from '../../core/types.js';
 import { formatPlural } from '../../report/run-lines.js';
-import { DEFAULT_WORKER_SETTINGS, startQueueWorker } from '../../strategies/distributed/index.js';
+import {
+  DEFAULT_WORKER_SETTINGS,
+  type LocalJob,
+  startQueueWorker,
+} from '../../strategies/distributed/index.js';
 import { CliError } from '../errors.js';
+import { helpEnd } from '../option-kit.js';
 import { parseCount } from '../strategy-options.js';
 import { resolveTaskArgument } from '../task-arg.js';
 
@@ -20,10 +26,11 @@ const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 const PROGRESS_MS = 2000;
 
 interface WorkerFlags {
-  redis: string;
+  redis?: string;
   queue: string;
   strategy: (typeof LOCAL)[number];
   concurrency?: number;
+  inFlight?: number;
   jobs?: number;
   lockMs?: number;
   stallCheckMs?: number;
@@ -34,12 +41,14 @@ interface WorkerFlags {
 export function registerWorker(program: Command): void {
   program
     .command('worker')
+    .summary('take the jobs of --strategy distributed from Redis and run them here')
     .description(
       'Take the jobs of `--strategy distributed` from Redis and run them on this machine.\n' +
         'SIGTERM or Ctrl+C drains: the jobs held finish, then it exits 0. Start as many as you like, anywhere.',
     )
     .argument('<task>', 'the task module: the same file the producer runs (its hash is checked)')
-    .requiredOption('--redis <url>', 'the Redis to take jobs from: redis://[user:password@]host:port[/db]')
+    // Checked in the action, so that an unknown option is reported first, as under every command.
+    .option('--redis <url>', 'the Redis to take jobs from: redis://[user:password@]host:port[/db] (required)')
     .option('--queue <name>', 'the queue to take jobs from', DEFAULT_QUEUE)
     .addOption(
       new Option('--strategy <name>', "how this machine runs a job's inputs")
@@ -48,6 +57,11 @@ export function registerWorker(program: Command): void {
     )
     .option('--concurrency <n>', 'tasks in flight here (default: the strategy’s)', (text) =>
       parseCount('--concurrency', text, 1),
+    )
+    .option(
+      '--in-flight <k>',
+      'tasks in flight per local worker under threads or processes: the hybrid (default: 1)',
+      (text) => parseCount('--in-flight', text, 1),
     )
     .option('--jobs <n>', `jobs held at once (default: ${DEFAULT_WORKER_SETTINGS.jobs})`, (text) =>
       parseCount('--jobs', text, 1),
@@ -67,13 +81,51 @@ export function registerWorker(program: Command): void {
       `times a job may lose its worker and run again (default: ${DEFAULT_WORKER_SETTINGS.maxStalls})`,
       (text) => parseCount('--max-stalls', text, 0),
     )
-    .option('--quiet', 'no progress on stderr (errors still)')
+    .option('-q, --quiet', 'no progress on stderr (errors still)')
+    .addHelpText(
+      'after',
+      helpEnd(
+        'The producer is `fanout run <task> --strategy distributed --redis <url>`: see docs/distributed.md.',
+        [
+          'fanout worker ./task.js --redis redis://127.0.0.1:6379',
+          'fanout worker ./task.js --redis redis://:PASSWORD@redis.internal:6379 --strategy async --concurrency 64',
+          'fanout worker ./task.js --redis rediss://redis.internal:6380 --queue nightly --jobs 2 -q',
+        ],
+      ),
+    )
     .action(async (task: string, flags: WorkerFlags) => {
       process.exitCode = await workerCommand(task, flags);
     });
 }
 
+/**
+ * A job's inputs on the local executor, each as its own `run`: with its index in the producer's call
+ * (`context.index`), its own signal (cancelled from the producer) and the producer's time-out. The
+ * pools still batch them: runs submitted together travel to a worker together.
+ */
+function runJob(executor: Executor, inputs: unknown[], job: LocalJob): Promise<Settled<unknown>[]> {
+  const told = (k: number, outcome: Settled<unknown>): Settled<unknown> => {
+    job.onOutcome(k, outcome);
+    return outcome;
+  };
+  return Promise.all(
+    inputs.map((input, k) => {
+      const index = job.indices[k]!;
+      const options = {
+        index,
+        signal: job.signals[k]!,
+        ...(job.timeout === undefined ? {} : { timeout: job.timeout }),
+      };
+      return executor.run(input, options).then(
+        (value) => told(k, { index, status: 'fulfilled', value }),
+        (reason: Error) => told(k, { index, status: 'rejected', reason }),
+      );
+    }),
+  );
+}
+
 async function workerCommand(task: string, flags: WorkerFlags): Promise<number> {
+  if (flags.redis === undefined) throw new CliError('--redis is required (see fanout worker --help)');
   if (!/^rediss?:\/\/[^/]/.test(flags.redis)) {
     throw new CliError(
       `--redis: expected a redis:// or rediss:// URL, got \`${String(redactUrl(flags.redis))}\``,
@@ -94,6 +146,7 @@ async function workerCommand(task: string, flags: WorkerFlags): Promise<number> 
         task: resolveTaskArgument(task),
         strategy: flags.strategy,
         concurrency: flags.concurrency,
+        ...(flags.inFlight === undefined ? {} : { inFlight: flags.inFlight }),
         export: name,
         taskOptions,
       });
@@ -117,8 +170,9 @@ async function workerCommand(task: string, flags: WorkerFlags): Promise<number> 
     lockMs: flags.lockMs,
     stallCheckMs: flags.stallCheckMs,
     maxStalls: flags.maxStalls,
-    runLocal: (batch, name, taskOptions, optionsKey) =>
-      executorFor(name, taskOptions, optionsKey).map(batch, { settle: true }),
+    slots: executor.concurrency * (flags.inFlight ?? 1),
+    runLocal: (batch, name, taskOptions, optionsKey, job) =>
+      runJob(executorFor(name, taskOptions, optionsKey), batch, job),
     onJob: (report) => {
       jobs++;
       inputs += report.inputs;
@@ -138,8 +192,8 @@ async function workerCommand(task: string, flags: WorkerFlags): Promise<number> 
     },
   });
   say(
-    `${worker.name} taking jobs from queue "${flags.queue}" on ${where}, running them under ${executor.strategy} ` +
-      `(concurrency ${executor.concurrency}); SIGTERM or Ctrl+C drains and exits`,
+    `${worker.name} taking jobs from the runs on queue "${flags.queue}" at ${where}, running them under ${executor.strategy} ` +
+      `(concurrency ${executor.concurrency}${flags.inFlight && flags.inFlight > 1 ? `, ${flags.inFlight} tasks in flight each` : ''}); SIGTERM or Ctrl+C drains and exits`,
   );
   const progress = setInterval(() => {
     if (jobs === shown) return;

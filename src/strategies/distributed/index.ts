@@ -2,6 +2,7 @@
 export { createDistributed } from './producer.js';
 export {
   DEFAULT_WORKER_SETTINGS,
+  type LocalJob,
   type QueueWorker,
   type QueueWorkerOptions,
   startQueueWorker,

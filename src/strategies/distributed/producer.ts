@@ -1,6 +1,9 @@
 /**
- * The `distributed` strategy: the caller's side. Inputs go many to a job onto a BullMQ queue, and
- * `fanout worker` processes (any number, on any machine) run them with their own local executor.
+ * The `distributed` strategy: the caller's side. Inputs go many to a job onto a BullMQ queue of the
+ * run's own (`<queue>.<run id>`), announced on the base queue's control channel, and `fanout worker`
+ * processes (any number, on any machine) that listen there run them with their own local executor.
+ * The run keeps a heartbeat while it is open; at close it says it ended and removes its queue and
+ * its results list, so nothing of it stays in Redis.
  *
  * Exactly one outcome per input, although BullMQ is at-least-once:
  * - results come back on a Redis list of this run's own (protocol.ts), read with BLMPOP: nothing
@@ -10,6 +13,8 @@
  * - every RECONCILE_MS the producer asks Redis about its jobs still out: a job that failed (it lost
  *   its worker MAX_STALLS + 1 times) is split into single inputs, and a single one fails with an error
  *   that says so; a job Redis no longer has (a restart without persistence) is sent again;
+ * - a cancelled input (its signal, its time-out, its map's signal) is cancelled on the worker too:
+ *   the producer publishes it on the control channel and the task's own `context.signal` fires;
  * - nobody listening for `noWorkerTimeout`, or Redis gone for `redisDownTimeout`: every input out
  *   fails with one DistributedError that says which.
  */
@@ -41,17 +46,26 @@ import type { ResolvedOptions } from '../../core/options.js';
 import type { TimelineEntry, WorkerUsage } from '../../core/types.js';
 import { cloneProblem, holdsClassInstance } from '../../core/values.js';
 import { taskLabel } from '../../task/label.js';
+import { MovingLimit } from '../moving-limit.js';
 import { type ItemCallback, type MapHandle, type Strategy, TaskRequest } from '../strategy.js';
 import { whereOf } from './connection-url.js';
 import { type ModuleIdentity, moduleIdentity } from './identity.js';
 import {
+  BEAT_MS,
+  beatKey,
+  type Cancel,
+  controlChannel,
   decodeRecord,
+  encodeControl,
   encodeInputs,
   encodeOptions,
   type JobData,
   jobId,
   type ResultRecord,
+  RUN_TTL_MS,
   resultsKey,
+  runQueue,
+  runsKey,
 } from './protocol.js';
 import { jobSize, nextItemMs, PROBE_JOBS, readAhead } from './sizing.js';
 import { MAX_STALLS, RECONCILE_MS } from './timings.js';
@@ -64,6 +78,10 @@ const READ_COUNT = 1000;
 const CLOSE_STEP_MS = 2000;
 /** How long one blocking read waits, in s: the reader looks up at least this often. */
 const READ_BLOCK_S = 1;
+/** How long close() waits for the workers to let go of the run's queue before it removes it. */
+const LEAVE_WAIT_MS = 5000;
+/** How often close() looks whether the workers have let go. */
+const LEAVE_POLL_MS = 50;
 
 /** The inputs of one `mapArray`: handed out job by job, each outcome once. */
 class MapRun {
@@ -85,6 +103,10 @@ class Batch {
   sentAt = 0;
   /** Redis has the job (its add was answered). */
   added = false;
+  /** The job carries its inputs' time-out: the worker's own executor times them out. */
+  timed = false;
+  /** Jobs out when it was sent, itself included; 0 for a probe job (sent before any was timed). */
+  inFlight = 0;
   constructor(
     readonly id: string,
     readonly inputs: unknown[],
@@ -126,12 +148,19 @@ class Batch {
 export class DistributedStrategy implements Strategy {
   readonly name = 'distributed' as const;
   readonly concurrency: number;
+  /** Under `concurrency: 'adaptive'`: the limit of jobs in flight, moved by their latency. */
+  readonly adaptive: MovingLimit | undefined;
+  /** Jobs allowed in flight now. */
+  #limit: number;
   readonly #options: ResolvedOptions;
   readonly #label: string;
   readonly #identity: ModuleIdentity;
   readonly #where: string;
   readonly #run = randomBytes(6).toString('hex');
   readonly #resultsKey: string;
+  /** The run's own BullMQ queue. */
+  readonly #queueName: string;
+  #beatTimer: NodeJS.Timeout | undefined;
   readonly #taskOptions: string | undefined;
   #redis!: Redis;
   #reader!: Redis;
@@ -148,6 +177,8 @@ export class DistributedStrategy implements Strategy {
   readonly #idleWaiters: (() => void)[] = [];
   #seq = 0;
   #itemMs: number | undefined;
+  /** Tasks a worker runs at once, as the last worker to report said. */
+  #slots = 1;
   #pumpScheduled = false;
   #reading = false;
   #reconciling = false;
@@ -158,16 +189,20 @@ export class DistributedStrategy implements Strategy {
   #downSince: number | undefined;
   #noWorkerSince: number | undefined;
   #lastCause: unknown;
-  /** Jobs of this run given up on (a cancelled map, a broken run) that Redis may still hold: removed at close. */
-  readonly #abandoned = new Set<string>();
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
     this.concurrency = options.concurrency;
+    this.adaptive =
+      options.adaptive === undefined
+        ? undefined
+        : new MovingLimit(options.adaptive, options.concurrency, now());
+    this.#limit = this.adaptive?.now() ?? options.concurrency;
     this.#label = taskLabel(options.taskUrl);
     this.#identity = moduleIdentity(options.taskUrl);
     this.#where = whereOf(options.connection!);
     this.#resultsKey = resultsKey(options.queue, this.#run);
+    this.#queueName = runQueue(options.queue, this.#run);
     this.#taskOptions = encodeOptions(options.taskOptions);
     this.#timeline = options.timeline ? [] : null;
   }
@@ -191,11 +226,16 @@ export class DistributedStrategy implements Strategy {
         redis.on('connect', () => unref(redis));
         unref(redis);
       }
-      this.#queue = new Queue(this.#options.queue, { connection: this.#redis });
+      this.#queue = new Queue(this.#queueName, { connection: this.#redis });
       this.#queue.on('error', (error: unknown) => {
         this.#lastCause = error;
       });
       this.#opened = true;
+      // The heartbeat lasts as long as the executor is open: workers join the run at its first beat
+      // and clear it away once beats stop for RUN_TTL_MS (a producer that was killed).
+      this.#beat();
+      this.#beatTimer = setInterval(() => this.#beat(), BEAT_MS);
+      this.#beatTimer.unref();
     })().then(
       () => this.#schedulePump(),
       (error: unknown) => this.#break(error instanceof Error ? error : new Error(String(error))),
@@ -214,8 +254,10 @@ export class DistributedStrategy implements Strategy {
       return;
     }
     if (signal) {
-      request.onAbort = () =>
+      request.onAbort = () => {
+        this.#cancelRequest(request, 'its signal was aborted');
         this.#settleRequest(request, taskAborted(this.#label, request.index, signal.reason), undefined);
+      };
       signal.addEventListener('abort', request.onAbort, { once: true });
     }
     this.#requests.push(request);
@@ -252,7 +294,7 @@ export class DistributedStrategy implements Strategy {
   }
 
   capacityHint(): number {
-    return readAhead(this.#itemMs, this.concurrency);
+    return readAhead(this.#itemMs, this.#limit, this.#slots);
   }
 
   timeline(): TimelineEntry[] {
@@ -286,14 +328,28 @@ export class DistributedStrategy implements Strategy {
   }
 
   /**
-   * Removes this run's keys (its results list, any job of its own still there) and ends every
-   * connection. Each step has CLOSE_STEP_MS: a Redis that went away makes close() end, never hang.
+   * Ends the run: tells the workers (they stop its tasks and let go of its queue), waits for them to
+   * let go, removes the run's queue and results list, and ends every connection. Each step has a
+   * bounded time: a Redis that went away makes close() end, never hang. A worker still letting go
+   * then removes the keys itself once it has.
    */
   async #disconnect(): Promise<void> {
+    clearInterval(this.#beatTimer);
+    this.#beatTimer = undefined;
     if (this.#redis.status === 'ready') {
-      const ids = [...this.#out.keys(), ...this.#abandoned];
+      const base = this.#options.queue;
       await within(
-        Promise.allSettled([this.#redis.del(this.#resultsKey), ...ids.map((id) => this.#queue.remove(id))]),
+        this.#redis
+          .multi()
+          .srem(runsKey(base), this.#run)
+          .del(beatKey(base, this.#run))
+          .publish(controlChannel(base), encodeControl({ t: 'end', run: this.#run }))
+          .exec(),
+        CLOSE_STEP_MS,
+      );
+      await within(this.#workersGone(), LEAVE_WAIT_MS);
+      await within(
+        Promise.allSettled([this.#queue.obliterate({ force: true }), this.#redis.del(this.#resultsKey)]),
         CLOSE_STEP_MS,
       );
       await within(this.#queue.close(), CLOSE_STEP_MS);
@@ -303,6 +359,36 @@ export class DistributedStrategy implements Strategy {
     this.#redis.disconnect();
     this.#reader.disconnect();
     await within(this.#queue.close(), CLOSE_STEP_MS);
+  }
+
+  /** Resolves once no worker holds the run's queue open. */
+  async #workersGone(): Promise<void> {
+    while ((await this.#queue.getWorkersCount().catch(() => 0)) > 0) {
+      await new Promise((resolve) => setTimeout(resolve, LEAVE_POLL_MS));
+    }
+  }
+
+  /** Says the run is alive: in the base queue's runs set, with a heartbeat, announced. */
+  #beat(): void {
+    const base = this.#options.queue;
+    this.#redis
+      .multi()
+      .sadd(runsKey(base), this.#run)
+      .set(beatKey(base, this.#run), '1', 'PX', RUN_TTL_MS)
+      .publish(controlChannel(base), encodeControl({ t: 'start', run: this.#run }))
+      .exec()
+      .catch((error: unknown) => {
+        this.#lastCause = error;
+      });
+  }
+
+  /** Tells the workers to abort inputs of a job that is out (the positions `at`, or all of them). */
+  #cancelRemote(batch: Batch, at: number[] | undefined, why: string, timeout = false): void {
+    if (!this.#opened) return;
+    const message: Cancel = { t: 'cancel', run: this.#run, job: batch.id, why };
+    if (at) message.at = at;
+    if (timeout) message.timeout = true;
+    this.#redis.publish(controlChannel(this.#options.queue), encodeControl(message)).catch(() => undefined);
   }
 
   // ── sending ───────────────────────────────────────────────────────────────────────────────
@@ -327,7 +413,7 @@ export class DistributedStrategy implements Strategy {
       return;
     }
     const batches: Batch[] = [];
-    const limit = this.#itemMs === undefined ? Math.min(PROBE_JOBS, this.concurrency) : this.concurrency;
+    const limit = this.#itemMs === undefined ? Math.min(PROBE_JOBS, this.#limit) : this.#limit;
     while (this.#out.size + batches.length < limit) {
       const batch = this.#nextBatch();
       if (!batch) break;
@@ -343,7 +429,13 @@ export class DistributedStrategy implements Strategy {
     if (single) return single.subset(this.#nextId(), [0]);
     while (this.#requests.length > 0 && this.#requests.peek()!.state === SETTLED) this.#requests.shift();
     if (this.#requests.length > 0) {
-      const size = jobSize(this.#itemMs, this.#requests.length, this.concurrency, this.#options.chunkSize);
+      const size = jobSize(
+        this.#itemMs,
+        this.#requests.length,
+        this.#limit,
+        this.#options.chunkSize,
+        this.#slots,
+      );
       const requests: TaskRequest[] = [];
       while (requests.length < size && this.#requests.length > 0) {
         const request = this.#requests.shift()!;
@@ -362,12 +454,7 @@ export class DistributedStrategy implements Strategy {
         this.#maps.shift();
         continue;
       }
-      const size = jobSize(
-        this.#itemMs,
-        run.inputs.length - run.next,
-        this.concurrency,
-        this.#options.chunkSize,
-      );
+      const size = jobSize(this.#itemMs, run.inputs.length - run.next, this.#limit, this.#options.chunkSize);
       const first = run.next;
       run.next += size;
       const indices = Array.from({ length: size }, (_, k) => first + k);
@@ -410,6 +497,7 @@ export class DistributedStrategy implements Strategy {
     const jobs = batches.map((batch) => {
       this.#out.set(batch.id, batch);
       batch.sentAt = now();
+      if (this.#itemMs !== undefined) batch.inFlight = this.#out.size;
       this.#startTimers(batch);
       const data: JobData = {
         run: this.#run,
@@ -418,8 +506,21 @@ export class DistributedStrategy implements Strategy {
         export: this.#options.exportName,
         inputs: encodeInputs(batch.inputs),
         count: batch.inputs.length,
+        index: indexField(batch),
       };
       if (this.#taskOptions !== undefined) data.options = this.#taskOptions;
+      if (batch.requests) {
+        const timeout = batch.requests[0]?.timeout;
+        if (timeout !== undefined && batch.requests.every((request) => request.timeout === timeout)) {
+          data.timeout = timeout;
+          batch.timed = true;
+        }
+        const alone: number[] = [];
+        batch.requests.forEach((request, k) => {
+          if (request.signal !== undefined || (request.timeout !== undefined && !batch.timed)) alone.push(k);
+        });
+        if (alone.length > 0) data.alone = alone;
+      }
       return { name: 'fanout', data, opts: { jobId: batch.id, removeOnComplete: true, removeOnFail: false } };
     });
     this.#startClock();
@@ -438,12 +539,20 @@ export class DistributedStrategy implements Strategy {
     if (!batch.requests) return;
     for (const request of batch.requests) {
       if (request.timeout === undefined || request.timer !== undefined) continue;
-      request.timer = setTimeout(
-        () =>
-          this.#settleRequest(request, taskTimedOut(this.#label, request.index, request.timeout), undefined),
-        request.timeout,
-      );
+      request.timer = setTimeout(() => {
+        this.#cancelRequest(request, `it timed out after ${request.timeout} ms`, true);
+        this.#settleRequest(request, taskTimedOut(this.#label, request.index, request.timeout), undefined);
+      }, request.timeout);
     }
+  }
+
+  /** A request given up on while its job is out: its task on the worker is aborted too. */
+  #cancelRequest(request: TaskRequest, why: string, timeout = false): void {
+    const batch = request.holder as Batch | null;
+    if (!batch || request.state === SETTLED || this.#out.get(batch.id) !== batch) return;
+    // A time-out the job carries is the worker's own to run: its task sees a TimeoutError, as anywhere.
+    if (timeout && batch.timed) return;
+    this.#cancelRemote(batch, [batch.requests!.indexOf(request)], why, timeout);
   }
 
   // ── results ───────────────────────────────────────────────────────────────────────────────
@@ -500,14 +609,19 @@ export class DistributedStrategy implements Strategy {
       this.#afterBatch();
       return;
     }
-    this.#itemMs = nextItemMs(this.#itemMs, record.busyMs, batch.inputs.length);
+    if (!record.partial) {
+      this.#slots = record.slots ?? 1;
+      this.#itemMs = nextItemMs(this.#itemMs, record.busyMs, batch.inputs.length);
+      this.#sample(batch, record);
+    }
     let workerId = this.#workerIds.get(record.worker);
     if (workerId === undefined) {
       workerId = this.#workerIds.size + 1;
       this.#workerIds.set(record.worker, workerId);
     }
     let e = 0;
-    for (let k = 0; k < batch.inputs.length; k++) {
+    const positions = record.at ?? batch.inputs.keys();
+    for (const k of positions) {
       const failure = record.errors[e];
       const index = batch.indexOf(k);
       if (batch.isOpen(k)) this.#timeline?.push({ workerId, index, start: record.start, end: record.end });
@@ -519,6 +633,23 @@ export class DistributedStrategy implements Strategy {
       }
     }
     this.#afterBatch();
+  }
+
+  /**
+   * Under `adaptive`, a job that came back is one sample: from its send to its last result, with the
+   * jobs out when it was sent. Jobs are sized to about the same work (sizing.ts), so a latency that
+   * grows is jobs waiting in the queue for a worker: the window is wider than the workers take.
+   * Probe jobs (one input, sent before any job was timed) are no sample: their size is not the others'.
+   */
+  #sample(batch: Batch, record: ResultRecord): void {
+    if (!this.adaptive || batch.inFlight === 0) return;
+    const failedMost = record.errors.length * 2 > batch.inputs.length;
+    this.#limit = this.adaptive.sample({
+      start: batch.sentAt,
+      end: now(),
+      inFlight: batch.inFlight,
+      outcome: failedMost ? 'error' : 'ok',
+    });
   }
 
   /** A worker's error, named for this input: a task's own error reads as under every strategy. */
@@ -686,7 +817,6 @@ export class DistributedStrategy implements Strategy {
     if (this.#broken) return;
     this.#broken = error;
     for (const batch of [...this.#out.values()]) {
-      this.#abandoned.add(batch.id);
       for (let k = 0; k < batch.inputs.length; k++)
         if (batch.isOpen(k)) this.#settleItem(batch, k, error, undefined);
     }
@@ -709,7 +839,7 @@ export class DistributedStrategy implements Strategy {
     for (const batch of [...this.#out.values()]) {
       if (batch.map !== run) continue;
       this.#out.delete(batch.id);
-      this.#abandoned.add(batch.id);
+      this.#cancelRemote(batch, undefined, "its call's signal was aborted");
       if (batch.added) void this.#queue.remove(batch.id).catch(() => undefined);
     }
     this.#schedulePump();
@@ -728,6 +858,13 @@ export class DistributedStrategy implements Strategy {
     this.#timer = undefined;
     for (const wake of this.#idleWaiters.splice(0)) wake();
   }
+}
+
+/** A job's `index`: its first input's index when they follow on (most jobs), else each one. */
+function indexField(batch: Batch): number | number[] {
+  const indices = batch.inputs.map((_, k) => batch.indexOf(k));
+  const first = indices[0] ?? 0;
+  return indices.every((index, k) => index === first + k) ? first : indices;
 }
 
 /** Lets the program end although the connection is open. */

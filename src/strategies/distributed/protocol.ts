@@ -2,8 +2,10 @@
  * What the producer (the `distributed` strategy) and `fanout worker` say to each other through Redis.
  * Both sides import this file; nothing here does I/O.
  *
- * A job carries many inputs (a batch), the task module's identity, and the key of its run's results
- * list. The worker pushes one result record per job onto that list (RPUSH), then completes the job.
+ * Each run has a queue of its own, `<queue>.<run id>`, announced to the workers on the base queue's
+ * control channel and listed, with a heartbeat, in the base queue's runs set (see runQueue below and
+ * docs/distributed.md, "Each run's queue"). A job carries many inputs (a batch), their indices in the
+ * producer's call, the task module's identity, and the key of its run's results list. The worker pushes one result record per job onto that list (RPUSH), then completes the job.
  * A Redis list is never trimmed, unlike BullMQ's event stream, so a result pushed is a result the
  * producer will read, however far behind it is. A job that never pushes (its worker died) is found
  * by the producer's reconciliation against the job itself (src/strategies/distributed/reconcile.ts).
@@ -25,11 +27,25 @@ export interface JobData {
   inputs: string;
   /** How many inputs `inputs` holds. */
   count: number;
+  /** Each input's index in the producer's call (`context.index`): the first one when they follow on. */
+  index: number | number[];
+  /**
+   * The positions of the inputs that may be cancelled alone (their caller gave them a signal, or a
+   * time-out the job does not carry): each gets a signal of its own. The others share the job's, which
+   * fires when the whole job is cancelled or its run ends (a signal each would cost more than a
+   * no-op task).
+   */
+  alone?: number[];
+  /** The time-out per input, in ms, run by the worker's own executor as well as by the producer. */
+  timeout?: number;
   /** The executor's `taskOptions`, v8-serialised, base64; absent when undefined. */
   options?: string;
 }
 
-/** One job's outcome, pushed by the worker onto the run's results list (v8-serialised). */
+/**
+ * A job's outcomes, pushed by the worker onto the run's results list (v8-serialised): all of them at
+ * once, or, for a job still running after PARTIAL_MS, what is done so far, then the rest.
+ */
 export interface ResultRecord {
   /** The job id. */
   job: string;
@@ -40,17 +56,98 @@ export interface ResultRecord {
   /** When the worker started and ended the job (ms since the epoch), for the timeline. */
   start: number;
   end: number;
-  /** One value per input (undefined where it failed). */
+  /** The value at each position reported (undefined where it failed). */
   values: unknown[];
-  /** `[position in the job, error]` for each input that failed, in order. */
+  /** `[position in the job, error]` for each input reported that failed, in order. */
   errors: [number, SerializedError][];
+  /** The positions this record reports; absent: every one. */
+  at?: number[];
+  /** More records of this job follow (its `busyMs` is not the job's yet). */
+  partial?: boolean;
   /** Set when the worker refused the job: its module differs from the job's. */
   refused?: { path: string; hash: string };
+  /** Tasks the worker runs at once (its executor's concurrency × tasks in flight per worker). */
+  slots?: number;
 }
+
+/**
+ * A job still running after this long reports what is done so far, and again as often: one input
+ * that takes long does not hold back the results of the others in its job. Jobs are sized to about
+ * JOB_TARGET_MS (sizing.ts), so most report once.
+ */
+export const PARTIAL_MS = 200;
 
 /** The list a run's workers push result records onto. */
 export function resultsKey(queue: string, run: string): string {
   return `fanout:${queue}:results:${run}`;
+}
+
+/**
+ * A run's own BullMQ queue: the base queue (`queue`, `fanout worker --queue`) and the run's id. Its
+ * jobs, locks and events never mix with another run's, and the run removes the whole queue when it ends.
+ */
+export function runQueue(queue: string, run: string): string {
+  return `${queue}.${run}`;
+}
+
+/** The set of the runs live on a base queue: what a worker that starts late finds and joins. */
+export function runsKey(queue: string): string {
+  return `fanout:${queue}:runs`;
+}
+
+/** A run's heartbeat: a key its producer keeps alive; once it is gone for RUN_TTL_MS the run is over. */
+export function beatKey(queue: string, run: string): string {
+  return `fanout:${queue}:beat:${run}`;
+}
+
+/** The channel a base queue's producers talk to its workers on (ControlMessage, JSON). */
+export function controlChannel(queue: string): string {
+  return `fanout:${queue}:control`;
+}
+
+/** How long a run's heartbeat lives without its producer renewing it, in ms. */
+export const RUN_TTL_MS = 10_000;
+/** How often a producer renews its heartbeat, and a worker looks over the runs set, in ms. */
+export const BEAT_MS = 2_000;
+
+/**
+ * What a producer tells the workers of its base queue: a run began (take its jobs), ended (let go,
+ * stop its tasks, remove its keys), or some inputs are cancelled (abort their tasks' signals).
+ */
+export type ControlMessage = { t: 'start'; run: string } | { t: 'end'; run: string } | Cancel;
+
+/**
+ * Positions `at` in job `job` (all of them when absent) are cancelled: `why` words it, and a time-out
+ * reaches the task as a TimeoutError, an abort as an AbortError (as under every strategy).
+ */
+export interface Cancel {
+  t: 'cancel';
+  run: string;
+  job: string;
+  at?: number[];
+  why: string;
+  timeout?: boolean;
+}
+
+export function encodeControl(message: ControlMessage): string {
+  return JSON.stringify(message);
+}
+
+/** The message, or undefined when it is not one of ours. */
+export function decodeControl(text: string): ControlMessage | undefined {
+  try {
+    const message = JSON.parse(text) as ControlMessage;
+    return typeof message?.run === 'string' && ['start', 'end', 'cancel'].includes(message.t)
+      ? message
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Each input's index in the producer's call, from a job's `index`. */
+export function indicesOf(index: number | number[], count: number): number[] {
+  return Array.isArray(index) ? index : Array.from({ length: count }, (_, k) => index + k);
 }
 
 /** A job's id: the run's id, a dot, the job's number (BullMQ ids may not hold a colon). */

@@ -24,25 +24,30 @@ export function nextItemMs(itemMs: number | undefined, busyMs: number, count: nu
 
 /**
  * Inputs for the next job, with `remaining` waiting and `jobs` jobs allowed in flight at once: the
- * caller's `chunkSize` if set, else about JOB_TARGET_MS of work.
+ * caller's `chunkSize` if set, else about JOB_TARGET_MS of work, and at least `slots` (the tasks a
+ * worker runs at once, as workers report it): a job of one 50 ms download would leave a worker's other
+ * 63 async slots idle, and its time per input would never show that more fit.
  */
 export function jobSize(
   itemMs: number | undefined,
   remaining: number,
   jobs: number,
   fixed: number | undefined,
+  slots = 1,
 ): number {
   if (fixed !== undefined) return Math.min(fixed, remaining);
   if (itemMs === undefined) return 1;
-  const byTime = Math.ceil(JOB_TARGET_MS / Math.max(itemMs, 1e-6));
+  const byTime = Math.max(Math.ceil(JOB_TARGET_MS / Math.max(itemMs, 1e-6)), slots);
   // Never more than a fair share of what is left, so the last inputs still spread over the workers.
   const fair = Math.ceil(remaining / Math.max(jobs, 1));
   return Math.max(1, Math.min(byTime, fair, MAX_JOB_INPUTS, remaining));
 }
 
 /** How many inputs `stream` keeps in flight: enough for every job slot to be a full job. */
-export function readAhead(itemMs: number | undefined, jobs: number): number {
+export function readAhead(itemMs: number | undefined, jobs: number, slots = 1): number {
   const perJob =
-    itemMs === undefined ? 2 : Math.min(MAX_JOB_INPUTS, Math.ceil(JOB_TARGET_MS / Math.max(itemMs, 1e-6)));
+    itemMs === undefined
+      ? 2
+      : Math.min(MAX_JOB_INPUTS, Math.max(slots, Math.ceil(JOB_TARGET_MS / Math.max(itemMs, 1e-6))));
   return Math.min(MAX_READ_AHEAD, Math.max(2 * jobs, jobs * perJob));
 }

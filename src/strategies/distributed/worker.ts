@@ -1,15 +1,19 @@
 /**
- * The worker's side of `distributed` (what `fanout worker` runs): a BullMQ Worker whose processor
- * hands each job's inputs to this machine's own executor and pushes the outcomes onto the run's
- * results list before it completes the job. Pushing first is what makes the result safe: a worker
- * that dies after the push leaves a job that runs again, and its second result is dropped by the
- * producer; one that dies before leaves a job that runs again, and nothing was said.
+ * The worker's side of `distributed` (what `fanout worker` runs). It listens on its base queue's
+ * control channel and runs set for runs (protocol.ts): for each live run it opens a BullMQ Worker on
+ * that run's own queue, whose processor hands each job's inputs to this machine's own executor and
+ * pushes the outcomes onto the run's results list before it completes the job. Pushing first is what
+ * makes the result safe: a worker that dies after the push leaves a job that runs again, and its
+ * second result is dropped by the producer; one that dies before leaves a job that runs again, and
+ * nothing was said. When a run ends (its producer says so, or its heartbeat stops), the worker stops
+ * its tasks, lets go of its queue and removes what is left of the run's keys.
  *
  * The executor comes from the caller (`runLocal`), so this layer never imports the executor's.
  */
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { serialize } from 'node:v8';
-import type { Job } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import {
   outputNotCloneable,
   outputTooLarge,
@@ -20,20 +24,32 @@ import type { Settled } from '../../core/types.js';
 import { taskLabel } from '../../task/label.js';
 import { moduleIdentity } from './identity.js';
 import {
+  BEAT_MS,
+  beatKey,
+  type Cancel,
+  controlChannel,
+  decodeControl,
   decodeInputs,
   decodeOptions,
   encodeRecord,
+  indicesOf,
   type JobData,
   MAX_OUTPUT_BYTES,
+  PARTIAL_MS,
   RESULTS_TTL_MS,
   type ResultRecord,
+  RUN_TTL_MS,
   resultsKey,
+  runQueue,
+  runsKey,
 } from './protocol.js';
 import { JOBS_PER_WORKER, LOCK_MS, MAX_STALLS, STALL_CHECK_MS } from './timings.js';
 import { within } from './within.js';
 
 /** How long a worker whose Redis is gone waits for BullMQ to let go at close. */
 const FORCED_CLOSE_MS = 2000;
+/** How long removing an ended run's keys may take before the worker goes on without it. */
+const CLEANUP_MS = 2000;
 
 export interface WorkerSettings {
   /** How long a job's lock lasts, in ms (renewed at half that while it runs). */
@@ -42,7 +58,7 @@ export interface WorkerSettings {
   stallCheckMs: number;
   /** How many times a job may lose its worker and run again. */
   maxStalls: number;
-  /** Jobs this worker runs at once. */
+  /** Jobs this worker runs at once, per run. */
   jobs: number;
 }
 
@@ -62,9 +78,22 @@ export interface JobReport {
   ms: number;
 }
 
+/** How a job's inputs are to run on this machine. */
+export interface LocalJob {
+  /** Each input's index in the producer's call: the task's `context.index`. */
+  indices: number[];
+  /** Each input's signal (one per input), fired when the producer cancels it or its run ends. */
+  signals: AbortSignal[];
+  /** The time-out per input, in ms, if the producer set one. */
+  timeout: number | undefined;
+  /** Told each input's outcome as it settles (position in the job), so long jobs report as they go. */
+  onOutcome(k: number, outcome: Settled<unknown>): void;
+}
+
 export interface QueueWorkerOptions extends Partial<WorkerSettings> {
   /** The Redis URL. */
   connection: string;
+  /** The base queue: the runs announced on it are the ones this worker takes. */
   queue: string;
   taskUrl: string;
   /**
@@ -76,7 +105,10 @@ export interface QueueWorkerOptions extends Partial<WorkerSettings> {
     exportName: string,
     taskOptions: unknown,
     optionsKey: string,
+    job: LocalJob,
   ): Promise<Settled<unknown>[]>;
+  /** Tasks this worker runs at once, told to producers so that a job can fill them. @default 1 */
+  slots?: number;
   onJob?(report: JobReport): void;
   /** A Redis or BullMQ error (they are retried: this is for telling, not for stopping). */
   onError?(error: Error): void;
@@ -85,82 +117,265 @@ export interface QueueWorkerOptions extends Partial<WorkerSettings> {
 export interface QueueWorker {
   /** `host:pid`: how results and errors name this worker. */
   readonly name: string;
+  /** The runs this worker has joined and not yet left. */
+  runs(): string[];
   /** Takes nothing new, lets the jobs it holds finish and push their results, then disconnects. */
   close(): Promise<void>;
+}
+
+/** One run this worker has joined: its BullMQ Worker and the tasks it runs now. */
+interface Joined {
+  readonly worker: Worker;
+  /** The signals of the jobs running now, by job id. */
+  readonly running: Map<string, Signals>;
+  /** Cancellations that arrived before their job started here, by job id. */
+  readonly early: Map<string, Cancel[]>;
+  leaving?: Promise<void>;
 }
 
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
   const settings = { ...DEFAULT_WORKER_SETTINGS, ...definedOnly(options) };
   // Loaded here, not at the top: BullMQ and ioredis take most of a second to load.
-  const [{ Worker }, { connect }] = await Promise.all([import('bullmq'), import('./connection.js')]);
+  const [{ Queue, Worker }, { connect }] = await Promise.all([import('bullmq'), import('./connection.js')]);
   const name = `${hostname()}:${process.pid}`;
   const identity = moduleIdentity(options.taskUrl);
   const label = taskLabel(options.taskUrl);
-  const pusher = connect(options.connection);
-  const connection = connect(options.connection);
-  const processor = async (job: Job): Promise<number> => {
-    const data = job.data as JobData;
-    const start = Date.now();
-    let record: ResultRecord;
-    if (data.hash !== identity.hash) {
-      record = {
-        job: job.id!,
-        worker: name,
-        busyMs: 0,
-        start,
-        end: start,
-        values: [],
-        errors: [],
-        refused: identity,
-      };
-    } else {
-      const inputs = decodeInputs(data.inputs);
-      const began = performance.now();
-      const settled = await options.runLocal(
-        inputs,
-        data.export,
-        decodeOptions(data.options),
-        data.options ?? '',
-      );
-      const busyMs = performance.now() - began;
-      record = toRecord(job.id!, name, busyMs, start, settled);
-    }
-    const buffer = encodeSafely(record, label);
-    const key = resultsKey(options.queue, data.run);
-    await pusher.multi().rpush(key, buffer).pexpire(key, RESULTS_TTL_MS).exec();
-    options.onJob?.({
-      inputs: data.count,
-      failed: record.refused ? data.count : record.errors.length,
-      refused: record.refused !== undefined,
-      ms: Date.now() - start,
-    });
-    return data.count;
+  const base = options.queue;
+  // One connection for every run's BullMQ Worker (each adds its own blocking one), the results and the
+  // runs set; one for the control channel (a subscribed connection can do nothing else).
+  const client = connect(options.connection);
+  const subscriber = connect(options.connection);
+  const joined = new Map<string, Joined>();
+  /** When each run's heartbeat was first seen missing. */
+  const missing = new Map<string, number>();
+  let closing = false;
+
+  /** One record onto the run's results list, which lives RESULTS_TTL_MS past its last push. */
+  const push = async (run: string, buffer: Buffer): Promise<void> => {
+    const key = resultsKey(base, run);
+    await client.multi().rpush(key, buffer).pexpire(key, RESULTS_TTL_MS).exec();
   };
-  const worker = new Worker(options.queue, processor, {
-    connection,
-    concurrency: settings.jobs,
-    lockDuration: settings.lockMs,
-    stalledInterval: settings.stallCheckMs,
-    maxStalledCount: settings.maxStalls,
-    // How long an idle worker's blocking wait for a job lasts (s): short, so a drain ends soon.
-    drainDelay: 1,
-    name,
+
+  const processorFor =
+    (run: string) =>
+    async (job: Job): Promise<number> => {
+      const data = job.data as JobData;
+      const start = Date.now();
+      let record: ResultRecord;
+      if (data.hash !== identity.hash) {
+        record = {
+          job: job.id!,
+          worker: name,
+          busyMs: 0,
+          start,
+          end: start,
+          values: [],
+          errors: [],
+          refused: identity,
+        };
+      } else {
+        const inputs = decodeInputs(data.inputs);
+        const controllers: Signals = { job: new AbortController(), own: new Map() };
+        // Every input of the job listens to the job's signal: thousands of listeners are expected.
+        setMaxListeners(0, controllers.job.signal);
+        for (const k of data.alone ?? []) controllers.own.set(k, new AbortController());
+        const here = joined.get(run);
+        here?.running.set(job.id!, controllers);
+        for (const cancel of here?.early.get(job.id!) ?? []) abortAt(controllers, cancel);
+        here?.early.delete(job.id!);
+        const began = performance.now();
+        // What is done so far goes out every PARTIAL_MS while the job runs.
+        const outcomes = new Array<Settled<unknown> | undefined>(inputs.length);
+        const sent = new Uint8Array(inputs.length);
+        let partials = false;
+        let sending: Promise<void> = Promise.resolve();
+        const flush = (): void => {
+          const at: number[] = [];
+          for (let k = 0; k < outcomes.length; k++) if (outcomes[k] && !sent[k]) at.push(k);
+          if (at.length === 0) return;
+          for (const k of at) sent[k] = 1;
+          partials = true;
+          const part = toRecord(job.id!, name, 0, start, outcomes, at, true);
+          sending = sending.then(() => push(data.run, encodeSafely(part, label)));
+        };
+        const timer = setInterval(flush, PARTIAL_MS);
+        try {
+          const settled = await options.runLocal(
+            inputs,
+            data.export,
+            decodeOptions(data.options),
+            data.options ?? '',
+            {
+              indices: indicesOf(data.index, data.count),
+              signals: inputs.map((_, k) => (controllers.own.get(k) ?? controllers.job).signal),
+              timeout: data.timeout,
+              onOutcome: (k, outcome) => {
+                outcomes[k] = outcome;
+              },
+            },
+          );
+          clearInterval(timer);
+          await sending;
+          const rest: number[] = [];
+          for (let k = 0; k < settled.length; k++) if (!sent[k]) rest.push(k);
+          const busyMs = performance.now() - began;
+          record = toRecord(job.id!, name, busyMs, start, settled, partials ? rest : undefined, false);
+        } finally {
+          clearInterval(timer);
+          here?.running.delete(job.id!);
+        }
+      }
+      if (options.slots !== undefined && options.slots > 1) record.slots = options.slots;
+      await push(data.run, encodeSafely(record, label));
+      options.onJob?.({
+        inputs: data.count,
+        failed: record.refused ? data.count : record.errors.length,
+        refused: record.refused !== undefined,
+        ms: Date.now() - start,
+      });
+      return data.count;
+    };
+
+  const join = (run: string): void => {
+    if (closing || joined.has(run)) return;
+    const worker = new Worker(runQueue(base, run), processorFor(run), {
+      connection: client,
+      concurrency: settings.jobs,
+      lockDuration: settings.lockMs,
+      stalledInterval: settings.stallCheckMs,
+      maxStalledCount: settings.maxStalls,
+      // How long an idle worker's blocking wait for a job lasts (s): short, so leaving is quick.
+      drainDelay: 1,
+      name,
+    });
+    worker.on('error', (error) => options.onError?.(error));
+    joined.set(run, { worker, running: new Map(), early: new Map() });
+  };
+
+  /** Removes what is left of an ended run: its queue's keys, its results list, its heartbeat. */
+  const removeRun = async (run: string): Promise<void> => {
+    if (client.status !== 'ready') return;
+    // skipMetasUpdate: a Queue writes its meta key once connected, which would land after the obliterate.
+    const queue = new Queue(runQueue(base, run), { connection: client, skipMetasUpdate: true });
+    queue.on('error', () => {});
+    await within(
+      Promise.allSettled([
+        queue.obliterate({ force: true }),
+        client.del(resultsKey(base, run), beatKey(base, run)),
+        client.srem(runsKey(base), run),
+      ]),
+      CLEANUP_MS,
+    );
+    await within(queue.close(), CLEANUP_MS);
+  };
+
+  /**
+   * Lets go of a run: `ended` (the run is over) stops its tasks first and removes its keys after;
+   * otherwise (this worker drains) the jobs held finish and report.
+   */
+  const leave = (run: string, ended: boolean): Promise<void> => {
+    const here = joined.get(run);
+    if (!here) return ended ? removeRun(run) : Promise.resolve();
+    here.leaving ??= (async () => {
+      if (ended) {
+        for (const controllers of here.running.values())
+          abortAt(controllers, { t: 'cancel', run, job: '', why: 'its run ended' });
+      }
+      if (client.status === 'ready') await here.worker.close();
+      else await within(here.worker.close(true), FORCED_CLOSE_MS);
+      joined.delete(run);
+      if (ended) await removeRun(run);
+    })();
+    return here.leaving;
+  };
+
+  /** Joins the live runs of the base queue, and leaves (and clears) those whose heartbeat stopped. */
+  const sweep = async (): Promise<void> => {
+    const listed = await client.smembers(runsKey(base));
+    const runs = [...new Set([...listed, ...joined.keys()])];
+    if (runs.length === 0) return;
+    const alive = await Promise.all(runs.map((run) => client.exists(beatKey(base, run))));
+    const now = Date.now();
+    for (let i = 0; i < runs.length; i++) {
+      const run = runs[i]!;
+      if (alive[i]) {
+        missing.delete(run);
+        join(run);
+        continue;
+      }
+      const since = missing.get(run) ?? now;
+      missing.set(run, since);
+      // Gone for a whole heartbeat's life again: its producer is gone (or Redis lost it and it did not come back).
+      if (now - since >= RUN_TTL_MS) {
+        missing.delete(run);
+        void leave(run, true);
+      }
+    }
+  };
+  let sweeping = false;
+  const sweepNow = (): void => {
+    if (sweeping || closing) return;
+    sweeping = true;
+    sweep()
+      .catch((error: unknown) => options.onError?.(error as Error))
+      .finally(() => {
+        sweeping = false;
+      });
+  };
+
+  subscriber.on('message', (_channel: string, text: string) => {
+    const message = decodeControl(text);
+    if (!message) return;
+    if (message.t === 'start') {
+      if (!joined.has(message.run)) sweepNow();
+    } else if (message.t === 'end') {
+      void leave(message.run, true);
+    } else {
+      const here = joined.get(message.run);
+      if (!here) return;
+      const controllers = here.running.get(message.job);
+      if (controllers) abortAt(controllers, message);
+      else here.early.set(message.job, [...(here.early.get(message.job) ?? []), message]);
+    }
   });
-  worker.on('error', (error) => options.onError?.(error));
-  await worker.waitUntilReady();
+  await subscriber.subscribe(controlChannel(base));
+  await sweep();
+  const timer = setInterval(sweepNow, BEAT_MS);
   return {
     name,
+    runs: () => [...joined.keys()],
     close: async () => {
-      // Draining needs Redis (each job held reports its results there): without it, stop now;
-      // the jobs held go back to other workers once their locks expire.
-      if (connection.status === 'ready') await worker.close();
-      else await within(worker.close(true), FORCED_CLOSE_MS);
-      if (connection.status === 'ready')
-        await within(Promise.allSettled([pusher.quit(), connection.quit()]), FORCED_CLOSE_MS);
-      pusher.disconnect();
-      connection.disconnect();
+      closing = true;
+      clearInterval(timer);
+      // Draining needs Redis (each job held reports its results there): without it, each run's
+      // worker stops now, and the jobs held go back to other workers once their locks expire.
+      await Promise.all([...joined.keys()].map((run) => leave(run, false)));
+      if (client.status === 'ready')
+        await within(Promise.allSettled([client.quit(), subscriber.quit()]), FORCED_CLOSE_MS);
+      client.disconnect();
+      subscriber.disconnect();
     },
   };
+}
+
+/** A running job's signals: the job's own, and one for each input that may be cancelled alone. */
+interface Signals {
+  readonly job: AbortController;
+  readonly own: Map<number, AbortController>;
+}
+
+/** Aborts the signals `cancel` names (all when it names no positions), with a reason saying why. */
+function abortAt(signals: Signals, cancel: Cancel): void {
+  const reason = new DOMException(
+    `This operation was ${cancel.timeout ? 'timed out' : 'aborted'} by the producer: ${cancel.why}`,
+    cancel.timeout ? 'TimeoutError' : 'AbortError',
+  );
+  if (cancel.at === undefined) {
+    signals.job.abort(reason);
+    for (const controller of signals.own.values()) controller.abort(reason);
+  } else {
+    for (const k of cancel.at) signals.own.get(k)?.abort(reason);
+  }
 }
 
 function definedOnly(options: Partial<WorkerSettings>): Partial<WorkerSettings> {
@@ -171,21 +386,29 @@ function definedOnly(options: Partial<WorkerSettings>): Partial<WorkerSettings> 
   return out;
 }
 
+/** A record of the outcomes at positions `at` (every one when undefined). */
 function toRecord(
   job: string,
   worker: string,
   busyMs: number,
   start: number,
-  settled: Settled<unknown>[],
+  outcomes: readonly (Settled<unknown> | undefined)[],
+  at: number[] | undefined,
+  partial: boolean,
 ): ResultRecord {
-  const values = new Array<unknown>(settled.length);
+  const values = new Array<unknown>(outcomes.length);
   const errors: [number, SerializedError][] = [];
-  for (let k = 0; k < settled.length; k++) {
-    const outcome = settled[k]!;
+  const report = (k: number): void => {
+    const outcome = outcomes[k]!;
     if (outcome.status === 'fulfilled') values[k] = outcome.value;
     else errors.push([k, serializeError(outcome.reason)]);
-  }
-  return { job, worker, busyMs, start, end: Date.now(), values, errors };
+  };
+  if (at === undefined) for (let k = 0; k < outcomes.length; k++) report(k);
+  else for (const k of at) report(k);
+  const record: ResultRecord = { job, worker, busyMs, start, end: Date.now(), values, errors };
+  if (at !== undefined) record.at = at;
+  if (partial) record.partial = true;
+  return record;
 }
 
 /**
@@ -201,7 +424,7 @@ function encodeSafely(record: ResultRecord, label: string): Buffer {
   }
   if (buffer !== undefined && buffer.length <= MAX_OUTPUT_BYTES) return buffer;
   const errors = new Map(record.errors);
-  for (let k = 0; k < record.values.length; k++) {
+  for (const k of record.at ?? record.values.keys()) {
     if (errors.has(k)) continue;
     let size: number;
     try {

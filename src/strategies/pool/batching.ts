@@ -68,6 +68,37 @@ export function chunkSize(
 }
 
 /**
+ * How many messages a map's `remaining` inputs go out in, at the least: one input each while the map
+ * measures its task, else chunks of `chunkSize` (later chunks are never bigger than the first, so
+ * this never counts more messages than there will be).
+ */
+export function mapMessages(
+  itemMs: number | undefined,
+  remaining: number,
+  workers: number,
+  fixed: number | undefined,
+  probing: boolean,
+): number {
+  if (remaining <= 0) return 0;
+  if (probing) return remaining;
+  return Math.ceil(remaining / chunkSize(itemMs, remaining, workers, fixed));
+}
+
+/** How many messages `tasks` queued `run` tasks that may share one go out in, at the least. */
+export function runMessages(itemMs: number | undefined, tasks: number): number {
+  return Math.ceil(tasks / batchSize(itemMs));
+}
+
+/**
+ * How many workers to start now: one for each message waiting beyond the ones the workers still
+ * starting will take, and never more than `size` workers taking work in all. A pool starts a worker
+ * only when it has work for it, so a job of 3 inputs starts at most 3, whatever the concurrency.
+ */
+export function workersToStart(messages: number, starting: number, live: number, size: number): number {
+  return Math.max(0, Math.min(size - live, messages - starting));
+}
+
+/**
  * Whether a worker holding `items` items has room for another message. A worker running `inFlight`
  * tasks at once is kept full: `inFlight` items, and the queue beyond them that one would keep.
  */
@@ -78,6 +109,24 @@ export function hasRoom(itemMs: number | undefined, held: number, inFlight = 1):
   if (itemMs === undefined || itemMs >= LONG_TASK_MS) return items === 0;
   // Otherwise keep about two batches' worth queued, so a worker never waits for the next message.
   return items * itemMs < QUEUED_BATCHES * BATCH_TARGET_MS;
+}
+
+/**
+ * Whether a worker that `hasRoom` turned away may take one more message all the same, to start it the
+ * moment its running tasks end, saving the round trip of a result and the next task (a few ms for a
+ * process): long tasks only (shorter ones queue already), and only a worker holding one task per lane
+ * and nothing waiting. The pool also asks `keepsEveryWorkerBusy` of its queue.
+ */
+export function mayPrefetch(itemMs: number | undefined, held: number, inFlight: number): boolean {
+  return itemMs !== undefined && itemMs >= LONG_TASK_MS && held === inFlight;
+}
+
+/**
+ * Whether `queuedMessages` leave a message for each of `workers` after one more is taken: near the end
+ * of a job nothing is held back, so its last tasks still go to whichever worker frees first.
+ */
+export function keepsEveryWorkerBusy(queuedMessages: number, workers: number): boolean {
+  return queuedMessages > workers;
 }
 
 /** The least silence, in ms, after which a worker holding jobs it has not started loses them to an idle one. */

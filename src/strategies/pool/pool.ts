@@ -44,7 +44,19 @@ import { taskLabel } from '../../task/label.js';
 import type { LimitOutcome } from '../limiter.js';
 import { WorkerLimits } from '../moving-limit.js';
 import { type ItemCallback, type MapHandle, type Strategy, TaskRequest } from '../strategy.js';
-import { batchSize, capacityHint, chunkSize, hasRoom, nextItemMs, stealAfterMs } from './batching.js';
+import {
+  batchSize,
+  capacityHint,
+  chunkSize,
+  hasRoom,
+  keepsEveryWorkerBusy,
+  mapMessages,
+  mayPrefetch,
+  nextItemMs,
+  runMessages,
+  stealAfterMs,
+  workersToStart,
+} from './batching.js';
 import {
   ChunkJob,
   type Entry,
@@ -95,6 +107,8 @@ import type { Exit, Runtime } from './transport.js';
 export const ABORT_GRACE_MS = 1000;
 /** How long a worker process has to answer whether its event loop still turns. */
 const LOOP_PING_MS = 500;
+/** How many queue entries the pool looks at, at most, to count the messages it has for new workers. */
+const QUEUE_SCAN = 64;
 
 export class Pool implements Strategy {
   readonly name: StrategyName;
@@ -272,7 +286,6 @@ export class Pool implements Strategy {
     if (this.#broken) return;
     this.#dropSettledHead();
     if (this.#queue.length > 0) {
-      while (this.#liveWorkers() < this.#size) this.#spawn();
       // Round-robin, one batch per worker per round, so a short queue spreads across the workers.
       let progress = true;
       while (progress && this.#queue.length > 0) {
@@ -283,6 +296,7 @@ export class Pool implements Strategy {
           if (this.#queue.length === 0) break;
         }
       }
+      if (this.#queue.length > 0) this.#grow();
     }
     if (this.#queue.length === 0) this.#stealForIdle();
   }
@@ -376,12 +390,16 @@ export class Pool implements Strategy {
   /**
    * A worker holding a job that must run alone takes nothing more; under adaptive, one holds no more
    * than the limit (nothing queued at the worker, so a cut takes effect as tasks finish and a task's
-   * latency is the service's); else the batching policy says.
+   * latency is the service's); else the batching policy says, and a worker of long tasks may hold the
+   * next one while the queue has work for every worker.
    */
   #hasRoom(worker: PoolWorker): boolean {
     if (worker.alone) return false;
     if (this.adaptive) return worker.items < this.adaptive.limitOf(worker.id);
-    return hasRoom(this.#itemMs, worker.items, this.#inFlight);
+    if (hasRoom(this.#itemMs, worker.items, this.#inFlight)) return true;
+    if (!mayPrefetch(this.#itemMs, worker.items, this.#inFlight)) return false;
+    const workers = this.#workers.length;
+    return keepsEveryWorkerBusy(this.#queuedMessages(workers + 1), workers);
   }
 
   /** How many more inputs a message to this worker may carry: under adaptive, its room below the limit. */
@@ -394,6 +412,49 @@ export class Pool implements Strategy {
   /** Not closing, not doomed, and not waiting to see whether a task it was told to give up on stops. */
   #takesWork(worker: PoolWorker): boolean {
     return !worker.closing && !worker.doomedBy && !worker.stuck && worker.abandoned.size === 0;
+  }
+
+  /**
+   * Starts workers for what is left queued once every worker has taken what it can: one per message
+   * the queue will make beyond those the starting workers will take, up to `concurrency`. Workers
+   * start as work arrives, all those a job can use at once (they start in parallel, and a map
+   * measures its task on each as it comes up), and never one more than there is work for.
+   */
+  #grow(): void {
+    let live = 0;
+    let starting = 0;
+    for (const worker of this.#workers) {
+      if (worker.doomedBy) continue;
+      live++;
+      if (!worker.ready) starting++;
+    }
+    if (live >= this.#size) return;
+    const wanted = this.#queuedMessages(starting + this.#size - live);
+    for (let n = workersToStart(wanted, starting, live, this.#size); n > 0; n--) this.#spawn();
+  }
+
+  /**
+   * How many messages the queue will go out in, counted up to `limit`: a map, the chunks it is cut
+   * into; `run` tasks, the batches they share. Past its first QUEUE_SCAN entries (a long queue of `run`
+   * tasks), the rest count as tasks that share batches: the count stays cheap however long the queue.
+   */
+  #queuedMessages(limit: number): number {
+    const batch = batchSize(this.#itemMs);
+    const scanned = Math.min(this.#queue.length, QUEUE_SCAN);
+    let messages = 0;
+    let shared = this.#queue.length - scanned;
+    for (let i = 0; i < scanned && messages + Math.ceil(shared / batch) < limit; i++) {
+      const entry = this.#queue.at(i)!;
+      if (entry instanceof MapRun) {
+        if (entry.cancelled) continue;
+        const remaining = entry.inputs.length - entry.next;
+        messages += mapMessages(this.#itemMs, remaining, this.#size, this.#options.chunkSize, entry.probing);
+      } else if (entry.state !== SETTLED && !entry.owner?.cancelled) {
+        if (entry.owner !== null || mustRunAlone(entry) || this.#startsAtOnce(entry)) messages++;
+        else shared++;
+      }
+    }
+    return messages + runMessages(this.#itemMs, shared);
   }
 
   /** Workers that take work: started, starting, or busy, but not one waiting to be replaced. */

@@ -37,18 +37,7 @@ export function pageHtml(data: ReportData, parts: PageParts): string {
           .map((s, i) => `<li><a href="#job-${i + 1}">${escapeHtml(s.title)}</a></li>`)
           .join('')}</ol></nav>`
       : '';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<meta name="generator" content="fanout">
-<link rel="icon" href="data:,">
-<title>${escapeHtml(data.title)}</title>
-<style>${parts.styles}</style>
-</head>
+  return `${documentHead(data.title, csp, parts.styles)}
 <body>
 <header class="page">
 <h1>${escapeHtml(data.title)}</h1>
@@ -70,6 +59,22 @@ ${parts.sections.join('\n')}
 </body>
 </html>
 `;
+}
+
+/** A fanout page's `<!doctype>` and `<head>`: its policy, its title and its one inline stylesheet. */
+export function documentHead(title: string, csp: string, styles: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<meta name="generator" content="fanout">
+<link rel="icon" href="data:,">
+<title>${escapeHtml(title)}</title>
+<style>${styles}</style>
+</head>`;
 }
 
 export function sha256(text: string): string {

@@ -8,7 +8,7 @@ import type { RunSummary } from '../../run/run.js';
 import { formatSummary } from '../run-lines.js';
 import { limitSeriesChart } from './charts/limit-series.js';
 import { escapeHtml } from './escape.js';
-import { readableDate, sha256 } from './page.js';
+import { documentHead, readableDate, sha256 } from './page.js';
 
 const STYLES = `
 :root { color-scheme: light dark; --fg: #1b1f24; --bg: #fff; --muted: #5b6470; --frame: #d5dae0;
@@ -59,17 +59,7 @@ export function renderRunReport(summary: RunSummary, info: RunReportInfo): strin
           ? 'No task ended while the limit was measured: nothing to draw.'
           : 'The limit was fixed (no <code>adaptive</code> concurrency or tasks in flight): there is no limit over time to draw.'
       }</p>`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="fanout">
-<link rel="icon" href="data:,">
-<title>${escapeHtml(`fanout run: ${info.task}`)}</title>
-<style>${STYLES}</style>
-</head>
+  return `${documentHead(`fanout run: ${info.task}`, csp, STYLES)}
 <body>
 <main>
 <h1>${escapeHtml(`fanout run: ${info.task}`)}</h1>

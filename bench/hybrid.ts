@@ -52,6 +52,17 @@ function failures(out: string): string {
   return [...counts].map(([name, n]) => `${n} ${name}`).join(', ');
 }
 
+/** What `auto` chose and what its advice cost, from run's summary: `chose threads ×2×8; advice 1.2 s, ran 40 inputs`. */
+export function autoNote(stderr: string): string {
+  const line = /auto chose (\S+(?: ×\S+)?)(?: after (.+) of advice, which ran (.+) of the job)?:/.exec(
+    stderr,
+  );
+  if (!line) return '';
+  return line[2] === undefined
+    ? `chose ${line[1]}`
+    : `chose ${line[1]}; advice ${line[2]}, ran ${line[3]} of the job`;
+}
+
 function runOnce(config: Config, inputs: string, out: string): Promise<{ seconds: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
@@ -120,11 +131,9 @@ async function main(): Promise<void> {
     for (const config of configs) {
       process.stderr.write(`bench: ${config.label}\n`);
       const { seconds, stderr } = await runOnce(config, inputs, join(dir, `out-${rows.length}.ndjson`));
-      const chose = /auto chose (.*):/.exec(stderr)?.[1] ?? '';
+      const chose = autoNote(stderr);
       const failed = failures(join(dir, `out-${rows.length}.ndjson`));
-      const note = [chose ? `chose ${chose}` : '', failed ? `failed: ${failed}` : '']
-        .filter(Boolean)
-        .join('; ');
+      const note = [chose, failed ? `failed: ${failed}` : ''].filter(Boolean).join('; ');
       rows.push({ label: config.label, seconds, pure: config.pure, note });
       process.stderr.write(`bench: ${config.label}: ${seconds.toFixed(2)} s ${note}\n`);
       rmSync(join(dir, `out-${rows.length - 1}.ndjson`), { force: true });

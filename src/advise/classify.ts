@@ -91,6 +91,8 @@ export interface BoundsInput {
 export interface Bound {
   strategy: StrategyName;
   concurrency: number;
+  /** Tasks in flight per worker, above 1 for the hybrid. */
+  inFlight?: number;
   /** The speed-up it could reach at best on the task's own time. */
   speedup: number;
   /** What it costs beyond the task's own time, measured: start-up and messages. */
@@ -136,8 +138,40 @@ export function bounds(input: BoundsInput): Bound[] {
       // A worker's start-up includes loading the module in it.
       wallMs: overheadMs + sequentialMs / concurrency,
     });
+    // A task that also waits: workers with tasks in flight each overlap the waits on every core.
+    const hybrid = hybridBound(input, concurrency, overheadMs, sequentialMs);
+    if (hybrid) out.push(hybrid);
   }
   return out;
+}
+
+/**
+ * The hybrid's bound: one worker per core, enough tasks in flight on each to fill its loop twice
+ * over, every core's time shared among the tasks (the lower of busy and CPU share: see
+ * `coreMsPerTask`). Null where it would not beat a task per worker.
+ */
+function hybridBound(
+  input: BoundsInput,
+  concurrency: number,
+  overheadMs: number,
+  sequentialMs: number,
+): Bound | null {
+  const { sample, cores } = input;
+  if (input.kind === 'cpu-bound' || concurrency < 2) return null;
+  const coreShare = Math.max(1e-6, Math.min(sample.busyShare, sample.cpuShare));
+  const fill = 2 ** Math.ceil(Math.log2(2 * overlapBound(Math.max(1e-6, sample.busyShare))));
+  const inFlight = Math.max(2, Math.min(Math.floor(input.asyncCap / concurrency), fill));
+  const speedup = Math.min(concurrency * inFlight, Math.min(concurrency, cores) / coreShare);
+  if (speedup <= concurrency * 1.0001) return null;
+  return {
+    strategy: 'threads',
+    concurrency,
+    inFlight,
+    speedup,
+    overheadMs,
+    overheadWords: `starting ${concurrency} worker threads and passing every input and output would cost about ${formatLongDuration(overheadMs)}`,
+    wallMs: overheadMs + sequentialMs / speedup,
+  };
 }
 
 /** The bounds as projections, with sequential's (measured), fastest first. */
@@ -153,6 +187,7 @@ export function boundProjections(input: BoundsInput, list: readonly Bound[]): Pr
       (b): Projection => ({
         strategy: b.strategy,
         concurrency: b.concurrency,
+        ...(b.inFlight === undefined ? {} : { inFlight: b.inFlight }),
         wallMs: b.wallMs,
         basis: 'bound',
       }),

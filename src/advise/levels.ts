@@ -6,6 +6,7 @@ import type { Character } from './classify.js';
 import { overlapBound } from './classify.js';
 import {
   ASYNC_MAX_CONCURRENCY,
+  HYBRID_FIRST_MAX_OVERLAP,
   KNEE_MIN_GAIN,
   LATENCY_CLIMB_FACTOR,
   LOOP_SATURATED_SHARE,
@@ -65,6 +66,8 @@ export interface PlanInput {
  * - CPU-bound: threads and processes from 1 doubling up to the core count; async once.
  * - Mixed: both searches; workers up to as many as keep every core busy while some of them wait
  *   (cores / busy share), at most WORKERS_PER_CORE_MAX per core.
+ * - Where one event loop is full at HYBRID_FIRST_MAX_OVERLAP tasks in flight or fewer, the hybrid is
+ *   probed first (see `search`: what cannot beat it is then not probed).
  */
 export function planLevels(input: PlanInput): Plan {
   const { kind, cores, busyShare, total, maxConcurrency } = input;
@@ -76,6 +79,10 @@ export function planLevels(input: PlanInput): Plan {
   const coresTop = Math.min(cap, cores);
   const hybrid = hybridLevels(busyShare, coresTop, asyncTop);
   const withHybrid = (order: Searched[]): Searched[] => (hybrid.length > 0 ? [...order, 'hybrid'] : order);
+  // One loop full at a few tasks in flight: the hybrid's ceiling is the cores', async's one core's.
+  // Probed first, its measured rate tells at once which other models could still beat it.
+  const hybridFirst = hybrid.length > 0 && overlapBound(busyShare) <= HYBRID_FIRST_MAX_OVERLAP;
+  const ordered = (order: Searched[]): Searched[] => (hybridFirst ? ['hybrid', ...order] : withHybrid(order));
   if (kind === 'io-bound') {
     return {
       async: asyncLevels(asyncTop),
@@ -83,9 +90,9 @@ export function planLevels(input: PlanInput): Plan {
       processes: [coresTop],
       hybrid,
       hybridWorkers: coresTop,
-      hybridNeedsSaturation: true,
+      hybridNeedsSaturation: !hybridFirst,
       searched: withHybrid(['async']),
-      order: withHybrid(['async', 'threads', 'processes']),
+      order: ordered(['async', 'threads', 'processes']),
     };
   }
   if (kind === 'cpu-bound') {
@@ -110,7 +117,7 @@ export function planLevels(input: PlanInput): Plan {
     hybridWorkers: coresTop,
     hybridNeedsSaturation: false,
     searched: withHybrid(['async', 'threads', 'processes']),
-    order: withHybrid(['async', 'threads', 'processes']),
+    order: ordered(['async', 'threads', 'processes']),
   };
 }
 

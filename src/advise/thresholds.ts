@@ -38,6 +38,12 @@ export const LATENCY_CLIMB_FACTOR = 1.5;
  */
 export const LOOP_SATURATED_SHARE = 0.85;
 
+/**
+ * A task whose event loop is full at this many tasks in flight or fewer (busy share 1/16 or more)
+ * has the hybrid probed first: one loop caps async at one core's worth, the hybrid has every core's.
+ */
+export const HYBRID_FIRST_MAX_OVERLAP = 16;
+
 /** The highest `async` concurrency probed unless `maxConcurrency` says otherwise. */
 export const ASYNC_MAX_CONCURRENCY = 256;
 
@@ -51,8 +57,12 @@ export const DEFAULT_BUDGET_MS = 10_000;
 export const SAMPLE_BUDGET_SHARE = 0.2;
 /** …and the share after which it stops even with fewer than SAMPLE_MIN_TASKS measured (slow tasks). */
 export const SAMPLE_BUDGET_MAX_SHARE = 0.5;
-/** The sequential sample measures at least this many inputs (after the first), when there are that many. */
-export const SAMPLE_MIN_TASKS = 3;
+/**
+ * The sequential sample measures at least this many inputs (after the first), when there are that
+ * many: its steady state is the second half of the run (the first tasks pay for compiling the task's
+ * code, which takes a few tasks of real work, longer on a loaded machine).
+ */
+export const SAMPLE_MIN_TASKS = 8;
 /** …and at most this many: enough for a median and a 95th percentile… */
 export const SAMPLE_MAX_TASKS = 100;
 /**
@@ -76,6 +86,7 @@ export const THRESHOLDS: Record<string, number> = {
   KNEE_MIN_GAIN,
   LATENCY_CLIMB_FACTOR,
   LOOP_SATURATED_SHARE,
+  HYBRID_FIRST_MAX_OVERLAP,
   ASYNC_MAX_CONCURRENCY,
   WORKERS_PER_CORE_MAX,
 };

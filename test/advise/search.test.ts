@@ -45,7 +45,8 @@ describe('levels', () => {
     assert.deepEqual(mixed.hybrid, [2, 4, 8, 16]);
     assert.equal(mixed.hybridWorkers, 2);
     assert.equal(mixed.hybridNeedsSaturation, false);
-    assert.deepEqual(mixed.order, ['async', 'threads', 'processes', 'hybrid']);
+    // One loop full at ≤ 16 in flight: the hybrid is probed first, and what cannot beat it is not probed.
+    assert.deepEqual(mixed.order, ['hybrid', 'async', 'threads', 'processes']);
     // One core: nothing to add to async. A task that barely waits: nothing to overlap on a worker.
     assert.deepEqual(
       planLevels({ kind: 'mixed', cores: 1, busyShare: 0.2, total: null, maxConcurrency: undefined }).hybrid,
@@ -306,10 +307,10 @@ describe('choose', () => {
 });
 
 describe('autoSampleSize', () => {
-  test('5% of the job, at least 20, at most 500, never more than the job', () => {
+  test('the whole job up to 500 inputs (their results are kept, so a larger sample costs no time)', () => {
     assert.equal(autoSampleSize(10), 10);
-    assert.equal(autoSampleSize(100), 20);
-    assert.equal(autoSampleSize(2000), 100);
+    assert.equal(autoSampleSize(100), 100);
+    assert.equal(autoSampleSize(2000), 500);
     assert.equal(autoSampleSize(1_000_000), 500);
     assert.equal(autoSampleSize(null), 500);
   });

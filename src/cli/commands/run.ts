@@ -58,6 +58,7 @@ interface RunFlags {
   teardownTimeout?: number;
   quiet?: boolean;
   redis?: string;
+  advisorBudget: number;
 }
 
 const OUT: OptionSpec = {
@@ -113,7 +114,7 @@ Exit codes: 0 all ok, 1 some inputs failed, 2 usage or setup error, 3 --out in u
 130/143 stopped by SIGINT/SIGTERM. See docs/run.md for the output, --resume, signals and limits.`,
   [
     'fanout run ./task.js --inputs inputs.ndjson --out results.ndjson',
-    'fanout run ./task.js -i inputs.ndjson -o results.ndjson --strategy auto',
+    'fanout run ./task.js -i inputs.ndjson -o results.ndjson --strategy auto --advisor-budget 1',
     'fanout run ./task.js -i urls.ndjson -o results.ndjson --strategy async -c 64 --timeout 5000 --retries 2',
     'fanout run ./task.js -i inputs.ndjson -o results.ndjson --resume',
     'seq 1 100 | fanout run sum-of-squares --inputs - --out - --ordered -q',
@@ -133,6 +134,7 @@ export function registerRun(program: Command): void {
     OPTIONS.strategy,
     RUN_CONCURRENCY,
     OPTIONS.inFlight,
+    OPTIONS.advisorBudget,
     ORDERED,
     OPTIONS.timeout,
     RETRIES,
@@ -213,6 +215,8 @@ async function runCommand(task: string, flags: RunFlags, verbose: boolean): Prom
       setupTimeout: flags.setupTimeout,
       teardownTimeout: flags.teardownTimeout,
       connection: flags.redis,
+      ...(total === undefined ? {} : { total }),
+      advisorBudget: flags.advisorBudget,
       fifoWaitMs: envCount(FIFO_WAIT_ENV, FIFO_READER_WAIT_MS, 0, MAX_FIFO_WAIT_MS),
       onFifoWait: () => say(`waiting for a process to open the FIFO ${flags.out} for reading`),
       signal: setup.signal,

@@ -11,7 +11,7 @@ import { formatLongDuration } from '../core/units.js';
 import type { SampleBank } from './bank.js';
 import { choose } from './choose.js';
 import { type BoundsInput, boundProjections, bounds, characterize, tooSmall } from './classify.js';
-import { planLevels } from './levels.js';
+import { hybridFirst, planLevels } from './levels.js';
 import { measureMessages } from './message.js';
 import { runSample } from './sample.js';
 import { search } from './search.js';
@@ -226,13 +226,15 @@ export async function advise(options: AdviseOptions, bank?: SampleBank): Promise
     );
   }
 
-  const plan = planLevels({
+  const planned = planLevels({
     kind: character.kind,
     cores,
     busyShare: sample.busyShare,
     total,
     maxConcurrency,
   });
+  // `auto` wants the answer soon; `fanout advise` measures every model in the plan's order.
+  const plan = bank ? hybridFirst(planned, sample.busyShare) : planned;
   const found = await search({
     ref,
     plan,

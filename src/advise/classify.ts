@@ -5,7 +5,7 @@
 
 import type { StrategyName } from '../core/options.js';
 import { formatLongDuration, formatPercent } from '../core/units.js';
-import { CPU_BUSY_SHARE_MIN, IO_BUSY_SHARE_MAX } from './thresholds.js';
+import { CPU_BUSY_SHARE_MIN, HYBRID_FILL, IO_BUSY_SHARE_MAX } from './thresholds.js';
 import type { MessageFigures, Projection, SampleFigures, StartupFigures } from './types.js';
 
 export type Character = 'io-bound' | 'cpu-bound' | 'mixed';
@@ -66,6 +66,15 @@ export function characterize(sample: SampleFigures): Characterized {
 /** How many tasks the event loop can interleave before it is itself the bottleneck: 1 / busy share. */
 export function overlapBound(busyShare: number): number {
   return busyShare > 0 ? 1 / busyShare : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * Tasks in flight per worker that surely fill its loop: HYBRID_FILL × 1 / busy share, a power of two
+ * up. A loop fills only with tasks to spare (their times vary), and a sample on a loaded machine
+ * overstates the busy share; too many in flight cost a little memory, too few a share of every core.
+ */
+export function hybridFill(busyShare: number): number {
+  return 2 ** Math.ceil(Math.log2(HYBRID_FILL * overlapBound(Math.max(1e-6, busyShare))));
 }
 
 function overlap(busyShare: number): string {
@@ -146,8 +155,8 @@ export function bounds(input: BoundsInput): Bound[] {
 }
 
 /**
- * The hybrid's bound: one worker per core, enough tasks in flight on each to fill its loop twice
- * over, every core's time shared among the tasks (the lower of busy and CPU share: see
+ * The hybrid's bound: one worker per core, enough tasks in flight on each to fill its loop (see
+ * `hybridFill`), every core's time shared among the tasks (the lower of busy and CPU share: see
  * `coreMsPerTask`). Null where it would not beat a task per worker.
  */
 function hybridBound(
@@ -159,8 +168,10 @@ function hybridBound(
   const { sample, cores } = input;
   if (input.kind === 'cpu-bound' || concurrency < 2) return null;
   const coreShare = Math.max(1e-6, Math.min(sample.busyShare, sample.cpuShare));
-  const fill = 2 ** Math.ceil(Math.log2(2 * overlapBound(Math.max(1e-6, sample.busyShare))));
-  const inFlight = Math.max(2, Math.min(Math.floor(input.asyncCap / concurrency), fill));
+  const inFlight = Math.max(
+    2,
+    Math.min(Math.floor(input.asyncCap / concurrency), hybridFill(sample.busyShare)),
+  );
   const speedup = Math.min(concurrency * inFlight, Math.min(concurrency, cores) / coreShare);
   if (speedup <= concurrency * 1.0001) return null;
   return {

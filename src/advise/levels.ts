@@ -3,7 +3,7 @@
  */
 import { formatLongDuration, formatPercent, formatRate } from '../core/units.js';
 import type { Character } from './classify.js';
-import { overlapBound } from './classify.js';
+import { hybridFill, overlapBound } from './classify.js';
 import {
   ASYNC_MAX_CONCURRENCY,
   HYBRID_FIRST_MAX_OVERLAP,
@@ -66,8 +66,6 @@ export interface PlanInput {
  * - CPU-bound: threads and processes from 1 doubling up to the core count; async once.
  * - Mixed: both searches; workers up to as many as keep every core busy while some of them wait
  *   (cores / busy share), at most WORKERS_PER_CORE_MAX per core.
- * - Where one event loop is full at HYBRID_FIRST_MAX_OVERLAP tasks in flight or fewer, the hybrid is
- *   probed first (see `search`: what cannot beat it is then not probed).
  */
 export function planLevels(input: PlanInput): Plan {
   const { kind, cores, busyShare, total, maxConcurrency } = input;
@@ -79,10 +77,6 @@ export function planLevels(input: PlanInput): Plan {
   const coresTop = Math.min(cap, cores);
   const hybrid = hybridLevels(busyShare, coresTop, asyncTop);
   const withHybrid = (order: Searched[]): Searched[] => (hybrid.length > 0 ? [...order, 'hybrid'] : order);
-  // One loop full at a few tasks in flight: the hybrid's ceiling is the cores', async's one core's.
-  // Probed first, its measured rate tells at once which other models could still beat it.
-  const hybridFirst = hybrid.length > 0 && overlapBound(busyShare) <= HYBRID_FIRST_MAX_OVERLAP;
-  const ordered = (order: Searched[]): Searched[] => (hybridFirst ? ['hybrid', ...order] : withHybrid(order));
   if (kind === 'io-bound') {
     return {
       async: asyncLevels(asyncTop),
@@ -90,9 +84,9 @@ export function planLevels(input: PlanInput): Plan {
       processes: [coresTop],
       hybrid,
       hybridWorkers: coresTop,
-      hybridNeedsSaturation: !hybridFirst,
+      hybridNeedsSaturation: true,
       searched: withHybrid(['async']),
-      order: ordered(['async', 'threads', 'processes']),
+      order: withHybrid(['async', 'threads', 'processes']),
     };
   }
   if (kind === 'cpu-bound') {
@@ -117,23 +111,36 @@ export function planLevels(input: PlanInput): Plan {
     hybridWorkers: coresTop,
     hybridNeedsSaturation: false,
     searched: withHybrid(['async', 'threads', 'processes']),
-    order: ordered(['async', 'threads', 'processes']),
+    order: withHybrid(['async', 'threads', 'processes']),
+  };
+}
+
+/**
+ * Under `auto`: where one event loop is full at HYBRID_FIRST_MAX_OVERLAP tasks in flight or fewer,
+ * the hybrid's ceiling is every core's and async's one core's, so the hybrid is probed first (and
+ * searched, whatever async does): its measured rate then tells which other models could still beat
+ * it, and the search skips the rest (see `probeWorth`).
+ */
+export function hybridFirst(plan: Plan, busyShare: number): Plan {
+  if (plan.hybrid.length === 0 || overlapBound(busyShare) > HYBRID_FIRST_MAX_OVERLAP) return plan;
+  return {
+    ...plan,
+    hybridNeedsSaturation: false,
+    searched: plan.searched.includes('hybrid') ? plan.searched : [...plan.searched, 'hybrid'],
+    order: ['hybrid', ...plan.order.filter((searched) => searched !== 'hybrid')],
   };
 }
 
 /**
  * The hybrid's levels: one worker thread per core, each with 2, 4, … tasks in flight. Worth probing
  * when there are cores to add and one event loop would saturate within async's range: a worker's loop
- * is full at about 1 / busy share tasks in flight, so the levels go to twice that (rounded up to a
- * power of two), and never past async's top spread over the workers.
+ * is full at about 1 / busy share tasks in flight, so the levels go to HYBRID_FILL times that (rounded
+ * up to a power of two), and never past async's top spread over the workers.
  */
 export function hybridLevels(busyShare: number, workers: number, asyncTop: number): number[] {
   const saturatesAt = overlapBound(busyShare);
   if (workers < 2 || !Number.isFinite(saturatesAt) || saturatesAt >= asyncTop) return [];
-  const top = Math.min(
-    Math.max(2, Math.floor(asyncTop / workers)),
-    2 ** Math.ceil(Math.log2(2 * saturatesAt)),
-  );
+  const top = Math.min(Math.max(2, Math.floor(asyncTop / workers)), hybridFill(busyShare));
   return top < 2 ? [] : doublingLevels(top).filter((level) => level > 1);
 }
 

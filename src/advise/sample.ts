@@ -11,7 +11,13 @@ import { createExecutor } from '../executor/executor.js';
 import { mean, quantile, share } from '../measure/stats.js';
 import type { SampleBank } from './bank.js';
 import type { TaskRef } from './task-ref.js';
-import { SAMPLE_MAX_TASKS, SAMPLE_MIN_SPAN_MS, SAMPLE_MIN_TASKS } from './thresholds.js';
+import {
+  SAMPLE_MAX_TASKS,
+  SAMPLE_MIN_SPAN_MS,
+  SAMPLE_MIN_TASKS,
+  SAMPLE_MIN_TASKS_WAITING,
+  SAMPLE_WAITING_SHARE,
+} from './thresholds.js';
 import type { SampleFigures } from './types.js';
 
 export interface SampleRun {
@@ -89,6 +95,15 @@ export async function runSample(
         const elapsed = performance.now() - started;
         const { targetMs, maxMs } = limits(wallSum / walls.length);
         if ((walls.length >= SAMPLE_MIN_TASKS && elapsed >= targetMs) || elapsed >= maxMs) break;
+        // Compiling the task's code only adds to the busy share: one already this low is a waiting task.
+        if (
+          walls.length >= SAMPLE_MIN_TASKS_WAITING &&
+          walls.length < SAMPLE_MIN_TASKS &&
+          spanMs() >= SAMPLE_MIN_SPAN_MS &&
+          performance.eventLoopUtilization(marks[0]!.mark.elu).utilization <= SAMPLE_WAITING_SHARE
+        ) {
+          break;
+        }
         if (walls.length >= SAMPLE_MAX_TASKS && spanMs() >= SAMPLE_MIN_SPAN_MS) break;
       }
       if (isMarkPoint(i)) marks.push({ at: i, walls: walls.length, mark: mark() });

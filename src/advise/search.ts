@@ -121,6 +121,22 @@ async function ensureStartup(
   return result.ms === null ? `${strategy}: not probed, the first task failed: ${result.error}` : null;
 }
 
+/**
+ * Async's levels under `auto`: from 8, quadrupling (8, 32, 128), and the top. Each probe runs the
+ * job's own inputs, but the low levels run them slowly: fewer, higher steps reach the knee sooner.
+ */
+export function autoAsyncLevels(levels: readonly number[]): number[] {
+  const top = levels.at(-1);
+  if (top === undefined) return [];
+  const kept = levels.filter(
+    (level) => level >= AUTO_ASYNC_FROM && Math.log2(level / AUTO_ASYNC_FROM) % 2 === 0,
+  );
+  return kept.at(-1) === top ? kept : [...kept, top];
+}
+
+/** Where async's levels start under `auto`. */
+export const AUTO_ASYNC_FROM = 8;
+
 /** Tasks shorter than this, in ms, get a sequential probe under `auto` too (see `search`). */
 export const FAIR_BASELINE_MAX_TASK_MS = 1;
 
@@ -235,7 +251,7 @@ export async function search(context: SearchContext): Promise<SearchResult> {
   }
   const sequentialTasksPerSecond = baseline.tasksPerSecond;
   for (const searched of plan.order) {
-    const levels = plan[searched];
+    const levels = context.bank && searched === 'async' ? autoAsyncLevels(plan.async) : plan[searched];
     // The hybrid is threads with tasks in flight on each worker: its levels are the tasks in flight.
     const hybrid = searched === 'hybrid';
     const strategy: 'async' | 'threads' | 'processes' = hybrid ? 'threads' : searched;

@@ -44,6 +44,9 @@ export const LOOP_SATURATED_SHARE = 0.85;
  */
 export const HYBRID_FIRST_MAX_OVERLAP = 16;
 
+/** The hybrid's levels go up to this many times what fills a worker's loop (see `hybridFill`). */
+export const HYBRID_FILL = 4;
+
 /** The highest `async` concurrency probed unless `maxConcurrency` says otherwise. */
 export const ASYNC_MAX_CONCURRENCY = 256;
 
@@ -63,6 +66,12 @@ export const SAMPLE_BUDGET_MAX_SHARE = 0.5;
  * code, which takes a few tasks of real work, longer on a loaded machine).
  */
 export const SAMPLE_MIN_TASKS = 8;
+/**
+ * …but this many suffice while the event loop was busy at most SAMPLE_WAITING_SHARE of the run:
+ * compiling the code only raises the share, so a task that reads this low already mostly waits.
+ */
+export const SAMPLE_MIN_TASKS_WAITING = 3;
+export const SAMPLE_WAITING_SHARE = 0.1;
 /** …and at most this many: enough for a median and a 95th percentile… */
 export const SAMPLE_MAX_TASKS = 100;
 /**
@@ -87,6 +96,7 @@ export const THRESHOLDS: Record<string, number> = {
   LATENCY_CLIMB_FACTOR,
   LOOP_SATURATED_SHARE,
   HYBRID_FIRST_MAX_OVERLAP,
+  HYBRID_FILL,
   ASYNC_MAX_CONCURRENCY,
   WORKERS_PER_CORE_MAX,
 };

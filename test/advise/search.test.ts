@@ -41,12 +41,11 @@ describe('levels', () => {
       total: null,
       maxConcurrency: undefined,
     });
-    // A loop is full at about 1 / 0.17 ≈ 6 in flight: the levels go to 16 (2 × 6, a power of two up).
-    assert.deepEqual(mixed.hybrid, [2, 4, 8, 16]);
+    // A loop is full at about 1 / 0.17 ≈ 6 in flight: the levels go to 32 (4 × 6, a power of two up).
+    assert.deepEqual(mixed.hybrid, [2, 4, 8, 16, 32]);
     assert.equal(mixed.hybridWorkers, 2);
     assert.equal(mixed.hybridNeedsSaturation, false);
-    // One loop full at ≤ 16 in flight: the hybrid is probed first, and what cannot beat it is not probed.
-    assert.deepEqual(mixed.order, ['hybrid', 'async', 'threads', 'processes']);
+    assert.deepEqual(mixed.order, ['async', 'threads', 'processes', 'hybrid']);
     // One core: nothing to add to async. A task that barely waits: nothing to overlap on a worker.
     assert.deepEqual(
       planLevels({ kind: 'mixed', cores: 1, busyShare: 0.2, total: null, maxConcurrency: undefined }).hybrid,

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SampleBank } from '../../src/advise/bank.js';
 import { bounds } from '../../src/advise/classify.js';
-import { planLevels } from '../../src/advise/levels.js';
-import { realized } from '../../src/advise/search.js';
+import { hybridFirst, planLevels } from '../../src/advise/levels.js';
+import { autoAsyncLevels, realized } from '../../src/advise/search.js';
 import { ceilingRate, coreMsPerTask, firstUsefulLevel, probeWorth } from '../../src/advise/worth.js';
 import { message, probe, sampleOf, startup } from './figures.js';
 
@@ -127,40 +127,40 @@ describe('probeWorth', () => {
   });
 });
 
-describe('plans for the three jobs', () => {
+describe("auto's plans for the three jobs", () => {
+  const autoPlan = (kind: 'io-bound' | 'mixed' | 'cpu-bound', busyShare: number) =>
+    hybridFirst(planLevels({ kind, cores: 2, busyShare, total: 600, maxConcurrency: undefined }), busyShare);
+
   test('only waits: async first, the hybrid only after its loop saturates', () => {
-    const plan = planLevels({
-      kind: 'io-bound',
-      cores: 2,
-      busyShare: 0.01,
-      total: 600,
-      maxConcurrency: undefined,
-    });
+    const plan = autoPlan('io-bound', 0.01);
     assert.deepEqual(plan.order, ['async', 'threads', 'processes', 'hybrid']);
     assert.equal(plan.hybridNeedsSaturation, true);
   });
 
   test('waits and computes: the hybrid first, even where the loop share reads as I/O-bound', () => {
-    const plan = planLevels({
-      kind: 'io-bound',
-      cores: 2,
-      busyShare: 0.12,
-      total: 600,
-      maxConcurrency: undefined,
-    });
-    assert.deepEqual(plan.order, ['hybrid', 'async', 'threads', 'processes']);
-    assert.equal(plan.hybridNeedsSaturation, false);
+    const io = autoPlan('io-bound', 0.12);
+    assert.deepEqual(io.order, ['hybrid', 'async', 'threads', 'processes']);
+    assert.equal(io.hybridNeedsSaturation, false);
+    assert.deepEqual(io.searched, ['async', 'hybrid']);
+    assert.deepEqual(autoPlan('mixed', 0.3).order, ['hybrid', 'async', 'threads', 'processes']);
+    // `fanout advise` keeps the plan's own order, the hybrid last.
+    assert.deepEqual(
+      planLevels({ kind: 'mixed', cores: 2, busyShare: 0.3, total: 600, maxConcurrency: undefined }).order,
+      ['async', 'threads', 'processes', 'hybrid'],
+    );
   });
 
   test('only computes: threads, then processes, then async', () => {
-    const plan = planLevels({
-      kind: 'cpu-bound',
-      cores: 2,
-      busyShare: 1,
-      total: 600,
-      maxConcurrency: undefined,
-    });
-    assert.deepEqual(plan.order, ['threads', 'processes', 'async']);
+    assert.deepEqual(autoPlan('cpu-bound', 1).order, ['threads', 'processes', 'async']);
+  });
+});
+
+describe('autoAsyncLevels', () => {
+  test('from 8, quadrupling, the top always last', () => {
+    assert.deepEqual(autoAsyncLevels([2, 4, 8, 16, 32, 64, 128, 256]), [8, 32, 128, 256]);
+    assert.deepEqual(autoAsyncLevels([2, 4, 8, 16, 32, 64, 120]), [8, 32, 120]);
+    assert.deepEqual(autoAsyncLevels([2, 4, 5]), [5]);
+    assert.deepEqual(autoAsyncLevels([]), []);
   });
 });
 
@@ -177,7 +177,7 @@ describe('bounds', () => {
       workerCap: 8,
     });
     const hybrid = list.find((b) => b.inFlight !== undefined)!;
-    // A loop is full at 4 in flight; twice that, a power of two: 8. Two cores at 15 ms a task: 8 × faster.
+    // A loop is full at 4 in flight; four times that, a power of two: 16. Two cores at 15 ms a task: 8 × faster.
     assert.deepEqual(
       {
         strategy: hybrid.strategy,
@@ -185,7 +185,7 @@ describe('bounds', () => {
         inFlight: hybrid.inFlight,
         speedup: hybrid.speedup,
       },
-      { strategy: 'threads', concurrency: 2, inFlight: 8, speedup: 8 },
+      { strategy: 'threads', concurrency: 2, inFlight: 16, speedup: 8 },
     );
     assert.equal(hybrid.wallMs, hybrid.overheadMs + (1200 * 60) / 8);
   });

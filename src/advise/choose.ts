@@ -225,9 +225,9 @@ function measuredLine(picks: readonly Scored[]): string {
     .map(({ probe: p }) => {
       if (p.strategy === 'sequential') return `sequential ${formatRate(p.tasksPerSecond, 'tasks')}`;
       const speed = `${formatRatio(p.speedup)} sequential`;
-      // Parallel efficiency: the speed-up per worker.
+      // Parallel efficiency: the speed-up per worker (not for the hybrid, whose workers each run many).
       const efficiency =
-        p.strategy === 'threads' || p.strategy === 'processes'
+        (p.strategy === 'threads' || p.strategy === 'processes') && p.inFlight === 1
           ? `, ${formatPercent(p.speedup / p.concurrency)} efficiency`
           : '';
       return `${model(p.strategy, p.concurrency, p.inFlight)} ${formatRate(p.tasksPerSecond, 'tasks')} (${speed}${efficiency})`;

@@ -1,4 +1,4 @@
-import { ClosedError, callAborted, OptionError } from '../core/errors.js';
+import { ClosedError, callAborted, describe, OptionError } from '../core/errors.js';
 import {
   type AdaptiveBounds,
   type ExecutorOptions,
@@ -49,8 +49,12 @@ export interface StreamOptions extends MapOptions {
   total?: number;
 }
 
-function expectPositiveIntegerOrZero(name: string, value: unknown): number {
-  return value === 0 ? 0 : expectPositiveInteger(name, value);
+/** `stream`'s `total`: how many inputs the caller knows there are (0 and up). */
+function expectTotal(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new OptionError(`Expected \`total\` to be a non-negative integer, got \`${describe(value)}\``);
+  }
+  return value;
 }
 
 function settleRun(request: TaskRequest, error: Error | undefined, value: unknown): void {
@@ -327,8 +331,7 @@ export class Executor<I = unknown, O = unknown> {
   stream(inputs: Inputs<I>, options: StreamOptions & { settle: true }): AsyncGenerator<Settled<O>>;
   async *stream(inputs: Inputs<I>, options: StreamOptions = {}): AsyncGenerator<Indexed<O> | Settled<O>> {
     if (this.#closed) throw new ClosedError();
-    const total =
-      options.total === undefined ? undefined : expectPositiveIntegerOrZero('total', options.total);
+    const total = options.total === undefined ? undefined : expectTotal(options.total);
     if (!this.#strategy) {
       const taken = await takeSample(inputs, this.#chooser!.sampleSize(total || null));
       // Nothing to run: nothing to choose for.

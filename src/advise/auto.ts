@@ -16,8 +16,11 @@ import type { Advice, AdviseOptions } from './types.js';
 export const AUTO_SAMPLE_MAX = 500;
 /** The advisor's time budget under `auto`, in ms: a job that wants `auto` wants to get going. */
 export const AUTO_BUDGET_MS = 3000;
-/** …and at most this share of the job's projected sequential time: advising must not cost more than it saves. */
-export const AUTO_MAX_SHARE_OF_JOB = 0.1;
+/**
+ * …and at most this share of the job's projected sequential time: advising must not cost more than it
+ * saves. A quarter, since most of what it spends runs the job's own inputs (their results are kept).
+ */
+export const AUTO_MAX_SHARE_OF_JOB = 0.25;
 
 /** How many of the first inputs `auto` samples from a job of `total` inputs (null: unknown, as for a stream). */
 export function autoSampleSize(total: number | null): number {

@@ -14,6 +14,7 @@ import { runProbe } from './probe.js';
 import { measureStartup } from './startup.js';
 import type { TaskRef } from './task-ref.js';
 import {
+  AUTO_PROBE_TARGET_MS,
   LOOP_SATURATED_SHARE,
   PLATEAU_TOLERANCE,
   PROBE_MAX_TASKS,
@@ -87,7 +88,8 @@ export function sizeProbe(
   const fixed = startupMs(strategy, concurrency, context.startup, context.cores) ?? 0;
   const warmup = (concurrency * inFlight) / rate;
   const share = remaining / Math.max(1, probesLeft);
-  const target = Math.min(PROBE_TARGET_MS, share - fixed - warmup);
+  // Under `auto` a probe need only tell the models apart, not chart them: shorter.
+  const target = Math.min(context.bank ? AUTO_PROBE_TARGET_MS : PROBE_TARGET_MS, share - fixed - warmup);
   // Sized by time, not by the job: a probe measures the rate, and the job's size only scales it.
   const fewest = concurrency * inFlight * PROBE_MIN_ROUNDS;
   // Never more than the job has left: a probe that would outlast it has nothing left to decide.

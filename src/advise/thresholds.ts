@@ -39,10 +39,11 @@ export const LATENCY_CLIMB_FACTOR = 1.5;
 export const LOOP_SATURATED_SHARE = 0.85;
 
 /**
- * A task whose event loop is full at this many tasks in flight or fewer (busy share 1/16 or more)
- * has the hybrid probed first: one loop caps async at one core's worth, the hybrid has every core's.
+ * A task whose event loop is full at this many tasks in flight or fewer (busy share 1/8 or more)
+ * has the hybrid probed first under `auto`: one loop caps async at one core's worth, the hybrid has
+ * every core's. (A GET alone reads 3–10 % busy on a loaded 2-core machine: async first.)
  */
-export const HYBRID_FIRST_MAX_OVERLAP = 16;
+export const HYBRID_FIRST_MAX_OVERLAP = 8;
 
 /** The hybrid's levels go up to this many times what fills a worker's loop (see `hybridFill`). */
 export const HYBRID_FILL = 4;
@@ -84,6 +85,8 @@ export const SAMPLE_MIN_SPAN_MS = 20;
 export const PROBE_MIN_ROUNDS = 4;
 /** A probe aims to last about this long (less when the budget is short)… */
 export const PROBE_TARGET_MS = 400;
+/** …and under `auto`, this long: enough to tell the models apart (PROBE_MIN_ROUNDS still holds). */
+export const AUTO_PROBE_TARGET_MS = 250;
 /** …and never runs more tasks than this. */
 export const PROBE_MAX_TASKS = 20_000;
 

@@ -135,10 +135,12 @@ describe("auto's plans for the three jobs", () => {
     const plan = autoPlan('io-bound', 0.01);
     assert.deepEqual(plan.order, ['async', 'threads', 'processes', 'hybrid']);
     assert.equal(plan.hybridNeedsSaturation, true);
+    // A GET's parsing on a loaded machine: 8 % busy, one loop full at 12.5 in flight: still async first.
+    assert.deepEqual(autoPlan('io-bound', 0.08).order, ['async', 'threads', 'processes', 'hybrid']);
   });
 
   test('waits and computes: the hybrid first, even where the loop share reads as I/O-bound', () => {
-    const io = autoPlan('io-bound', 0.12);
+    const io = autoPlan('io-bound', 0.15);
     assert.deepEqual(io.order, ['hybrid', 'async', 'threads', 'processes']);
     assert.equal(io.hybridNeedsSaturation, false);
     assert.deepEqual(io.searched, ['async', 'hybrid']);

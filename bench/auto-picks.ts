@@ -120,7 +120,8 @@ async function main(): Promise<void> {
       );
     }
     print(
-      `auto against fixed configurations, one run: ${cores} cores, load ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after.`,
+      `auto against fixed configurations, in one run of the bench: ${cores} cores, load ${loadBefore.toFixed(2)} before, ` +
+        `${loadavg()[0]!.toFixed(2)} after; each row the median of ${runs} run${runs === 1 ? '' : 's'}.`,
     );
     for (const table of tables) {
       print();

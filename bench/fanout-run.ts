@@ -38,11 +38,9 @@ export function failures(out: string): string {
   return [...counts].map(([name, n]) => `${n} ${name}`).join(', ');
 }
 
-/** What `auto` chose and what its advice cost, from run's summary: `chose threads ×2×8; advice 1.2 s, ran 40 inputs`. */
+/** What `auto` chose and what its advice cost, from run's summary: `chose threads 2×8; advice 1.2 s, ran 40 inputs`. */
 export function autoNote(stderr: string): string {
-  const line = /auto chose (\S+(?: ×\S+)?)(?: after (.+) of advice, which ran (.+) of the job)?:/.exec(
-    stderr,
-  );
+  const line = /auto chose (.+?)(?: after (.+) of advice, which ran (.+) of the job)?:/.exec(stderr);
   if (!line) return '';
   return line[2] === undefined
     ? `chose ${line[1]}`

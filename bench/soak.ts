@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { formatLevel } from '../src/measure/configuration.js';
 import { formatCount, markdownTable } from './table.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
@@ -293,7 +294,8 @@ class Soak {
       if (strategy !== 'sequential') args.push('--concurrency', String(plan.concurrency));
       if (inFlight > 1) args.push('--in-flight', String(inFlight));
       if (ordered) args.push('--ordered');
-      const shape = `${strategy}${strategy === 'sequential' ? '' : ` ×${plan.concurrency}`}${inFlight > 1 ? `×${inFlight}` : ''}`;
+      const shape =
+        strategy === 'sequential' ? strategy : `${strategy} ${formatLevel(plan.concurrency, inFlight)}`;
       const what = stuck !== undefined ? `a crowd: input ${stuck} ${kinds[stuck]}, ` : '';
       const label = `round ${this.rounds + 1} (${shape}, ${what}${count} inputs, --retries ${retries}${ordered ? ', --ordered' : ''}${concurrent ? ', a second run' : ''})`;
       let code: number | null = null;
@@ -323,7 +325,7 @@ class Soak {
         }
       }
       const results = completeLines(out);
-      this.shape = `${strategy}${inFlight > 1 ? ', --in-flight K' : strategy === 'async' && plan.concurrency > 1 ? ' ×N' : ''}`;
+      this.shape = `${strategy}${inFlight > 1 ? ', --in-flight K' : strategy === 'async' && plan.concurrency > 1 ? ' N' : ''}`;
       this.check(label, results, kinds, retries, code);
       // An --ordered run that was never interrupted wrote every line in index order.
       if (ordered && runs === 1 && results.some((line, i) => line.index !== i)) {

@@ -19,7 +19,7 @@ const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta
 export async function main(argv: string[]): Promise<number> {
   const program = new FanoutCommand('fanout')
     .description(
-      'Run your task sequentially, on the event loop, on worker threads and in child processes;\n' +
+      'Run your task sequentially, on the event loop, on worker threads and in child processes; ' +
         'measure each, get a recommendation, and run the real job with it.',
     )
     .version(pkg.version, '-V, --version')

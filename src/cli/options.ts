@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AUTO_BUDGET_MS } from '../advise/auto.js';
 import {
-  DEFAULT_STRATEGY,
+  DEFAULT_RUN_STRATEGY,
   LOCAL_STRATEGIES,
   STRATEGY_CHOICES,
   type StrategyChoice,
@@ -74,7 +74,7 @@ export const OPTIONS = {
   strategy: {
     flags: '--strategy <name>',
     description: `how to run the tasks: ${STRATEGY_CHOICES.join(', ')}`,
-    default: DEFAULT_STRATEGY,
+    default: DEFAULT_RUN_STRATEGY,
     parse: strategyChoice,
   } satisfies OptionSpec<StrategyChoice>,
   strategies: {
@@ -101,7 +101,7 @@ export const OPTIONS = {
     flags: '--advisor-budget <seconds>',
     description:
       'with --strategy auto: about how long the advisor may spend choosing (it stops sooner when the choice is clear; its results count)',
-    default: String(AUTO_BUDGET_MS / 1000),
+    defaultHelp: String(AUTO_BUDGET_MS / 1000),
     parse: (text: string) => parseSeconds('--advisor-budget', text),
   } satisfies OptionSpec<number>,
   timeout: {

@@ -10,8 +10,13 @@ export type StrategyName = (typeof STRATEGIES)[number];
 export type StrategyChoice = StrategyName | 'auto';
 /** Every value `strategy` accepts: what `fanout run --strategy` offers. */
 export const STRATEGY_CHOICES: readonly StrategyChoice[] = [...STRATEGIES, 'auto'];
-/** The strategy when none is given, for the executor and for `fanout run`. */
+/** The executor's strategy when none is given (the library's `createExecutor`). */
 export const DEFAULT_STRATEGY: StrategyChoice = 'threads';
+/**
+ * `fanout run`'s strategy when none is given: the advisor measures the first inputs and picks, so that
+ * a task that mostly waits is not held to a few workers (docs/run.md gives what the sampling costs).
+ */
+export const DEFAULT_RUN_STRATEGY: StrategyChoice = 'auto';
 
 /** Whether a name is one of the four strategies (not `auto`). */
 export function isStrategyName(name: unknown): name is StrategyName {

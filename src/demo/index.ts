@@ -4,6 +4,7 @@
  * job the seed leaves out, which waits and computes, under the four and the hybrid.
  */
 import { availableParallelism } from 'node:os';
+import { formatCount } from '../core/units.js';
 import { compareStrategies } from '../measure/compare.js';
 import type { Comparison, ProgressEvent } from '../measure/types.js';
 import { DEFAULT_BODY_BYTES, DEFAULT_HASH_ROUNDS, startServer, WORKLOADS } from '../workloads/index.js';
@@ -132,8 +133,8 @@ async function runCpu(
   const sizes = SEED_SIZES.map((n) => n * scale.factor);
   const label =
     scale.factor === 1
-      ? `CPU-bound: sum of squares below each of the seed's ${sizes.length} numbers from ${sizes[0]}`
-      : `CPU-bound: sum of squares below ${sizes.length} numbers from ${sizes[0]} (the seed's × ${scale.factor})`;
+      ? `CPU-bound: sum of squares below each of the seed's ${sizes.length} numbers from ${formatCount(sizes[0] ?? 0)}`
+      : `CPU-bound: sum of squares below ${sizes.length} numbers from ${formatCount(sizes[0] ?? 0)} (the seed's × ${scale.factor})`;
   options.onStage?.('cpu', label);
   const cpu = await compareStrategies({
     task: WORKLOADS['sum-of-squares'],
@@ -171,7 +172,7 @@ async function runMixed(
   const setup: MixedSetup = { rounds, calibrated, busy, workers: cores, inFlight };
   const label =
     `Mixed: ${SEED_DOWNLOADS} downloads of the ${DEFAULT_BODY_BYTES}-byte page, ${delayMs} ms each, ` +
-    `then ${rounds} SHA-256 rounds over each body` +
+    `then ${formatCount(rounds)} SHA-256 rounds over each body` +
     (calibrated ? ` (about ${MIXED_CPU_TARGET_MS} ms of CPU here)` : '');
   options.onStage?.('mixed', label);
   const comparison = await compareStrategies({

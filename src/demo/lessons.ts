@@ -5,26 +5,40 @@
 import { formatDuration, formatPercent, formatRatio, formatSignificant } from '../core/units.js';
 import type { Comparison, StrategyMeasurement } from '../measure/types.js';
 import { clearWinner, fasterOrSlower } from '../report/model.js';
+import { hybridStarved } from './mixed-lessons.js';
 
 /** A single-threaded loop of pure computation keeps about one core busy; much less means a busy machine. */
 const BUSY_CORE = 0.8;
 
 /**
- * The demo's last line, from every job: a model is named only where its runs beat every other's;
- * otherwise it says the runs could not tell, and what to do.
+ * The demo's last line, from every job: a model is named only where its runs beat every other's and
+ * the machine let them run (on `cores` cores); otherwise it says the runs could not tell, and what to do.
  */
-export function inShort(io: Comparison, cpu: Comparison, mixed?: Comparison): string {
+export function inShort(io: Comparison, cpu: Comparison, mixed?: Comparison, cores = 1): string {
   const verdict = (job: string, winner: StrategyMeasurement | undefined): string =>
     winner
       ? `${job} work wants ${winner.name}`
       : `the ${job} job's runs overlap, so they cannot say which model wins (try more --runs on a quieter machine)`;
-  const parts = [verdict('waiting', clearWinner(io)), verdict('computing', clearWinner(cpu))];
+  const busy = (job: string, figure: string): string =>
+    `the ${job} job ran on a busy machine (${figure}), so it cannot say which model wins (try again on a quieter machine)`;
+  // A computing job whose sequential run could not keep one core busy was measured on a busy machine:
+  // its winner says more about the other programs than about the work (cpuLessons says so too).
+  const starved = cpu.strategies.find((s) => s.strategy === 'sequential');
+  const computing =
+    starved !== undefined && starved.coresBusy < BUSY_CORE
+      ? busy('computing', `sequential kept only ${formatSignificant(starved.coresBusy)} cores busy`)
+      : verdict('computing', clearWinner(cpu));
+  const parts = [verdict('waiting', clearWinner(io)), computing];
   if (mixed) {
     const winner = clearWinner(mixed);
+    // Likewise a hybrid that lost without a second core to use (mixedLessons says so too).
+    const hybrid = hybridStarved(mixed, cores);
     parts.push(
-      winner && winner.inFlight > 1
-        ? `work that does both wants the hybrid, ${winner.name}`
-        : verdict('mixed', winner).replace(/^mixed work/, 'work that does both'),
+      hybrid !== undefined
+        ? busy('mixed', `the hybrid kept only ${formatSignificant(hybrid.coresBusy)} cores busy on ${cores}`)
+        : winner && winner.inFlight > 1
+          ? `work that does both wants the hybrid, ${winner.name}`
+          : verdict('mixed', winner).replace(/^mixed work/, 'work that does both'),
     );
   }
   return `${parts.join('; ')}.`;

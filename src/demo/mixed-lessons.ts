@@ -24,6 +24,15 @@ export function hybridOf(c: Comparison): StrategyMeasurement | undefined {
   return c.strategies.find((s) => s.inFlight > 1);
 }
 
+/**
+ * The hybrid's row when it lost without getting a second core (other programs held it): then the
+ * mixed job's result says more about the machine than about the work. Undefined otherwise.
+ */
+export function hybridStarved(c: Comparison, cores: number): StrategyMeasurement | undefined {
+  const hybrid = hybridOf(c);
+  return hybrid && clearWinner(c) !== hybrid && cores > 1 && hybrid.coresBusy < ONE_CORE ? hybrid : undefined;
+}
+
 /** The fastest of the rows that are not the hybrid: the best the seed's four boxes did. */
 function bestPure(c: Comparison): StrategyMeasurement | undefined {
   const pure = c.strategies.filter((s) => s.inFlight === 1);
@@ -100,7 +109,7 @@ export function mixedLessons(c: Comparison, cores: number, choice: HybridChoice)
   }
   const verdict = hybridVerdict(c);
   if (verdict) lines.push(verdict);
-  if (hybrid && clearWinner(c) !== hybrid && cores > 1 && hybrid.coresBusy < ONE_CORE) {
+  if (hybrid && hybridStarved(c, cores) === hybrid) {
     lines.push(
       `The hybrid kept only ${formatSignificant(hybrid.coresBusy)} cores busy on ${cores}: other programs were ` +
         'taking the CPU, so it had no second core to gain from; run the demo again on a quieter machine.',

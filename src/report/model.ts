@@ -2,7 +2,14 @@
  * What the terminal and Markdown reports both show, as plain strings: the table's cells, the summary,
  * the warnings and the notes on failures and mismatches. The renderers only lay these out.
  */
-import { formatBytes, formatDuration, formatPercent, formatRate, formatRatio } from '../core/units.js';
+import {
+  formatBytes,
+  formatCount,
+  formatDuration,
+  formatPercent,
+  formatRate,
+  formatRatio,
+} from '../core/units.js';
 import { formatLevel } from '../measure/configuration.js';
 import type { SpreadWarning } from '../measure/stats.js';
 import type { Comparison, StrategyMeasurement } from '../measure/types.js';
@@ -54,10 +61,10 @@ export function tableRow(s: StrategyMeasurement): string[] {
 /** `task.mjs · 20 inputs · 3 runs after 1 warm-up · 2 cores · Node v20.20.2 on linux`. */
 export function titleLine(c: Comparison): string {
   const runs = `${c.runs} run${c.runs === 1 ? '' : 's'}`;
-  const warmup = c.warmup === 0 ? 'no warm-up' : `after ${c.warmup} warm-up${c.warmup === 1 ? '' : 's'}`;
+  const warmup = c.warmup === 0 ? ', no warm-up' : ` after ${c.warmup} warm-up${c.warmup === 1 ? '' : 's'}`;
   const exported = c.export === 'default' ? '' : ` (export ${c.export})`;
   return (
-    `${c.label}${exported} · ${c.inputs} input${c.inputs === 1 ? '' : 's'} · ${runs} each ${warmup} · ` +
+    `${c.label}${exported} · ${formatCount(c.inputs)} input${c.inputs === 1 ? '' : 's'} · ${runs} each${warmup} · ` +
     `${c.machine.cores} cores · Node ${c.machine.node} on ${c.machine.platform}`
   );
 }
@@ -79,29 +86,54 @@ export function clearWinner(c: Comparison): StrategyMeasurement | undefined {
 }
 
 /**
- * The comparison's verdict in one line, naming the figures that decide it: the median wall times, and
- * whether the fastest's slowest run beat every other's fastest (the min … max column). Overlapping
- * runs name no winner, and say what would tell them apart.
+ * The comparison's verdict: a head (`threads is fastest`, or `no clear winner by wall time`) and the
+ * figures that decide it: the median wall times, and whether the fastest's slowest run beat every
+ * other's fastest (the min … max column). Overlapping runs name no winner, and say what would tell them
+ * apart. The terminal prints it as one line (`verdictLine`); the HTML report as a box, the same words.
  */
-export function verdictLine(c: Comparison): string | undefined {
+export interface ComparisonVerdict {
+  /** The strategy the runs name beyond doubt, or undefined when they overlap. */
+  winner: StrategyMeasurement | undefined;
+  head: string;
+  /** What follows the head, its separator included: `, decided by wall time: …`. */
+  rest: string;
+}
+
+export function comparisonVerdict(c: Comparison): ComparisonVerdict | undefined {
   if (c.strategies.length < 2) return undefined;
   const fastest = c.strategies.find((s) => s.name === c.fastest)!;
   const others = c.strategies.filter((s) => s !== fastest);
   const next = others.reduce((a, b) => (b.wallMs.median < a.wallMs.median ? b : a));
   const medians = `median wall time ${formatDuration(fastest.wallMs.median)} against ${formatDuration(next.wallMs.median)} for ${next.name}, the next fastest`;
-  if (clearWinner(c) !== undefined) {
-    return (
-      `Verdict: ${fastest.name} is fastest, decided by wall time: ${medians}; and its slowest run ` +
-      `(${formatDuration(fastest.wallMs.max)}) beat every other strategy's fastest run (min … max).`
-    );
+  const winner = clearWinner(c);
+  if (winner !== undefined) {
+    return {
+      winner,
+      head: `${fastest.name} is fastest`,
+      rest:
+        `, decided by wall time: ${medians}; and its slowest run ` +
+        `(${formatDuration(fastest.wallMs.max)}) beat every other strategy's fastest run (min … max).`,
+    };
   }
   const overlapping = others.filter((s) => fastest.wallMs.max >= s.wallMs.min);
   const first = overlapping.reduce((a, b) => (b.wallMs.min < a.wallMs.min ? b : a));
-  return (
-    `Verdict: no clear winner by wall time: ${fastest.name} has the lowest median (${medians}), but its runs ` +
-    `(${formatRange(fastest.wallMs.min, fastest.wallMs.max)}) overlap ${first.name}'s ` +
-    `(${formatRange(first.wallMs.min, first.wallMs.max)}); more runs (--runs) or a quieter machine can tell them apart.`
-  );
+  return {
+    winner: undefined,
+    head: 'no clear winner by wall time',
+    rest:
+      `: ${fastest.name} has the lowest median (${medians}), but its runs ` +
+      `(${formatRange(fastest.wallMs.min, fastest.wallMs.max)}) overlap ${first.name}'s ` +
+      `(${formatRange(first.wallMs.min, first.wallMs.max)}); more runs (--runs) or a quieter machine can tell them apart.`,
+  };
+}
+
+/** The label before a verdict, in the terminal and in the report. */
+export const VERDICT_LABEL = 'Verdict:';
+
+/** The comparison's verdict in one line, as the terminal and the Markdown print it. */
+export function verdictLine(c: Comparison): string | undefined {
+  const verdict = comparisonVerdict(c);
+  return verdict && `${VERDICT_LABEL} ${verdict.head}${verdict.rest}`;
 }
 
 /** Said of a difference smaller than the runs' own spread. */

@@ -1,5 +1,7 @@
 /** The words of `fanout run` on stderr (pure: values in, strings out). */
+
 import { formatBytes, formatCount, formatLongDuration, formatPercent, formatRate } from '../core/units.js';
+import { formatLevel } from '../measure/configuration.js';
 import type { JobProgress } from '../run/job.js';
 import type { RunSummary } from '../run/run.js';
 
@@ -100,10 +102,14 @@ export function formatSummary(summary: RunSummary, outLabel: string): string[] {
   return lines;
 }
 
-/** `threads ×2`, or `threads ×2×32` for 2 workers with 32 tasks in flight on each (the hybrid). */
+/**
+ * The notation of compare and the advisor (measure/configuration.ts): `threads 2`, `threads 2×32` for
+ * 2 workers with 32 tasks in flight on each (the hybrid), `async adaptive`, and `sequential` alone.
+ */
 function configuration(
   summary: Pick<RunSummary, 'strategy' | 'concurrency' | 'inFlight' | 'adaptive'>,
 ): string {
-  const inFlight = summary.inFlight > 1 ? `×${summary.inFlight}` : '';
-  return `${summary.strategy} ×${summary.adaptive ? 'adaptive' : summary.concurrency}${inFlight}`;
+  if (summary.strategy === 'sequential') return summary.strategy;
+  const level = summary.adaptive ? 'adaptive' : formatLevel(summary.concurrency, summary.inFlight);
+  return `${summary.strategy} ${level}`;
 }

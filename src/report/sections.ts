@@ -6,7 +6,7 @@ import { formatDuration } from '../core/units.js';
 import { machineInfo } from '../measure/compare.js';
 import type { Comparison, RunMeasurement, StrategyMeasurement } from '../measure/types.js';
 import type { ReportData, ReportProbe, ReportSection, ReportStrategy } from './html/types.js';
-import { summaryLines, verdictLine, warningLines } from './model.js';
+import { comparisonVerdict, summaryLines, VERDICT_LABEL, warningLines } from './model.js';
 import { sweepAxis, sweepLevel, sweepPeakLine, sweepThroughput, sweepTitle } from './sweep.js';
 
 /**
@@ -74,11 +74,20 @@ export function comparisonSection(c: Comparison, extras: SectionExtras = {}): Re
     task: c.task,
     inputs: c.inputs,
     strategies: c.strategies.map(reportStrategy),
-    summary: [verdictLine(c), ...summaryLines(c), ...(extras.lessons ?? [])].filter(
-      (line): line is string => line !== undefined,
-    ),
+    summary: [...(extras.lessons ?? [])],
     warnings: warningLines(c),
   };
+  // The verdict and by how much, in a box of their own; the terminal prints the same lines.
+  const verdict = comparisonVerdict(c);
+  if (verdict !== undefined) {
+    section.finding = {
+      label: VERDICT_LABEL,
+      head: verdict.head,
+      rest: verdict.rest,
+      margins: summaryLines(c),
+      ...(verdict.winner === undefined ? {} : { winner: verdict.winner.strategy }),
+    };
+  }
   if (extras.verdict) section.verdict = extras.verdict;
   if (extras.probes) section.probes = extras.probes;
   const sweep = c.sweep;
@@ -97,9 +106,10 @@ export function comparisonSection(c: Comparison, extras: SectionExtras = {}): Re
   return section;
 }
 
-export function reportData(title: string, sections: ReportSection[]): ReportData {
+export function reportData(title: string, sections: ReportSection[], conclusion?: string): ReportData {
   const machine = machineInfo();
   return {
+    ...(conclusion === undefined ? {} : { conclusion }),
     title,
     generatedAt: new Date().toISOString(),
     machine: {

@@ -7,7 +7,7 @@ import type { Writable } from 'node:stream';
 import type { Verdict } from '../advise/types.js';
 import { createExecutor, type Executor } from '../auto/executor.js';
 import { describe, OptionError } from '../core/errors.js';
-import { type AdaptiveConcurrency, DEFAULT_STRATEGY, type StrategyChoice } from '../core/options.js';
+import { type AdaptiveConcurrency, DEFAULT_RUN_STRATEGY, type StrategyChoice } from '../core/options.js';
 import type { LimitPoint } from '../core/types.js';
 import { DoneSet } from './done-set.js';
 import { openFifo } from './fifo.js';
@@ -26,7 +26,7 @@ export interface StartRunOptions {
   inputs: AsyncIterable<InputRecord>;
   /** Where result lines go: a file path, or a stream (which is never ended). --resume needs a path. */
   out: string | Writable;
-  /** @default 'threads' */
+  /** @default 'auto': the advisor samples the first inputs and picks (DEFAULT_RUN_STRATEGY) */
   strategy?: StrategyChoice;
   /**
    * Tasks in flight, or `'adaptive'` / `'adaptive:MIN-MAX'` (async) for a limit that follows the
@@ -253,7 +253,7 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
   const resume = options.resume === true;
   const executor: Executor = createExecutor({
     task: options.task,
-    strategy: options.strategy ?? DEFAULT_STRATEGY,
+    strategy: options.strategy ?? DEFAULT_RUN_STRATEGY,
     concurrency: options.concurrency,
     inFlight: options.inFlight,
     // The controller (signals, time-outs, writing results) must stay responsive whatever a task

@@ -23,9 +23,9 @@ export function assertTaskExists(url: string): void {
 
 async function importModule(url: string): Promise<Record<string, unknown>> {
   if (TS_EXTENSION.test(new URL(url).pathname)) {
-    // Node 20 cannot load TypeScript by itself, and loader hooks do not reach worker threads there:
-    // tsx's scoped import works the same on the main thread, in workers and in child processes.
-    return importTs(url);
+    // Node's own type stripping where it has it; else tsx's scoped import, which works the same on
+    // the main thread, in workers and in child processes (loader hooks do not reach workers on Node 20).
+    return importTs(url, taskLabel(url));
   }
   return (await import(url)) as Record<string, unknown>;
 }
@@ -55,6 +55,8 @@ export async function loadTask(url: string, exportName: string): Promise<LoadedT
   try {
     mod = await importModule(url);
   } catch (error) {
+    // Already one line naming the task and the cause (tsx missing).
+    if (error instanceof TaskLoadError) throw error;
     const { where, reason } = explainLoadFailure(url, error);
     const at = where === undefined ? '' : `${where}: `;
     throw new TaskLoadError(`task module ${label} failed to load: ${at}${reason}`, error);

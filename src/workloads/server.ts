@@ -7,8 +7,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import { OptionError } from '../core/errors.js';
 import { CapacityGate, checkCapacity } from './capacity.js';
+import { IdCounts, MAX_HEADER_BYTES, refuseRequest, validateMaxIds } from './limits.js';
 import { listen } from './listen.js';
 import {
+  MAX_ID_LENGTH,
   planRequest,
   type RequestPlan,
   type ServerDefaults,
@@ -50,6 +52,12 @@ export interface ServerOptions {
    * @example startServer({ delay: 20, capacity: 8 }) // 8 at a time: about 400 requests/s at most
    */
   capacity?: number;
+  /**
+   * Distinct `id`s counted at most, so that a server left running does not grow with what clients
+   * send; requests carrying a new id past it are tallied in `uncountedIds`.
+   * @default 100000 (about 32 MiB of 200-character ids)
+   */
+  maxIds?: number;
 }
 
 export interface ServerStats {
@@ -61,6 +69,8 @@ export interface ServerStats {
   connections: number;
   /** How many requests carried each `id` query parameter. */
   byId: Map<string, number>;
+  /** Requests whose id was not counted: `maxIds` distinct ids were already held. */
+  uncountedIds: number;
   /** The capacity now (undefined: no limit). */
   capacity: number | undefined;
   /** Requests being served now, and waiting for a slot. */
@@ -116,7 +126,7 @@ export async function startServer(options: ServerOptions = {}): Promise<FanoutSe
   const { host, port } = validateAddress(options);
   const defaults: ServerDefaults = validateDefaults(options);
   const counters = { requests: 0, responses: 0, connections: 0 };
-  const byId = new Map<string, number>();
+  const ids = new IdCounts(validateMaxIds(options.maxIds));
   const gate = new CapacityGate(options.capacity);
   // Pending delays and trickles, so close() can cancel them.
   const timers = new Set<NodeJS.Timeout>();
@@ -219,14 +229,24 @@ export async function startServer(options: ServerOptions = {}): Promise<FanoutSe
     });
   };
 
-  const server = createServer((req, res) => {
+  // Node answers 431 itself to headers over MAX_HEADER_BYTES.
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+    const refusal = refuseRequest(req);
+    if (refusal !== undefined) {
+      counters.requests++;
+      res.once('finish', () => counters.responses++);
+      // The body is never read: the connection closes after the answer.
+      res.writeHead(refusal.status, { connection: 'close', 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`${refusal.message}\n`);
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === CAPACITY_PATH) return control(req, res, url.searchParams);
     counters.requests++;
     res.once('finish', () => counters.responses++);
     const query = url.searchParams;
     const id = query.get('id');
-    if (id !== null) byId.set(id, (byId.get(id) ?? 0) + 1);
+    if (id !== null && id.length <= MAX_ID_LENGTH) ids.add(id);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
       res.end(`${req.method} is not supported: use GET\n`);
@@ -264,7 +284,15 @@ export async function startServer(options: ServerOptions = {}): Promise<FanoutSe
     port: actualPort,
     stats: () => {
       const { capacity, active, queued, maxActive } = gate.figures();
-      return { ...counters, byId: new Map(byId), capacity, active, queued, maxActive };
+      return {
+        ...counters,
+        byId: ids.snapshot(),
+        uncountedIds: ids.uncounted,
+        capacity,
+        active,
+        queued,
+        maxActive,
+      };
     },
     setCapacity: (capacity) => gate.setCapacity(capacity),
     close() {

@@ -40,7 +40,7 @@ test('compare prints a table and a summary, and exports JSON and Markdown', asyn
   ]);
   assert.equal(code, 0, stderr);
   const lines = stdout.split('\n');
-  assert.match(lines[0]!, /busy\.mjs · 3 inputs · 1 run each no warm-up/);
+  assert.match(lines[0]!, /busy\.mjs · 3 inputs · 1 run each, no warm-up/);
   const header = lines.findIndex((line) => line.startsWith('strategy'));
   assert.deepEqual(
     lines.slice(header + 1, header + 5).map((line) => line.split(/\s+/)[0]),

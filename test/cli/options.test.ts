@@ -16,7 +16,7 @@ const SHAPE = fileURLToPath(new URL('../../../test/fixtures/cli/shape.mjs', impo
 const dir = mkdtempSync(join(tmpdir(), 'fanout-options-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const COMMANDS = ['demo', 'compare', 'advise', 'run', 'serve'];
+const COMMANDS = ['demo', 'compare', 'advise', 'run', 'serve', 'worker'];
 const ONCE = ['--runs', '1', '--warmup', '0', '--strategies', 'sequential'];
 
 function file(name: string, content: string | Buffer): string {

@@ -47,6 +47,13 @@ test('a busy machine is named as such, not read as a property of the work', () =
     ...c,
     strategies: c.strategies.map((s) => (s.strategy === 'sequential' ? { ...s, coresBusy: 0.41 } : s)),
   };
+  // …and the In short line draws no conclusion from it, even where the runs name a winner.
+  const clearButBusy = withWalls(busy, 'processes', 2800, 2900, 3000);
+  assert.ok(clearWinner(clearButBusy));
+  assert.match(
+    inShort(clearButBusy, clearButBusy),
+    /; the computing job ran on a busy machine \(sequential kept only 0\.410 cores busy\), so it cannot say which model wins \(try again on a quieter machine\)\.$/,
+  );
   const first = cpuLessons(busy, 2)[0]!;
   assert.match(first, /^Sequential kept only 0\.410 cores busy .* other programs were taking the CPU/);
   assert.doesNotMatch(first, /pure computation/);

@@ -109,4 +109,13 @@ test('the hybrid is said to win only when its slowest run beat every other faste
     /^The hybrid did not win here: async had the lowest median \(the hybrid ran 1\.\d+ × slower than async\)\./,
   );
   assert.match(inShort(sampleComparison(), sampleComparison(), lost), /work that does both wants async\.$/);
+  // …and the In short line then names no model for work that does both, as that lesson says.
+  assert.match(
+    inShort(sampleComparison(), sampleComparison(), starved, 2),
+    /; the mixed job ran on a busy machine \(the hybrid kept only 0\.340 cores busy on 2\), so it cannot say which model wins \(try again on a quieter machine\)\.$/,
+  );
+  assert.match(
+    inShort(sampleComparison(), sampleComparison(), lost, 2),
+    /work that does both wants async\.$/,
+  );
 });

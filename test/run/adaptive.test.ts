@@ -32,7 +32,7 @@ test('--concurrency adaptive:2-20 runs every input once and sums up where the li
   for (const line of byIndex.values()) assert.equal(line.ok, true);
   assert.equal(server.stats().byId.size, count);
   assert.ok([...server.stats().byId.values()].every((n) => n === 1));
-  assert.match(stderr, /200 inputs recorded in .* 200 ok, 0 failed · async ×adaptive → /);
+  assert.match(stderr, /200 inputs recorded in .* 200 ok, 0 failed · async adaptive → /);
   const range =
     /adaptive limit: (?:stayed at (\d+)|from (\d+), between (\d+) and (\d+) during the run) \(bounds 2–20\)\n/.exec(
       stderr,

@@ -10,7 +10,9 @@ import {
   parseLines,
   readLines,
   runFanout,
+  startFanout,
   tempDir,
+  waitFor,
   writeInputs,
 } from './helpers.js';
 
@@ -59,7 +61,7 @@ for (const strategy of ['threads', 'processes'] as const) {
     assert.equal(code, 0, stderr);
     const byIndex = assertOneLinePerInput(readLines(out), COUNT);
     for (const [index, line] of byIndex) assert.deepEqual(line, { index, ok: true, value: index * 2 });
-    assert.match(stderr, new RegExp(`${COUNT} ok, 0 failed · ${strategy} ×2×8`));
+    assert.match(stderr, new RegExp(`${COUNT} ok, 0 failed · ${strategy} 2×8`));
   });
 }
 
@@ -181,12 +183,59 @@ test('usage errors exit 2 with one line naming the cause', async (t) => {
     [[join(dir, 'nope.mjs'), '--inputs', inputs, '--out', out], /nope\.mjs/],
     [[DOUBLE, '--inputs', inputs, '--out', '-', '--resume'], /--resume needs --out to be a file/],
     [[DOUBLE, '--inputs', inputs], /--out/],
+    // The default strategy, auto, picks the tasks in flight itself; --redis needs distributed.
+    [
+      [DOUBLE, '--inputs', inputs, '--out', out, '--in-flight', '4'],
+      /^fanout: --in-flight applies to --strategy threads or processes; under --strategy auto, the default, the advisor picks the tasks in flight itself$/m,
+    ],
+    [
+      [DOUBLE, '--inputs', inputs, '--out', out, '--strategy', 'threads', '--redis', 'redis://127.0.0.1:1'],
+      /^fanout: --redis is for --strategy distributed only \(got --strategy threads\)$/m,
+    ],
   ];
   for (const [args, message] of cases) {
     const { code, stderr } = await runFanout(t, args);
     assert.equal(code, 2, `${args.join(' ')}: ${stderr}`);
     assert.match(stderr, message);
     assert.equal(stderr.trim().split('\n').length, 1, stderr);
+  }
+});
+
+test('without --strategy, run lets auto choose, records every input once and says what it chose', async (t) => {
+  const dir = tempDir(t);
+  const inputs = join(dir, 'in.ndjson');
+  writeInputs(inputs, [1, 2, 3, 4, 5]);
+  const out = join(dir, 'out.ndjson');
+  const { code, stderr } = await runFanout(t, [DOUBLE, '--inputs', inputs, '--out', out]);
+  assert.equal(code, 0, stderr);
+  for (const [index, line] of assertOneLinePerInput(readLines(out), 5)) {
+    assert.deepEqual(line, { index, ok: true, value: (index + 1) * 2 });
+  }
+  // The summary names the choice in compare's notation and what advice cost, and the reasons follow.
+  const chose =
+    /^fanout run: auto chose (sequential|(async|threads|processes) \d+(×\d+)?) after .+ of advice, which ran \d+ inputs? of the job:$/m.exec(
+      stderr,
+    );
+  assert.ok(chose, stderr);
+  assert.match(stderr, new RegExp(`5 ok, 0 failed · ${chose[1]} → `));
+});
+
+test('stdin fed slowly: under a named strategy each result is written before the next input comes', async (t) => {
+  for (const strategy of ['async', 'threads']) {
+    const fanout = startFanout(t, [DOUBLE, '--inputs', '-', '--out', '-', '--strategy', strategy, '-q'], {
+      openStdin: true,
+    });
+    const stdin = fanout.child.stdin!;
+    stdin.write('1\n');
+    // The first result comes out while stdin is still open and holds nothing more.
+    await waitFor(`${strategy}: the first result`, () => fanout.stdout().includes('"index":0'));
+    stdin.end('2\n');
+    const { code } = await fanout.exited;
+    assert.equal(code, 0, fanout.stderr());
+    assert.deepEqual(
+      parseLines(fanout.stdout()).map((line) => line.value),
+      [2, 4],
+    );
   }
 });
 

@@ -62,7 +62,7 @@ interface TestContext {
 export function startFanout(
   t: TestContext,
   args: string[],
-  options: { stdin?: string; detached?: boolean; env?: Record<string, string> } = {},
+  options: { stdin?: string; openStdin?: boolean; detached?: boolean; env?: Record<string, string> } = {},
 ): Fanout {
   const tag = randomUUID();
   const child = spawn(process.execPath, [CLI, 'run', ...args], {
@@ -78,8 +78,9 @@ export function startFanout(
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
     err += chunk;
   });
+  // With openStdin the test writes stdin itself, and ends it.
   if (options.stdin !== undefined) child.stdin!.end(options.stdin);
-  else child.stdin!.end();
+  else if (!options.openStdin) child.stdin!.end();
   let running = true;
   const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
   // 'close' waits for stdout and stderr to end, which a leftover worker holding them would prevent:

@@ -106,25 +106,32 @@ async function runDemoCommand(flags: DemoFlags): Promise<void> {
     `per task, measured first). The last row is the hybrid: ${mixedSetup.workers} worker threads with ` +
     `${mixedSetup.inFlight} tasks in flight each.`;
   printJob(mixed, mixedLessons(mixed, cores, choice), style, mixedNote);
-  process.stdout.write(
-    `\n${style.bold('In short:')} ${inShort(io, cpu, mixed)} Measure before choosing: "premature optimization is ` +
-      'the root of all evil" (Knuth).\n',
-  );
+  const conclusion =
+    `${inShort(io, cpu, mixed, cores)} Measure before choosing: "premature optimization is ` +
+    'the root of all evil" (Knuth).';
+  process.stdout.write(`\n${style.bold(IN_SHORT)} ${conclusion}\n`);
 
   if (flags.report !== false) {
     const file = resolve(flags.report);
     await writeHtmlReport(
       file,
-      reportData('fanout demo: the seed chapter, live', [
-        comparisonSection(io, { lessons: ioLessons(io) }),
-        comparisonSection(cpu, { lessons: cpuLessons(cpu, cores) }),
-        comparisonSection(mixed, { lessons: [mixedNote, ...mixedLessons(mixed, cores, choice)] }),
-      ]),
+      reportData(
+        'fanout demo: the seed chapter, live',
+        [
+          comparisonSection(io, { lessons: ioLessons(io) }),
+          comparisonSection(cpu, { lessons: cpuLessons(cpu, cores) }),
+          comparisonSection(mixed, { lessons: [mixedNote, ...mixedLessons(mixed, cores, choice)] }),
+        ],
+        `${IN_SHORT} ${conclusion}`,
+      ),
     );
     process.stdout.write(`\nReport: ${file}\n`);
   }
   if (io.failed + cpu.failed + mixed.failed > 0) process.exitCode = EXIT_SOME_FAILED;
 }
+
+/** The label of the demo's last line, in the terminal and the report. */
+const IN_SHORT = 'In short:';
 
 export function registerDemo(program: Command): void {
   const command = program

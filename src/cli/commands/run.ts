@@ -58,7 +58,7 @@ interface RunFlags {
   teardownTimeout?: number;
   quiet?: boolean;
   redis?: string;
-  advisorBudget: number;
+  advisorBudget?: number;
 }
 
 const OUT: OptionSpec = {
@@ -110,11 +110,15 @@ const TEARDOWN_TIMEOUT: OptionSpec<number> = {
 
 const EXAMPLES = helpEnd(
   `Inputs are ${INPUTS_RULE}.
+The default, --strategy auto, measures the first inputs (running some more than once) and picks the
+strategy: name one for a task that is not safe to repeat, for a small job, or for input that trickles in
+through stdin (auto waits for its sample first; docs/run.md, the default).
 Exit codes: 0 all ok, 1 some inputs failed, 2 usage or setup error, 3 --out in use by another run,
 130/143 stopped by SIGINT/SIGTERM. See docs/run.md for the output, --resume, signals and limits.`,
   [
     'fanout run ./task.js --inputs inputs.ndjson --out results.ndjson',
-    'fanout run ./task.js -i inputs.ndjson -o results.ndjson --strategy auto --advisor-budget 1',
+    'fanout run ./task.js -i inputs.ndjson -o results.ndjson --strategy threads -c 4',
+    'fanout run ./task.js -i inputs.ndjson -o results.ndjson --advisor-budget 1',
     'fanout run ./task.js -i urls.ndjson -o results.ndjson --strategy async -c 64 --timeout 5000 --retries 2',
     'fanout run ./task.js -i inputs.ndjson -o results.ndjson --resume',
     'seq 1 100 | fanout run sum-of-squares --inputs - --out - --ordered -q',
@@ -147,6 +151,7 @@ export function registerRun(program: Command): void {
     OPTIONS.quiet,
   );
   command.addHelpText('after', EXAMPLES).action(async (task: string, flags: RunFlags, self: Command) => {
+    checkStrategyOptions(flags, self.getOptionValueSource('strategy') === 'default');
     process.exitCode = await runCommand(task, flags, self.optsWithGlobals().verbose === true);
   });
 }
@@ -164,6 +169,22 @@ function parseRunConcurrency(text: string): ConcurrencySetting | AdaptiveConcurr
   throw new CliError(
     `--concurrency: expected a whole number, adaptive, or adaptive:MIN-MAX with 1 ≤ MIN ≤ MAX, got \`${text}\``,
   );
+}
+
+/** Options that only some strategies take, refused in one line under the others (auto included). */
+function checkStrategyOptions(flags: RunFlags, byDefault: boolean): void {
+  const strategy = `--strategy ${flags.strategy}${byDefault ? ', the default' : ''}`;
+  if (flags.inFlight !== undefined && flags.inFlight > 1 && flags.strategy === 'auto') {
+    throw new CliError(
+      `--in-flight applies to --strategy threads or processes; under ${strategy}, the advisor picks the tasks in flight itself`,
+    );
+  }
+  if (flags.advisorBudget !== undefined && flags.strategy !== 'auto') {
+    throw new CliError(`--advisor-budget is for --strategy auto only (got ${strategy})`);
+  }
+  if (flags.redis !== undefined && flags.strategy !== 'distributed') {
+    throw new CliError(`--redis is for --strategy distributed only (got ${strategy})`);
+  }
 }
 
 async function runCommand(task: string, flags: RunFlags, verbose: boolean): Promise<number> {
@@ -216,7 +237,7 @@ async function runCommand(task: string, flags: RunFlags, verbose: boolean): Prom
       teardownTimeout: flags.teardownTimeout,
       connection: flags.redis,
       ...(total === undefined ? {} : { total }),
-      advisorBudget: flags.advisorBudget,
+      ...(flags.advisorBudget === undefined ? {} : { advisorBudget: flags.advisorBudget }),
       fifoWaitMs: envCount(FIFO_WAIT_ENV, FIFO_READER_WAIT_MS, 0, MAX_FIFO_WAIT_MS),
       onFifoWait: () => say(`waiting for a process to open the FIFO ${flags.out} for reading`),
       signal: setup.signal,

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { formatCount } from '../../core/units.js';
 import { createStyle, type Style } from '../../report/style.js';
 import { MAX_CAPACITY } from '../../workloads/capacity.js';
 import {
@@ -10,9 +11,16 @@ import {
   startServer,
 } from '../../workloads/index.js';
 import {
+  DEFAULT_MAX_IDS,
+  MAX_HEADER_BYTES,
+  MAX_REQUEST_BODY_BYTES,
+  MAX_URL_LENGTH,
+} from '../../workloads/limits.js';
+import {
   DEFAULT_BODY_BYTES,
   MAX_BODY_BYTES,
   MAX_DELAY_MS,
+  MAX_ID_LENGTH,
   MAX_PORT,
   QUERY_PARAMETERS,
 } from '../../workloads/request-plan.js';
@@ -112,6 +120,9 @@ export function describeServed(stats: ServerStats): string {
     const repeated = [...stats.byId.values()].filter((count) => count > 1).length;
     line += `; ${plural(stats.byId.size, 'distinct id')}, ${repeated} requested more than once`;
   }
+  if (stats.uncountedIds > 0) {
+    line += `; ${plural(stats.uncountedIds, 'request')} with a new id past the ${stats.byId.size} kept, not counted`;
+  }
   return `${line}\n`;
 }
 
@@ -140,15 +151,21 @@ async function serve(flags: ServeFlags): Promise<void> {
   process.stdout.write(`${signal}: stopped. ${describeServed(server.stats())}`);
 }
 
+/** What the server reads and keeps, bounded (docs/workloads.md). */
+const LIMITS = `Bounded: a request target of at most ${formatCount(MAX_URL_LENGTH)} characters (else 414), headers of at most
+${MAX_HEADER_BYTES / 1024} KiB (431), a body of at most ${MAX_REQUEST_BODY_BYTES / 1024} KiB (413, unread), an id of at most ${MAX_ID_LENGTH} characters (400);
+${formatCount(DEFAULT_MAX_IDS)} distinct ids counted. See docs/workloads.md.`;
+
 export function registerServe(program: Command): void {
   const command = program
     .command('serve')
+    .summary('the loopback HTTP server the download workloads talk to, with delays and faults')
     .description('Run the loopback HTTP server the download workload talks to, until Ctrl+C.');
   addOptions(command, PORT, HOST, DELAY, JITTER, SIZE, CAPACITY);
   command
     .addHelpText(
       'after',
-      helpEnd('', [
+      helpEnd(LIMITS, [
         'fanout serve --port 8080 --delay 50 --jitter 10',
         'curl "http://127.0.0.1:8080/?delay=200&status=503"',
         'curl "http://127.0.0.1:8080/?fault=trickle&delay=2000&size=100000"',

@@ -10,6 +10,7 @@ import { DEFAULT_QUEUE, redactUrl, toTaskUrl } from '../../core/options.js';
 import { formatPlural } from '../../report/run-lines.js';
 import { DEFAULT_WORKER_SETTINGS, startQueueWorker } from '../../strategies/distributed/index.js';
 import { CliError } from '../errors.js';
+import { helpEnd } from '../option-kit.js';
 import { parseCount } from '../strategy-options.js';
 import { resolveTaskArgument } from '../task-arg.js';
 
@@ -20,7 +21,7 @@ const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 const PROGRESS_MS = 2000;
 
 interface WorkerFlags {
-  redis: string;
+  redis?: string;
   queue: string;
   strategy: (typeof LOCAL)[number];
   concurrency?: number;
@@ -34,12 +35,14 @@ interface WorkerFlags {
 export function registerWorker(program: Command): void {
   program
     .command('worker')
+    .summary('take the jobs of --strategy distributed from Redis and run them here')
     .description(
       'Take the jobs of `--strategy distributed` from Redis and run them on this machine.\n' +
         'SIGTERM or Ctrl+C drains: the jobs held finish, then it exits 0. Start as many as you like, anywhere.',
     )
     .argument('<task>', 'the task module: the same file the producer runs (its hash is checked)')
-    .requiredOption('--redis <url>', 'the Redis to take jobs from: redis://[user:password@]host:port[/db]')
+    // Checked in the action, so that an unknown option is reported first, as under every command.
+    .option('--redis <url>', 'the Redis to take jobs from: redis://[user:password@]host:port[/db] (required)')
     .option('--queue <name>', 'the queue to take jobs from', DEFAULT_QUEUE)
     .addOption(
       new Option('--strategy <name>', "how this machine runs a job's inputs")
@@ -67,13 +70,25 @@ export function registerWorker(program: Command): void {
       `times a job may lose its worker and run again (default: ${DEFAULT_WORKER_SETTINGS.maxStalls})`,
       (text) => parseCount('--max-stalls', text, 0),
     )
-    .option('--quiet', 'no progress on stderr (errors still)')
+    .option('-q, --quiet', 'no progress on stderr (errors still)')
+    .addHelpText(
+      'after',
+      helpEnd(
+        'The producer is `fanout run <task> --strategy distributed --redis <url>`: see docs/distributed.md.',
+        [
+          'fanout worker ./task.js --redis redis://127.0.0.1:6379',
+          'fanout worker ./task.js --redis redis://:PASSWORD@redis.internal:6379 --strategy async --concurrency 64',
+          'fanout worker ./task.js --redis rediss://redis.internal:6380 --queue nightly --jobs 2 -q',
+        ],
+      ),
+    )
     .action(async (task: string, flags: WorkerFlags) => {
       process.exitCode = await workerCommand(task, flags);
     });
 }
 
 async function workerCommand(task: string, flags: WorkerFlags): Promise<number> {
+  if (flags.redis === undefined) throw new CliError('--redis is required (see fanout worker --help)');
   if (!/^rediss?:\/\/[^/]/.test(flags.redis)) {
     throw new CliError(
       `--redis: expected a redis:// or rediss:// URL, got \`${String(redactUrl(flags.redis))}\``,

@@ -56,6 +56,7 @@ export function pageHtml(data: ReportData, parts: PageParts): string {
 <dl class="machine" aria-label="Machine">${facts
     .map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd></div>`)
     .join('')}</dl>
+${data.conclusion === undefined ? '' : `<p class="conclusion">${escapeHtml(data.conclusion)}</p>`}
 ${nav}
 <noscript><p class="note">The timelines are drawn by the page's script; the charts and tables below do not need it.</p></noscript>
 </header>

@@ -24,6 +24,7 @@ export function sectionHtml(
     `<h2 id="${id}-title">${escapeHtml(section.title)}</h2>`,
     `<p class="meta">task <code>${escapeHtml(section.task)}</code> · ${escapeHtml(formatCount(section.inputs))} inputs</p>`,
     verdictHtml(section),
+    findingHtml(section),
     listHtml('summary', section.summary),
     warningsHtml(section.warnings),
     timelinesHtml(section.strategies, s, timelines),
@@ -61,6 +62,20 @@ function verdictHtml(section: ReportSection): string {
     `<span class="arrow" aria-hidden="true">→</span> use <strong>${escapeHtml(verdict.strategy)}</strong>, ` +
     `${escapeHtml(how)}</p>` +
     listHtml('reasons', verdict.reasons) +
+    '</div>'
+  );
+}
+
+/** compare's verdict: what won and by how much, or that the runs cannot tell the strategies apart. */
+function findingHtml(section: ReportSection): string {
+  const finding = section.finding;
+  if (finding === undefined) return '';
+  const look = finding.winner === undefined ? 'unsettled' : strategyClass(finding.winner);
+  return (
+    `<div class="verdict finding ${look}" role="note">` +
+    `<p class="verdict-line"><span class="kind">${escapeHtml(finding.label)}</span> ` +
+    `<strong>${escapeHtml(finding.head)}</strong>${escapeHtml(finding.rest)}</p>` +
+    listHtml('margins', finding.margins) +
     '</div>'
   );
 }

@@ -39,11 +39,15 @@ a { color: var(--c-threads); }
 .machine div { display: flex; gap: 6px; }
 .machine dt { color: var(--muted); }
 .machine dd { margin: 0; font-weight: 600; }
+.conclusion { margin: 14px 0 0; padding: 10px 14px; background: var(--panel); border-radius: 3px; overflow-wrap: anywhere; }
 nav.contents ol { margin: 14px 0 0; padding-left: 22px; }
 .verdict { margin: 16px 0; padding: 12px 16px; background: var(--panel); border-left: 5px solid var(--c); border-radius: 3px; }
 .verdict-line { margin: 0; font-size: 1.2em; }
 .verdict .kind { font-weight: 700; }
 .verdict ul { margin: 8px 0 0; padding-left: 20px; }
+.verdict { overflow-wrap: anywhere; }
+.verdict.finding .verdict-line { font-size: 1.05em; }
+.verdict.unsettled { --c: var(--warn-border); }
 ul.summary { padding-left: 20px; }
 .warnings { margin: 14px 0; padding: 10px 14px; background: var(--warn-bg); border-left: 5px solid var(--warn-border); border-radius: 3px; }
 .warnings-title { margin: 0; font-weight: 700; }

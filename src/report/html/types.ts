@@ -48,6 +48,11 @@ export interface ReportSection {
   probesNote?: string; // what the points of the throughput chart are, when not the advisor's probes
   probesAxis?: { name: string; unit: string; series?: string }; // their x axis and line, when not concurrency
   verdict?: { kind: string; strategy: string; concurrency: number; reasons: string[] };
+  /**
+   * compare's verdict, boxed: the same words as the terminal's verdict line (head, then rest), the
+   * winner's strategy when the runs name one, and by how much (the terminal's summary lines).
+   */
+  finding?: { label: string; head: string; rest: string; winner?: string; margins: string[] };
   summary?: string[]; // plain lines, e.g. "threads ran 1.93 × faster than sequential"
   warnings?: string[];
 }
@@ -57,4 +62,6 @@ export interface ReportData {
   generatedAt: string; // ISO date
   machine: { cores: number; memoryBytes: number; cpuModel: string; node: string; platform: string };
   sections: ReportSection[];
+  /** What the whole report concludes, in the terminal's words (the demo's "In short" line). */
+  conclusion?: string;
 }

@@ -63,7 +63,11 @@ export function formatSummary(summary: RunSummary, outLabel: string): string[] {
   ];
   if (summary.adaptive !== undefined) lines.push(formatAdaptive(summary.adaptive));
   if (summary.reasons !== undefined) {
-    lines.push(`auto chose ${configuration(summary)}:`, ...summary.reasons.map((r) => `  ${r}`));
+    const cost =
+      summary.advice === undefined
+        ? ''
+        : ` after ${formatLongDuration(summary.advice.costMs)} of advice, which ran ${formatPlural(summary.advice.kept, 'input')} of the job`;
+    lines.push(`auto chose ${configuration(summary)}${cost}:`, ...summary.reasons.map((r) => `  ${r}`));
   }
   const { prior } = summary;
   if (prior !== undefined) {

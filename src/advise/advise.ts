@@ -8,9 +8,10 @@ import { performance } from 'node:perf_hooks';
 import { describe, OptionError } from '../core/errors.js';
 import { expectPositiveInteger } from '../core/options.js';
 import { formatLongDuration } from '../core/units.js';
+import type { SampleBank } from './bank.js';
 import { choose } from './choose.js';
 import { type BoundsInput, boundProjections, bounds, characterize, tooSmall } from './classify.js';
-import { planLevels } from './levels.js';
+import { hybridFirst, planLevels } from './levels.js';
 import { measureMessages } from './message.js';
 import { runSample } from './sample.js';
 import { search } from './search.js';
@@ -62,7 +63,12 @@ function check(options: AdviseOptions): Checked {
     throw new OptionError(`Expected \`maxShareOfJob\` to be a positive number, got \`${describe(share)}\``);
   }
   return {
-    ref: { task: options.task, export: options.export, taskOptions: options.taskOptions },
+    ref: {
+      task: options.task,
+      export: options.export,
+      taskOptions: options.taskOptions,
+      ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+    },
     inputs,
     total,
     budgetMs,
@@ -97,13 +103,14 @@ function sequentialProbe(sample: SampleFigures): Probe {
  * Measures the task on a sample of `inputs` and recommends a strategy and concurrency.
  *
  * The advisor runs the task on some inputs, some of them several times: the task must be safe to
- * repeat on them.
+ * repeat on them. With a `bank` (`auto`), the sample and the probes run its fresh inputs first and
+ * keep their results as the job's.
  *
  * @example
  * const advice = await advise({ task: './task.js', inputs, budgetMs: 5000 });
  * console.log(advice.verdict.kind, advice.verdict.strategy, advice.verdict.concurrency);
  */
-export async function advise(options: AdviseOptions): Promise<Advice> {
+export async function advise(options: AdviseOptions, bank?: SampleBank): Promise<Advice> {
   const { ref, inputs, total, budgetMs, maxConcurrency, maxShareOfJob, onProgress } = check(options);
   const started = performance.now();
   // The budget, capped (for `strategy: 'auto'`) at a share of the job's projected sequential time.
@@ -114,11 +121,18 @@ export async function advise(options: AdviseOptions): Promise<Advice> {
   const cores = availableParallelism();
 
   onProgress(`sampling up to ${Math.min(inputs.length, SAMPLE_MAX_TASKS + 1)} inputs sequentially`);
-  const sampled = await runSample(ref, inputs, (meanWallMs) => ({
-    targetMs: allowedMs(meanWallMs) * SAMPLE_BUDGET_SHARE,
-    maxMs: allowedMs(meanWallMs) * SAMPLE_BUDGET_MAX_SHARE,
-  }));
+  const sampled = await runSample(
+    ref,
+    inputs,
+    (meanWallMs) => ({
+      targetMs: allowedMs(meanWallMs) * SAMPLE_BUDGET_SHARE,
+      maxMs: allowedMs(meanWallMs) * SAMPLE_BUDGET_MAX_SHARE,
+    }),
+    bank,
+  );
   const sample = sampled.figures;
+  // Inputs that failed in the sample may fail again in a probe, where they would read as its failures.
+  if (sample.failed > 0) bank?.stopFresh();
   const deadline = started + allowedMs(sample.wallMs);
   const message = measureMessages(sampled.inputs, sampled.outputs);
   const character = characterize(sample);
@@ -154,10 +168,48 @@ export async function advise(options: AdviseOptions): Promise<Advice> {
     projections,
   });
 
-  // A job shorter than a worker thread's start-up is too small, whatever its kind: time one.
-  onProgress('timing the start-up of a worker thread');
-  const threadStart = await measureStartup(ref, 'threads', sampled.inputs[0], sample.wallMs);
-  startup.threadsMs = threadStart.ms; // when it failed, the search tries once more and says why
+  const sampledMs = performance.now() - started;
+  const restMs = total === null || !bank ? null : Math.max(0, total - bank.kept.size) * sample.wallMs;
+  if (bank && total !== null && restMs !== null && (sample.tried >= total || restMs <= sampledMs)) {
+    // Under `auto`, nothing of the job is left that a faster model could finish sooner than the
+    // advisor could choose one: the sample's results are kept, and the rest is simply run.
+    const why =
+      sample.tried >= total
+        ? `The sample ran all ${total} input${total === 1 ? '' : 's'} of the job, one at a time, in ${formatLongDuration(sampledMs)}: ` +
+          'the whole job was over before sampling was, so nothing is left to parallelise.'
+        : `The rest of the job would take about ${formatLongDuration(restMs)} sequentially (${total - bank.kept.size} inputs × ` +
+          `${formatLongDuration(sample.wallMs)}), no longer than sampling took (${formatLongDuration(sampledMs)}): the whole job ` +
+          'would be over before sampling further was, so it is simply run.';
+    return finish(
+      {
+        kind: 'too-small',
+        strategy: 'sequential',
+        concurrency: 1,
+        inFlight: 1,
+        reasons: [
+          ...character.reasons,
+          `${why} Run it sequentially: "premature optimization is the root of all evil" (Knuth).`,
+        ],
+      },
+      [
+        {
+          strategy: 'sequential',
+          concurrency: 1,
+          wallMs: startup.inProcessMs + total * sample.wallMs,
+          basis: 'probe',
+        },
+      ],
+    );
+  }
+
+  // A job shorter than a worker thread's start-up is too small, whatever its kind: time one. Under
+  // `auto`, not for a task that mostly waits: async, which starts at no cost, is its model, and the
+  // search times a worker if it comes to probe one.
+  if (!bank || character.kind !== 'io-bound') {
+    onProgress('timing the start-up of a worker thread');
+    const threadStart = await measureStartup(ref, 'threads', sampled.inputs[0], sample.wallMs, bank);
+    startup.threadsMs = threadStart.ms; // when it failed, the search tries once more and says why
+  }
   const boundsInput: BoundsInput | null =
     total === null ? null : { kind: character.kind, sample, message, startup, total, cores, ...caps };
   const small = boundsInput && tooSmall(boundsInput);
@@ -174,13 +226,15 @@ export async function advise(options: AdviseOptions): Promise<Advice> {
     );
   }
 
-  const plan = planLevels({
+  const planned = planLevels({
     kind: character.kind,
     cores,
     busyShare: sample.busyShare,
     total,
     maxConcurrency,
   });
+  // `auto` wants the answer soon; `fanout advise` measures every model in the plan's order.
+  const plan = bank ? hybridFirst(planned, sample.busyShare) : planned;
   const found = await search({
     ref,
     plan,
@@ -190,6 +244,8 @@ export async function advise(options: AdviseOptions): Promise<Advice> {
     startup,
     cores,
     deadline,
+    total,
+    ...(bank ? { bank } : {}),
     onProgress,
   });
   // The sequential probe, measured with `map` like the others, replaces the sample's figures.
@@ -209,11 +265,11 @@ export async function advise(options: AdviseOptions): Promise<Advice> {
         kind: character.kind,
         strategy: best.strategy,
         concurrency: best.concurrency,
-        inFlight: 1,
+        inFlight: best.inFlight ?? 1,
         reasons: [
           ...character.reasons,
           ...notes,
-          `Not measured: ${model(best.strategy, best.concurrency)} is the best bound (its start-up measured, ` +
+          `Not measured: ${model(best.strategy, best.concurrency, best.inFlight)} is the best bound (its start-up measured, ` +
             `its speed-up assumed perfect): ${formatLongDuration(best.wallMs)} for ${total} inputs. A larger budget measures it.`,
         ],
       },

@@ -2,26 +2,29 @@
  * `strategy: 'auto'`: the advisor on the first inputs of a job, for the executor (and `--strategy auto`)
  * to run the rest with the winner.
  */
+
+import { performance } from 'node:perf_hooks';
 import type { StrategyName } from '../core/options.js';
 import { advise } from './advise.js';
+import { SampleBank } from './bank.js';
 import type { Advice, AdviseOptions } from './types.js';
 
-/** The share of a job's inputs sampled by `auto`… */
-export const AUTO_SAMPLE_SHARE = 0.05;
-/** …but at least this many (or all of them, when the job is smaller)… */
-export const AUTO_SAMPLE_MIN = 20;
-/** …and at most this many. */
+/**
+ * The most inputs `auto` reads ahead for its sample. The advisor runs fresh ones before repeating any,
+ * and their results are the job's: a larger sample costs memory, not time.
+ */
 export const AUTO_SAMPLE_MAX = 500;
 /** The advisor's time budget under `auto`, in ms: a job that wants `auto` wants to get going. */
 export const AUTO_BUDGET_MS = 3000;
-/** …and at most this share of the job's projected sequential time: advising must not cost more than it saves. */
-export const AUTO_MAX_SHARE_OF_JOB = 0.1;
+/**
+ * …and at most this share of the job's projected sequential time: advising must not cost more than it
+ * saves. A quarter, since most of what it spends runs the job's own inputs (their results are kept).
+ */
+export const AUTO_MAX_SHARE_OF_JOB = 0.25;
 
 /** How many of the first inputs `auto` samples from a job of `total` inputs (null: unknown, as for a stream). */
 export function autoSampleSize(total: number | null): number {
-  if (total === null) return AUTO_SAMPLE_MAX;
-  const share = Math.ceil(total * AUTO_SAMPLE_SHARE);
-  return Math.min(total, AUTO_SAMPLE_MAX, Math.max(AUTO_SAMPLE_MIN, share));
+  return total === null ? AUTO_SAMPLE_MAX : Math.min(total, AUTO_SAMPLE_MAX);
 }
 
 export interface AutoChoice {
@@ -31,30 +34,46 @@ export interface AutoChoice {
   inFlight: number;
   /** Everything measured, and the verdict's reasons (`advice.verdict.reasons`) to show the user. */
   advice: Advice;
+  /**
+   * Results the advisor got for sampled inputs, by their index in the sample: the job's own, which the
+   * executor hands out instead of running those inputs again.
+   */
+  kept: ReadonlyMap<number, unknown>;
+  /** How long choosing took, in ms, sampling and probing included (the kept results were made in it). */
+  costMs: number;
 }
 
 export interface ChooseStrategyOptions extends Omit<AdviseOptions, 'inputs'> {
-  /** The job's first inputs (see `autoSampleSize`); they are run during the choice and not kept. */
+  /** The job's first inputs (see `autoSampleSize`); results the advisor got for them are in `kept`. */
   sample: readonly unknown[];
+  /** The job's time-out per task, in ms: a result that took longer is not kept. */
+  timeout?: number;
 }
 
 /**
  * Picks a strategy and concurrency for a job from its first inputs. The task runs on them while
- * advising, some more than once; the caller then runs the whole job, the sampled inputs included.
+ * advising, fresh ones first, some (once the fresh ones are used up) more than once; the results of
+ * fresh inputs are returned in `kept`, and the caller runs the rest of the job.
  *
  * @example
  * const first = inputs.slice(0, autoSampleSize(inputs.length));
- * const { strategy, concurrency, advice } = await chooseStrategy({ task, sample: first, total: inputs.length });
+ * const { strategy, concurrency, kept } = await chooseStrategy({ task, sample: first, total: inputs.length });
  */
 export async function chooseStrategy(options: ChooseStrategyOptions): Promise<AutoChoice> {
-  const { sample, ...rest } = options;
-  const advice = await advise({
-    ...rest,
-    inputs: sample,
-    total: rest.total === undefined ? sample.length : rest.total,
-    budgetMs: rest.budgetMs ?? AUTO_BUDGET_MS,
-    maxShareOfJob: rest.maxShareOfJob ?? AUTO_MAX_SHARE_OF_JOB,
-  });
+  const { sample, timeout, ...rest } = options;
+  const started = performance.now();
+  const bank = new SampleBank(sample, timeout);
+  const advice = await advise(
+    {
+      ...rest,
+      ...(timeout === undefined ? {} : { timeout }),
+      inputs: sample,
+      total: rest.total === undefined ? sample.length : rest.total,
+      budgetMs: rest.budgetMs ?? AUTO_BUDGET_MS,
+      maxShareOfJob: rest.maxShareOfJob ?? AUTO_MAX_SHARE_OF_JOB,
+    },
+    bank,
+  );
   const { strategy, concurrency, inFlight } = advice.verdict;
-  return { strategy, concurrency, inFlight, advice };
+  return { strategy, concurrency, inFlight, advice, kept: bank.kept, costMs: performance.now() - started };
 }

@@ -19,6 +19,11 @@ function modelKey(probe: Probe): (typeof COST_ORDER)[number] {
   return probe.inFlight > 1 ? 'hybrid' : probe.strategy;
 }
 
+/** Where a model stands in COST_ORDER: lower is cheaper. */
+export function costRank(strategy: StrategyName, inFlight = 1): number {
+  return COST_ORDER.indexOf(inFlight > 1 ? 'hybrid' : strategy);
+}
+
 /** Tasks in flight at once under a probe's model: what `pickLevel` keeps low. */
 function slots(probe: Probe): number {
   return probe.concurrency * probe.inFlight;
@@ -186,8 +191,9 @@ function hybridLine(chosen: Probe, probes: readonly Probe[], cores: number): str
       `threads with one task per worker at ${formatRate(threadsBest.tasksPerSecond, 'tasks')}, idle through every wait`,
     );
   }
+  const others = parts.length > 0 ? `${parts.join('; ')}. ` : '';
   return (
-    `The task both waits and computes: ${parts.join('; ')}. ${model(chosen.strategy, chosen.concurrency, chosen.inFlight)} ` +
+    `The task both waits and computes: ${others}${model(chosen.strategy, chosen.concurrency, chosen.inFlight)} ` +
     `(${chosen.concurrency} workers on ${cores} cores, ${chosen.inFlight} tasks in flight on each) ran ` +
     `${formatRate(chosen.tasksPerSecond, 'tasks')}, its loops ${formatPercent(chosen.loopShare)} busy: it overlaps the waits and uses every core.`
   );
@@ -219,9 +225,9 @@ function measuredLine(picks: readonly Scored[]): string {
     .map(({ probe: p }) => {
       if (p.strategy === 'sequential') return `sequential ${formatRate(p.tasksPerSecond, 'tasks')}`;
       const speed = `${formatRatio(p.speedup)} sequential`;
-      // Parallel efficiency: the speed-up per worker.
+      // Parallel efficiency: the speed-up per worker (not for the hybrid, whose workers each run many).
       const efficiency =
-        p.strategy === 'threads' || p.strategy === 'processes'
+        (p.strategy === 'threads' || p.strategy === 'processes') && p.inFlight === 1
           ? `, ${formatPercent(p.speedup / p.concurrency)} efficiency`
           : '';
       return `${model(p.strategy, p.concurrency, p.inFlight)} ${formatRate(p.tasksPerSecond, 'tasks')} (${speed}${efficiency})`;

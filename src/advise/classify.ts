@@ -5,7 +5,7 @@
 
 import type { StrategyName } from '../core/options.js';
 import { formatLongDuration, formatPercent } from '../core/units.js';
-import { CPU_BUSY_SHARE_MIN, IO_BUSY_SHARE_MAX } from './thresholds.js';
+import { CPU_BUSY_SHARE_MIN, HYBRID_FILL, IO_BUSY_SHARE_MAX } from './thresholds.js';
 import type { MessageFigures, Projection, SampleFigures, StartupFigures } from './types.js';
 
 export type Character = 'io-bound' | 'cpu-bound' | 'mixed';
@@ -68,6 +68,15 @@ export function overlapBound(busyShare: number): number {
   return busyShare > 0 ? 1 / busyShare : Number.POSITIVE_INFINITY;
 }
 
+/**
+ * Tasks in flight per worker that surely fill its loop: HYBRID_FILL × 1 / busy share, a power of two
+ * up. A loop fills only with tasks to spare (their times vary), and a sample on a loaded machine
+ * overstates the busy share; too many in flight cost a little memory, too few a share of every core.
+ */
+export function hybridFill(busyShare: number): number {
+  return 2 ** Math.ceil(Math.log2(HYBRID_FILL * overlapBound(Math.max(1e-6, busyShare))));
+}
+
 function overlap(busyShare: number): string {
   const bound = overlapBound(busyShare);
   if (!Number.isFinite(bound)) return 'any number';
@@ -91,6 +100,8 @@ export interface BoundsInput {
 export interface Bound {
   strategy: StrategyName;
   concurrency: number;
+  /** Tasks in flight per worker, above 1 for the hybrid. */
+  inFlight?: number;
   /** The speed-up it could reach at best on the task's own time. */
   speedup: number;
   /** What it costs beyond the task's own time, measured: start-up and messages. */
@@ -136,8 +147,42 @@ export function bounds(input: BoundsInput): Bound[] {
       // A worker's start-up includes loading the module in it.
       wallMs: overheadMs + sequentialMs / concurrency,
     });
+    // A task that also waits: workers with tasks in flight each overlap the waits on every core.
+    const hybrid = hybridBound(input, concurrency, overheadMs, sequentialMs);
+    if (hybrid) out.push(hybrid);
   }
   return out;
+}
+
+/**
+ * The hybrid's bound: one worker per core, enough tasks in flight on each to fill its loop (see
+ * `hybridFill`), every core's time shared among the tasks (the lower of busy and CPU share: see
+ * `coreMsPerTask`). Null where it would not beat a task per worker.
+ */
+function hybridBound(
+  input: BoundsInput,
+  concurrency: number,
+  overheadMs: number,
+  sequentialMs: number,
+): Bound | null {
+  const { sample, cores } = input;
+  if (input.kind === 'cpu-bound' || concurrency < 2) return null;
+  const coreShare = Math.max(1e-6, Math.min(sample.busyShare, sample.cpuShare));
+  const inFlight = Math.max(
+    2,
+    Math.min(Math.floor(input.asyncCap / concurrency), hybridFill(sample.busyShare)),
+  );
+  const speedup = Math.min(concurrency * inFlight, Math.min(concurrency, cores) / coreShare);
+  if (speedup <= concurrency * 1.0001) return null;
+  return {
+    strategy: 'threads',
+    concurrency,
+    inFlight,
+    speedup,
+    overheadMs,
+    overheadWords: `starting ${concurrency} worker threads and passing every input and output would cost about ${formatLongDuration(overheadMs)}`,
+    wallMs: overheadMs + sequentialMs / speedup,
+  };
 }
 
 /** The bounds as projections, with sequential's (measured), fastest first. */
@@ -153,6 +198,7 @@ export function boundProjections(input: BoundsInput, list: readonly Bound[]): Pr
       (b): Projection => ({
         strategy: b.strategy,
         concurrency: b.concurrency,
+        ...(b.inFlight === undefined ? {} : { inFlight: b.inFlight }),
         wallMs: b.wallMs,
         basis: 'bound',
       }),

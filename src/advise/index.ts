@@ -4,8 +4,6 @@ export {
   AUTO_BUDGET_MS,
   AUTO_MAX_SHARE_OF_JOB,
   AUTO_SAMPLE_MAX,
-  AUTO_SAMPLE_MIN,
-  AUTO_SAMPLE_SHARE,
   type AutoChoice,
   autoSampleSize,
   type ChooseStrategyOptions,

@@ -3,9 +3,10 @@
  */
 import { formatLongDuration, formatPercent, formatRate } from '../core/units.js';
 import type { Character } from './classify.js';
-import { overlapBound } from './classify.js';
+import { hybridFill, overlapBound } from './classify.js';
 import {
   ASYNC_MAX_CONCURRENCY,
+  HYBRID_FIRST_MAX_OVERLAP,
   KNEE_MIN_GAIN,
   LATENCY_CLIMB_FACTOR,
   LOOP_SATURATED_SHARE,
@@ -115,18 +116,31 @@ export function planLevels(input: PlanInput): Plan {
 }
 
 /**
+ * Under `auto`: where one event loop is full at HYBRID_FIRST_MAX_OVERLAP tasks in flight or fewer,
+ * the hybrid's ceiling is every core's and async's one core's, so the hybrid is probed first (and
+ * searched, whatever async does): its measured rate then tells which other models could still beat
+ * it, and the search skips the rest (see `probeWorth`).
+ */
+export function hybridFirst(plan: Plan, busyShare: number): Plan {
+  if (plan.hybrid.length === 0 || overlapBound(busyShare) > HYBRID_FIRST_MAX_OVERLAP) return plan;
+  return {
+    ...plan,
+    hybridNeedsSaturation: false,
+    searched: plan.searched.includes('hybrid') ? plan.searched : [...plan.searched, 'hybrid'],
+    order: ['hybrid', ...plan.order.filter((searched) => searched !== 'hybrid')],
+  };
+}
+
+/**
  * The hybrid's levels: one worker thread per core, each with 2, 4, … tasks in flight. Worth probing
  * when there are cores to add and one event loop would saturate within async's range: a worker's loop
- * is full at about 1 / busy share tasks in flight, so the levels go to twice that (rounded up to a
- * power of two), and never past async's top spread over the workers.
+ * is full at about 1 / busy share tasks in flight, so the levels go to HYBRID_FILL times that (rounded
+ * up to a power of two), and never past async's top spread over the workers.
  */
 export function hybridLevels(busyShare: number, workers: number, asyncTop: number): number[] {
   const saturatesAt = overlapBound(busyShare);
   if (workers < 2 || !Number.isFinite(saturatesAt) || saturatesAt >= asyncTop) return [];
-  const top = Math.min(
-    Math.max(2, Math.floor(asyncTop / workers)),
-    2 ** Math.ceil(Math.log2(2 * saturatesAt)),
-  );
+  const top = Math.min(Math.max(2, Math.floor(asyncTop / workers)), hybridFill(busyShare));
   return top < 2 ? [] : doublingLevels(top).filter((level) => level > 1);
 }
 

@@ -8,8 +8,10 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { cpuMs } from '../core/clock.js';
 import type { StrategyName } from '../core/options.js';
+import type { Settled } from '../core/types.js';
 import { createExecutor } from '../executor/executor.js';
 import { quantile } from '../measure/stats.js';
+import type { Draw, SampleBank } from './bank.js';
 import { cycle, type TaskRef } from './task-ref.js';
 import type { Probe } from './types.js';
 
@@ -23,6 +25,8 @@ export interface ProbeSpec {
   inputs: readonly unknown[];
   /** The sequential sample's throughput, for the speed-up. */
   sequentialTasksPerSecond: number;
+  /** Under `auto`: fresh inputs are drawn from it first, and their results kept as the job's. */
+  bank?: SampleBank;
 }
 
 export async function runProbe(ref: TaskRef, spec: ProbeSpec): Promise<Probe> {
@@ -38,8 +42,19 @@ export async function runProbe(ref: TaskRef, spec: ProbeSpec): Promise<Probe> {
   });
   try {
     const slots = concurrency * inFlight;
-    await executor.map(cycle(inputs, slots), { settle: true });
-    const batch = cycle(inputs, tasks, slots);
+    const { bank } = spec;
+    const draw = (count: number, from: number): Draw =>
+      bank ? bank.draw(count, inputs) : { inputs: cycle(inputs, count, from), fresh: [] };
+    const keep = (drawn: Draw, outcomes: readonly Settled<unknown>[]): void => {
+      if (!bank) return;
+      for (const outcome of outcomes) {
+        if (outcome.status === 'fulfilled') bank.keep(drawn.fresh[outcome.index] ?? -1, outcome.value);
+      }
+    };
+    const warm = draw(slots, 0);
+    keep(warm, await executor.map(warm.inputs, { settle: true }));
+    const drawn = draw(tasks, slots);
+    const batch = drawn.inputs;
     const before = executor.timeline().length;
     const children = strategy === 'processes' ? await executor.usage() : undefined;
     const cpu = process.cpuUsage();
@@ -47,6 +62,7 @@ export async function runProbe(ref: TaskRef, spec: ProbeSpec): Promise<Probe> {
     const start = performance.now();
     const outcomes = await executor.map(batch, { settle: true });
     const wallMs = performance.now() - start;
+    keep(drawn, outcomes);
     const loopUsed = performance.eventLoopUtilization(loop).utilization;
     let probeCpu = cpuMs(process.cpuUsage(cpu));
     if (children) {

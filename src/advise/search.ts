@@ -5,16 +5,25 @@
 
 import { performance } from 'node:perf_hooks';
 import type { StrategyName } from '../core/options.js';
-import { formatLongDuration, formatPercent } from '../core/units.js';
-import { startupMs } from './choose.js';
+import { formatLongDuration, formatPercent, formatRate } from '../core/units.js';
+import type { SampleBank } from './bank.js';
+import { costRank, startupMs } from './choose.js';
 import { overlapBound } from './classify.js';
 import { kneeReached, type Plan } from './levels.js';
 import { runProbe } from './probe.js';
 import { measureStartup } from './startup.js';
 import type { TaskRef } from './task-ref.js';
-import { LOOP_SATURATED_SHARE, PROBE_MAX_TASKS, PROBE_MIN_ROUNDS, PROBE_TARGET_MS } from './thresholds.js';
+import {
+  AUTO_PROBE_TARGET_MS,
+  LOOP_SATURATED_SHARE,
+  PLATEAU_TOLERANCE,
+  PROBE_MAX_TASKS,
+  PROBE_MIN_ROUNDS,
+  PROBE_TARGET_MS,
+} from './thresholds.js';
 import type { Probe, SampleFigures, StartupFigures } from './types.js';
 import type { Repeat } from './warnings.js';
+import { ceilingRate, firstUsefulLevel, probeWorth, type Worth } from './worth.js';
 
 export interface SearchContext {
   ref: TaskRef;
@@ -28,6 +37,10 @@ export interface SearchContext {
   cores: number;
   /** `performance.now()` by which to be done. */
   deadline: number;
+  /** Inputs in the whole job, or null when unknown: how much a faster model could save. */
+  total: number | null;
+  /** Under `auto`: where probes draw fresh inputs and keep their results as the job's. */
+  bank?: SampleBank;
   onProgress: (message: string) => void;
 }
 
@@ -75,26 +88,140 @@ export function sizeProbe(
   const fixed = startupMs(strategy, concurrency, context.startup, context.cores) ?? 0;
   const warmup = (concurrency * inFlight) / rate;
   const share = remaining / Math.max(1, probesLeft);
-  const target = Math.min(PROBE_TARGET_MS, share - fixed - warmup);
+  // Under `auto` a probe need only tell the models apart, not chart them: shorter.
+  const target = Math.min(context.bank ? AUTO_PROBE_TARGET_MS : PROBE_TARGET_MS, share - fixed - warmup);
   // Sized by time, not by the job: a probe measures the rate, and the job's size only scales it.
   const fewest = concurrency * inFlight * PROBE_MIN_ROUNDS;
-  const tasks = Math.min(Math.max(PROBE_MAX_TASKS, fewest), Math.max(fewest, Math.round(target * rate)));
+  // Never more than the job has left: a probe that would outlast it has nothing left to decide.
+  const left = context.total === null ? PROBE_MAX_TASKS : context.total - (context.bank?.kept.size ?? 0);
+  const most = Math.max(fewest, Math.min(PROBE_MAX_TASKS, left));
+  const tasks = Math.min(most, Math.max(fewest, Math.round(target * rate)));
   const estimatedMs = fixed + warmup + tasks / rate;
   return estimatedMs <= remaining ? { tasks, estimatedMs } : null;
 }
+
+const startupKey = (strategy: 'threads' | 'processes'): 'threadsMs' | 'processesMs' =>
+  strategy === 'threads' ? 'threadsMs' : 'processesMs';
 
 async function ensureStartup(
   strategy: 'threads' | 'processes',
   context: SearchContext,
 ): Promise<string | null> {
-  const key = strategy === 'threads' ? 'threadsMs' : 'processesMs';
+  const key = startupKey(strategy);
   if (context.startup[key] !== null) return null;
   context.onProgress(
     `timing the start-up of ${strategy === 'threads' ? 'a worker thread' : 'a child process'}`,
   );
-  const result = await measureStartup(context.ref, strategy, context.inputs[0], context.sample.wallMs);
+  const result = await measureStartup(
+    context.ref,
+    strategy,
+    context.inputs[0],
+    context.sample.wallMs,
+    context.bank,
+  );
   context.startup[key] = result.ms;
   return result.ms === null ? `${strategy}: not probed, the first task failed: ${result.error}` : null;
+}
+
+/**
+ * Async's levels under `auto`: from 8, quadrupling (8, 32, 128), and the top. Each probe runs the
+ * job's own inputs, but the low levels run them slowly: fewer, higher steps reach the knee sooner.
+ */
+export function autoAsyncLevels(levels: readonly number[]): number[] {
+  const top = levels.at(-1);
+  if (top === undefined) return [];
+  const kept = levels.filter(
+    (level) => level >= AUTO_ASYNC_FROM && Math.log2(level / AUTO_ASYNC_FROM) % 2 === 0,
+  );
+  return kept.at(-1) === top ? kept : [...kept, top];
+}
+
+/** Where async's levels start under `auto`. */
+export const AUTO_ASYNC_FROM = 8;
+
+/** Tasks shorter than this, in ms, get a sequential probe under `auto` too (see `search`). */
+export const FAIR_BASELINE_MAX_TASK_MS = 1;
+
+function bestRate(probes: readonly Probe[], baseline: Probe): number {
+  return Math.max(baseline.tasksPerSecond, ...probes.map((p) => p.tasksPerSecond));
+}
+
+/** Whether a probe could pay for itself (see `probeWorth`), from the figures measured so far. */
+function worthProbing(
+  strategy: StrategyName,
+  concurrency: number,
+  inFlight: number,
+  size: { tasks: number; estimatedMs: number },
+  probes: readonly Probe[],
+  baseline: Probe,
+  context: SearchContext,
+): Worth & { ceiling: number; realized: number } {
+  const { bank, total } = context;
+  const fixedMs = startupMs(strategy, concurrency, context.startup, context.cores) ?? 0;
+  const measured = [...probes, baseline];
+  const share = realized(measured, context);
+  const ceiling = ceilingRate(strategy, concurrency, inFlight, context.sample, context.cores) * share;
+  const leader = measured.reduce((a, b) => (b.tasksPerSecond > a.tasksPerSecond ? b : a));
+  const worth = probeWorth({
+    ceiling,
+    expected: expectedRate(strategy, concurrency, context, inFlight) * 1000,
+    best: bestRate(probes, baseline),
+    remaining: total === null ? null : Math.max(0, total - (bank?.kept.size ?? 0)),
+    fixedMs,
+    measuredMs: Math.max(0, size.estimatedMs - fixedMs),
+    kept: bank !== undefined && bank.freshLeft > 0,
+    cheaper: costRank(strategy, inFlight) < costRank(leader.strategy, leader.inFlight),
+  });
+  return { ...worth, ceiling, realized: share };
+}
+
+/**
+ * How close the best measured probe came to its own ceiling (at most 1), where its loops were
+ * saturated: the machine (its load, the variance of task times, start-up) held it below its ceiling,
+ * and holds the other models no less. Where they were not, something outside (a server) held it, and
+ * a model that matches it cheaper must still be measured: 1.
+ */
+export function realized(probes: readonly Probe[], context: Pick<SearchContext, 'sample' | 'cores'>): number {
+  const best = probes.reduce((a, b) => (b.tasksPerSecond > a.tasksPerSecond ? b : a));
+  if (best.loopShare < LOOP_SATURATED_SHARE) return 1;
+  const ceiling = ceilingRate(best.strategy, best.concurrency, best.inFlight, context.sample, context.cores);
+  return ceiling > 0 ? Math.min(1, best.tasksPerSecond / ceiling) : 1;
+}
+
+/** A level not probed, and why. */
+interface Skipped {
+  level: string;
+  worth: Worth;
+  /** Its ceiling, scaled by `realized`. */
+  ceiling: number;
+  realized: number;
+}
+
+/** Why levels were not probed, in one line, with the figures. */
+function skippedNote(
+  who: string,
+  skipped: readonly Skipped[],
+  probes: readonly Probe[],
+  baseline: Probe,
+): string {
+  const levels = skipped.map((s) => s.level).join(', ');
+  const top = skipped.reduce((a, b) => (b.ceiling > a.ceiling ? b : a));
+  const best = bestRate(probes, baseline);
+  const scaled =
+    top.realized < 1
+      ? `, scaled to the ${formatPercent(top.realized)} of its own the best measured model reached`
+      : '';
+  const ceiling = `at best ${formatRate(top.ceiling, 'tasks')} (its ceiling from the sample's task time and the cores${scaled})`;
+  if (top.ceiling <= best * (1 + PLATEAU_TOLERANCE)) {
+    return (
+      `${who} at ${levels} was not probed: ${ceiling}, not more than ${formatPercent(PLATEAU_TOLERANCE)} above the ` +
+      `best measured (${formatRate(best, 'tasks')}).`
+    );
+  }
+  return (
+    `${who} at ${levels} was not probed: ${ceiling}, it could save at most ${formatLongDuration(top.worth.savingMs)} ` +
+    `over the inputs left, less than probing it would cost (${formatLongDuration(top.worth.costMs)}).`
+  );
 }
 
 export async function search(context: SearchContext): Promise<SearchResult> {
@@ -107,7 +234,10 @@ export async function search(context: SearchContext): Promise<SearchResult> {
   let outOfBudget = false;
   let baseline = context.baseline;
   let sequential: Probe | undefined;
-  const first = sizeProbe('sequential', 1, probesLeft + 1, context);
+  // Under `auto` the sample's own rate serves, unless its tasks are so short that reading the clocks
+  // around each weighs on them: a sequential probe runs the job at its slowest.
+  const fairBaseline = context.bank === undefined || context.sample.wallMs < FAIR_BASELINE_MAX_TASK_MS;
+  const first = fairBaseline ? sizeProbe('sequential', 1, probesLeft + 1, context) : null;
   if (first) {
     context.onProgress(`probing sequential (${first.tasks} tasks)`);
     sequential = await runProbe(context.ref, {
@@ -116,13 +246,14 @@ export async function search(context: SearchContext): Promise<SearchResult> {
       tasks: first.tasks,
       inputs: context.inputs,
       sequentialTasksPerSecond: 0,
+      ...(context.bank ? { bank: context.bank } : {}),
     });
     sequential.speedup = 1;
     baseline = sequential;
   }
   const sequentialTasksPerSecond = baseline.tasksPerSecond;
   for (const searched of plan.order) {
-    const levels = plan[searched];
+    const levels = context.bank && searched === 'async' ? autoAsyncLevels(plan.async) : plan[searched];
     // The hybrid is threads with tasks in flight on each worker: its levels are the tasks in flight.
     const hybrid = searched === 'hybrid';
     const strategy: 'async' | 'threads' | 'processes' = hybrid ? 'threads' : searched;
@@ -134,8 +265,21 @@ export async function search(context: SearchContext): Promise<SearchResult> {
               (p) => p.strategy === 'threads' && p.inFlight === 1 && p.concurrency === plan.hybridWorkers,
             )
           : undefined;
-    let index = 0;
+    const ceilingAt = (level: number): number =>
+      hybrid
+        ? ceilingRate('threads', plan.hybridWorkers, level, context.sample, context.cores)
+        : ceilingRate(strategy, level, 1, context.sample, context.cores);
+    // Workers' levels below the first that could reach the strategy's ceiling cannot be its best.
+    // Under `auto` only: `fanout advise` measures every level, for its chart.
+    const auto = context.bank !== undefined;
+    let index =
+      !auto || strategy === 'async' || levels.length === 0 ? 0 : firstUsefulLevel(levels.map(ceilingAt));
+    // A loop reaches its ceiling only with tasks to spare (their times vary): the hybrid starts a level up.
+    if (auto && hybrid) index = Math.min(levels.length - 1, index + 1);
+    probesLeft -= index;
+    const skipped: Skipped[] = [];
     if (hybrid && plan.hybridNeedsSaturation) {
+      probesLeft += index; // counted below, with every level
       const best = probes
         .filter((p) => p.strategy === 'async')
         .sort((a, b) => b.tasksPerSecond - a.tasksPerSecond)[0];
@@ -155,7 +299,17 @@ export async function search(context: SearchContext): Promise<SearchResult> {
       const inFlight = hybrid ? levels[index]! : 1;
       const at = inFlight > 1 ? `${concurrency}×${inFlight}` : `${concurrency}`;
       let size = outOfBudget ? null : sizeProbe(strategy, concurrency, probesLeft, context, inFlight);
-      if (size !== null && index === 0 && strategy !== 'async') {
+      if (auto && !outOfBudget) {
+        // Sized or not (no room left), a probe that cannot pay for itself is skipped for that reason.
+        const sized = size ?? { tasks: 0, estimatedMs: 0 };
+        const worth = worthProbing(strategy, concurrency, inFlight, sized, probes, baseline, context);
+        if (!worth.worth) {
+          skipped.push({ level: at, worth, ceiling: worth.ceiling, realized: worth.realized });
+          probesLeft--;
+          continue;
+        }
+      }
+      if (size !== null && strategy !== 'async' && context.startup[startupKey(strategy)] === null) {
         // Time a worker's start-up only when a probe fits even without it; then size the probe with it.
         const failed = await ensureStartup(strategy, context);
         if (failed) {
@@ -183,6 +337,7 @@ export async function search(context: SearchContext): Promise<SearchResult> {
           tasks,
           inputs: context.inputs,
           sequentialTasksPerSecond,
+          ...(context.bank ? { bank: context.bank } : {}),
         });
       };
       let probe = await run(size.tasks);
@@ -207,6 +362,8 @@ export async function search(context: SearchContext): Promise<SearchResult> {
         break;
       }
     }
+    if (skipped.length > 0)
+      notes.push(skippedNote(hybrid ? 'the hybrid' : strategy, skipped, probes, baseline));
     probesLeft -= levels.length - index;
   }
   return { sequential, probes, pastKnee, notes, repeats };

@@ -38,6 +38,16 @@ export const LATENCY_CLIMB_FACTOR = 1.5;
  */
 export const LOOP_SATURATED_SHARE = 0.85;
 
+/**
+ * A task whose event loop is full at this many tasks in flight or fewer (busy share 1/8 or more)
+ * has the hybrid probed first under `auto`: one loop caps async at one core's worth, the hybrid has
+ * every core's. (A GET alone reads 3–10 % busy on a loaded 2-core machine: async first.)
+ */
+export const HYBRID_FIRST_MAX_OVERLAP = 8;
+
+/** The hybrid's levels go up to this many times what fills a worker's loop (see `hybridFill`). */
+export const HYBRID_FILL = 4;
+
 /** The highest `async` concurrency probed unless `maxConcurrency` says otherwise. */
 export const ASYNC_MAX_CONCURRENCY = 256;
 
@@ -51,8 +61,18 @@ export const DEFAULT_BUDGET_MS = 10_000;
 export const SAMPLE_BUDGET_SHARE = 0.2;
 /** …and the share after which it stops even with fewer than SAMPLE_MIN_TASKS measured (slow tasks). */
 export const SAMPLE_BUDGET_MAX_SHARE = 0.5;
-/** The sequential sample measures at least this many inputs (after the first), when there are that many. */
-export const SAMPLE_MIN_TASKS = 3;
+/**
+ * The sequential sample measures at least this many inputs (after the first), when there are that
+ * many: its steady state is the second half of the run (the first tasks pay for compiling the task's
+ * code, which takes a few tasks of real work, longer on a loaded machine).
+ */
+export const SAMPLE_MIN_TASKS = 8;
+/**
+ * …but this many suffice while the event loop was busy at most SAMPLE_WAITING_SHARE of the run:
+ * compiling the code only raises the share, so a task that reads this low already mostly waits.
+ */
+export const SAMPLE_MIN_TASKS_WAITING = 3;
+export const SAMPLE_WAITING_SHARE = 0.1;
 /** …and at most this many: enough for a median and a 95th percentile… */
 export const SAMPLE_MAX_TASKS = 100;
 /**
@@ -65,6 +85,8 @@ export const SAMPLE_MIN_SPAN_MS = 20;
 export const PROBE_MIN_ROUNDS = 4;
 /** A probe aims to last about this long (less when the budget is short)… */
 export const PROBE_TARGET_MS = 400;
+/** …and under `auto`, this long: enough to tell the models apart (PROBE_MIN_ROUNDS still holds). */
+export const AUTO_PROBE_TARGET_MS = 250;
 /** …and never runs more tasks than this. */
 export const PROBE_MAX_TASKS = 20_000;
 
@@ -76,6 +98,8 @@ export const THRESHOLDS: Record<string, number> = {
   KNEE_MIN_GAIN,
   LATENCY_CLIMB_FACTOR,
   LOOP_SATURATED_SHARE,
+  HYBRID_FIRST_MAX_OVERLAP,
+  HYBRID_FILL,
   ASYNC_MAX_CONCURRENCY,
   WORKERS_PER_CORE_MAX,
 };

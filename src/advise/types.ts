@@ -183,6 +183,8 @@ export interface AdviseOptions {
   maxShareOfJob?: number;
   /** Given to the task as `context.options`, as for `createExecutor`. */
   taskOptions?: unknown;
+  /** A time-out per task in ms, as for `createExecutor`, for every run the advisor makes. Off by default. */
+  timeout?: number;
   /** Told what the advisor is doing, a line at a time (for a progress display). */
   onProgress?: (message: string) => void;
 }

@@ -5,6 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { AUTO_BUDGET_MS } from '../advise/auto.js';
 import {
   DEFAULT_RUN_STRATEGY,
   LOCAL_STRATEGIES,
@@ -20,6 +21,7 @@ import {
   parseConcurrency,
   parseCount,
   parseMilliseconds,
+  parseSeconds,
   parseStrategies,
 } from './strategy-options.js';
 
@@ -109,6 +111,13 @@ export const OPTIONS = {
       'tasks each worker runs at once under threads or processes: the hybrid, for tasks that wait and compute (--concurrency stays the workers)',
     default: '1',
     parse: (text: string) => parseCount('--in-flight', text, 1),
+  } satisfies OptionSpec<number>,
+  advisorBudget: {
+    flags: '--advisor-budget <seconds>',
+    description:
+      'with --strategy auto: about how long the advisor may spend choosing (it stops sooner when the choice is clear; its results count)',
+    defaultHelp: String(AUTO_BUDGET_MS / 1000),
+    parse: (text: string) => parseSeconds('--advisor-budget', text),
   } satisfies OptionSpec<number>,
   timeout: {
     flags: '--timeout <ms>',

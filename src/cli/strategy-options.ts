@@ -43,6 +43,15 @@ export function parseMilliseconds(option: string, text: string): number {
   return value;
 }
 
+/** A positive number of seconds (`5`, `0.5`), as ms: the advisor's budgets. */
+export function parseSeconds(option: string, text: string): number {
+  const seconds = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!(seconds > 0) || !Number.isFinite(seconds)) {
+    throw new CliError(`${option}: expected a positive number of seconds, got \`${text}\``);
+  }
+  return seconds * 1000;
+}
+
 export type ConcurrencySetting = Partial<Record<StrategyName, number>>;
 
 /**

@@ -12,7 +12,7 @@ import { type MapHandle, type Strategy, TaskRequest } from '../strategies/strate
 import { assertTaskExists } from '../task/load.js';
 import { createStrategy } from './create-strategy.js';
 import { type Inputs, readAhead } from './read-ahead.js';
-import { takeSample } from './sample.js';
+import { type TakenSample, takeSample } from './sample.js';
 
 export interface RunOptions {
   /** Aborts this task: it fails with an AbortError and its `context.signal` fires. */
@@ -47,6 +47,20 @@ export interface StreamOptions extends MapOptions {
    * @default what keeps every worker busy, at most 8,192
    */
   highWaterMark?: number;
+  /**
+   * How many inputs the stream will yield, when the caller knows (`fanout run` counts its inputs
+   * file). Under `auto`, the advisor weighs what probing could save against the job's size, and
+   * says when the job is too small to parallelise; unknown, it can only go by its budget.
+   */
+  total?: number;
+}
+
+/** `stream`'s `total`: how many inputs the caller knows there are (0 and up). */
+function expectTotal(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new OptionError(`Expected \`total\` to be a non-negative integer, got \`${describe(value)}\``);
+  }
+  return value;
 }
 
 function settleRun(request: TaskRequest, error: Error | undefined, value: unknown): void {
@@ -60,6 +74,11 @@ export interface Chosen {
   concurrency: number;
   /** Tasks in flight per worker (threads and processes); 1 when absent. */
   inFlight?: number;
+  /**
+   * Results the chooser got for sampled inputs, by their index in the sample: the job's own, handed
+   * out as they are instead of running those inputs again.
+   */
+  kept?: ReadonlyMap<number, unknown>;
 }
 
 /**
@@ -82,7 +101,11 @@ export interface ChooseRequest {
   total: number | null;
   /** The caller's `concurrency`, as a cap on the search. */
   maxConcurrency?: number;
+  /** The executor's time-out per task, in ms: a result that took longer must not be kept. */
+  timeout?: number;
 }
+
+const NOTHING_KEPT: ReadonlyMap<number, unknown> = new Map();
 
 /**
  * Runs one task module under one strategy. A thin shell: the work is done by the strategy.
@@ -184,11 +207,14 @@ export class Executor<I = unknown, O = unknown> {
   }
 
   /**
-   * `auto`: the advisor measures a sample of the inputs (run more than once: tasks must be safe to
-   * repeat) and picks the strategy and concurrency; every later call uses that choice.
+   * `auto`: the advisor measures a sample of the inputs (fresh ones first, some run more than once:
+   * tasks must be safe to repeat) and picks the strategy and concurrency; every later call uses that
+   * choice. Resolves to the results kept for this sample: empty for any call but the one whose
+   * sample was measured.
    */
-  #choose(sample: readonly unknown[], total: number | null): Promise<Strategy> {
-    this.#choosing ??= (async () => {
+  #choose(sample: readonly unknown[], total: number | null): Promise<ReadonlyMap<number, unknown>> {
+    if (this.#choosing) return this.#choosing.then(() => NOTHING_KEPT);
+    this.#choosing = (async () => {
       const options = this.#options;
       const choice = await this.#chooser!.choose({
         task: options.taskUrl,
@@ -197,6 +223,7 @@ export class Executor<I = unknown, O = unknown> {
         sample,
         total,
         ...(options.concurrency > 0 ? { maxConcurrency: options.concurrency } : {}),
+        ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
       });
       this.#choice = choice;
       this.#strategy = createStrategy({
@@ -207,7 +234,7 @@ export class Executor<I = unknown, O = unknown> {
       });
       return this.#strategy;
     })();
-    return this.#choosing;
+    return this.#choosing.then(() => this.#choice?.kept ?? NOTHING_KEPT);
   }
 
   /** Runs one task. */
@@ -251,8 +278,8 @@ export class Executor<I = unknown, O = unknown> {
     const strategy = this.#strategy;
     if (!strategy) {
       const size = this.#chooser!.sampleSize(inputs.length);
-      return this.#choose(inputs.slice(0, size), inputs.length).then(() =>
-        this.map(inputs, options as MapOptions & { settle: true }),
+      return this.#choose(inputs.slice(0, size), inputs.length).then((kept) =>
+        this.#mapAround(inputs, kept, options),
       );
     }
     return new Promise((resolve, reject) => {
@@ -290,6 +317,30 @@ export class Executor<I = unknown, O = unknown> {
     });
   }
 
+  /** `map` of the inputs whose results were not kept while choosing, the kept ones put in their places. */
+  async #mapAround(
+    inputs: readonly I[],
+    kept: ReadonlyMap<number, unknown>,
+    options: MapOptions,
+  ): Promise<O[] | Settled<O>[]> {
+    if (kept.size === 0) return this.map(inputs as I[], options as MapOptions & { settle: true });
+    const settle = options.settle === true;
+    const rest: number[] = [];
+    for (let i = 0; i < inputs.length; i++) if (!kept.has(i)) rest.push(i);
+    const outcomes = await this.map(
+      rest.map((i) => inputs[i]!),
+      options as MapOptions & { settle: true },
+    );
+    const results = new Array<unknown>(inputs.length);
+    for (const [index, value] of kept)
+      results[index] = settle ? { index, status: 'fulfilled', value } : value;
+    outcomes.forEach((outcome, position) => {
+      const index = rest[position]!;
+      results[index] = settle ? { ...(outcome as Settled<O>), index } : outcome;
+    });
+    return results as O[] | Settled<O>[];
+  }
+
   async #mapIterable(
     inputs: Inputs<I>,
     settle: boolean,
@@ -311,10 +362,13 @@ export class Executor<I = unknown, O = unknown> {
   stream(inputs: Inputs<I>, options: StreamOptions & { settle: true }): AsyncGenerator<Settled<O>>;
   async *stream(inputs: Inputs<I>, options: StreamOptions = {}): AsyncGenerator<Indexed<O> | Settled<O>> {
     if (this.#closed) throw new ClosedError();
+    const total = options.total === undefined ? undefined : expectTotal(options.total);
     if (!this.#strategy) {
-      const taken = await takeSample(inputs, this.#chooser!.sampleSize(null));
-      await this.#choose(taken.sample, taken.exhausted ? taken.sample.length : null);
-      yield* this.stream(taken.all, options as StreamOptions & { settle: true });
+      const taken = await takeSample(inputs, this.#chooser!.sampleSize(total || null));
+      // Nothing to run: nothing to choose for.
+      if (taken.sample.length === 0) return;
+      const kept = await this.#choose(taken.sample, taken.exhausted ? taken.sample.length : total || null);
+      yield* this.#streamAround(taken, kept, options as StreamOptions & { settle: true });
       return;
     }
     yield* readAhead<I, O>(this.#strategy, inputs, {
@@ -326,6 +380,45 @@ export class Executor<I = unknown, O = unknown> {
           : expectPositiveInteger('highWaterMark', options.highWaterMark),
       timeout: this.#options.timeout,
     });
+  }
+
+  /**
+   * The stream after `auto` chose: the results kept while choosing first, then the other inputs, each
+   * outcome under its own index in the whole stream.
+   */
+  async *#streamAround(
+    taken: TakenSample<I>,
+    kept: ReadonlyMap<number, unknown>,
+    options: StreamOptions & { settle: true },
+  ): AsyncGenerator<Settled<O>> {
+    const { settle, signal } = options;
+    const { total: _total, ...rest } = options;
+    if (kept.size === 0) {
+      yield* this.stream(taken.all, rest);
+      return;
+    }
+    for (const [index, value] of kept) {
+      if (signal?.aborted) throw callAborted('stream', signal.reason);
+      yield (settle ? { index, status: 'fulfilled', value } : { index, value }) as Settled<O>;
+    }
+    // Positions in the rest of the stream → indices in the whole one. Past the sample, the offset is fixed.
+    const sampled = taken.sample.length;
+    const origin: number[] = [];
+    async function* others(): AsyncGenerator<I> {
+      let index = 0;
+      for await (const input of taken.all) {
+        if (index >= sampled || !kept.has(index)) {
+          if (index < sampled) origin.push(index);
+          yield input;
+        }
+        index++;
+      }
+    }
+    for await (const outcome of this.stream(others(), rest)) {
+      const position = outcome.index;
+      const index = position < origin.length ? origin[position]! : position - origin.length + sampled;
+      yield { ...outcome, index };
+    }
   }
 
   /** Per-task timeline entries, when the executor was made with `timeline: true`. */

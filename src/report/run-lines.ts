@@ -139,7 +139,11 @@ export function formatSummary(summary: RunSummary, outLabel: string): string[] {
     lines.push(...formatSeries(summary.adaptive.series));
   }
   if (summary.reasons !== undefined) {
-    lines.push(`auto chose ${configuration(summary)}:`, ...summary.reasons.map((r) => `  ${r}`));
+    const cost =
+      summary.advice === undefined
+        ? ''
+        : ` after ${formatLongDuration(summary.advice.costMs)} of advice, which ran ${formatPlural(summary.advice.kept, 'input')} of the job`;
+    lines.push(`auto chose ${configuration(summary)}${cost}:`, ...summary.reasons.map((r) => `  ${r}`));
   }
   const { prior } = summary;
   if (prior !== undefined) {

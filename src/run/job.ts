@@ -41,6 +41,8 @@ export interface JobOptions {
   done: DoneSet;
   /** @default ORDER_WINDOW (smaller in tests, to make the window fill) */
   orderWindow?: number;
+  /** How many inputs there are, when known (`auto` weighs its probes against the job's size). */
+  total?: number;
 }
 
 interface Pending {
@@ -71,6 +73,7 @@ export class Job {
   readonly #retries: number;
   readonly #done: DoneSet;
   readonly #priorDone: number;
+  readonly #total: number | undefined;
   readonly #waiting = new RetryQueue();
   readonly #aborted: Promise<void>;
   #onAbort: () => void = () => {};
@@ -95,6 +98,7 @@ export class Job {
     this.#retries = options.retries;
     this.#done = options.done;
     this.#priorDone = options.done.size;
+    this.#total = options.total;
     this.#aborted = new Promise((resolve) => {
       this.#onAbort = resolve;
     });
@@ -147,7 +151,10 @@ export class Job {
       while (this.#stoppedBy === undefined && this.#hasWork()) {
         const round = new Round();
         this.#round = round;
-        for await (const outcome of this.#executor.stream(this.#feed(round), { settle: true })) {
+        // The first round runs every input not recorded before (later ones: retries, a full window).
+        const first = this.#nextIndex === 0 && this.#total !== undefined;
+        const total = first ? { total: Math.max(0, this.#total! - this.#priorDone) } : {};
+        for await (const outcome of this.#executor.stream(this.#feed(round), { settle: true, ...total })) {
           this.#onOutcome(round, outcome);
           if (this.#sink.blocked) await this.#sink.drained();
         }

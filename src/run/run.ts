@@ -79,6 +79,13 @@ export interface StartRunOptions {
   teardownTimeout?: number;
   /** `distributed`: the Redis URL (see the executor's `connection`). */
   connection?: string;
+  /**
+   * How many inputs there are, when known (`fanout run` counts the lines of an inputs file): under
+   * `auto`, the advisor weighs what probing could save against the job's size.
+   */
+  total?: number;
+  /** Under `auto`: about how long the advisor may spend choosing, in ms. @default AUTO_BUDGET_MS */
+  advisorBudget?: number;
 }
 
 export interface RunSummary extends JobResult {
@@ -102,6 +109,8 @@ export interface RunSummary extends JobResult {
     | undefined;
   /** Under `--strategy auto`: why the advisor chose the strategy and concurrency it did. */
   reasons: string[] | undefined;
+  /** Under `--strategy auto`: how long choosing took, and how many of its results were the job's. */
+  advice?: { costMs: number; kept: number } | undefined;
   elapsedMs: number;
   /** Whether --resume can continue this output: a regular file, not stdout, a FIFO or a device. */
   resumable: boolean;
@@ -269,6 +278,7 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     setupTimeout: options.setupTimeout,
     teardownTimeout: options.teardownTimeout,
     ...(options.connection === undefined ? {} : { connection: options.connection }),
+    ...(options.advisorBudget === undefined ? {} : { advisorBudget: options.advisorBudget }),
   });
   let job: Job | undefined;
   let output: Output;
@@ -286,6 +296,7 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     retries,
     ordered: options.ordered === true,
     done: state?.done ?? new DoneSet(),
+    ...(options.total === undefined ? {} : { total: options.total }),
   });
   const started = performance.now();
   const running = job;
@@ -321,6 +332,7 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
       },
       inFlight: executor.inFlight,
       reasons: autoReasons(executor.choice?.advice.verdict),
+      advice: executor.choice && { costMs: executor.choice.costMs, kept: executor.choice.kept.size },
       elapsedMs: performance.now() - started,
       resumable,
       prior,

@@ -41,8 +41,8 @@ describe('levels', () => {
       total: null,
       maxConcurrency: undefined,
     });
-    // A loop is full at about 1 / 0.17 ≈ 6 in flight: the levels go to 16 (2 × 6, a power of two up).
-    assert.deepEqual(mixed.hybrid, [2, 4, 8, 16]);
+    // A loop is full at about 1 / 0.17 ≈ 6 in flight: the levels go to 32 (4 × 6, a power of two up).
+    assert.deepEqual(mixed.hybrid, [2, 4, 8, 16, 32]);
     assert.equal(mixed.hybridWorkers, 2);
     assert.equal(mixed.hybridNeedsSaturation, false);
     assert.deepEqual(mixed.order, ['async', 'threads', 'processes', 'hybrid']);
@@ -306,10 +306,10 @@ describe('choose', () => {
 });
 
 describe('autoSampleSize', () => {
-  test('5% of the job, at least 20, at most 500, never more than the job', () => {
+  test('the whole job up to 500 inputs (their results are kept, so a larger sample costs no time)', () => {
     assert.equal(autoSampleSize(10), 10);
-    assert.equal(autoSampleSize(100), 20);
-    assert.equal(autoSampleSize(2000), 100);
+    assert.equal(autoSampleSize(100), 100);
+    assert.equal(autoSampleSize(2000), 500);
     assert.equal(autoSampleSize(1_000_000), 500);
     assert.equal(autoSampleSize(null), 500);
   });

@@ -211,8 +211,11 @@ test('without --strategy, run lets auto choose, records every input once and say
   for (const [index, line] of assertOneLinePerInput(readLines(out), 5)) {
     assert.deepEqual(line, { index, ok: true, value: (index + 1) * 2 });
   }
-  // The summary names the choice in compare's notation, and the reasons follow.
-  const chose = /^fanout run: auto chose (sequential|(async|threads|processes) \d+(×\d+)?):$/m.exec(stderr);
+  // The summary names the choice in compare's notation and what advice cost, and the reasons follow.
+  const chose =
+    /^fanout run: auto chose (sequential|(async|threads|processes) \d+(×\d+)?) after .+ of advice, which ran \d+ inputs? of the job:$/m.exec(
+      stderr,
+    );
   assert.ok(chose, stderr);
   assert.match(stderr, new RegExp(`5 ok, 0 failed · ${chose[1]} → `));
 });

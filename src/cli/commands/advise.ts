@@ -16,7 +16,7 @@ import { CliError, EXIT_SOME_FAILED } from '../errors.js';
 import { readAllInputs } from '../inputs.js';
 import { addOptions, helpEnd, type OptionSpec } from '../option-kit.js';
 import { INPUTS_RULE, OPTIONS } from '../options.js';
-import { parseCount } from '../strategy-options.js';
+import { parseCount, parseSeconds } from '../strategy-options.js';
 import { useColor } from '../style.js';
 import { resolveTaskArgument, TASK_ARGUMENT } from '../task-arg.js';
 
@@ -35,13 +35,7 @@ const BUDGET: OptionSpec<number> = {
   flags: '--budget <seconds>',
   description: 'about how long to spend measuring',
   default: String(DEFAULT_BUDGET_MS / 1000),
-  parse: (text) => {
-    const seconds = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
-    if (!(seconds > 0) || !Number.isFinite(seconds)) {
-      throw new CliError(`--budget: expected a positive number of seconds, got \`${text}\``);
-    }
-    return seconds * 1000;
-  },
+  parse: (text) => parseSeconds('--budget', text),
 };
 const MAX_CONCURRENCY: OptionSpec<number> = {
   flags: '--max-concurrency <n>',

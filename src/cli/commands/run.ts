@@ -60,6 +60,7 @@ interface RunFlags {
   quiet?: boolean;
   report?: string;
   redis?: string;
+  advisorBudget?: number;
 }
 
 const OUT: OptionSpec = {
@@ -125,6 +126,7 @@ Exit codes: 0 all ok, 1 some inputs failed, 2 usage or setup error, 3 --out in u
   [
     'fanout run ./task.js --inputs inputs.ndjson --out results.ndjson',
     'fanout run ./task.js -i inputs.ndjson -o results.ndjson --strategy threads -c 4',
+    'fanout run ./task.js -i inputs.ndjson -o results.ndjson --advisor-budget 1',
     'fanout run ./task.js -i urls.ndjson -o results.ndjson --strategy async -c 64 --timeout 5000 --retries 2',
     'fanout run ./task.js -i inputs.ndjson -o results.ndjson --resume',
     'seq 1 100 | fanout run sum-of-squares --inputs - --out - --ordered -q',
@@ -144,6 +146,7 @@ export function registerRun(program: Command): void {
     OPTIONS.strategy,
     RUN_CONCURRENCY,
     RUN_IN_FLIGHT,
+    OPTIONS.advisorBudget,
     ORDERED,
     OPTIONS.timeout,
     RETRIES,
@@ -191,6 +194,9 @@ function checkStrategyOptions(flags: RunFlags, byDefault: boolean): void {
     throw new CliError(
       `--in-flight applies to --strategy threads or processes; under ${strategy}, the advisor picks the tasks in flight itself`,
     );
+  }
+  if (flags.advisorBudget !== undefined && flags.strategy !== 'auto') {
+    throw new CliError(`--advisor-budget is for --strategy auto only (got ${strategy})`);
   }
   if (flags.redis !== undefined && flags.strategy !== 'distributed') {
     throw new CliError(`--redis is for --strategy distributed only (got ${strategy})`);
@@ -246,6 +252,8 @@ async function runCommand(task: string, flags: RunFlags, verbose: boolean): Prom
       setupTimeout: flags.setupTimeout,
       teardownTimeout: flags.teardownTimeout,
       connection: flags.redis,
+      ...(total === undefined ? {} : { total }),
+      ...(flags.advisorBudget === undefined ? {} : { advisorBudget: flags.advisorBudget }),
       fifoWaitMs: envCount(FIFO_WAIT_ENV, FIFO_READER_WAIT_MS, 0, MAX_FIFO_WAIT_MS),
       onFifoWait: () => say(`waiting for a process to open the FIFO ${flags.out} for reading`),
       signal: setup.signal,

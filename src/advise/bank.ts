@@ -1,0 +1,76 @@
+/**
+ * The job's sampled inputs under `auto`, and the results the advisor got for them. The sequential
+ * sample and the probes draw inputs from here: fresh ones (never run) first, so that their results
+ * are the job's own and the executor does not run them again; once the fresh ones run out, or where
+ * they may not be used, known-good inputs round and round (their results are thrown away).
+ */
+
+/** A batch drawn for a run: the inputs, and for each the sample index of a fresh one (else -1). */
+export interface Draw {
+  inputs: unknown[];
+  fresh: number[];
+}
+
+export class SampleBank {
+  readonly #inputs: readonly unknown[];
+  readonly #kept = new Map<number, unknown>();
+  /** The per-task time-out results must have kept to, in ms: a slower result is not the job's. */
+  readonly #timeout: number | undefined;
+  #next = 0;
+  #repeat = 0;
+  #freshAllowed = true;
+
+  constructor(inputs: readonly unknown[], timeout?: number) {
+    this.#inputs = inputs;
+    this.#timeout = timeout;
+  }
+
+  /** Sampled inputs never run yet. */
+  get freshLeft(): number {
+    return this.#freshAllowed ? this.#inputs.length - this.#next : 0;
+  }
+
+  /** Results kept, by sample index: the job's own. */
+  get kept(): ReadonlyMap<number, unknown> {
+    return this.#kept;
+  }
+
+  /** The next fresh input in order (the sequential sample walks them one at a time), or undefined. */
+  nextFresh(): { index: number; input: unknown } | undefined {
+    if (this.freshLeft === 0) return undefined;
+    const index = this.#next++;
+    return { index, input: this.#inputs[index] };
+  }
+
+  /**
+   * From now on only `known` inputs (known to succeed) are drawn: inputs that failed in the sample may
+   * fail again under a probe and would read as the probe's failures.
+   */
+  stopFresh(): void {
+    this.#freshAllowed = false;
+  }
+
+  /** `count` inputs: fresh ones first, then `known` ones round and round. */
+  draw(count: number, known: readonly unknown[]): Draw {
+    const inputs = new Array<unknown>(count);
+    const fresh = new Array<number>(count);
+    for (let i = 0; i < count; i++) {
+      const next = this.nextFresh();
+      if (next !== undefined) {
+        inputs[i] = next.input;
+        fresh[i] = next.index;
+      } else {
+        inputs[i] = known[this.#repeat++ % known.length];
+        fresh[i] = -1;
+      }
+    }
+    return { inputs, fresh };
+  }
+
+  /** Keeps a fresh input's result as the job's; not one that took longer than the time-out allows. */
+  keep(index: number, value: unknown, wallMs?: number): void {
+    if (index < 0) return;
+    if (this.#timeout !== undefined && wallMs !== undefined && wallMs > this.#timeout) return;
+    this.#kept.set(index, value);
+  }
+}

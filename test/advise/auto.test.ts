@@ -33,3 +33,24 @@ test('takeSample of a short async iterable: the sample is the whole job', async 
   for await (const input of taken.all) all.push(input);
   assert.deepEqual(all, ['a', 'b']);
 });
+
+test('takeSample of input that trickles in: it waits a bounded time after the first, and loses nothing', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  async function* inputs(): AsyncGenerator<number> {
+    yield 0;
+    yield 1;
+    await gate; // the producer is silent until the sample has been taken
+    yield 2;
+    yield 3;
+  }
+  const taken = await takeSample(inputs(), 500, 50);
+  assert.deepEqual(taken.sample, [0, 1]);
+  assert.equal(taken.exhausted, false);
+  release();
+  const all: number[] = [];
+  for await (const input of taken.all) all.push(input);
+  assert.deepEqual(all, [0, 1, 2, 3]);
+});

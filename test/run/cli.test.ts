@@ -220,9 +220,10 @@ test('without --strategy, run lets auto choose, records every input once and say
   assert.match(stderr, new RegExp(`5 ok, 0 failed · ${chose[1]} → `));
 });
 
-test('stdin fed slowly: under a named strategy each result is written before the next input comes', async (t) => {
-  for (const strategy of ['async', 'threads']) {
-    const fanout = startFanout(t, [DOUBLE, '--inputs', '-', '--out', '-', '--strategy', strategy, '-q'], {
+test('stdin fed slowly: each result is written before the next input comes, under auto too (its sample waits a bounded time)', async (t) => {
+  for (const strategy of ['async', 'threads', 'auto']) {
+    const named = strategy === 'auto' ? [] : ['--strategy', strategy]; // auto is the default
+    const fanout = startFanout(t, [DOUBLE, '--inputs', '-', '--out', '-', ...named, '-q'], {
       openStdin: true,
     });
     const stdin = fanout.child.stdin!;

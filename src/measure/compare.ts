@@ -20,6 +20,7 @@ import {
 } from '../core/options.js';
 import type { Settled } from '../core/types.js';
 import { taskLabel } from '../task/label.js';
+import { workloadName } from '../workloads/index.js';
 import {
   type Configuration,
   type ResolvedConfiguration,
@@ -268,8 +269,8 @@ export async function compareStrategies(options: CompareOptions): Promise<Compar
     }
   }
   return summarizeComparison({
-    task: taskLabel(task),
-    label: options.label ?? taskLabel(task),
+    task: workloadName(task) ?? taskLabel(task),
+    label: options.label ?? workloadName(task) ?? taskLabel(task),
     export: options.export ?? 'default',
     inputs: total,
     warmup,

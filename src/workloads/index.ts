@@ -2,6 +2,8 @@
  * The built-in task modules: the seed's two jobs (download, sum-of-squares), the mixed job that both
  * waits and computes (fetch-and-hash), and the loopback server the HTTP jobs talk to.
  */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { OptionError } from '../core/errors.js';
 
 /** File URLs of the built-in task modules, usable as `createExecutor({ task })` under every strategy. */
@@ -23,6 +25,21 @@ export function workloadUrl(name: string): URL {
     );
   }
   return new URL(WORKLOADS[name as WorkloadName].href);
+}
+
+/**
+ * The name of the built-in workload a task names (its file URL, or a path to that file), or undefined:
+ * what reports show instead of a path inside fanout's own package.
+ */
+export function workloadName(task: string | URL): WorkloadName | undefined {
+  let href: string;
+  try {
+    href =
+      task instanceof URL ? task.href : task.startsWith('file:') ? task : pathToFileURL(resolve(task)).href;
+  } catch {
+    return undefined;
+  }
+  return WORKLOAD_NAMES.find((name) => WORKLOADS[name].href === href);
 }
 
 export { DEFAULT_HASH_ROUNDS } from './fetch-and-hash.js';

@@ -118,9 +118,9 @@ const TEARDOWN_TIMEOUT: OptionSpec<number> = {
 
 const EXAMPLES = helpEnd(
   `Inputs are ${INPUTS_RULE}.
-The default, --strategy auto, measures the first inputs (running some more than once) and picks the
-strategy: name one for a task that is not safe to repeat, for a small job, or for input that trickles in
-through stdin (auto waits for its sample first; docs/run.md, the default).
+The default, --strategy auto, measures the first inputs (their results count; some may run more than
+once) and picks the strategy: name one for a task that is not safe to repeat. Input that trickles in
+through stdin waits at most a second for auto's sample (docs/run.md, the default).
 Exit codes: 0 all ok, 1 some inputs failed, 2 usage or setup error, 3 --out in use by another run,
 130/143 stopped by SIGINT/SIGTERM. See docs/run.md for the output, --resume, signals and limits.`,
   [

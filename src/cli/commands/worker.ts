@@ -21,6 +21,16 @@ import { resolveTaskArgument } from '../task-arg.js';
 
 /** The local strategies a worker may run its jobs' inputs under. */
 const LOCAL = ['threads', 'processes', 'async'] as const;
+type Local = (typeof LOCAL)[number];
+
+/** `--strategy`, worded as every other option's error is. */
+function parseLocal(text: string): Local {
+  const strategy = LOCAL.find((name) => name === text);
+  if (strategy === undefined) {
+    throw new CliError(`--strategy: expected ${LOCAL.join(', ')}, got \`${text}\``);
+  }
+  return strategy;
+}
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 /** How often progress is printed while jobs come in, in ms. */
 const PROGRESS_MS = 2000;
@@ -49,11 +59,13 @@ export function registerWorker(program: Command): void {
     .argument('<task>', 'the task module: the same file the producer runs (its hash is checked)')
     // Checked in the action, so that an unknown option is reported first, as under every command.
     .option('--redis <url>', 'the Redis to take jobs from: redis://[user:password@]host:port[/db] (required)')
-    .option('--queue <name>', 'the queue to take jobs from', DEFAULT_QUEUE)
     .addOption(
-      new Option('--strategy <name>', "how this machine runs a job's inputs")
-        .choices(LOCAL)
-        .default('threads'),
+      new Option('--queue <name>', 'the queue to take jobs from').default(DEFAULT_QUEUE, DEFAULT_QUEUE),
+    )
+    .addOption(
+      new Option('--strategy <name>', `how this machine runs a job's inputs: ${LOCAL.join(', ')}`)
+        .argParser(parseLocal)
+        .default('threads', 'threads'),
     )
     .option('--concurrency <n>', 'tasks in flight here (default: the strategy’s)', (text) =>
       parseCount('--concurrency', text, 1),

@@ -23,10 +23,11 @@ function inputsFile(name: string, text: string): string {
 
 const ONCE = ['--runs', '1', '--warmup', '0'];
 
-test('compare prints a table and a summary, and exports JSON and Markdown', async () => {
+test('compare prints a table and a summary, and exports JSON, Markdown and CSV', async () => {
   const inputs = inputsFile('busy.ndjson', '50000\n50001\n\n50002\n');
   const json = join(dir, 'out.json');
   const md = join(dir, 'out.md');
+  const csv = join(dir, 'out.csv');
   const { code, stdout, stderr } = await fanout([
     'compare',
     fixture('busy.mjs'),
@@ -37,6 +38,8 @@ test('compare prints a table and a summary, and exports JSON and Markdown', asyn
     json,
     '--export-markdown',
     md,
+    '--export-csv',
+    csv,
   ]);
   assert.equal(code, 0, stderr);
   const lines = stdout.split('\n');
@@ -69,6 +72,26 @@ test('compare prints a table and a summary, and exports JSON and Markdown', asyn
     assert.equal(s.runs[0].timeline.length, 3);
   }
   assert.match(readFileSync(md, 'utf8'), /^\| strategy \| concurrency \| wall \(median\) \|/m);
+  // CSV: a header, then one row per configuration with the JSON's own figures, in seconds.
+  const rows = readFileSync(csv, 'utf8')
+    .trimEnd()
+    .split('\r\n')
+    .map((line) => line.split(','));
+  assert.equal(
+    rows[0]!.join(','),
+    'name,strategy,concurrency,in_flight,runs,median_s,mean_s,stddev_s,min_s,max_s,cpu_s,peak_rss_bytes,tasks_per_s,speedup,efficiency,failed',
+  );
+  assert.deepEqual(
+    rows.slice(1).map((row) => row[1]),
+    ['sequential', 'async', 'threads', 'processes'],
+  );
+  for (const [i, s] of exported.strategies.entries()) {
+    const row = rows[i + 1]!;
+    assert.equal(Number(row[2]), s.concurrency);
+    assert.equal(Number(row[4]), 1);
+    assert.equal(Number(row[5]), s.wallMs.median / 1000);
+    assert.equal(Number(row[15]), 0);
+  }
 });
 
 test('inputs from stdin, a subset of strategies, per-strategy concurrency, a named export, quiet', async () => {

@@ -8,6 +8,7 @@ import type { StrategyName } from '../../core/options.js';
 import { compareStrategies } from '../../measure/compare.js';
 import type { Configuration, Sweep } from '../../measure/configuration.js';
 import type { Comparison } from '../../measure/types.js';
+import { renderCsv } from '../../report/csv.js';
 import { writeHtmlReport } from '../../report/html/index.js';
 import { renderJson } from '../../report/json.js';
 import { renderMarkdown } from '../../report/markdown.js';
@@ -40,6 +41,7 @@ interface CompareFlags {
   timeout?: number;
   exportJson?: string;
   exportMarkdown?: string;
+  exportCsv?: string;
   report?: string;
   json?: boolean;
   quiet?: boolean;
@@ -69,6 +71,11 @@ const EXPORT_JSON: OptionSpec<string> = {
   flags: '--export-json <file>',
   description: 'write every run and every timeline as JSON',
   parse: outputFile('--export-json'),
+};
+const EXPORT_CSV: OptionSpec<string> = {
+  flags: '--export-csv <file>',
+  description: 'write one row per configuration as CSV (seconds, bytes, tasks/s)',
+  parse: outputFile('--export-csv'),
 };
 const EXPORT_MARKDOWN: OptionSpec<string> = {
   flags: '--export-markdown <file>',
@@ -152,6 +159,7 @@ async function runCompare(task: string, given: CompareFlags, strategiesGiven: bo
   else process.stdout.write(renderComparison(comparison, createStyle(useColor(process.stdout))));
   writeExport(flags.exportJson, renderJson, comparison);
   writeExport(flags.exportMarkdown, renderMarkdown, comparison);
+  writeExport(flags.exportCsv, renderCsv, comparison);
   if (flags.report !== undefined) {
     await writeHtmlReport(
       flags.report,
@@ -185,6 +193,7 @@ export function registerCompare(program: Command): void {
     OPTIONS.json,
     EXPORT_JSON,
     EXPORT_MARKDOWN,
+    EXPORT_CSV,
     OPTIONS.report,
     OPTIONS.quiet,
   );

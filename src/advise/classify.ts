@@ -28,8 +28,9 @@ export function characterize(sample: SampleFigures): Characterized {
     kind = 'io-bound';
     reasons.push(
       `The event loop was busy ${formatPercent(busyShare)} of each task's time (${measured}): ` +
-        `the task mostly waits (at most ${formatPercent(IO_BUSY_SHARE_MAX)} counts as waiting), so ` +
-        `async can overlap ${overlap(busyShare)} of them on one thread.`,
+        `the task mostly waits (at most ${formatPercent(IO_BUSY_SHARE_MAX)} counts as waiting), so by this ` +
+        `sample one thread could overlap ${overlap(busyShare)} of them before its loop is always busy ` +
+        `(the probes measure how many it keeps up with).`,
     );
   } else if (busyShare >= CPU_BUSY_SHARE_MIN) {
     kind = 'cpu-bound';
@@ -43,7 +44,7 @@ export function characterize(sample: SampleFigures): Characterized {
     reasons.push(
       `The event loop was busy ${formatPercent(busyShare)} of each task's time (${measured}): between ` +
         `${formatPercent(IO_BUSY_SHARE_MAX)} and ${formatPercent(CPU_BUSY_SHARE_MIN)}, the task both computes and ` +
-        `waits; async can overlap ${overlap(busyShare)} of them, workers can add cores.`,
+        `waits; by this sample async could overlap ${overlap(busyShare)} of them on one thread, workers can add cores.`,
     );
   }
   reasons.push(
@@ -80,7 +81,7 @@ export function hybridFill(busyShare: number): number {
 function overlap(busyShare: number): string {
   const bound = overlapBound(busyShare);
   if (!Number.isFinite(bound)) return 'any number';
-  return `up to about ${bound < 10 ? bound.toFixed(1) : Math.floor(bound)}`;
+  return `about ${bound < 10 ? bound.toFixed(1) : Math.floor(bound)}`;
 }
 
 export interface BoundsInput {

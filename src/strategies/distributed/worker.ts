@@ -266,6 +266,12 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       ]),
       CLEANUP_MS,
     );
+    // Two workers clearing one run race: `obliterate` first pauses the queue, which writes its meta and
+    // events keys, and another worker's obliterate may already have run; those two are removed by name.
+    await within(
+      client.del(queue.keys.meta!, queue.keys.events!).catch(() => 0),
+      CLEANUP_MS,
+    );
     await within(queue.close(), CLEANUP_MS);
   };
 

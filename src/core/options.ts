@@ -221,6 +221,13 @@ export function expectPositiveInteger(name: string, value: unknown): number {
   return value;
 }
 
+export function expectNonNegativeInteger(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new OptionError(`Expected \`${name}\` to be a non-negative integer, got \`${describe(value)}\``);
+  }
+  return value;
+}
+
 function expectPositiveNumber(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new OptionError(`Expected \`${name}\` to be a positive number of ms, got \`${describe(value)}\``);

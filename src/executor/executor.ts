@@ -1,7 +1,8 @@
-import { ClosedError, callAborted, describe, OptionError } from '../core/errors.js';
+import { ClosedError, callAborted, OptionError } from '../core/errors.js';
 import {
   type AdaptiveBounds,
   type ExecutorOptions,
+  expectNonNegativeInteger,
   expectPositiveInteger,
   type ResolvedOptions,
   resolveOptions,
@@ -53,14 +54,6 @@ export interface StreamOptions extends MapOptions {
    * says when the job is too small to parallelise; unknown, it can only go by its budget.
    */
   total?: number;
-}
-
-/** `stream`'s `total`: how many inputs the caller knows there are (0 and up). */
-function expectTotal(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new OptionError(`Expected \`total\` to be a non-negative integer, got \`${describe(value)}\``);
-  }
-  return value;
 }
 
 function settleRun(request: TaskRequest, error: Error | undefined, value: unknown): void {
@@ -242,14 +235,12 @@ export class Executor<I = unknown, O = unknown> {
     if (this.#closed) return Promise.reject(new ClosedError());
     if (!this.#strategy) return this.#choose([input], null).then(() => this.run(input, options));
     const strategy = this.#strategy;
-    if (options.index !== undefined && !(Number.isSafeInteger(options.index) && options.index >= 0)) {
-      return Promise.reject(
-        new OptionError(
-          `Expected \`index\` to be a non-negative integer, got \`${describe(options.index)}\``,
-        ),
-      );
+    let index: number;
+    try {
+      index = options.index === undefined ? this.#runs++ : expectNonNegativeInteger('index', options.index);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    const index = options.index ?? this.#runs++;
     const timeout = options.timeout ?? this.#options.timeout;
     return new Promise<O>((resolve, reject) => {
       strategy.submit(
@@ -362,7 +353,7 @@ export class Executor<I = unknown, O = unknown> {
   stream(inputs: Inputs<I>, options: StreamOptions & { settle: true }): AsyncGenerator<Settled<O>>;
   async *stream(inputs: Inputs<I>, options: StreamOptions = {}): AsyncGenerator<Indexed<O> | Settled<O>> {
     if (this.#closed) throw new ClosedError();
-    const total = options.total === undefined ? undefined : expectTotal(options.total);
+    const total = options.total === undefined ? undefined : expectNonNegativeInteger('total', options.total);
     if (!this.#strategy) {
       const taken = await takeSample(inputs, this.#chooser!.sampleSize(total || null));
       // Nothing to run: nothing to choose for.

@@ -1,4 +1,5 @@
 /** Taking the first inputs of any iterable without losing them: what `auto` chooses on. */
+import { now } from '../core/clock.js';
 
 /**
  * How long `auto` waits for more of its sample once the first input has come, in ms: input that
@@ -52,7 +53,7 @@ export async function takeSample<T>(
   let deadline = Number.POSITIVE_INFINITY;
   while (sample.length < size) {
     const next = iterator.next();
-    const step = sample.length === 0 ? await next : await within(next, deadline - performance.now());
+    const step = sample.length === 0 ? await next : await within(next, deadline - now());
     if (step === WAITED) {
       late = Promise.resolve(next);
       break;
@@ -62,7 +63,7 @@ export async function takeSample<T>(
       break;
     }
     sample.push(step.value);
-    if (sample.length === 1) deadline = performance.now() + waitMs;
+    if (sample.length === 1) deadline = now() + waitMs;
   }
   async function* all(): AsyncGenerator<T> {
     yield* sample;

@@ -6,8 +6,13 @@ import { statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Verdict } from '../advise/types.js';
 import { createExecutor, type Executor } from '../auto/executor.js';
-import { describe, OptionError } from '../core/errors.js';
-import { type AdaptiveConcurrency, DEFAULT_RUN_STRATEGY, type StrategyChoice } from '../core/options.js';
+import { OptionError } from '../core/errors.js';
+import {
+  type AdaptiveConcurrency,
+  DEFAULT_RUN_STRATEGY,
+  expectNonNegativeInteger,
+  type StrategyChoice,
+} from '../core/options.js';
 import type { LimitBucket, LimitPoint } from '../core/types.js';
 import { DoneSet } from './done-set.js';
 import { openFifo } from './fifo.js';
@@ -139,13 +144,6 @@ export interface RunHandle {
   readonly result: Promise<RunSummary>;
 }
 
-function expectRetries(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new OptionError(`Expected \`retries\` to be a non-negative integer, got \`${describe(value)}\``);
-  }
-  return value;
-}
-
 /** A fresh run refuses to write over results: those may be hours of work. */
 function assertFreshOutput(target: OutTarget): void {
   if (target.kind !== 'file' || statSync(target.real).size === 0) return;
@@ -262,7 +260,7 @@ function autoReasons(verdict: Verdict | undefined): string[] | undefined {
 
 /** Starts a run. Rejects, before any input is read, on a bad option, task or output file. */
 export async function startRun(options: StartRunOptions): Promise<RunHandle> {
-  const retries = expectRetries(options.retries ?? 0);
+  const retries = expectNonNegativeInteger('retries', options.retries ?? 0);
   const resume = options.resume === true;
   const executor: Executor = createExecutor({
     task: options.task,

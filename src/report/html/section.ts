@@ -1,4 +1,5 @@
 import { formatCount, formatDuration } from '../../core/units.js';
+import { limitSeriesChart } from './charts/limit-series.js';
 import { latencyChart, throughputChart } from './charts/probes.js';
 import { wallCpuChart } from './charts/wall-cpu.js';
 import type { EncodedTimeline } from './encode.js';
@@ -28,6 +29,7 @@ export function sectionHtml(
     listHtml('summary', section.summary),
     warningsHtml(section.warnings),
     timelinesHtml(section.strategies, s, timelines),
+    limitsHtml(section.strategies),
   ];
   if (section.strategies.length > 0) {
     parts.push(
@@ -50,6 +52,25 @@ export function sectionHtml(
   }
   parts.push('<h3>The figures</h3>', figuresTable(section), '</section>');
   return parts.join('\n');
+}
+
+/** Each adaptive row's limit over time beside throughput and latency, in the run its timeline is of. */
+function limitsHtml(strategies: readonly ReportStrategy[]): string {
+  const figures = strategies.flatMap((strategy) => {
+    const limit = strategy.limit;
+    const chart =
+      limit?.series && limitSeriesChart(limit.series, limit.perWorker ? 'limit per worker' : 'limit');
+    if (!chart) return [];
+    const which = strategy.timelineRun ? ` (${strategy.timelineRun.choice})` : '';
+    return [
+      `<figure class="chart-figure ${strategyClass(strategy.strategy)}">${chart}<figcaption class="note">` +
+        `<strong>${escapeHtml(displayName(strategy))}</strong>${escapeHtml(which)}: each point is a stretch of the run, ` +
+        `the ${limit!.perWorker ? 'tasks in flight per worker allowed' : 'limit of tasks in flight'} at its end, ` +
+        'the tasks that ended in it per second, and their mean latency. Hover a stretch for its figures.</figcaption></figure>',
+    ];
+  });
+  if (figures.length === 0) return '';
+  return `<h3>The adaptive limit over time</h3>${figures.join('')}`;
 }
 
 function verdictHtml(section: ReportSection): string {

@@ -90,13 +90,10 @@ const EXPORT_MARKDOWN: OptionSpec<string> = {
 
 /**
  * compare's --concurrency: the shared option's spelling and help, parsed into configurations: it also
- * takes NxK for the hybrid, and a strategy named twice (the help's notes say so).
+ * takes NxK for the hybrid, adaptive in place of the number that moves, and a strategy named twice
+ * (the help's notes say so).
  */
-const CONCURRENCY: OptionSpec<ConcurrencyItem[]> = {
-  ...OPTIONS.concurrency,
-  description: `${OPTIONS.concurrency.description}; threads=2x32 for the hybrid; async=adaptive or threads=2xadaptive for a limit that moves`,
-  parse: parseConcurrencyItems,
-};
+const CONCURRENCY: OptionSpec<ConcurrencyItem[]> = { ...OPTIONS.concurrency, parse: parseConcurrencyItems };
 const SWEEP: OptionSpec<Sweep> = {
   flags: '--sweep <strategy=A..B>',
   description:

@@ -153,6 +153,12 @@ test('compare measures async=adaptive and threads=2xadaptive:1-64 beside fixed r
   assert.match(page, /2×adaptive:1-64<span class="limit-figures">\d+–\d+, mean [\d.]+<\/span>/);
   assert.match(page, />adaptive<span class="limit-figures">\d+–\d+, mean [\d.]+<\/span>/);
   assert.match(page, /The adaptive limit over time/);
+  // Its timeline's caption says what the limit did, not the figure it started from.
+  assert.match(page, /async adaptive<\/strong> · adaptive \d+–\d+ in flight, [\d.]+ on average ·/);
+  assert.match(
+    page,
+    /threads 2×adaptive:1-64<\/strong> · 2 threads × adaptive \d+–\d+ in flight, [\d.]+ on average ·/,
+  );
   assert.equal(page.match(/<figure class="chart-figure s-(async|threads)"><svg/g)?.length, 2);
 
   // Every input was asked for once per row, no more.

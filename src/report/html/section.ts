@@ -5,7 +5,14 @@ import { wallCpuChart } from './charts/wall-cpu.js';
 import type { EncodedTimeline } from './encode.js';
 import { escapeHtml } from './escape.js';
 import { figuresTable } from './figures-table.js';
-import { describeConcurrency, displayName, laneMeaning, strategyClass, verdictLabel } from './strategy.js';
+import {
+  describeConcurrency,
+  describeRow,
+  displayName,
+  laneMeaning,
+  strategyClass,
+  verdictLabel,
+} from './strategy.js';
 import type { ReportSection, ReportStrategy } from './types.js';
 
 /** The anchor of section `s` (0-based). */
@@ -134,6 +141,11 @@ function timelinesHtml(
   );
 }
 
+/** Tasks a worker may hold at once: under an adaptive limit per worker, its bound, not where it started. */
+function laneBound(strategy: ReportStrategy): number | undefined {
+  return strategy.limit?.perWorker ? strategy.limit.bounds.max : strategy.inFlight;
+}
+
 function timelineFigure(
   strategy: ReportStrategy,
   s: number,
@@ -141,7 +153,7 @@ function timelineFigure(
   timeline: EncodedTimeline | null,
 ): string {
   const name = escapeHtml(displayName(strategy));
-  const how = escapeHtml(describeConcurrency(strategy.strategy, strategy.concurrency, strategy.inFlight));
+  const how = escapeHtml(describeRow(strategy));
   if (timeline === null) {
     return (
       `<figure class="timeline ${strategyClass(strategy.strategy)}"><figcaption><strong>${name}</strong> · ${how}</figcaption>` +
@@ -166,7 +178,7 @@ function timelineFigure(
     `role="img" aria-label="${escapeHtml(label)}"></canvas><div class="brush" hidden></div>` +
     '<div class="hover-mark" hidden></div>' +
     '<button type="button" class="reset-zoom" hidden>zoom out</button></div>' +
-    `<p class="lane-note">${escapeHtml(laneMeaning(strategy.strategy, strategy.inFlight))}</p>` +
+    `<p class="lane-note">${escapeHtml(laneMeaning(strategy.strategy, laneBound(strategy)))}</p>` +
     '</figure>'
   );
 }

@@ -50,15 +50,23 @@ export type {
 } from './core/types.js';
 export type { MapOptions, RunOptions, StreamOptions } from './executor/executor.js';
 export { type CompareOptions, compareStrategies, DEFAULT_RUNS, DEFAULT_WARMUP } from './measure/compare.js';
-export { type Configuration, formatLevel, type Sweep } from './measure/configuration.js';
+export {
+  type AdaptiveLevel,
+  type Configuration,
+  formatLevel,
+  type Sweep,
+} from './measure/configuration.js';
 export type { SpreadWarning, Summary } from './measure/stats.js';
 export type {
+  AdaptiveMeasurement,
   Comparison,
   FailureSample,
+  LimitFigures,
   MachineInfo,
   Mismatch,
   ProgressEvent,
   RssMethod,
+  RunLimit,
   RunMeasurement,
   StrategyMeasurement,
 } from './measure/types.js';

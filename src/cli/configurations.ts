@@ -1,10 +1,20 @@
 /**
  * What `fanout compare` measures, from its options: `--strategies` with `--concurrency` (one number,
- * per strategy, the hybrid as `threads=2x32`, a strategy named twice measured twice), or `--sweep`
- * (one strategy over a range of levels). Every bad value is a CliError (exit 2) that names the option,
- * what was expected and what arrived.
+ * per strategy, the hybrid as `threads=2x32`, a moving limit as `async=adaptive` or
+ * `threads=2xadaptive:1-64`, a strategy named twice measured twice), or `--sweep` (one strategy over a
+ * range of levels, and an adaptive row if asked). Every bad value is a CliError (exit 2) that names the
+ * option, what was expected and what arrived.
  */
-import { isStrategyName, STRATEGIES, type StrategyName } from '../core/options.js';
+import { OptionError } from '../core/errors.js';
+import {
+  ADAPTIVE,
+  ADAPTIVE_STRATEGIES,
+  type AdaptiveConcurrency,
+  isStrategyName,
+  parseAdaptive,
+  STRATEGIES,
+  type StrategyName,
+} from '../core/options.js';
 import { type Configuration, levelRange, type Sweep } from '../measure/configuration.js';
 import { CliError } from './errors.js';
 import { parseCount } from './strategy-options.js';
@@ -16,24 +26,80 @@ export const MAX_SWEEP_LEVELS = 24;
 /** One item of `--concurrency`: a level for one strategy, or (no strategy) for async, threads and processes. */
 export interface ConcurrencyItem {
   strategy?: StrategyName;
-  concurrency: number;
-  /** Tasks in flight per worker: the K of `threads=NxK`. */
-  inFlight?: number;
+  /** A number, or (async, distributed) `adaptive[:MIN-MAX]`. */
+  concurrency: number | AdaptiveConcurrency;
+  /** Tasks in flight per worker: the K of `threads=NxK`, a number or `adaptive[:MIN-MAX]`. */
+  inFlight?: number | AdaptiveConcurrency;
+}
+
+/** `adaptive` or `adaptive:MIN-MAX` as typed (trimmed); undefined when the text is no such thing. */
+function parseAdaptiveLevel(option: string, text: string): AdaptiveConcurrency | undefined {
+  const trimmed = text.trim();
+  // `adaptiv`, `adapt:4-8`: a misspelt adaptive is told the adaptive forms, not that it is no number.
+  if (!trimmed.startsWith(ADAPTIVE.slice(0, 5))) return undefined;
+  try {
+    if (parseAdaptive(trimmed) !== undefined) return trimmed as AdaptiveConcurrency;
+  } catch (error) {
+    if (!(error instanceof OptionError)) throw error;
+  }
+  throw new CliError(
+    `${option}: expected adaptive or adaptive:MIN-MAX with 1 ≤ MIN ≤ MAX, got \`${trimmed}\``,
+  );
 }
 
 function unknownStrategy(option: string, name: string): CliError {
   return new CliError(`${option}: unknown strategy \`${name}\` (expected ${STRATEGIES.join(', ')})`);
 }
 
-/** `N`, or `NxK` (also `N×K`): N workers (or async's limit), K tasks in flight per worker. */
-function parseLevel(option: string, text: string): { concurrency: number; inFlight?: number } {
+/**
+ * `N`, or `NxK` (also `N×K`): N workers (or async's limit), K tasks in flight per worker; `adaptive`
+ * (`adaptive:MIN-MAX`) in place of N for async's moving limit, or of K for the hybrid's.
+ */
+function parseLevel(
+  option: string,
+  text: string,
+): { concurrency: number | AdaptiveConcurrency; inFlight?: number | AdaptiveConcurrency } {
   const [workers, inFlight, ...rest] = text.split(/[x×]/);
   if (rest.length > 0 || workers === undefined) {
-    throw new CliError(`${option}: expected N or NxK (N workers × K in flight each), got \`${text.trim()}\``);
+    throw new CliError(
+      `${option}: expected N or NxK (N workers × K in flight each; adaptive in place of the number that moves), got \`${text.trim()}\``,
+    );
   }
-  const concurrency = parseCount(option, workers, 1);
+  const adaptive = parseAdaptiveLevel(option, workers);
+  if (adaptive !== undefined && inFlight !== undefined) {
+    throw new CliError(
+      `${option}: the workers of NxK are fixed; write Nxadaptive to move the tasks in flight per worker, got \`${text.trim()}\``,
+    );
+  }
+  const concurrency = adaptive ?? parseCount(option, workers, 1);
   if (inFlight === undefined) return { concurrency };
-  return { concurrency, inFlight: parseCount(`${option} (in flight per worker)`, inFlight, 1) };
+  const inFlightOption = `${option} (in flight per worker)`;
+  return {
+    concurrency,
+    inFlight: parseAdaptiveLevel(inFlightOption, inFlight) ?? parseCount(inFlightOption, inFlight, 1),
+  };
+}
+
+/** A moving `concurrency` applies to async and distributed: one line saying so otherwise. */
+function checkAdaptive(
+  option: string,
+  strategy: StrategyName | undefined,
+  item: string,
+  concurrency: number | AdaptiveConcurrency,
+): void {
+  if (typeof concurrency === 'number') return;
+  if (strategy !== undefined && ADAPTIVE_STRATEGIES.includes(strategy)) return;
+  if (strategy === undefined) {
+    throw new CliError(
+      `${option}: adaptive needs a strategy (async=${item}, or threads=2x${item} for tasks in flight per worker), got \`${item}\``,
+    );
+  }
+  if (strategy === 'sequential') {
+    throw new CliError(`${option}: sequential always runs one task at a time, got \`sequential=${item}\``);
+  }
+  throw new CliError(
+    `${option}: ${strategy}'s workers are fixed; write ${strategy}=Nx${item} to move the tasks in flight per worker, got \`${strategy}=${item}\``,
+  );
 }
 
 /** Tasks in flight per worker apply to threads and processes only: one line saying so otherwise. */
@@ -41,7 +107,7 @@ function checkHybrid(
   option: string,
   strategy: StrategyName | undefined,
   item: string,
-  inFlight?: number,
+  inFlight?: number | AdaptiveConcurrency,
 ): void {
   if (inFlight === undefined) return;
   if (strategy === 'threads' || strategy === 'processes') return;
@@ -73,6 +139,7 @@ export function parseConcurrencyItems(text: string): ConcurrencyItem[] {
     const eq = item.indexOf('=');
     if (eq === -1) {
       const level = parseLevel(option, item);
+      checkAdaptive(option, undefined, item, level.concurrency);
       checkHybrid(option, undefined, item, level.inFlight);
       parsed.push(level);
       continue;
@@ -80,6 +147,7 @@ export function parseConcurrencyItems(text: string): ConcurrencyItem[] {
     const name = item.slice(0, eq).trim();
     if (!isStrategyName(name)) throw unknownStrategy(option, name);
     const level = parseLevel(`${option} ${name}`, item.slice(eq + 1));
+    checkAdaptive(option, name, item.slice(eq + 1).trim(), level.concurrency);
     checkHybrid(option, name, item.slice(eq + 1).trim(), level.inFlight);
     if (name === 'sequential' && level.concurrency !== 1) {
       throw new CliError(`${option}: sequential always runs one task at a time, got \`${item}\``);
@@ -97,6 +165,7 @@ export function configurationsFor(
   strategies: readonly StrategyName[],
   items: readonly ConcurrencyItem[] = [],
 ): Configuration[] {
+  // A bare item is always a number: adaptive needs a strategy (parseConcurrencyItems says so).
   const bare = items.filter((item) => item.strategy === undefined).at(-1);
   return strategies.flatMap((strategy): Configuration[] => {
     const named = items.filter((item) => item.strategy === strategy);
@@ -115,17 +184,21 @@ export function configurationsFor(
 /**
  * `--sweep threads=1..8`: threads at 1, 2, 4, 8 workers (a range doubles, and always ends at its
  * top); `threads=1..4+1` steps by 1; `threads=2x1..64`: 2 workers at 1, 2, 4 … 64 tasks in flight
- * each; `async=1..256`: async's limit.
+ * each; `async=1..256`: async's limit. `,adaptive` (or `,adaptive:MIN-MAX`) after the range adds a row
+ * at a moving limit: `async adaptive`, or `threads 2×adaptive` for a sweep of tasks in flight.
  */
 export function parseSweep(text: string): Sweep {
   const option = '--sweep';
+  const [rangeText = '', adaptiveText, ...extra] = text.split(LIST_SEPARATOR);
   const match = /^\s*([a-z]+)\s*=\s*(?:(\d+)\s*[x×]\s*)?(\d+)\s*\.\.\s*(\d+)\s*(?:\+\s*(\d+))?\s*$/.exec(
-    text,
+    rangeText,
   );
-  if (!match) {
+  const adaptive =
+    adaptiveText === undefined ? undefined : parseAdaptiveLevel(`${option} (after the range)`, adaptiveText);
+  if (!match || extra.length > 0 || (adaptiveText !== undefined && adaptive === undefined)) {
     throw new CliError(
       `${option}: expected strategy=A..B (levels A to B, doubling), strategy=A..B+S (in steps of S) or ` +
-        `threads=NxA..B (N workers, A to B in flight each), got \`${text}\``,
+        `threads=NxA..B (N workers, A to B in flight each), each optionally followed by ,adaptive, got \`${text}\``,
     );
   }
   const [, name = '', workers, fromText = '', toText = '', stepText] = match;
@@ -144,6 +217,16 @@ export function parseSweep(text: string): Sweep {
       `${option}: ${levels.length} levels is too many (at most ${MAX_SWEEP_LEVELS}): widen the step, or let the range double, got \`${text}\``,
     );
   }
-  if (workers === undefined) return { strategy: name, varies: 'concurrency', levels };
-  return { strategy: name, varies: 'inFlight', concurrency: parseCount(option, workers, 1), levels };
+  const extraRow = adaptive === undefined ? {} : { adaptive };
+  if (workers === undefined) {
+    if (adaptive !== undefined) checkAdaptive(option, name, adaptive, adaptive);
+    return { strategy: name, varies: 'concurrency', levels, ...extraRow };
+  }
+  return {
+    strategy: name,
+    varies: 'inFlight',
+    concurrency: parseCount(option, workers, 1),
+    levels,
+    ...extraRow,
+  };
 }

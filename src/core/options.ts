@@ -262,7 +262,7 @@ export function parseAdaptive(value: unknown, option = 'concurrency'): AdaptiveB
 }
 
 /** Why a strategy cannot adapt its limit (yet), in one line; undefined when it can. */
-function adaptiveRefusal(strategy: StrategyChoice): string | undefined {
+export function adaptiveRefusal(strategy: StrategyChoice): string | undefined {
   if ((ADAPTIVE_STRATEGIES as readonly string[]).includes(strategy)) return undefined;
   if (strategy === 'sequential') {
     return "`concurrency: 'adaptive'` needs tasks in flight to adapt, and sequential runs one at a time: use async";

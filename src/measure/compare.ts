@@ -23,6 +23,7 @@ import { taskLabel } from '../task/label.js';
 import { workloadName } from '../workloads/index.js';
 import {
   type Configuration,
+  executorLevel,
   type ResolvedConfiguration,
   resolveConfigurations,
   type Sweep,
@@ -190,7 +191,7 @@ export async function compareStrategies(options: CompareOptions): Promise<Compar
     const isWarmup = round < warmup;
     const run = isWarmup ? round + 1 : round - warmup + 1;
     for (const [k, configuration] of configurations.entries()) {
-      const { strategy, inFlight } = configuration;
+      const { strategy, inFlight, adaptive } = configuration;
       const name = names[k]!;
       step++;
       const base = {
@@ -208,8 +209,7 @@ export async function compareStrategies(options: CompareOptions): Promise<Compar
         executor: {
           task,
           strategy,
-          concurrency: configuration.concurrency,
-          ...(inFlight > 1 ? { inFlight } : {}),
+          ...executorLevel(configuration),
           export: options.export,
           timeout: options.timeout,
           taskOptions: options.taskOptions,
@@ -235,6 +235,7 @@ export async function compareStrategies(options: CompareOptions): Promise<Compar
           strategy,
           concurrency,
           inFlight,
+          ...(adaptive === undefined ? {} : { adaptive }),
           warmups: [],
           runs: [],
           failures: [],

@@ -8,9 +8,10 @@ import { now } from '../core/clock.js';
 import type { ExecutorOptions } from '../core/options.js';
 import type { Settled, WorkerUsage } from '../core/types.js';
 import { createExecutor, type Executor } from '../executor/executor.js';
+import { limitFigures } from './limit.js';
 import { type RssPeak, startRssSampler } from './memory.js';
 import { countFailed } from './outcomes.js';
-import type { RunMeasurement } from './types.js';
+import type { RunLimit, RunMeasurement } from './types.js';
 
 /** How often a running map reports how many inputs are done. */
 export const PROGRESS_INTERVAL_MS = 100;
@@ -47,6 +48,17 @@ function watchProgress(executor: Executor, onProgress: ((done: number) => void) 
   return () => clearInterval(timer);
 }
 
+/**
+ * Under an adaptive limit, what it did up to the run's last result: its figures (the range the executor
+ * kept, which sees every change, even two within one history point) and its series.
+ */
+function limitOf(executor: Executor, end: number): RunLimit | undefined {
+  if (executor.adaptive === undefined) return undefined;
+  const figures = limitFigures(executor.concurrencyHistory(), end);
+  if (figures === undefined) return undefined;
+  return { ...figures, ...executor.concurrencyRange(), series: executor.concurrencySeries() };
+}
+
 /** Measures one run. Every input ends as a settled outcome; errors are counted, never thrown. */
 export async function measureRun(options: MeasureRunOptions): Promise<RunResult> {
   const executor = createExecutor({ ...options.executor, timeline: true });
@@ -77,6 +89,7 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunResult>
     await executor.close();
     const closeMs = performance.now() - c0;
     const timeline = executor.timeline();
+    const limit = limitOf(executor, startedAt + wallMs);
     let firstStart = Number.POSITIVE_INFINITY;
     for (const entry of timeline) if (entry.start < firstStart) firstStart = entry.start;
     const cpuUserMs = (cpu.user + usage.childCpuUser) / US_PER_MS;
@@ -105,6 +118,7 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunResult>
         failed: countFailed(outcomes),
         workersStarted: usage.workersStarted,
         timeline,
+        ...(limit === undefined ? {} : { limit }),
       },
     };
   } finally {

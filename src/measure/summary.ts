@@ -3,9 +3,21 @@
  * sequential, the fastest strategy, warnings. Pure: no clocks, no I/O.
  */
 import type { StrategyName } from '../core/options.js';
-import { configurationName, type Sweep } from './configuration.js';
-import { spreadWarnings, summarize } from './stats.js';
-import type { Comparison, FailureSample, RunMeasurement, StrategyMeasurement } from './types.js';
+import {
+  type AdaptiveLevel,
+  adaptiveSetting,
+  configurationName,
+  formatLevel,
+  type Sweep,
+} from './configuration.js';
+import { median, spreadWarnings, summarize } from './stats.js';
+import type {
+  AdaptiveMeasurement,
+  Comparison,
+  FailureSample,
+  RunMeasurement,
+  StrategyMeasurement,
+} from './types.js';
 
 /** One strategy's runs as they came in. */
 export interface Tally {
@@ -13,6 +25,8 @@ export interface Tally {
   concurrency: number;
   /** Tasks in flight per worker. @default 1 */
   inFlight?: number;
+  /** Set when a limit moved while the job ran. */
+  adaptive?: AdaptiveLevel;
   warmups: RunMeasurement[];
   runs: RunMeasurement[];
   failures: FailureSample[];
@@ -45,13 +59,42 @@ export function efficiency(speedup: number, concurrency: number, inputs: number,
 
 /** Each tally's name: its strategy, with its level where the strategy alone would be ambiguous. */
 export function tallyNames(
-  tallies: readonly Pick<Tally, 'strategy' | 'concurrency' | 'inFlight'>[],
+  tallies: readonly Pick<Tally, 'strategy' | 'concurrency' | 'inFlight' | 'adaptive'>[],
 ): string[] {
   const count = new Map<StrategyName, number>();
   for (const t of tallies) count.set(t.strategy, (count.get(t.strategy) ?? 0) + 1);
   return tallies.map((t) =>
-    configurationName(t.strategy, t.concurrency, t.inFlight ?? 1, count.get(t.strategy) === 1),
+    configurationName(t.strategy, t.concurrency, t.inFlight ?? 1, count.get(t.strategy) === 1, t.adaptive),
   );
+}
+
+/** An adaptive configuration's limit over its measured runs: the widest range, the median of the means. */
+function adaptiveMeasurement(level: AdaptiveLevel, runs: readonly RunMeasurement[]): AdaptiveMeasurement {
+  const limits = runs.flatMap((run) => (run.limit === undefined ? [] : [run.limit]));
+  const first = limits[0];
+  return {
+    setting: adaptiveSetting(level.bounds),
+    moves: level.moves,
+    bounds: { ...level.bounds },
+    limit:
+      first === undefined
+        ? { start: Number.NaN, min: Number.NaN, max: Number.NaN, mean: Number.NaN }
+        : {
+            start: first.start,
+            min: Math.min(...limits.map((l) => l.min)),
+            max: Math.max(...limits.map((l) => l.max)),
+            mean: median(limits.map((l) => l.mean)),
+          },
+  };
+}
+
+/** The tasks that could run at once, for efficiency: an adaptive limit counts at its mean. */
+function slots(s: StrategyMeasurement): { concurrency: number; inFlight: number } {
+  const mean = s.adaptive?.limit.mean;
+  if (mean === undefined || !Number.isFinite(mean)) return s;
+  return s.adaptive!.moves === 'concurrency'
+    ? { concurrency: mean, inFlight: 1 }
+    : { concurrency: s.concurrency, inFlight: mean };
 }
 
 function measureStrategy(tally: Tally, name: string): StrategyMeasurement {
@@ -64,6 +107,8 @@ function measureStrategy(tally: Tally, name: string): StrategyMeasurement {
     name,
     concurrency: tally.concurrency,
     inFlight: tally.inFlight ?? 1,
+    level: formatLevel(tally.concurrency, tally.inFlight ?? 1, tally.adaptive),
+    ...(tally.adaptive === undefined ? {} : { adaptive: adaptiveMeasurement(tally.adaptive, tally.runs) }),
     warmups: tally.warmups,
     runs: tally.runs,
     wallMs,
@@ -88,8 +133,9 @@ export function summarizeComparison(parts: ComparisonParts): Comparison {
   if (baseline) {
     for (const s of strategies) {
       s.speedup = s.wallMs.median > 0 ? baseline.wallMs.median / s.wallMs.median : undefined;
+      const { concurrency, inFlight } = slots(s);
       s.efficiency =
-        s.speedup === undefined ? undefined : efficiency(s.speedup, s.concurrency, parts.inputs, s.inFlight);
+        s.speedup === undefined ? undefined : efficiency(s.speedup, concurrency, parts.inputs, inFlight);
     }
   }
   const fastest = strategies.reduce((a, b) => (b.wallMs.median < a.wallMs.median ? b : a));

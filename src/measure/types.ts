@@ -2,9 +2,9 @@
  * The shapes of a measurement: one run, one strategy's runs, and a whole comparison. Plain data
  * (numbers, strings, arrays), so a comparison can be written as JSON as it is.
  */
-import type { StrategyName } from '../core/options.js';
-import type { TimelineEntry } from '../core/types.js';
-import type { Sweep } from './configuration.js';
+import type { AdaptiveBounds, AdaptiveConcurrency, StrategyName } from '../core/options.js';
+import type { LimitBucket, TimelineEntry } from '../core/types.js';
+import type { AdaptiveLevel, Sweep } from './configuration.js';
 import type { SpreadWarning, Summary } from './stats.js';
 
 /** How the peak RSS of a run was found. */
@@ -45,6 +45,38 @@ export interface RunMeasurement {
   /** Workers started, replacements included (1 for sequential and async: the calling process). */
   workersStarted: number;
   timeline: TimelineEntry[];
+  /** Under an adaptive limit, what it did during this run. */
+  limit?: RunLimit;
+}
+
+/**
+ * What an adaptive limit did during one run: where it started, its lowest and highest, and its mean
+ * weighted by time (from the executor's creation to the last result). Per worker under the hybrid.
+ */
+export interface LimitFigures {
+  start: number;
+  min: number;
+  max: number;
+  mean: number;
+}
+
+/** One run's limit figures, and the limit over time beside throughput and latency (at most 120 stretches). */
+export interface RunLimit extends LimitFigures {
+  series: LimitBucket[];
+}
+
+/** An adaptive configuration's limit over its measured runs. */
+export interface AdaptiveMeasurement {
+  /** As typed: `adaptive` or `adaptive:4-256`. */
+  setting: AdaptiveConcurrency;
+  /** The number that moved: async's (distributed's) `concurrency`, or the pools' `inFlight`, per worker. */
+  moves: AdaptiveLevel['moves'];
+  bounds: AdaptiveBounds;
+  /**
+   * Over the measured runs: the lowest and highest the limit stood at in any of them, and the median of
+   * their time-weighted means (`start` is the first run's: every run starts alike).
+   */
+  limit: LimitFigures;
 }
 
 /** An error an input ended with, as text: enough to tell the user what went wrong. */
@@ -75,8 +107,16 @@ export interface StrategyMeasurement {
   name: string;
   /** 1 for sequential, workers for threads and processes, tasks in flight for async. */
   concurrency: number;
-  /** Tasks in flight per worker (threads and processes): above 1, the hybrid. 1 otherwise. */
+  /**
+   * Tasks in flight per worker (threads and processes): above 1, the hybrid. 1 otherwise. Under an
+   * adaptive limit the number that moves (this or `concurrency`) holds where it started; `adaptive`
+   * says what it did.
+   */
   inFlight: number;
+  /** The level in the reports' notation: `4`, `2×32`, `adaptive`, `adaptive:4-256`, `2×adaptive`. */
+  level: string;
+  /** Set when the limit moved while the job ran: its setting and what it did. */
+  adaptive?: AdaptiveMeasurement;
   warmups: RunMeasurement[];
   runs: RunMeasurement[];
   wallMs: Summary;
@@ -88,7 +128,10 @@ export interface StrategyMeasurement {
   coresBusy: number;
   /** Sequential's median wall time over this one's; undefined when sequential was not measured. */
   speedup: number | undefined;
-  /** `speedup` / min(concurrency × inFlight, inputs): 1 when every slot in flight did a full share of the work. */
+  /**
+   * `speedup` / min(concurrency × inFlight, inputs): 1 when every slot in flight did a full share of the
+   * work. Under an adaptive limit, its mean stands for the number that moved.
+   */
   efficiency: number | undefined;
   /** Failed inputs in the worst measured run. */
   failed: number;

@@ -2,6 +2,11 @@
  * The comparison as CSV, one row per configuration, as hyperfine's `--export-csv`: raw numbers in
  * plain units (seconds, bytes, tasks per second), for a spreadsheet or a script. Pure: values in, a
  * string out.
+ *
+ * A moving limit is written in the notation of `--concurrency`: `adaptive` (or `adaptive:4-256`) in
+ * the column of the number that moved (`concurrency` for async, `in_flight` for the hybrid), and what
+ * it did in the last columns, `limit_min`, `limit_max` and `limit_mean` (time-weighted, the median of
+ * the runs'), empty for a fixed row.
  */
 import type { Comparison, StrategyMeasurement } from '../measure/types.js';
 
@@ -22,6 +27,9 @@ export const CSV_COLUMNS = [
   'speedup',
   'efficiency',
   'failed',
+  'limit_min',
+  'limit_max',
+  'limit_mean',
 ] as const;
 
 /** A field, quoted when it holds a comma, a quote or a line break (RFC 4180). */
@@ -34,11 +42,13 @@ function field(value: string | number | undefined): string {
 const seconds = (ms: number): number => ms / 1000;
 
 function csvRow(s: StrategyMeasurement): string {
+  const adaptive = s.adaptive;
+  const limit = adaptive?.limit;
   return [
     s.name,
     s.strategy,
-    s.concurrency,
-    s.inFlight,
+    adaptive?.moves === 'concurrency' ? adaptive.setting : s.concurrency,
+    adaptive?.moves === 'inFlight' ? adaptive.setting : s.inFlight,
     s.runs.length,
     seconds(s.wallMs.median),
     seconds(s.wallMs.mean),
@@ -51,6 +61,9 @@ function csvRow(s: StrategyMeasurement): string {
     s.speedup,
     s.efficiency,
     s.failed,
+    limit?.min,
+    limit?.max,
+    limit?.mean,
   ]
     .map(field)
     .join(',');

@@ -4,6 +4,7 @@
  */
 import type { Comparison } from '../measure/types.js';
 import {
+  adaptiveLines,
   COLUMNS,
   failureLines,
   mismatchLines,
@@ -57,6 +58,8 @@ export function renderMarkdownSweep(c: Comparison): string {
 
 export function renderMarkdown(c: Comparison): string {
   const parts = [`${cell(titleLine(c))}\n`, renderMarkdownTable(c)];
+  const limits = adaptiveLines(c);
+  if (limits.length > 0) parts.push(`**Adaptive limits**\n\n${bullets(limits)}`);
   const sweep = renderMarkdownSweep(c);
   if (sweep) parts.push(sweep);
   const summary = summaryLines(c);

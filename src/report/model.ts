@@ -9,8 +9,8 @@ import {
   formatPercent,
   formatRate,
   formatRatio,
+  formatSignificant,
 } from '../core/units.js';
-import { formatLevel } from '../measure/configuration.js';
 import type { SpreadWarning } from '../measure/stats.js';
 import type { Comparison, StrategyMeasurement } from '../measure/types.js';
 
@@ -46,7 +46,7 @@ export function formatRange(minMs: number, maxMs: number): string {
 export function tableRow(s: StrategyMeasurement): string[] {
   return [
     s.name,
-    formatLevel(s.concurrency, s.inFlight),
+    s.level,
     formatDuration(s.wallMs.median),
     formatMeanSigma(s.wallMs),
     formatRange(s.wallMs.min, s.wallMs.max),
@@ -153,6 +153,32 @@ export function summaryLines(c: Comparison): string[] {
       const line = `${fastest.name} ran ${formatRatio(ratio)} faster than ${s.name}`;
       return fastest.wallMs.max >= s.wallMs.min ? `${line} ${OVERLAP_NOTE}` : line;
     });
+}
+
+/**
+ * What an adaptive row's limit did, to set beside the fixed rows:
+ * `async adaptive: limit from 4, between 2 and 90, 17.3 on average over the run (time-weighted, median of 3 runs; bounds 1–1,000)`.
+ */
+export function adaptiveLine(s: StrategyMeasurement): string | undefined {
+  const adaptive = s.adaptive;
+  if (adaptive === undefined) return undefined;
+  const { limit, bounds } = adaptive;
+  const what = adaptive.moves === 'inFlight' ? 'tasks in flight per worker' : 'limit';
+  const runs = s.runs.length;
+  const bound = `bounds ${formatCount(bounds.min)}–${formatCount(bounds.max)}`;
+  if (!Number.isFinite(limit.mean)) return `${s.name}: ${what} not measured (${bound})`;
+  const moved =
+    limit.min === limit.max
+      ? `stayed at ${formatCount(limit.min)}`
+      : `from ${formatCount(limit.start)}, between ${formatCount(limit.min)} and ${formatCount(limit.max)}, ` +
+        `${formatSignificant(limit.mean)} on average over the run`;
+  const over = runs === 1 ? 'time-weighted' : `time-weighted, median of ${runs} runs`;
+  return `${s.name}: ${what} ${moved} (${over}; ${bound})`;
+}
+
+/** One line per adaptive row, or none. */
+export function adaptiveLines(c: Comparison): string[] {
+  return c.strategies.flatMap((s) => adaptiveLine(s) ?? []);
 }
 
 export function warningText(strategy: string, w: SpreadWarning, runs: number): string {

@@ -6,8 +6,8 @@ import { formatDuration } from '../core/units.js';
 import { machineInfo } from '../measure/compare.js';
 import type { Comparison, RunMeasurement, StrategyMeasurement } from '../measure/types.js';
 import type { ReportData, ReportProbe, ReportSection, ReportStrategy } from './html/types.js';
-import { comparisonVerdict, summaryLines, VERDICT_LABEL, warningLines } from './model.js';
-import { sweepAxis, sweepLevel, sweepPeakLine, sweepThroughput, sweepTitle } from './sweep.js';
+import { adaptiveLines, comparisonVerdict, summaryLines, VERDICT_LABEL, warningLines } from './model.js';
+import { fixedLevels, sweepAxis, sweepLevel, sweepPeakLine, sweepThroughput, sweepTitle } from './sweep.js';
 
 /**
  * The run whose timeline the report draws, and why that one: the median run when the runs are odd in
@@ -38,6 +38,7 @@ function reportStrategy(s: StrategyMeasurement): ReportStrategy {
     name: s.name,
     concurrency: s.concurrency,
     inFlight: s.inFlight,
+    level: s.level,
     wallMs: {
       median: s.wallMs.median,
       min: s.wallMs.min,
@@ -54,6 +55,11 @@ function reportStrategy(s: StrategyMeasurement): ReportStrategy {
   };
   if (picked !== undefined) {
     out.timelineRun = { startedAt: picked.run.startedAt, wallMs: picked.run.wallMs, choice: picked.choice };
+  }
+  if (s.adaptive !== undefined) {
+    const { limit, moves, bounds } = s.adaptive;
+    out.limit = { ...limit, bounds: { ...bounds }, perWorker: moves === 'inFlight' };
+    if (run?.limit !== undefined) out.limit.series = run.limit.series;
   }
   if (s.speedup !== undefined) out.speedup = s.speedup;
   if (s.efficiency !== undefined) out.efficiency = s.efficiency;
@@ -74,7 +80,7 @@ export function comparisonSection(c: Comparison, extras: SectionExtras = {}): Re
     task: c.task,
     inputs: c.inputs,
     strategies: c.strategies.map(reportStrategy),
-    summary: [...(extras.lessons ?? [])],
+    summary: [...adaptiveLines(c), ...(extras.lessons ?? [])],
     warnings: warningLines(c),
   };
   // The verdict and by how much, in a box of their own; the terminal prints the same lines.
@@ -92,7 +98,7 @@ export function comparisonSection(c: Comparison, extras: SectionExtras = {}): Re
   if (extras.probes) section.probes = extras.probes;
   const sweep = c.sweep;
   if (sweep !== undefined && !extras.probes) {
-    section.probes = c.strategies.map((s) => ({
+    section.probes = fixedLevels(c).map((s) => ({
       strategy: s.strategy,
       concurrency: sweepLevel(sweep, s),
       tasksPerSecond: sweepThroughput(c, s).median,

@@ -6,7 +6,7 @@
  * fastest run), so that the peak it names is the configuration the wall-time verdict names: with an
  * even number of runs, the median of per-run throughputs need not be.
  */
-import { formatRate } from '../core/units.js';
+import { formatRate, formatSignificant } from '../core/units.js';
 import { formatLevel, IN_FLIGHT_SIGN, type Sweep } from '../measure/configuration.js';
 import type { Comparison, StrategyMeasurement } from '../measure/types.js';
 
@@ -58,7 +58,12 @@ export function sweepAxis(sweep: Sweep): { name: string; unit: string; series: s
   return { name: 'N', unit, series: `${sweep.strategy} N` };
 }
 
-/** One row per level: the level, the median throughput, its range, a bar to scale. */
+/** The sweep's rows at a fixed level: every one but its adaptive row. */
+export function fixedLevels(c: Comparison): StrategyMeasurement[] {
+  return c.strategies.filter((s) => s.adaptive === undefined);
+}
+
+/** One row per level (the adaptive row as its setting): the median throughput, its range, a bar to scale. */
 export function sweepRows(c: Comparison): string[][] {
   const sweep = c.sweep;
   if (sweep === undefined) return [];
@@ -68,7 +73,7 @@ export function sweepRows(c: Comparison): string[][] {
     const r = rates[i]!;
     const share = highest > 0 && Number.isFinite(r.median) ? r.median / highest : 0;
     return [
-      String(sweepLevel(sweep, s)),
+      s.adaptive === undefined ? String(sweepLevel(sweep, s)) : s.level,
       formatRate(r.median),
       `${formatRate(r.low)} … ${formatRate(r.high)}`,
       BAR.repeat(Math.max(share > 0 ? 1 : 0, Math.round(share * SWEEP_BAR_WIDTH))),
@@ -82,10 +87,11 @@ export function sweepRows(c: Comparison): string[][] {
  */
 export function sweepPeak(c: Comparison): { level: number; clear: boolean } | undefined {
   const sweep = c.sweep;
-  if (sweep === undefined || c.strategies.length === 0) return undefined;
+  const levels = fixedLevels(c);
+  if (sweep === undefined || levels.length === 0) return undefined;
   // The highest throughput is the lowest median wall time; clear when its slowest run beat every other's fastest.
-  const peak = c.strategies.reduce((a, b) => (b.wallMs.median < a.wallMs.median ? b : a));
-  const clear = c.strategies.every((s) => s === peak || peak.wallMs.max < s.wallMs.min);
+  const peak = levels.reduce((a, b) => (b.wallMs.median < a.wallMs.median ? b : a));
+  const clear = levels.every((s) => s === peak || peak.wallMs.max < s.wallMs.min);
   return { level: sweepLevel(sweep, peak), clear };
 }
 
@@ -93,9 +99,27 @@ export function sweepPeak(c: Comparison): { level: number; clear: boolean } | un
 export function sweepPeakLine(c: Comparison): string | undefined {
   const peak = sweepPeak(c);
   if (peak === undefined || c.sweep === undefined) return undefined;
-  const best = c.strategies.find((s) => sweepLevel(c.sweep!, s) === peak.level)!;
+  const best = fixedLevels(c).find((s) => sweepLevel(c.sweep!, s) === peak.level)!;
   const figure = formatRate(sweepThroughput(c, best).median, 'tasks');
-  return peak.clear
+  const line = peak.clear
     ? `Highest throughput at ${peak.level} (${figure}), clear of every other level's runs.`
     : `Highest median throughput at ${peak.level} (${figure}), but its runs overlap another level's: no clear peak.`;
+  const adaptive = c.strategies.find((s) => s.adaptive !== undefined);
+  return adaptive === undefined ? line : `${line} ${sweepAdaptiveLine(c, adaptive, best, peak.level)}`;
+}
+
+/** `adaptive (a limit of 17.3 on average, 2–90): 202 tasks/s, 0.98 × the peak's.` */
+function sweepAdaptiveLine(
+  c: Comparison,
+  s: StrategyMeasurement,
+  peak: StrategyMeasurement,
+  level: number,
+): string {
+  const limit = s.adaptive!.limit;
+  const rate = sweepThroughput(c, s).median;
+  const ratio = rate / sweepThroughput(c, peak).median;
+  return (
+    `${s.level} (${formatSignificant(limit.mean)} on average, between ${limit.min} and ${limit.max}): ` +
+    `${formatRate(rate, 'tasks')}, ${formatSignificant(ratio)} × the throughput at ${level}.`
+  );
 }

@@ -5,6 +5,7 @@
 
 import type { Comparison } from '../measure/types.js';
 import {
+  adaptiveLines,
   COLUMNS,
   failureLines,
   mismatchLines,
@@ -88,6 +89,8 @@ export function renderSweep(c: Comparison, style: Style = PLAIN): string {
 /** Title, table, the sweep, notes and summary: what `fanout compare` prints. */
 export function renderComparison(c: Comparison, style: Style = PLAIN): string {
   const parts = [`${style.dim(titleLine(c))}\n`, renderTable(c, style)];
+  const limits = adaptiveLines(c);
+  if (limits.length > 0) parts.push(`${limits.join('\n')}\n`);
   const sweep = renderSweep(c, style);
   if (sweep) parts.push(sweep);
   const notes = renderNotes(c, style);

@@ -22,6 +22,19 @@ interface Waiting {
   cancelled: boolean;
 }
 
+/**
+ * The capacity model: each figure can change while the server runs (`setModel`, `POST /capacity`).
+ * Queue and contention act only under a capacity.
+ */
+export interface CapacityModel {
+  /** At most this many served at once; undefined: every request served at once. */
+  capacity: number | undefined;
+  /** At most this many wait for a slot, one more is shed (503 at once); undefined: no bound. */
+  queue: number | undefined;
+  /** How much each request waiting for a slot slows service (`contendedDelay`); 0: not at all. */
+  contention: number;
+}
+
 export interface GateFigures {
   /** The limit, or undefined when every request is served at once. */
   capacity: number | undefined;
@@ -56,6 +69,87 @@ export function checkOverload(name: 'queue' | 'contention', value: unknown): str
   return `Expected \`contention\` to be a number from 0 to ${MAX_CONTENTION}, got \`${describe(value)}\``;
 }
 
+/** What is wrong with a change of the model (the first problem), or undefined. */
+export function checkModel(change: Partial<CapacityModel>): string | undefined {
+  if ('capacity' in change) {
+    const problem = checkCapacity(change.capacity);
+    if (problem !== undefined) return problem;
+  }
+  if ('queue' in change) {
+    const problem = checkOverload('queue', change.queue);
+    if (problem !== undefined) return problem;
+  }
+  if ('contention' in change) {
+    if (change.contention === undefined) return 'Expected `contention` to be a number, got `undefined`';
+    return checkOverload('contention', change.contention);
+  }
+  return undefined;
+}
+
+/** The query parameters of `POST /capacity`, each setting one figure of the model. */
+export const MODEL_PARAMETERS = ['c', 'queue', 'contention'] as const;
+/** The value of `c` that lifts the capacity, and of `queue` that lifts its bound. */
+export const NO_LIMIT = 'none';
+
+/** A number from a query value: the empty string is no number (Number('') would be 0). */
+const numberOf = (raw: string): number => (raw.trim() === '' ? Number.NaN : Number(raw));
+
+/**
+ * `POST /capacity?c=8&queue=16&contention=1`: the change it asks for, or what is wrong with it in one
+ * line naming the parameter. Parameters left out keep their figure; `c=none` lifts the capacity,
+ * `queue=none` the queue's bound.
+ */
+export function parseModelQuery(
+  query: URLSearchParams,
+): { change: Partial<CapacityModel>; problem?: undefined } | { problem: string } {
+  for (const name of new Set(query.keys())) {
+    if (!(MODEL_PARAMETERS as readonly string[]).includes(name)) {
+      return {
+        problem: `Unknown query parameter \`${name}\` on /capacity (expected ${MODEL_PARAMETERS.join(', ')})`,
+      };
+    }
+    if (query.getAll(name).length > 1)
+      return { problem: `Expected \`${name}\` once, got it ${query.getAll(name).length} times` };
+  }
+  const change: Partial<CapacityModel> = {};
+  const c = query.get('c');
+  if (c !== null) {
+    const value = c === NO_LIMIT ? undefined : numberOf(c);
+    if (checkCapacity(value) !== undefined) {
+      return {
+        problem: `Expected \`c\` (the capacity) to be an integer from 1 to ${MAX_CAPACITY}, or ${NO_LIMIT} for no limit, got ${JSON.stringify(c)}`,
+      };
+    }
+    change.capacity = value;
+  }
+  const queue = query.get('queue');
+  if (queue !== null) {
+    const value = queue === NO_LIMIT ? undefined : numberOf(queue);
+    if (checkOverload('queue', value) !== undefined) {
+      return {
+        problem: `Expected \`queue\` to be an integer from 0 to ${MAX_CAPACITY}, or ${NO_LIMIT} for no bound, got ${JSON.stringify(queue)}`,
+      };
+    }
+    change.queue = value;
+  }
+  const contention = query.get('contention');
+  if (contention !== null) {
+    const value = numberOf(contention);
+    if (checkOverload('contention', value) !== undefined) {
+      return {
+        problem: `Expected \`contention\` to be a number from 0 to ${MAX_CONTENTION}, got ${JSON.stringify(contention)}`,
+      };
+    }
+    change.contention = value;
+  }
+  if (Object.keys(change).length === 0) {
+    return {
+      problem: `Expected at least one of ${MODEL_PARAMETERS.join(', ')} (e.g. POST /capacity?c=8&queue=16&contention=1)`,
+    };
+  }
+  return { change };
+}
+
 /** The largest `contention`: at 100, one request waiting per slot makes service 100 times slower. */
 export const MAX_CONTENTION = 100;
 
@@ -87,14 +181,38 @@ export class CapacityGate {
   #closed = false;
   readonly #waiting = new Deque<Waiting>();
   /** The most that wait for a slot; a request beyond them is shed. Undefined: no bound. */
-  readonly #queueLimit: number | undefined;
+  #queueLimit: number | undefined;
+  #contention: number;
   #shed = 0;
 
-  constructor(capacity: number | undefined, queueLimit?: number) {
-    this.#capacity = expectCapacity(capacity);
-    const problem = checkOverload('queue', queueLimit);
+  constructor(capacity: number | undefined, queueLimit?: number, contention = 0) {
+    const problem = checkModel({ capacity, queue: queueLimit, contention });
     if (problem !== undefined) throw new OptionError(problem);
+    this.#capacity = capacity;
     this.#queueLimit = queueLimit;
+    this.#contention = contention;
+  }
+
+  /** The model now: capacity, queue bound, contention. */
+  model(): CapacityModel {
+    return { capacity: this.#capacity, queue: this.#queueLimit, contention: this.#contention };
+  }
+
+  /**
+   * Changes the figures given (a key present with `undefined` lifts that limit), all or none: a bad
+   * one throws an OptionError and changes nothing. A higher capacity starts waiting requests at once; a
+   * lower queue bound sheds new arrivals only (those already waiting keep their place); a new
+   * contention applies to requests that start service from now on.
+   */
+  setModel(change: Partial<CapacityModel>): void {
+    const problem = checkModel(change);
+    if (problem !== undefined) throw new OptionError(problem);
+    if ('queue' in change) this.#queueLimit = change.queue;
+    if ('contention' in change) this.#contention = change.contention!;
+    if ('capacity' in change) {
+      this.#capacity = change.capacity;
+      this.#drain();
+    }
   }
 
   /**

@@ -6,7 +6,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { OptionError } from '../core/errors.js';
-import { CapacityGate, checkCapacity, checkOverload, contendedDelay } from './capacity.js';
+import {
+  CapacityGate,
+  type CapacityModel,
+  contendedDelay,
+  MODEL_PARAMETERS,
+  parseModelQuery,
+} from './capacity.js';
 import { IdCounts, MAX_HEADER_BYTES, refuseRequest, validateMaxIds } from './limits.js';
 import { listen } from './listen.js';
 import {
@@ -46,7 +52,7 @@ export interface ServerOptions {
   size?: number;
   /**
    * At most this many requests served at once; the rest wait, first come first served, and their
-   * delay starts when their turn comes. Change it while running with `setCapacity` or
+   * delay starts when their turn comes. Change it while running with `setCapacity` (`setModel`) or
    * `POST /capacity?c=N`.
    * @default undefined: every request is served at once
    * @example startServer({ delay: 20, capacity: 8 }) // 8 at a time: about 400 requests/s at most
@@ -54,7 +60,8 @@ export interface ServerOptions {
   capacity?: number;
   /**
    * With a capacity: at most this many requests wait for a slot; one more is shed, answered
-   * `503 Service Unavailable` at once (load shedding).
+   * `503 Service Unavailable` at once (load shedding). Changeable while running: `setModel({ queue })`,
+   * `POST /capacity?queue=Q`.
    * @default undefined: no bound, every request waits its turn
    * @example startServer({ delay: 50, capacity: 8, queue: 8 }) // the 17th request at once gets a 503
    */
@@ -63,6 +70,7 @@ export interface ServerOptions {
    * With a capacity: how much each request waiting for a slot slows the ones served, as contention
    * does in a real service. A request starts its service taking delay × (1 + contention × waiting ÷
    * capacity), so the server's throughput falls as its queue grows (see `contendedDelay`).
+   * Changeable while running: `setModel({ contention })`, `POST /capacity?contention=X`.
    * @default 0: waiting costs the server nothing
    * @example startServer({ delay: 50, capacity: 8, contention: 1 }) // 8 waiting: service at half speed
    */
@@ -95,6 +103,11 @@ export interface ServerStats {
   maxActive: number;
   /** Requests shed (answered 503 at once: the bounded queue was full). */
   shed: number;
+  /** The bound of the queue now (undefined: none), and the contention now. */
+  queue: number | undefined;
+  contention: number;
+  /** Requests whose service contention made longer (others were waiting when they started). */
+  contended: number;
 }
 
 export interface FanoutServer {
@@ -107,6 +120,13 @@ export interface FanoutServer {
   stats(): ServerStats;
   /** A new capacity (undefined: no limit); requests waiting start at once if it rose. */
   setCapacity(capacity: number | undefined): void;
+  /**
+   * Changes the figures of the capacity model given, all or none (an OptionError for a bad one):
+   * `capacity` (undefined: no limit), `queue` (undefined: no bound), `contention`. What
+   * `POST /capacity?c=8&queue=16&contention=1` does.
+   * @example server.setModel({ capacity: 8, queue: 16 })
+   */
+  setModel(change: Partial<CapacityModel>): void;
   /** Stops listening and ends every connection, stalled and keep-alive ones included. */
   close(): Promise<void>;
 }
@@ -127,11 +147,11 @@ function bodyOf(size: number): Buffer {
   return sharedBody.subarray(0, size);
 }
 
-/** The path of the control endpoint: `GET` reads the capacity, `POST ?c=N` (or `c=none`) sets it. */
+/**
+ * The path of the control endpoint: `GET` reads the capacity model, `POST ?c=N&queue=Q&contention=X`
+ * (any of the three; `none` lifts a capacity or a queue's bound) changes it.
+ */
 export const CAPACITY_PATH = '/capacity';
-
-/** The value of `c` that lifts the limit. */
-const NO_CAPACITY = 'none';
 
 /** Whether an HTTP status forbids a body. */
 const bodiless = (status: number): boolean => status === 204 || status === 304;
@@ -144,10 +164,8 @@ export async function startServer(options: ServerOptions = {}): Promise<FanoutSe
   const defaults: ServerDefaults = validateDefaults(options);
   const counters = { requests: 0, responses: 0, connections: 0 };
   const ids = new IdCounts(validateMaxIds(options.maxIds));
-  const gate = new CapacityGate(options.capacity, options.queue);
-  const contentionProblem = checkOverload('contention', options.contention);
-  if (contentionProblem !== undefined) throw new OptionError(contentionProblem);
-  const contention = options.contention ?? 0;
+  const gate = new CapacityGate(options.capacity, options.queue, options.contention ?? 0);
+  let contended = 0;
   // Pending delays and trickles, so close() can cancel them.
   const timers = new Set<NodeJS.Timeout>();
 
@@ -213,27 +231,36 @@ export async function startServer(options: ServerOptions = {}): Promise<FanoutSe
     res.end(`${JSON.stringify(value)}\n`);
   };
 
-  /** The control endpoint: not a page, not counted, and never queued behind the pages. */
+  /**
+   * The control endpoint: not a page, not counted, and never queued behind the pages. A POST changes
+   * every figure it names or, with one bad, none (a 400 naming it).
+   */
   const control = (req: IncomingMessage, res: ServerResponse, query: URLSearchParams): void => {
     if (req.method === 'POST') {
-      const raw = query.get('c');
-      const value =
-        raw === NO_CAPACITY ? undefined : raw === null || raw.trim() === '' ? Number.NaN : Number(raw);
-      const problem =
-        raw === null ? 'Expected a query parameter `c`' : checkCapacity(value, JSON.stringify(raw));
-      if (problem !== undefined) {
+      const parsed = parseModelQuery(query);
+      if (parsed.problem !== undefined) {
         res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end(`${problem} (or c=${NO_CAPACITY} for no limit)\n`);
+        res.end(`${parsed.problem}\n`);
         return;
       }
-      gate.setCapacity(value);
+      gate.setModel(parsed.change);
     } else if (req.method !== 'GET') {
       res.writeHead(405, { allow: 'GET, POST', 'content-type': 'text/plain; charset=utf-8' });
-      res.end(`${req.method} is not supported on ${CAPACITY_PATH}: GET reads it, POST ?c=N sets it\n`);
+      res.end(
+        `${req.method} is not supported on ${CAPACITY_PATH}: GET reads it, POST ?${MODEL_PARAMETERS.map((p) => `${p}=…`).join('&')} changes it\n`,
+      );
       return;
     }
-    const { capacity, active, queued } = gate.figures();
-    sendJson(res, 200, { capacity: capacity ?? null, active, queued });
+    const { capacity, queue, contention } = gate.model();
+    const { active, queued, shed } = gate.figures();
+    sendJson(res, 200, {
+      capacity: capacity ?? null,
+      queue: queue ?? null,
+      contention,
+      active,
+      queued,
+      shed,
+    });
   };
 
   const carryOut = (req: IncomingMessage, res: ServerResponse, plan: RequestPlan): void => {
@@ -291,7 +318,9 @@ export async function startServer(options: ServerOptions = {}): Promise<FanoutSe
       if (dropFromQueue !== undefined) res.off('close', dropFromQueue);
       res.once('finish', leave);
       res.once('close', leave);
+      const { contention } = gate.model();
       const delay = contention === 0 ? plan.delay : contendedDelay(plan.delay, gate.figures(), contention);
+      if (delay > plan.delay) contended++;
       carryOut(req, res, delay === plan.delay ? plan : { ...plan, delay });
     });
     if (dropFromQueue !== undefined) res.once('close', dropFromQueue);
@@ -311,6 +340,7 @@ export async function startServer(options: ServerOptions = {}): Promise<FanoutSe
     port: actualPort,
     stats: () => {
       const { capacity, active, queued, maxActive, shed } = gate.figures();
+      const { queue, contention } = gate.model();
       return {
         ...counters,
         byId: ids.snapshot(),
@@ -320,9 +350,13 @@ export async function startServer(options: ServerOptions = {}): Promise<FanoutSe
         queued,
         maxActive,
         shed,
+        queue,
+        contention,
+        contended,
       };
     },
     setCapacity: (capacity) => gate.setCapacity(capacity),
+    setModel: (change) => gate.setModel(change),
     close() {
       closed ??= new Promise<void>((resolve) => {
         gate.close();

@@ -61,6 +61,55 @@ test('--concurrency: NxK is N workers with K tasks in flight each, for threads a
   assert.throws(() => parseConcurrencyItems('threads=2x3x4'), usage(/expected N or NxK/));
 });
 
+test('--concurrency: adaptive in place of the number that moves, async or the hybrid K', () => {
+  assert.deepEqual(
+    parseConcurrencyItems(
+      'async=adaptive, async=adaptive:4-256, threads=2xadaptive, processes=2×adaptive:1-64',
+    ),
+    [
+      { strategy: 'async', concurrency: 'adaptive' },
+      { strategy: 'async', concurrency: 'adaptive:4-256' },
+      { strategy: 'threads', concurrency: 2, inFlight: 'adaptive' },
+      { strategy: 'processes', concurrency: 2, inFlight: 'adaptive:1-64' },
+    ],
+  );
+  assert.deepEqual(parseConcurrencyItems('distributed=adaptive:2-32'), [
+    { strategy: 'distributed', concurrency: 'adaptive:2-32' },
+  ]);
+  assert.throws(() => parseConcurrencyItems('adaptive'), usage(/adaptive needs a strategy \(async=adaptive/));
+  assert.throws(
+    () => parseConcurrencyItems('threads=adaptive'),
+    usage(/threads's workers are fixed; write threads=Nxadaptive/),
+  );
+  assert.throws(
+    () => parseConcurrencyItems('sequential=adaptive'),
+    usage(/sequential always runs one task at a time/),
+  );
+  assert.throws(() => parseConcurrencyItems('async=2xadaptive'), usage(/not async/));
+  assert.throws(
+    () => parseConcurrencyItems('threads=adaptivex4'),
+    usage(/the workers of NxK are fixed; write Nxadaptive/),
+  );
+  assert.throws(
+    () => parseConcurrencyItems('async=adaptive:9-3'),
+    usage(
+      /--concurrency async: expected adaptive or adaptive:MIN-MAX with 1 ≤ MIN ≤ MAX, got `adaptive:9-3`/,
+    ),
+  );
+  assert.throws(
+    () => parseConcurrencyItems('threads=2xadaptive:0-4'),
+    usage(/in flight per worker\): expected adaptive or adaptive:MIN-MAX.*got `adaptive:0-4`/),
+  );
+  assert.throws(() => parseConcurrencyItems('async=adaptiv'), usage(/expected adaptive or adaptive:MIN-MAX/));
+  assert.deepEqual(
+    configurationsFor(['async', 'threads'], parseConcurrencyItems('async=adaptive,threads=2xadaptive')),
+    [
+      { strategy: 'async', concurrency: 'adaptive' },
+      { strategy: 'threads', concurrency: 2, inFlight: 'adaptive' },
+    ],
+  );
+});
+
 test('configurations: in the order of --strategies, a strategy named twice measured twice', () => {
   const items = parseConcurrencyItems('8,threads=2,threads=2x16,async=64');
   assert.deepEqual(configurationsFor(['sequential', 'async', 'threads', 'processes'], items), [
@@ -87,6 +136,20 @@ test('--sweep: a range doubles and ends at its top, +S steps, NxA..B sweeps task
     concurrency: 2,
     levels: [1, 2, 4, 8, 16, 32, 64],
   });
+  assert.deepEqual(parseSweep('async=1..256,adaptive:1-256'), {
+    strategy: 'async',
+    varies: 'concurrency',
+    levels: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    adaptive: 'adaptive:1-256',
+  });
+  assert.equal(parseSweep('threads=2x1..64, adaptive').adaptive, 'adaptive');
+  assert.throws(() => parseSweep('threads=1..8,adaptive'), usage(/threads's workers are fixed/));
+  assert.throws(() => parseSweep('async=1..8,fast'), usage(/each optionally followed by ,adaptive/));
+  assert.throws(
+    () => parseSweep('async=1..8,adaptive,adaptive'),
+    usage(/each optionally followed by ,adaptive/),
+  );
+  assert.throws(() => parseSweep('async=1..8,adaptive:5-1'), usage(/1 ≤ MIN ≤ MAX/));
   assert.throws(() => parseSweep('threads=8..1'), usage(/expected the range to rise/));
   assert.throws(() => parseSweep('sequential=1..2'), usage(/sequential has one level only/));
   assert.throws(() => parseSweep('async=2x1..8'), usage(/applies to threads and processes, not async/));

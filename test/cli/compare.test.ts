@@ -79,7 +79,7 @@ test('compare prints a table and a summary, and exports JSON, Markdown and CSV',
     .map((line) => line.split(','));
   assert.equal(
     rows[0]!.join(','),
-    'name,strategy,concurrency,in_flight,runs,median_s,mean_s,stddev_s,min_s,max_s,cpu_s,peak_rss_bytes,tasks_per_s,speedup,efficiency,failed',
+    'name,strategy,concurrency,in_flight,runs,median_s,mean_s,stddev_s,min_s,max_s,cpu_s,peak_rss_bytes,tasks_per_s,speedup,efficiency,failed,limit_min,limit_max,limit_mean',
   );
   assert.deepEqual(
     rows.slice(1).map((row) => row[1]),

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Agent, request } from 'undici';
 import { OptionError } from '../../src/core/errors.js';
-import { CapacityGate, contendedDelay, MAX_CAPACITY } from '../../src/workloads/capacity.js';
+import { CapacityGate, contendedDelay, MAX_CAPACITY, parseModelQuery } from '../../src/workloads/capacity.js';
 import { type FanoutServer, startServer } from '../../src/workloads/server.js';
-import { fetchAll, newAgent, waitFor } from './helpers.js';
+import { fetchAll, newAgent, since, TIMER_SLACK_MS, waitFor } from './helpers.js';
 
 /** A gate's request: started or not, and the leave it was given. */
 function entrant(gate: CapacityGate) {
@@ -152,7 +152,7 @@ test('POST /capacity?c=N changes it while requests wait; GET /capacity reads it'
     const waiting = burst(server, agent, 5, 'delay=10');
     await waitFor(() => server.stats().queued === 5);
     const before = JSON.parse((await fetchAll(`${server.url}capacity`, control)).text);
-    assert.deepEqual(before, { capacity: 1, active: 1, queued: 5 });
+    assert.deepEqual(before, { capacity: 1, queue: null, contention: 0, active: 1, queued: 5, shed: 0 });
     const read = await fetchAll(`${server.url}capacity?c=6`, control);
     assert.equal(JSON.parse(read.text).capacity, 1, 'a GET only reads, whatever its query');
     const posted = await request(`${server.url}capacity?c=6`, { method: 'POST', dispatcher: control });
@@ -161,7 +161,14 @@ test('POST /capacity?c=N changes it while requests wait; GET /capacity reads it'
     assert.deepEqual(await waiting, [200, 200, 200, 200, 200]);
     assert.equal(server.stats().maxActive, 6);
     const lifted = await request(`${server.url}capacity?c=none`, { method: 'POST', dispatcher: control });
-    assert.deepEqual(await lifted.body.json(), { capacity: null, active: 1, queued: 0 });
+    assert.deepEqual(await lifted.body.json(), {
+      capacity: null,
+      queue: null,
+      contention: 0,
+      active: 1,
+      queued: 0,
+      shed: 0,
+    });
     assert.equal(server.stats().requests, 6, 'the control endpoint is not counted as a page');
     await agent.destroy();
     await stalled;
@@ -172,23 +179,40 @@ test('POST /capacity?c=N changes it while requests wait; GET /capacity reads it'
   }
 });
 
-test('a bad POST /capacity gets a 400 that names it, and changes nothing', async () => {
-  const server = await startServer({ capacity: 4 });
+test('a bad POST /capacity gets a one-line 400 that names the parameter, and changes nothing', async () => {
+  const server = await startServer({ capacity: 4, queue: 2, contention: 0.5 });
   const agent = newAgent();
   try {
-    for (const query of ['c=0', 'c=eight', 'c=', '']) {
+    for (const [query, message] of [
+      [
+        'c=0',
+        /^Expected `c` \(the capacity\) to be an integer from 1 to 1000000, or none for no limit, got "0"$/,
+      ],
+      ['c=eight', /^Expected `c` .* got "eight"$/],
+      ['c=', /^Expected `c` .* got ""$/],
+      ['queue=-1', /^Expected `queue` to be an integer from 0 to 1000000, or none for no bound, got "-1"$/],
+      ['queue=1.5&c=8', /^Expected `queue` .* got "1\.5"$/],
+      ['contention=lots', /^Expected `contention` to be a number from 0 to 100, got "lots"$/],
+      ['c=8&contention=101', /^Expected `contention` .* got "101"$/],
+      ['c=8&queu=3', /^Unknown query parameter `queu` on \/capacity \(expected c, queue, contention\)$/],
+      ['c=8&c=9', /^Expected `c` once, got it 2 times$/],
+      [
+        '',
+        /^Expected at least one of c, queue, contention \(e\.g\. POST \/capacity\?c=8&queue=16&contention=1\)$/,
+      ],
+    ] as const) {
       const response = await request(`${server.url}capacity?${query}`, { method: 'POST', dispatcher: agent });
       const text = await response.body.text();
       assert.equal(response.statusCode, 400, query);
-      assert.match(
-        text,
-        /^Expected (`capacity` to be an integer from 1 to 1000000, got "[^"]*"|a query parameter `c`) \(or c=none for no limit\)\n$/,
-      );
+      assert.equal(text.split('\n').length, 2, `one line: ${text}`);
+      assert.match(text.trimEnd(), message);
     }
     const put = await request(`${server.url}capacity?c=2`, { method: 'PUT', dispatcher: agent });
     assert.equal(put.statusCode, 405);
     await put.body.text();
-    assert.equal(server.stats().capacity, 4);
+    // Nothing changed, not even the good parameters beside a bad one.
+    const { capacity, queue, contention } = server.stats();
+    assert.deepEqual({ capacity, queue, contention }, { capacity: 4, queue: 2, contention: 0.5 });
   } finally {
     await agent.destroy();
     await server.close();
@@ -271,4 +295,110 @@ test('the server sheds with a 503 at once and slows down under contention, as co
     startServer({ capacity: 1, contention: -1 }),
     /Expected `contention` to be a number from 0 to 100, got `-1 \(number\)`/,
   );
+});
+
+test('parseModelQuery: each parameter sets one figure, none lifts a limit, the rest stay', () => {
+  const parse = (query: string) => parseModelQuery(new URLSearchParams(query));
+  assert.deepEqual(parse('c=8&queue=16&contention=1'), { change: { capacity: 8, queue: 16, contention: 1 } });
+  assert.deepEqual(parse('c=none&queue=none'), { change: { capacity: undefined, queue: undefined } });
+  assert.deepEqual(parse('queue=0'), { change: { queue: 0 } });
+  assert.deepEqual(parse('contention=0.25'), { change: { contention: 0.25 } });
+  assert.match(parse('contention=none').problem ?? '', /`contention`/);
+});
+
+test('the gate changes its queue bound and contention while running, all or nothing', () => {
+  const gate = new CapacityGate(1, 1);
+  assert.deepEqual(gate.model(), { capacity: 1, queue: 1, contention: 0 });
+  entrant(gate);
+  entrant(gate);
+  assert.equal(gate.shed(), true, 'one served and one waiting: the bound of 1 is full');
+  gate.setModel({ queue: 3, contention: 2 });
+  assert.equal(gate.shed(), false);
+  gate.setModel({ queue: undefined });
+  assert.deepEqual(gate.model(), { capacity: 1, queue: undefined, contention: 2 });
+  assert.throws(
+    () => gate.setModel({ capacity: 4, queue: -1 }),
+    (error: unknown) => error instanceof OptionError && /`queue`/.test(error.message),
+  );
+  assert.deepEqual(
+    gate.model(),
+    { capacity: 1, queue: undefined, contention: 2 },
+    'a bad change changes nothing',
+  );
+});
+
+test('POST /capacity changes the queue bound and the contention mid-run: the 503s and the latency follow', async () => {
+  const server = await startServer({ capacity: 2 });
+  const holders = new Agent({ connections: 4 });
+  let holdersGone = false;
+  const agent = new Agent({ connections: 32 });
+  const control = newAgent();
+  const post = async (query: string) => {
+    const response = await request(`${server.url}capacity?${query}`, { method: 'POST', dispatcher: control });
+    assert.equal(response.statusCode, 200, query);
+    return (await response.body.json()) as Record<string, unknown>;
+  };
+  const get = (query: string) => fetchAll(`${server.url}?${query}`, agent).then((r) => r.status);
+  try {
+    // Two stalled requests hold both slots, so what arrives next waits or is shed, deterministically.
+    const stalled = [0, 1].map(() => fetchAll(`${server.url}?fault=stall`, holders).catch(() => undefined));
+    await waitFor(() => server.stats().active === 2);
+
+    // No bound: all wait.
+    const first = [0, 1, 2].map(() => get('delay=1'));
+    await waitFor(() => server.stats().queued === 3);
+    assert.equal(server.stats().shed, 0);
+
+    // A bound of 4 while 3 wait: one more waits, the next two are shed at once.
+    assert.deepEqual(await post('queue=4'), {
+      capacity: 2,
+      queue: 4,
+      contention: 0,
+      active: 2,
+      queued: 3,
+      shed: 0,
+    });
+    const second = [0, 1, 2].map(() => get('delay=1'));
+    await waitFor(() => server.stats().shed === 2);
+    assert.equal(server.stats().queued, 4);
+    // Lowered below those waiting: they keep their place, every new arrival is shed.
+    await post('queue=0');
+    assert.equal(await get('delay=1'), 503);
+    assert.equal(server.stats().queued, 4);
+
+    // Contention 3 and no bound, and a capacity of 1 that lets the waiting through one at a time: each
+    // starts its service slower by the others still waiting, delay × (1 + 3 × waiting ÷ 1).
+    await post('queue=none&contention=3&c=1');
+    const contendedBefore = server.stats().contended;
+    const started = performance.now();
+    const third = [0, 1].map(() => get('delay=100'));
+    await waitFor(() => server.stats().queued === 6);
+    holdersGone = true;
+    await holders.destroy(); // the stalled requests end and free their slots
+    assert.deepEqual(
+      [...(await Promise.all(first)), ...(await Promise.all(second))].sort(),
+      [200, 200, 200, 200, 503, 503],
+    );
+    assert.deepEqual(await Promise.all(third), [200, 200]);
+    // Served one at a time in arrival order, each of the first five with others waiting behind it.
+    assert.equal(server.stats().contended - contendedBefore, 5);
+    // The two 100 ms requests alone took 100 × (1 + 3 × 1) + 100 ms in turn: a lower bound only.
+    assert.ok(since(started) >= 500 - TIMER_SLACK_MS, `${since(started)} ms`);
+
+    // Contention back to 0: the same queue adds no contended request.
+    await post('contention=0');
+    const contendedAfter = server.stats().contended;
+    const blocker = fetchAll(`${server.url}?delay=50`, agent).then((r) => r.status);
+    await waitFor(() => server.stats().active === 1);
+    const fourth = [0, 1, 2].map(() => get('delay=1'));
+    await waitFor(() => server.stats().queued === 3);
+    assert.deepEqual(await Promise.all([blocker, ...fourth]), [200, 200, 200, 200]);
+    assert.equal(server.stats().contended, contendedAfter);
+    await Promise.all(stalled);
+  } finally {
+    if (!holdersGone) await holders.destroy();
+    await agent.destroy();
+    await control.destroy();
+    await server.close();
+  }
 });

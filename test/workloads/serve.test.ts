@@ -186,14 +186,30 @@ test('fanout serve --capacity N says so, and POST /capacity changes it while it 
   try {
     const url = await listeningUrl(child);
     assert.match(child.stdout(), /capacity: 2 served at once, the rest queued in arrival order/);
-    assert.match(child.stdout(), /curl -X POST "http:\/\/127\.0\.0\.1:\d+\/capacity\?c=8"/);
+    assert.match(
+      child.stdout(),
+      /curl -X POST "http:\/\/127\.0\.0\.1:\d+\/capacity\?c=8&queue=16&contention=1"/,
+    );
     assert.deepEqual(JSON.parse((await fetchAll(`${url}capacity`, agent)).text), {
       capacity: 2,
+      queue: null,
+      contention: 0,
       active: 0,
       queued: 0,
+      shed: 0,
     });
-    const posted = await request(`${url}capacity?c=5`, { method: 'POST', dispatcher: agent });
-    assert.deepEqual(await posted.body.json(), { capacity: 5, active: 0, queued: 0 });
+    const posted = await request(`${url}capacity?c=5&queue=3&contention=1.5`, {
+      method: 'POST',
+      dispatcher: agent,
+    });
+    assert.deepEqual(await posted.body.json(), {
+      capacity: 5,
+      queue: 3,
+      contention: 1.5,
+      active: 0,
+      queued: 0,
+      shed: 0,
+    });
     await agent.destroy();
     child.process.kill('SIGINT');
     assert.equal((await child.exited)[0], 0, child.stderr());

@@ -51,8 +51,11 @@ const EXAMPLES = helpEnd(
   `Inputs are ${INPUTS_RULE}.
 Each run starts fresh workers, so wall time includes their start-up, as a one-off job pays it.
 Concurrency: N is workers for threads and processes, tasks in flight for async; NxK is N workers with
-K tasks in flight each (threads and processes: the hybrid). A strategy named twice is measured twice.
-A --sweep range A..B doubles from A and ends at B (1..8: 1, 2, 4, 8); A..B+S steps by S.
+K tasks in flight each (threads and processes: the hybrid). adaptive (adaptive:MIN-MAX) in place of
+the number that moves measures a limit that moves while the job runs: async=adaptive, threads=2xadaptive.
+A strategy named twice is measured twice.
+A --sweep range A..B doubles from A and ends at B (1..8: 1, 2, 4, 8); A..B+S steps by S; ,adaptive
+after it adds an adaptive row.
 Exit codes: 0 every input succeeded, 1 some inputs failed (the table is still printed), 2 bad usage,
 inputs or task module. See docs/compare.md for what each column measures.`,
   [
@@ -61,6 +64,8 @@ inputs or task module. See docs/compare.md for what each column measures.`,
     'fanout compare ./task.ts -i urls.ndjson -s async,threads --concurrency async=64,threads=4',
     'fanout compare fetch-and-hash -i urls.ndjson -s async,threads -c async=64,threads=2,threads=2x16',
     'fanout compare fetch-and-hash -i urls.ndjson --sweep threads=2x1..64',
+    'fanout compare download -i urls.ndjson -s async,threads -c async=16,async=adaptive,threads=2xadaptive:1-64',
+    'fanout compare download -i urls.ndjson --sweep async=1..256,adaptive',
     'seq 30 35 | fanout compare ./fib.mjs --inputs - --runs 5 --warmup 2',
     'fanout compare ./task.js -i inputs.ndjson --export-json out.json --export-markdown out.md -q',
     'fanout compare ./task.js -i inputs.ndjson --redis "$REDIS_URL"   # and distributed, on the fanout workers there',
@@ -85,14 +90,15 @@ const EXPORT_MARKDOWN: OptionSpec<string> = {
 
 /**
  * compare's --concurrency: the shared option's spelling and help, parsed into configurations: it also
- * takes NxK for the hybrid, and a strategy named twice (the help's notes say so).
+ * takes NxK for the hybrid, adaptive in place of the number that moves, and a strategy named twice
+ * (the help's notes say so).
  */
 const CONCURRENCY: OptionSpec<ConcurrencyItem[]> = { ...OPTIONS.concurrency, parse: parseConcurrencyItems };
 const SWEEP: OptionSpec<Sweep> = {
   flags: '--sweep <strategy=A..B>',
   description:
-    'one strategy over a range of levels, then throughput against level (threads=1..8, threads=2x1..64), ' +
-    'instead of --strategies and --concurrency',
+    'one strategy over a range of levels, then throughput against level (threads=1..8, threads=2x1..64; ' +
+    'async=1..256,adaptive adds an adaptive row), instead of --strategies and --concurrency',
   parse: parseSweep,
 };
 

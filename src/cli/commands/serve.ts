@@ -93,13 +93,13 @@ const CAPACITY: OptionSpec<number> = {
 const QUEUE: OptionSpec<number> = {
   flags: '--queue <n>',
   description:
-    'with --capacity: at most n requests wait for a slot; one more is shed, answered 503 at once (default: no bound)',
+    'with --capacity: at most n requests wait for a slot; one more is shed, answered 503 at once (default: no bound); POST /capacity?queue=N changes it while it runs',
   parse: numberIn('--queue', MAX_CAPACITY, true),
 };
 const CONTENTION: OptionSpec<number> = {
   flags: '--contention <x>',
   description:
-    'with --capacity: each request waiting slows service, delay × (1 + x × waiting ÷ capacity), as contention does (default: 0)',
+    'with --capacity: each request waiting slows service, delay × (1 + x × waiting ÷ capacity), as contention does (default: 0); POST /capacity?contention=X changes it while it runs',
   parse: numberIn('--contention', MAX_CONTENTION, false),
 };
 
@@ -119,7 +119,7 @@ export function describeServer(server: FanoutServer, flags: ServeFlags, style?: 
     flags.capacity === undefined
       ? 'capacity: no limit (every request served at once)'
       : `capacity: ${flags.capacity} served at once, the rest queued in arrival order${overload(flags)}`,
-    `change it while running: curl -X POST "${server.url}capacity?c=8"  (c=none: no limit)`,
+    `change it while running: curl -X POST "${server.url}capacity?c=8&queue=16&contention=1"  (any of the three; none: no limit)`,
     'query parameters (per request; they override the defaults):',
     ...QUERY_PARAMETERS.map(([spec, help]) => `  ${spec.padEnd(width)}  ${help}`),
     `example: ${server.url}?delay=50&size=10000&id=a1`,
@@ -196,6 +196,7 @@ export function registerServe(program: Command): void {
         'fanout serve --port 8080 --delay 20 --capacity 64',
         'fanout serve --port 8080 --delay 50 --capacity 8 --queue 8 --contention 1',
         'curl -X POST "http://127.0.0.1:8080/capacity?c=8"',
+        'curl -X POST "http://127.0.0.1:8080/capacity?queue=none&contention=0.5"',
       ]),
     )
     .action((flags: ServeFlags) => serve(flags));

@@ -18,7 +18,7 @@ const COLUMNS = [
   ['strategy', 'the model that ran the tasks'],
   [
     'concurrency',
-    'tasks in flight at once: workers for threads and processes (N×K: N workers with K tasks in flight each), promises for async',
+    'tasks in flight at once: workers for threads and processes (N×K: N workers with K tasks in flight each), promises for async; adaptive: a limit that moved while the job ran (its range and time-weighted mean beneath)',
   ],
   ['wall time', 'median elapsed time of the measured runs'],
   ['mean ± σ', 'mean wall time ± its standard deviation over the runs (— for one run)'],
@@ -41,6 +41,25 @@ export function figuresTable(section: ReportSection): string {
   return (
     '<div class="table-wrap"><table class="figures">' +
     `<thead><tr>${head.join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`
+  );
+}
+
+/** The level as the CLI writes it; under an adaptive limit, what it did beneath. */
+function levelCell(s: ReportStrategy): string {
+  const level = s.level ?? formatLevel(s.concurrency, s.inFlight);
+  const limit = s.limit;
+  if (limit === undefined) {
+    return `<td title="${escapeHtml(describeConcurrency(s.strategy, s.concurrency, s.inFlight))}">${escapeHtml(level)}</td>`;
+  }
+  const what = limit.perWorker ? 'tasks in flight per worker' : 'limit of tasks in flight';
+  const title =
+    `${what} moved while the job ran, within ${formatCount(limit.bounds.min)}–${formatCount(limit.bounds.max)}: ` +
+    `from ${formatCount(limit.start)}, between ${formatCount(limit.min)} and ${formatCount(limit.max)}, ` +
+    `${formatSignificant(limit.mean)} on average over the run (time-weighted; the median of the runs')`;
+  const figures = `${formatCount(limit.min)}–${formatCount(limit.max)}, mean ${formatSignificant(limit.mean)}`;
+  return (
+    `<td title="${escapeHtml(title)}">${escapeHtml(level)}` +
+    `<span class="limit-figures">${escapeHtml(figures)}</span></td>`
   );
 }
 
@@ -67,7 +86,7 @@ function row(s: ReportStrategy, recommended: boolean): string {
   return (
     `<tr class="${strategyClass(s.strategy)}${recommended ? ' recommended' : ''}">` +
     `<th scope="row"><span class="swatch"></span>${escapeHtml(displayName(s))}${mark}</th>` +
-    `<td title="${escapeHtml(describeConcurrency(s.strategy, s.concurrency, s.inFlight))}">${escapeHtml(formatLevel(s.concurrency, s.inFlight))}</td>` +
+    levelCell(s) +
     cells.map((c, i) => `<td${i === cells.length - 1 ? failedClass : ''}>${escapeHtml(c)}</td>`).join('') +
     '</tr>'
   );

@@ -1,10 +1,18 @@
 import { formatCount, formatDuration } from '../../core/units.js';
+import { limitSeriesChart } from './charts/limit-series.js';
 import { latencyChart, throughputChart } from './charts/probes.js';
 import { wallCpuChart } from './charts/wall-cpu.js';
 import type { EncodedTimeline } from './encode.js';
 import { escapeHtml } from './escape.js';
 import { figuresTable } from './figures-table.js';
-import { describeConcurrency, displayName, laneMeaning, strategyClass, verdictLabel } from './strategy.js';
+import {
+  describeConcurrency,
+  describeRow,
+  displayName,
+  laneMeaning,
+  strategyClass,
+  verdictLabel,
+} from './strategy.js';
 import type { ReportSection, ReportStrategy } from './types.js';
 
 /** The anchor of section `s` (0-based). */
@@ -28,6 +36,7 @@ export function sectionHtml(
     listHtml('summary', section.summary),
     warningsHtml(section.warnings),
     timelinesHtml(section.strategies, s, timelines),
+    limitsHtml(section.strategies),
   ];
   if (section.strategies.length > 0) {
     parts.push(
@@ -50,6 +59,25 @@ export function sectionHtml(
   }
   parts.push('<h3>The figures</h3>', figuresTable(section), '</section>');
   return parts.join('\n');
+}
+
+/** Each adaptive row's limit over time beside throughput and latency, in the run its timeline is of. */
+function limitsHtml(strategies: readonly ReportStrategy[]): string {
+  const figures = strategies.flatMap((strategy) => {
+    const limit = strategy.limit;
+    const chart =
+      limit?.series && limitSeriesChart(limit.series, limit.perWorker ? 'limit per worker' : 'limit');
+    if (!chart) return [];
+    const which = strategy.timelineRun ? ` (${strategy.timelineRun.choice})` : '';
+    return [
+      `<figure class="chart-figure ${strategyClass(strategy.strategy)}">${chart}<figcaption class="note">` +
+        `<strong>${escapeHtml(displayName(strategy))}</strong>${escapeHtml(which)}: each point is a stretch of the run, ` +
+        `the ${limit!.perWorker ? 'tasks in flight per worker allowed' : 'limit of tasks in flight'} at its end, ` +
+        'the tasks that ended in it per second, and their mean latency. Hover a stretch for its figures.</figcaption></figure>',
+    ];
+  });
+  if (figures.length === 0) return '';
+  return `<h3>The adaptive limit over time</h3>${figures.join('')}`;
 }
 
 function verdictHtml(section: ReportSection): string {
@@ -113,6 +141,11 @@ function timelinesHtml(
   );
 }
 
+/** Tasks a worker may hold at once: under an adaptive limit per worker, its bound, not where it started. */
+function laneBound(strategy: ReportStrategy): number | undefined {
+  return strategy.limit?.perWorker ? strategy.limit.bounds.max : strategy.inFlight;
+}
+
 function timelineFigure(
   strategy: ReportStrategy,
   s: number,
@@ -120,7 +153,7 @@ function timelineFigure(
   timeline: EncodedTimeline | null,
 ): string {
   const name = escapeHtml(displayName(strategy));
-  const how = escapeHtml(describeConcurrency(strategy.strategy, strategy.concurrency, strategy.inFlight));
+  const how = escapeHtml(describeRow(strategy));
   if (timeline === null) {
     return (
       `<figure class="timeline ${strategyClass(strategy.strategy)}"><figcaption><strong>${name}</strong> · ${how}</figcaption>` +
@@ -145,7 +178,7 @@ function timelineFigure(
     `role="img" aria-label="${escapeHtml(label)}"></canvas><div class="brush" hidden></div>` +
     '<div class="hover-mark" hidden></div>' +
     '<button type="button" class="reset-zoom" hidden>zoom out</button></div>' +
-    `<p class="lane-note">${escapeHtml(laneMeaning(strategy.strategy, strategy.inFlight))}</p>` +
+    `<p class="lane-note">${escapeHtml(laneMeaning(strategy.strategy, laneBound(strategy)))}</p>` +
     '</figure>'
   );
 }

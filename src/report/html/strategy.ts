@@ -1,4 +1,5 @@
-import { formatCount } from '../../core/units.js';
+import { formatCount, formatSignificant } from '../../core/units.js';
+import type { ReportStrategy } from './types.js';
 
 /** The four models have their own colours; anything else is drawn in a neutral one. */
 const KNOWN_STRATEGIES = new Set(['sequential', 'async', 'threads', 'processes']);
@@ -28,6 +29,19 @@ export function describeConcurrency(strategy: string, concurrency: number, inFli
     default:
       return `concurrency ${n}`;
   }
+}
+
+/**
+ * What a row's concurrency meant, in words: as `describeConcurrency`, or under an adaptive limit what
+ * it did (`adaptive: 4–18 in flight, 11.1 on average`, `2 threads × adaptive 4–19 in flight, 7.82 on average`).
+ */
+export function describeRow(s: ReportStrategy): string {
+  const limit = s.limit;
+  if (limit === undefined) return describeConcurrency(s.strategy, s.concurrency, s.inFlight);
+  const moved = `adaptive ${formatCount(limit.min)}–${formatCount(limit.max)} in flight, ${formatSignificant(limit.mean)} on average`;
+  if (!limit.perWorker) return moved;
+  const workers = s.strategy === 'processes' ? 'processes' : 'threads';
+  return `${formatCount(s.concurrency)} ${s.concurrency === 1 ? workers.replace(/e?s$/, '') : workers} × ${moved}`;
 }
 
 /** The name a row, a timeline or a chart shows: the configuration's, else the strategy's. */

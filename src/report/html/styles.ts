@@ -83,6 +83,15 @@ svg.chart .point { fill: var(--c); stroke: var(--bg); stroke-width: 1.5; }
 svg.chart .point.dashed { fill: var(--bg); stroke: var(--c); }
 svg.chart .marker { stroke: var(--fg); stroke-dasharray: 3 3; }
 svg.chart .marker-label { font-weight: 600; }
+svg.chart .frame { fill: none; stroke: var(--border); }
+svg.chart .series { fill: none; stroke-width: 2; }
+svg.chart .s-limit { stroke: var(--c-threads); }
+svg.chart .s-throughput { stroke: var(--c-async); }
+svg.chart .s-latency { stroke: var(--c-processes); }
+svg.chart .hit { fill: transparent; }
+svg.chart .hit:hover { fill: rgba(127, 127, 127, 0.15); }
+svg.chart text.axis-name { font-weight: 600; }
+.limit-figures { display: block; color: var(--muted); font-size: 0.9em; }
 .table-wrap { overflow-x: auto; }
 table.figures { border-collapse: collapse; width: 100%; font-size: 0.86em; font-variant-numeric: tabular-nums; }
 table.figures th, table.figures td { padding: 6px 5px; border-bottom: 1px solid var(--border); text-align: right; white-space: nowrap; }

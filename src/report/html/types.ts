@@ -1,3 +1,5 @@
+import type { LimitBucket } from '../../core/types.js';
+
 /**
  * The HTML report's own input: plain values, independent of how they were measured.
  * Times are in ms; timeline timestamps are ms since the Unix epoch.
@@ -14,6 +16,21 @@ export interface ReportStrategy {
   name?: string; // the configuration's name where the strategy alone is ambiguous: 'threads 2×32'
   concurrency: number;
   inFlight?: number; // tasks in flight per worker (threads, processes): the hybrid above 1
+  level?: string; // the level as the CLI writes it: '2×32', 'adaptive:4-256', '2×adaptive'
+  /**
+   * Under an adaptive limit, what it did over the measured runs (per worker under the hybrid): its
+   * start, range and time-weighted mean (the median of the runs'), its bounds, and over time in the run
+   * the timeline is of.
+   */
+  limit?: {
+    start: number;
+    min: number;
+    max: number;
+    mean: number;
+    bounds: { min: number; max: number };
+    perWorker: boolean;
+    series?: LimitBucket[];
+  };
   /** Over the measured runs; `mean` and `stddev` (n − 1) where there were several. */
   wallMs: { median: number; min: number; max: number; mean?: number; stddev?: number; runs?: number };
   cpuMs: number; // median CPU time (user+system) of the whole process tree

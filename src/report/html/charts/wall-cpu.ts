@@ -1,6 +1,6 @@
 import { formatDuration } from '../../../core/units.js';
 import { formatTick, niceStep, ticksBetween, timeUnit } from '../shared.js';
-import { describeConcurrency, displayName, strategyClass } from '../strategy.js';
+import { describeRow, displayName, strategyClass } from '../strategy.js';
 import { px, svgRoot, svgText, svgTitle } from '../svg.js';
 import type { ReportStrategy } from '../types.js';
 
@@ -42,13 +42,7 @@ export function wallCpuChart(strategies: readonly ReportStrategy[]): string {
     const cls = strategyClass(s.strategy);
     parts.push(
       svgText(LABEL_WIDTH - 10, top + 18, displayName(s), 'row-label', 'end'),
-      svgText(
-        LABEL_WIDTH - 10,
-        top + 34,
-        describeConcurrency(s.strategy, s.concurrency, s.inFlight),
-        'row-note',
-        'end',
-      ),
+      svgText(LABEL_WIDTH - 10, top + 34, describeRow(s), 'row-note', 'end'),
     );
     if (Number.isFinite(s.wallMs.median)) {
       marks++;

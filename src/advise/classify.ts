@@ -18,8 +18,12 @@ export interface Characterized {
   reasons: string[];
 }
 
-/** The task's character, from the share of its time the event loop was busy. */
-export function characterize(sample: SampleFigures): Characterized {
+/**
+ * The task's character, from the share of its time the event loop was busy. `probed`: whether probes
+ * will measure how many tasks a loop keeps up with (under `auto`, a waiting task's adaptive limit finds
+ * out while the job runs instead).
+ */
+export function characterize(sample: SampleFigures, probed = true): Characterized {
   const { busyShare, cpuShare, busyMs, cpuMs, wallMs, tasks } = sample;
   const measured = `${formatLongDuration(busyMs)} of ${formatLongDuration(wallMs)} per task, over ${tasks} input${tasks === 1 ? '' : 's'} run one at a time`;
   const reasons: string[] = [];
@@ -30,7 +34,7 @@ export function characterize(sample: SampleFigures): Characterized {
       `The event loop was busy ${formatPercent(busyShare)} of each task's time (${measured}): ` +
         `the task mostly waits (at most ${formatPercent(IO_BUSY_SHARE_MAX)} counts as waiting), so by this ` +
         `sample one thread could overlap ${overlap(busyShare)} of them before its loop is always busy ` +
-        `(the probes measure how many it keeps up with).`,
+        `(${probed ? 'the probes measure' : 'the adaptive limit finds, while the job runs,'} how many it keeps up with).`,
     );
   } else if (busyShare >= CPU_BUSY_SHARE_MIN) {
     kind = 'cpu-bound';

@@ -11,8 +11,15 @@ import { formatLongDuration } from '../core/units.js';
 import { adaptiveStart } from './adaptive-start.js';
 import type { SampleBank } from './bank.js';
 import { choose } from './choose.js';
-import { type BoundsInput, boundProjections, bounds, characterize, tooSmall } from './classify.js';
-import { hybridFirst, planLevels } from './levels.js';
+import {
+  type BoundsInput,
+  boundProjections,
+  bounds,
+  characterize,
+  hybridInFlight,
+  tooSmall,
+} from './classify.js';
+import { hybridFirst, hybridLevels, planLevels } from './levels.js';
 import { measureMessages } from './message.js';
 import { runSample } from './sample.js';
 import { search } from './search.js';
@@ -210,9 +217,15 @@ export async function advise(options: AdviseOptions, bank?: SampleBank): Promise
   // search times a worker if it comes to probe one.
   if (!bank || character.kind !== 'io-bound') {
     onProgress('timing the start-up of a worker thread');
-    // Under `auto`, as many workers as the job would run on threads, kept warm for it (startup.ts).
+    // Under `auto`, as many workers as the job would run on threads, kept warm for it (startup.ts):
+    // for a task that also waits, with the hybrid's tasks in flight at its bound (and top level).
     const workers = Math.max(1, Math.min(cores, caps.workerCap));
-    const threadStart = await measureStartup(ref, 'threads', sampled.inputs[0], sample.wallMs, bank, workers);
+    const hybrid =
+      character.kind === 'mixed' && hybridLevels(sample.busyShare, workers, caps.asyncCap).length > 0;
+    const threadStart = await measureStartup(ref, 'threads', sampled.inputs[0], sample.wallMs, bank, {
+      workers,
+      inFlight: hybrid ? hybridInFlight(sample.busyShare, caps.asyncCap, workers) : 1,
+    });
     startup.threadsMs = threadStart.ms; // when it failed, the search tries once more and says why
   }
   const boundsInput: BoundsInput | null =

@@ -82,6 +82,14 @@ export function hybridFill(busyShare: number): number {
   return 2 ** Math.ceil(Math.log2(HYBRID_FILL * overlapBound(Math.max(1e-6, busyShare))));
 }
 
+/**
+ * The hybrid's tasks in flight per worker at its bound (and its top probed level, `hybridLevels`):
+ * enough to fill each loop (`hybridFill`), async's cap spread over the workers at most, 2 at least.
+ */
+export function hybridInFlight(busyShare: number, asyncCap: number, workers: number): number {
+  return Math.max(2, Math.min(Math.floor(asyncCap / workers), hybridFill(busyShare)));
+}
+
 function overlap(busyShare: number): string {
   const bound = overlapBound(busyShare);
   if (!Number.isFinite(bound)) return 'any number';
@@ -173,10 +181,7 @@ function hybridBound(
   const { sample, cores } = input;
   if (input.kind === 'cpu-bound' || concurrency < 2) return null;
   const coreShare = Math.max(1e-6, Math.min(sample.busyShare, sample.cpuShare));
-  const inFlight = Math.max(
-    2,
-    Math.min(Math.floor(input.asyncCap / concurrency), hybridFill(sample.busyShare)),
-  );
+  const inFlight = hybridInFlight(sample.busyShare, input.asyncCap, concurrency);
   const speedup = Math.min(concurrency * inFlight, Math.min(concurrency, cores) / coreShare);
   if (speedup <= concurrency * 1.0001) return null;
   return {

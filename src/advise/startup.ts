@@ -21,9 +21,9 @@ export async function measureStartup(
   input: unknown,
   taskMs: number,
   bank?: SampleBank,
-  workers = 1,
+  warmAs: { workers: number; inFlight: number } = { workers: 1, inFlight: 1 },
 ): Promise<{ ms: number | null; error?: string }> {
-  const warm = bank ? await timeWarm(bank, strategy, workers, input, taskMs) : null;
+  const warm = bank ? await timeWarm(bank, strategy, warmAs, input, taskMs) : null;
   if (warm !== null) return warm;
   let best: number | null = null;
   const samples = bank ? AUTO_STARTUP_SAMPLES : STARTUP_SAMPLES;
@@ -60,20 +60,23 @@ async function timeStartup(
 
 /**
  * Under `auto`, where the bank can open executors with the job's own options: `workers` workers (the
- * number the job would run) timed on as many inputs at once (fresh ones, kept), until the first
- * result, less the task's own mean time; then kept warm in the bank, for the job to adopt if they are
- * what it chooses. Null where there is no such executor, or no input succeeded (the caller then times
- * one worker on the known-good input, as `fanout advise` does).
+ * number the job would run, with the tasks in flight on each it would likely run) timed on as many
+ * inputs at once (fresh ones, kept), until the first result, less the task's own mean time; then kept
+ * warm in the bank, for the job to adopt if they are what it chooses. Null where there is no such
+ * executor, or no input succeeded (the caller then times one worker on the known-good input, as
+ * `fanout advise` does).
  */
 async function timeWarm(
   bank: SampleBank,
   strategy: 'threads' | 'processes',
-  workers: number,
+  as: { workers: number; inFlight: number },
   input: unknown,
   taskMs: number,
 ): Promise<{ ms: number } | null> {
+  const { workers, inFlight } = as;
   const start = performance.now();
-  const executor = bank.open({ strategy, concurrency: workers });
+  const config = { strategy, concurrency: workers, inFlight };
+  const executor = bank.open(config);
   if (executor === undefined) return null;
   let first: number | undefined;
   let outcomes: Settled<unknown>[];
@@ -101,6 +104,6 @@ async function timeWarm(
     await executor.close();
     return null;
   }
-  await bank.hold(executor, { strategy, concurrency: workers });
+  await bank.hold(executor, config);
   return { ms: Math.max(0, first - start - taskMs) };
 }

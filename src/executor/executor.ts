@@ -120,7 +120,7 @@ export interface ChooseRequest {
   open?: (config: OpenConfig) => Executor;
 }
 
-/** The job's own options under another configuration (no timeline: the job's executor keeps none). */
+/** The job's own options under another configuration. */
 function optionsFor(options: ResolvedOptions, config: OpenConfig): ExecutorOptions {
   const { timeout, chunkSize, maxMemoryMb } = options;
   return {
@@ -131,6 +131,7 @@ function optionsFor(options: ResolvedOptions, config: OpenConfig): ExecutorOptio
     concurrency: config.concurrency,
     inFlight: config.inFlight ?? 1,
     isolate: options.isolate,
+    timeline: options.timeline,
     setupTimeout: options.setupTimeout,
     teardownTimeout: options.teardownTimeout,
     ...(timeout === undefined ? {} : { timeout }),

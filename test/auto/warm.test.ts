@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { chooseStrategy } from '../../src/advise/auto.js';
 import { ClosedError } from '../../src/core/errors.js';
 import type { OpenConfig } from '../../src/executor/executor.js';
 import { createExecutor, type Executor, type StrategyChooser } from '../../src/executor/executor.js';
@@ -30,7 +31,7 @@ test('the chosen configuration, already warm: the job adopts its workers', async
   const seen: Executor[] = [];
   const config = { strategy: 'threads', concurrency: 2 } as const;
   const executor = createExecutor<number, number>(
-    { task: threadOf, strategy: 'auto' },
+    { task: threadOf, strategy: 'auto', timeline: true },
     warming(config, config, seen),
   );
   try {
@@ -42,6 +43,11 @@ test('the chosen configuration, already warm: the job adopts its workers', async
     assert.ok(threads.slice(1).includes(threads[0]!), `worker threads ${[...new Set(threads)]}`);
     const usage = await executor.usage();
     assert.ok(usage.workersStarted <= 2, `${usage.workersStarted} workers started for 2`);
+    // Opened with the job's own options: the timeline it asked for is kept (the warm run's entry too).
+    assert.ok(
+      executor.timeline().length >= inputs.length - 1,
+      `${executor.timeline().length} timeline entries`,
+    );
     assert.equal(executor.choice?.warm, undefined, 'the choice does not keep the spent executor');
     // The warm executor handed its workers over: it is closed, and closing it again is harmless.
     await assert.rejects(seen[0]!.run(1), ClosedError);
@@ -90,5 +96,37 @@ test("what the chooser opens has the job's own options: its time-out holds there
     assert.equal((await executor.usage()).workersStarted <= 2, true);
   } finally {
     await executor.close();
+  }
+});
+
+test('the advisor under auto: the workers it timed are handed over when chosen, and every other one it opened is closed', async () => {
+  const busy = new URL('../../../test/fixtures/advise/busy.mjs', import.meta.url);
+  const opened: Executor[] = [];
+  const choice = await chooseStrategy({
+    task: busy,
+    sample: Array.from({ length: 40 }, () => 15),
+    total: 40,
+    budgetMs: 2000,
+    open: (config) => {
+      const executor = createExecutor({ task: busy, ...config });
+      opened.push(executor);
+      return executor;
+    },
+  });
+  try {
+    assert.ok(opened.length > 0, 'the start-up was timed on an executor the job could adopt');
+    for (const executor of opened) {
+      if (executor === choice.warm) continue;
+      await assert.rejects(executor.run(1), ClosedError);
+    }
+    if (choice.warm !== undefined) {
+      // Handed over only when it is the choice: threads, at the count of workers the job runs.
+      assert.equal(choice.strategy, 'threads');
+      assert.equal(choice.warm.strategy, 'threads');
+      assert.equal(choice.warm.concurrency, choice.concurrency);
+      assert.equal(choice.warm.inFlight, choice.inFlight);
+    }
+  } finally {
+    await choice.warm?.close();
   }
 });

@@ -291,8 +291,9 @@ export class Executor<I = unknown, O = unknown> {
   }
 
   /**
-   * Gives this executor's strategy to the job's executor, when it runs `choice` exactly and nothing
-   * else was asked of it; this executor is then closed, its strategy no longer its own. Undefined otherwise.
+   * Gives this executor's strategy to the job's executor when it runs `choice` exactly (a fixed limit:
+   * an adaptive one is built for the job); this executor is then closed, the strategy no longer its
+   * own. Undefined otherwise.
    */
   #handOver(choice: Chosen): Strategy | undefined {
     const strategy = this.#strategy;

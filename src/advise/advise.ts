@@ -8,10 +8,18 @@ import { performance } from 'node:perf_hooks';
 import { describe, OptionError } from '../core/errors.js';
 import { expectPositiveInteger } from '../core/options.js';
 import { formatLongDuration } from '../core/units.js';
+import { adaptiveStart } from './adaptive-start.js';
 import type { SampleBank } from './bank.js';
 import { choose } from './choose.js';
-import { type BoundsInput, boundProjections, bounds, characterize, tooSmall } from './classify.js';
-import { hybridFirst, planLevels } from './levels.js';
+import {
+  type BoundsInput,
+  boundProjections,
+  bounds,
+  characterize,
+  hybridInFlight,
+  tooSmall,
+} from './classify.js';
+import { hybridFirst, hybridLevels, planLevels } from './levels.js';
 import { measureMessages } from './message.js';
 import { runSample } from './sample.js';
 import { search } from './search.js';
@@ -135,17 +143,19 @@ export async function advise(options: AdviseOptions, bank?: SampleBank): Promise
   if (sample.failed > 0) bank?.stopFresh();
   const deadline = started + allowedMs(sample.wallMs);
   const message = measureMessages(sampled.inputs, sampled.outputs);
-  const character = characterize(sample);
+  const caps = {
+    asyncCap: Math.min(maxConcurrency ?? ASYNC_MAX_CONCURRENCY, total ?? Number.POSITIVE_INFINITY),
+    workerCap: Math.min(maxConcurrency ?? cores * WORKERS_PER_CORE_MAX, total ?? Number.POSITIVE_INFINITY),
+  };
+  // Under `auto`, a task that mostly waits starts at once under an adaptive limit (adaptive-start.ts).
+  const waiting = bank ? adaptiveStart(sample, caps.asyncCap) : null;
+  const character = characterize(sample, waiting === null);
   const startup: StartupFigures = {
     inProcessMs: Math.max(0, sample.firstTaskMs - sample.wallMs),
     threadsMs: null,
     processesMs: null,
   };
   const notes: string[] = [];
-  const caps = {
-    asyncCap: Math.min(maxConcurrency ?? ASYNC_MAX_CONCURRENCY, total ?? Number.POSITIVE_INFINITY),
-    workerCap: Math.min(maxConcurrency ?? cores * WORKERS_PER_CORE_MAX, total ?? Number.POSITIVE_INFINITY),
-  };
   const probes: Probe[] = [sequentialProbe(sample)];
   const pastKnee: Probe[] = [];
   const repeats: Repeat[] = [];
@@ -207,7 +217,15 @@ export async function advise(options: AdviseOptions, bank?: SampleBank): Promise
   // search times a worker if it comes to probe one.
   if (!bank || character.kind !== 'io-bound') {
     onProgress('timing the start-up of a worker thread');
-    const threadStart = await measureStartup(ref, 'threads', sampled.inputs[0], sample.wallMs, bank);
+    // Under `auto`, as many workers as the job would run on threads, kept warm for it (startup.ts):
+    // for a task that also waits, with the hybrid's tasks in flight at its bound (and top level).
+    const workers = Math.max(1, Math.min(cores, caps.workerCap));
+    const hybrid =
+      character.kind === 'mixed' && hybridLevels(sample.busyShare, workers, caps.asyncCap).length > 0;
+    const threadStart = await measureStartup(ref, 'threads', sampled.inputs[0], sample.wallMs, bank, {
+      workers,
+      inFlight: hybrid ? hybridInFlight(sample.busyShare, caps.asyncCap, workers) : 1,
+    });
     startup.threadsMs = threadStart.ms; // when it failed, the search tries once more and says why
   }
   const boundsInput: BoundsInput | null =
@@ -223,6 +241,19 @@ export async function advise(options: AdviseOptions, bank?: SampleBank): Promise
         reasons: [...character.reasons, ...notes, ...small.reasons],
       },
       small.projections,
+    );
+  }
+  if (waiting) {
+    return finish(
+      {
+        kind: 'io-bound',
+        strategy: 'async',
+        concurrency: waiting.initial,
+        inFlight: 1,
+        adaptive: { min: waiting.min, max: waiting.max, floorMs: waiting.floorMs },
+        reasons: [...character.reasons, ...notes, waiting.reason],
+      },
+      boundsInput ? boundProjections(boundsInput, bounds(boundsInput)) : [],
     );
   }
 

@@ -5,6 +5,7 @@
 
 import { performance } from 'node:perf_hooks';
 import type { StrategyName } from '../core/options.js';
+import type { Executor, OpenConfig } from '../executor/executor.js';
 import { advise } from './advise.js';
 import { SampleBank } from './bank.js';
 import type { Advice, AdviseOptions } from './types.js';
@@ -32,6 +33,8 @@ export interface AutoChoice {
   concurrency: number;
   /** Tasks in flight per worker: above 1, the hybrid. */
   inFlight: number;
+  /** For a task that mostly waits: the limit moves while the job runs, from `concurrency` (see Verdict). */
+  adaptive?: { min: number; max: number; floorMs: number };
   /** Everything measured, and the verdict's reasons (`advice.verdict.reasons`) to show the user. */
   advice: Advice;
   /**
@@ -41,6 +44,8 @@ export interface AutoChoice {
   kept: ReadonlyMap<number, unknown>;
   /** How long choosing took, in ms, sampling and probing included (the kept results were made in it). */
   costMs: number;
+  /** Workers the advisor started with the job's own options, of the chosen configuration: the job's to adopt. */
+  warm?: Executor;
 }
 
 export interface ChooseStrategyOptions extends Omit<AdviseOptions, 'inputs'> {
@@ -48,6 +53,11 @@ export interface ChooseStrategyOptions extends Omit<AdviseOptions, 'inputs'> {
   sample: readonly unknown[];
   /** The job's time-out per task, in ms: a result that took longer is not kept. */
   timeout?: number;
+  /**
+   * Opens an executor with the job's own options: the workers the advisor starts with it are handed
+   * back in `warm` when they are what it chose.
+   */
+  open?: (config: OpenConfig) => Executor;
 }
 
 /**
@@ -60,20 +70,36 @@ export interface ChooseStrategyOptions extends Omit<AdviseOptions, 'inputs'> {
  * const { strategy, concurrency, kept } = await chooseStrategy({ task, sample: first, total: inputs.length });
  */
 export async function chooseStrategy(options: ChooseStrategyOptions): Promise<AutoChoice> {
-  const { sample, timeout, ...rest } = options;
+  const { sample, timeout, open, ...rest } = options;
   const started = performance.now();
-  const bank = new SampleBank(sample, timeout);
-  const advice = await advise(
-    {
-      ...rest,
-      ...(timeout === undefined ? {} : { timeout }),
-      inputs: sample,
-      total: rest.total === undefined ? sample.length : rest.total,
-      budgetMs: rest.budgetMs ?? AUTO_BUDGET_MS,
-      maxShareOfJob: rest.maxShareOfJob ?? AUTO_MAX_SHARE_OF_JOB,
-    },
-    bank,
-  );
-  const { strategy, concurrency, inFlight } = advice.verdict;
-  return { strategy, concurrency, inFlight, advice, kept: bank.kept, costMs: performance.now() - started };
+  const bank = new SampleBank(sample, timeout, open);
+  let advice: Advice;
+  try {
+    advice = await advise(
+      {
+        ...rest,
+        ...(timeout === undefined ? {} : { timeout }),
+        inputs: sample,
+        total: rest.total === undefined ? sample.length : rest.total,
+        budgetMs: rest.budgetMs ?? AUTO_BUDGET_MS,
+        maxShareOfJob: rest.maxShareOfJob ?? AUTO_MAX_SHARE_OF_JOB,
+      },
+      bank,
+    );
+  } catch (error) {
+    await bank.closeWarm();
+    throw error;
+  }
+  const { strategy, concurrency, inFlight, adaptive } = advice.verdict;
+  const warm = await bank.takeWarm({ strategy, concurrency, inFlight, adaptive });
+  return {
+    strategy,
+    concurrency,
+    inFlight,
+    ...(adaptive === undefined ? {} : { adaptive }),
+    ...(warm === undefined ? {} : { warm }),
+    advice,
+    kept: bank.kept,
+    costMs: performance.now() - started,
+  };
 }

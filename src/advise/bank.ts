@@ -3,7 +3,11 @@
  * sample and the probes draw inputs from here: fresh ones (never run) first, so that their results
  * are the job's own and the executor does not run them again; once the fresh ones run out, or where
  * they may not be used, known-good inputs round and round (their results are thrown away).
+ *
+ * It also holds the workers warmed while choosing (at most one executor, opened with the job's own
+ * options): if they are what was chosen, the job adopts them instead of starting its own.
  */
+import type { Executor, OpenConfig } from '../executor/executor.js';
 
 /** A batch drawn for a run: the inputs, and for each the sample index of a fresh one (else -1). */
 export interface Draw {
@@ -19,10 +23,54 @@ export class SampleBank {
   #next = 0;
   #repeat = 0;
   #freshAllowed = true;
+  readonly #open: ((config: OpenConfig) => Executor) | undefined;
+  #warm: { executor: Executor; config: Required<OpenConfig> } | undefined;
 
-  constructor(inputs: readonly unknown[], timeout?: number) {
+  /** `open`: makes an executor with the job's own options, which the job can adopt (see `hold`). */
+  constructor(inputs: readonly unknown[], timeout?: number, open?: (config: OpenConfig) => Executor) {
     this.#inputs = inputs;
     this.#timeout = timeout;
+    this.#open = open;
+  }
+
+  /** An executor of `config` the job could adopt, or undefined when there is no way to open one. */
+  open(config: OpenConfig): Executor | undefined {
+    return this.#open?.(config);
+  }
+
+  /** Keeps an executor `open` made, warm, for the job (closing one kept before). */
+  async hold(executor: Executor, config: OpenConfig): Promise<void> {
+    const before = this.#warm;
+    this.#warm = { executor, config: { inFlight: 1, ...config } };
+    await before?.executor.close();
+  }
+
+  /** Closes the warm executor, if any (the advisor failed: nothing to hand over). */
+  async closeWarm(): Promise<void> {
+    const warm = this.#warm;
+    this.#warm = undefined;
+    await warm?.executor.close();
+  }
+
+  /**
+   * The warm executor, if it runs `choice` (a fixed limit: not an adaptive one); any other is closed.
+   * Either way the bank holds none after.
+   */
+  async takeWarm(choice: Required<OpenConfig> & { adaptive?: unknown }): Promise<Executor | undefined> {
+    const warm = this.#warm;
+    this.#warm = undefined;
+    if (warm === undefined) return undefined;
+    const { config } = warm;
+    if (
+      choice.adaptive === undefined &&
+      config.strategy === choice.strategy &&
+      config.concurrency === choice.concurrency &&
+      config.inFlight === choice.inFlight
+    ) {
+      return warm.executor;
+    }
+    await warm.executor.close();
+    return undefined;
   }
 
   /** Sampled inputs never run yet. */

@@ -18,8 +18,12 @@ export interface Characterized {
   reasons: string[];
 }
 
-/** The task's character, from the share of its time the event loop was busy. */
-export function characterize(sample: SampleFigures): Characterized {
+/**
+ * The task's character, from the share of its time the event loop was busy. `probed`: whether probes
+ * will measure how many tasks a loop keeps up with (under `auto`, a waiting task's adaptive limit finds
+ * out while the job runs instead).
+ */
+export function characterize(sample: SampleFigures, probed = true): Characterized {
   const { busyShare, cpuShare, busyMs, cpuMs, wallMs, tasks } = sample;
   const measured = `${formatLongDuration(busyMs)} of ${formatLongDuration(wallMs)} per task, over ${tasks} input${tasks === 1 ? '' : 's'} run one at a time`;
   const reasons: string[] = [];
@@ -30,7 +34,7 @@ export function characterize(sample: SampleFigures): Characterized {
       `The event loop was busy ${formatPercent(busyShare)} of each task's time (${measured}): ` +
         `the task mostly waits (at most ${formatPercent(IO_BUSY_SHARE_MAX)} counts as waiting), so by this ` +
         `sample one thread could overlap ${overlap(busyShare)} of them before its loop is always busy ` +
-        `(the probes measure how many it keeps up with).`,
+        `(${probed ? 'the probes measure' : 'the adaptive limit finds, while the job runs,'} how many it keeps up with).`,
     );
   } else if (busyShare >= CPU_BUSY_SHARE_MIN) {
     kind = 'cpu-bound';
@@ -76,6 +80,14 @@ export function overlapBound(busyShare: number): number {
  */
 export function hybridFill(busyShare: number): number {
   return 2 ** Math.ceil(Math.log2(HYBRID_FILL * overlapBound(Math.max(1e-6, busyShare))));
+}
+
+/**
+ * The hybrid's tasks in flight per worker at its bound (and its top probed level, `hybridLevels`):
+ * enough to fill each loop (`hybridFill`), async's cap spread over the workers at most, 2 at least.
+ */
+export function hybridInFlight(busyShare: number, asyncCap: number, workers: number): number {
+  return Math.max(2, Math.min(Math.floor(asyncCap / workers), hybridFill(busyShare)));
 }
 
 function overlap(busyShare: number): string {
@@ -169,10 +181,7 @@ function hybridBound(
   const { sample, cores } = input;
   if (input.kind === 'cpu-bound' || concurrency < 2) return null;
   const coreShare = Math.max(1e-6, Math.min(sample.busyShare, sample.cpuShare));
-  const inFlight = Math.max(
-    2,
-    Math.min(Math.floor(input.asyncCap / concurrency), hybridFill(sample.busyShare)),
-  );
+  const inFlight = hybridInFlight(sample.busyShare, input.asyncCap, concurrency);
   const speedup = Math.min(concurrency * inFlight, Math.min(concurrency, cores) / coreShare);
   if (speedup <= concurrency * 1.0001) return null;
   return {

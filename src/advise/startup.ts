@@ -5,6 +5,7 @@
  * slows a start-up down, and one slow sample must not decide that a job is too small.
  */
 import { performance } from 'node:perf_hooks';
+import type { Settled } from '../core/types.js';
 import { createExecutor } from '../executor/executor.js';
 import type { SampleBank } from './bank.js';
 import type { TaskRef } from './task-ref.js';
@@ -20,7 +21,10 @@ export async function measureStartup(
   input: unknown,
   taskMs: number,
   bank?: SampleBank,
+  warmAs: { workers: number; inFlight: number } = { workers: 1, inFlight: 1 },
 ): Promise<{ ms: number | null; error?: string }> {
+  const warm = bank ? await timeWarm(bank, strategy, warmAs, input, taskMs) : null;
+  if (warm !== null) return warm;
   let best: number | null = null;
   const samples = bank ? AUTO_STARTUP_SAMPLES : STARTUP_SAMPLES;
   for (let i = 0; i < samples; i++) {
@@ -52,4 +56,54 @@ async function timeStartup(
   } finally {
     await executor.close();
   }
+}
+
+/**
+ * Under `auto`, where the bank can open executors with the job's own options: `workers` workers (the
+ * number the job would run, with the tasks in flight on each it would likely run) timed on as many
+ * inputs at once (fresh ones, kept), until the first result, less the task's own mean time; then kept
+ * warm in the bank, for the job to adopt if they are what it chooses. Null where there is no such
+ * executor, or no input succeeded (the caller then times one worker on the known-good input, as
+ * `fanout advise` does).
+ */
+async function timeWarm(
+  bank: SampleBank,
+  strategy: 'threads' | 'processes',
+  as: { workers: number; inFlight: number },
+  input: unknown,
+  taskMs: number,
+): Promise<{ ms: number } | null> {
+  const { workers, inFlight } = as;
+  const start = performance.now();
+  const config = { strategy, concurrency: workers, inFlight };
+  const executor = bank.open(config);
+  if (executor === undefined) return null;
+  let first: number | undefined;
+  let outcomes: Settled<unknown>[];
+  const drawn = bank.draw(workers, [input]);
+  try {
+    outcomes = await Promise.all(
+      drawn.inputs.map((one, index) =>
+        executor.run(one).then(
+          (value): Settled<unknown> => {
+            first ??= performance.now();
+            return { index, status: 'fulfilled', value };
+          },
+          (reason: unknown): Settled<unknown> => ({ index, status: 'rejected', reason: reason as Error }),
+        ),
+      ),
+    );
+  } catch (error) {
+    await executor.close();
+    throw error;
+  }
+  for (const outcome of outcomes) {
+    if (outcome.status === 'fulfilled') bank.keep(drawn.fresh[outcome.index] ?? -1, outcome.value);
+  }
+  if (first === undefined) {
+    await executor.close();
+    return null;
+  }
+  await bank.hold(executor, config);
+  return { ms: Math.max(0, first - start - taskMs) };
 }

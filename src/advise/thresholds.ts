@@ -71,7 +71,7 @@ export const SAMPLE_MIN_TASKS = 8;
  * …but this many suffice while the event loop was busy at most SAMPLE_WAITING_SHARE of the run:
  * compiling the code only raises the share, so a task that reads this low already mostly waits.
  */
-export const SAMPLE_MIN_TASKS_WAITING = 3;
+export const SAMPLE_MIN_TASKS_WAITING = 2;
 export const SAMPLE_WAITING_SHARE = 0.1;
 /** …and at most this many: enough for a median and a 95th percentile… */
 export const SAMPLE_MAX_TASKS = 100;

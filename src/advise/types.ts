@@ -22,6 +22,12 @@ export interface Verdict {
   concurrency: number;
   /** Tasks in flight per worker (above 1: the hybrid model, `threads=2x32`); 1 for every other model. */
   inFlight: number;
+  /**
+   * Under `auto`, for a task that mostly waits: the limit moves while the job runs (async's
+   * `concurrency: 'adaptive'`) within `min`–`max`, from `concurrency`, with the sample's median task
+   * time (`floorMs`) as its latency without a queue. Absent: a fixed limit.
+   */
+  adaptive?: { min: number; max: number; floorMs: number };
   /** Why, in plain words, each citing the measured figures behind it. */
   reasons: string[];
   /** What could make this verdict wrong: failed inputs or probes, repeated runs that disagreed. */

@@ -189,6 +189,11 @@ export interface ResolvedOptions {
   isolate: boolean;
   /** Set when the limit adapts: the bounds it stays within. */
   adaptive: AdaptiveBounds | undefined;
+  /**
+   * Under `adaptive`, the latency without a queue when it was measured beforehand (`auto`'s sample, in
+   * ms): the limit then starts at `concurrency` at once instead of from a slow start. Not an option.
+   */
+  adaptiveFloorMs?: number;
   /** Set when the tasks in flight per worker adapt (threads, processes): the bounds they stay within. */
   inFlightAdaptive: AdaptiveBounds | undefined;
   exportName: string;

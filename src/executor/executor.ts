@@ -72,6 +72,23 @@ export interface Chosen {
    * out as they are instead of running those inputs again.
    */
   kept?: ReadonlyMap<number, unknown>;
+  /**
+   * A limit that moves while the job runs (async), within these bounds, from `concurrency`; `floorMs`,
+   * the latency without a queue the chooser measured, lets it start there at once (no slow start).
+   */
+  adaptive?: AdaptiveBounds & { floorMs?: number };
+  /**
+   * An executor of the chosen configuration that the chooser made with `ChooseRequest.open` while
+   * choosing: its workers, started and warm, run the job instead of new ones.
+   */
+  warm?: Executor;
+}
+
+/** A configuration the chooser may open an executor of, with the job's own options. */
+export interface OpenConfig {
+  strategy: StrategyName;
+  concurrency: number;
+  inFlight?: number;
 }
 
 /**
@@ -96,6 +113,31 @@ export interface ChooseRequest {
   maxConcurrency?: number;
   /** The executor's time-out per task, in ms: a result that took longer must not be kept. */
   timeout?: number;
+  /**
+   * An executor of `config` with every other option the job's own (its time-outs, memory limit,
+   * chunk size): handed back as `Chosen.warm` when it is the choice, the job adopts it, workers and all.
+   */
+  open?: (config: OpenConfig) => Executor;
+}
+
+/** The job's own options under another configuration. */
+function optionsFor(options: ResolvedOptions, config: OpenConfig): ExecutorOptions {
+  const { timeout, chunkSize, maxMemoryMb } = options;
+  return {
+    task: options.taskUrl,
+    export: options.exportName,
+    taskOptions: options.taskOptions,
+    strategy: config.strategy,
+    concurrency: config.concurrency,
+    inFlight: config.inFlight ?? 1,
+    isolate: options.isolate,
+    timeline: options.timeline,
+    setupTimeout: options.setupTimeout,
+    teardownTimeout: options.teardownTimeout,
+    ...(timeout === undefined ? {} : { timeout }),
+    ...(chunkSize === undefined ? {} : { chunkSize }),
+    ...(maxMemoryMb === undefined ? {} : { maxMemoryMb }),
+  };
 }
 
 const NOTHING_KEPT: ReadonlyMap<number, unknown> = new Map();
@@ -157,12 +199,16 @@ export class Executor<I = unknown, O = unknown> {
   }
 
   /**
-   * Under `concurrency: 'adaptive'` (or `inFlight: 'adaptive'`), the bounds the limit stays within;
-   * otherwise undefined. Under `inFlight: 'adaptive'` this limit, its history and its range count tasks
-   * in flight per worker (`adaptivePerWorker`).
+   * Under `concurrency: 'adaptive'` (or `inFlight: 'adaptive'`, or where `auto` chose an adaptive
+   * limit), the bounds the limit stays within; otherwise undefined. Under `inFlight: 'adaptive'` this
+   * limit, its history and its range count tasks in flight per worker (`adaptivePerWorker`).
    */
   get adaptive(): AdaptiveBounds | undefined {
-    const bounds = this.#options.adaptive ?? this.#options.inFlightAdaptive;
+    const chosen = this.#choice?.adaptive;
+    const bounds =
+      this.#options.adaptive ??
+      this.#options.inFlightAdaptive ??
+      (chosen && { min: chosen.min, max: chosen.max });
     return bounds && { ...bounds };
   }
 
@@ -217,17 +263,53 @@ export class Executor<I = unknown, O = unknown> {
         total,
         ...(options.concurrency > 0 ? { maxConcurrency: options.concurrency } : {}),
         ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+        open: (config) => new Executor(optionsFor(options, config)),
       });
-      this.#choice = choice;
-      this.#strategy = createStrategy({
-        ...options,
-        strategy: choice.strategy,
-        concurrency: choice.concurrency,
-        inFlight: choice.inFlight ?? 1,
-      });
+      // The warm executor is spent either way: adopted, or closed.
+      const { warm, ...chosen } = choice;
+      this.#choice = chosen;
+      const { adaptive } = choice;
+      const adopted = warm === undefined ? undefined : warm.#handOver(choice);
+      if (warm && !adopted) await warm.close();
+      this.#strategy =
+        adopted ??
+        createStrategy({
+          ...options,
+          strategy: choice.strategy,
+          concurrency: choice.concurrency,
+          inFlight: choice.inFlight ?? 1,
+          ...(adaptive === undefined
+            ? {}
+            : {
+                adaptive: { min: adaptive.min, max: adaptive.max },
+                ...(adaptive.floorMs === undefined ? {} : { adaptiveFloorMs: adaptive.floorMs }),
+              }),
+        });
       return this.#strategy;
     })();
     return this.#choosing.then(() => this.#choice?.kept ?? NOTHING_KEPT);
+  }
+
+  /**
+   * Gives this executor's strategy to the job's executor when it runs `choice` exactly (a fixed limit:
+   * an adaptive one is built for the job); this executor is then closed, the strategy no longer its
+   * own. Undefined otherwise.
+   */
+  #handOver(choice: Chosen): Strategy | undefined {
+    const strategy = this.#strategy;
+    if (
+      this.#closed ||
+      strategy === undefined ||
+      choice.adaptive !== undefined ||
+      strategy.name !== choice.strategy ||
+      strategy.concurrency !== choice.concurrency ||
+      (strategy.inFlight ?? 1) !== (choice.inFlight ?? 1)
+    ) {
+      return undefined;
+    }
+    this.#closed = true;
+    this.#strategy = undefined;
+    return strategy;
   }
 
   /** Runs one task. */

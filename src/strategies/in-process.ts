@@ -84,7 +84,7 @@ export class InProcessStrategy implements Strategy {
     this.adaptive =
       options.adaptive === undefined
         ? undefined
-        : new MovingLimit(options.adaptive, options.concurrency, now());
+        : new MovingLimit(options.adaptive, options.concurrency, now(), options.adaptiveFloorMs);
     this.#limit = this.adaptive?.now() ?? options.concurrency;
     this.#options = options;
     this.#label = taskLabel(options.taskUrl);

@@ -16,7 +16,8 @@
  *                                 tasks started since the last change, and enough are in flight to use it
  *
  * within MIN–MAX, starting from SLOW_START_FROM and doubling per window up to the initial limit (TCP's
- * slow start), so that the floor is measured before a queue of ours can form.
+ * slow start), so that the floor is measured before a queue of ours can form; or, given a floor measured
+ * beforehand (`auto`'s sequential sample), at the initial limit at once.
  *
  * Gradient2 multiplies the limit by a smoothed floor/latency and compares with a long moving average of
  * the latency; this rule departs from it where docs/adaptive.md says why: the floor is a low quantile of
@@ -46,6 +47,12 @@ export interface LimiterOptions {
   /** Bounds the limit never leaves. */
   min: number;
   max: number;
+  /**
+   * The latency without a queue, in ms, when the caller measured it already (`auto`'s sequential
+   * sample): the slow start is there to measure it, so with it the limit starts at `initial` at once,
+   * and the floor starts from it (the windows' own medians join it, see FLOOR_QUANTILE).
+   */
+  floor?: number;
 }
 
 /** Latency up to this multiple of the floor is taken for noise, not a queue. */
@@ -131,6 +138,14 @@ export class GradientLimiter {
     this.max = options.max;
     this.#slowStartTo = Math.min(options.max, Math.max(options.min, Math.floor(options.initial)));
     this.#estimate = Math.max(options.min, Math.min(this.#slowStartTo, SLOW_START_FROM));
+    const { floor } = options;
+    if (floor !== undefined && Number.isFinite(floor) && floor > 0) {
+      // The floor is known: nothing for a slow start to measure.
+      this.#estimate = this.#slowStartTo;
+      this.#slowStartTo = 0;
+      this.#medians.push(floor);
+      this.#floor = floor;
+    }
     this.#limit = Math.floor(this.#estimate);
   }
 

@@ -151,8 +151,14 @@ abstract class RecordedLimit implements MovingLimitView {
 export class MovingLimit extends RecordedLimit {
   readonly #limiter: GradientLimiter;
 
-  constructor(bounds: AdaptiveBounds, initial: number, startedAt: number) {
-    const limiter = new GradientLimiter({ initial, min: bounds.min, max: bounds.max });
+  /** `floorMs`: the latency without a queue, when measured beforehand (see LimiterOptions.floor). */
+  constructor(bounds: AdaptiveBounds, initial: number, startedAt: number, floorMs?: number) {
+    const limiter = new GradientLimiter({
+      initial,
+      min: bounds.min,
+      max: bounds.max,
+      ...(floorMs === undefined ? {} : { floor: floorMs }),
+    });
     super(bounds, startedAt, limiter.limit);
     this.#limiter = limiter;
   }
@@ -173,17 +179,22 @@ export class MovingLimit extends RecordedLimit {
 /**
  * A limit per worker, each fed by its own worker's tasks: the pools' `inFlight: 'adaptive'`. Shown as
  * one limit, the mean of the live workers' (rounded): that is what `now()`, the history, the range and
- * the series say. A worker that replaces a dead one starts its own from the slow start, up to that mean.
+ * the series say. A worker that replaces a dead one starts its own from the slow start, up to that mean
+ * (at that mean at once where the floor was measured beforehand).
  */
 export class WorkerLimits extends RecordedLimit {
   readonly #initial: number;
+  readonly #floor: { floor?: number };
   readonly #limiters = new Map<number, GradientLimiter>();
   #now: number;
 
-  constructor(bounds: AdaptiveBounds, initial: number, startedAt: number) {
-    const first = new GradientLimiter({ initial, min: bounds.min, max: bounds.max }).limit;
+  /** `floorMs`: the latency without a queue, when measured beforehand (see LimiterOptions.floor). */
+  constructor(bounds: AdaptiveBounds, initial: number, startedAt: number, floorMs?: number) {
+    const floor: { floor?: number } = floorMs === undefined ? {} : { floor: floorMs };
+    const first = new GradientLimiter({ initial, min: bounds.min, max: bounds.max, ...floor }).limit;
     super(bounds, startedAt, first);
     this.#initial = initial;
+    this.#floor = floor;
     this.#now = first;
   }
 
@@ -219,7 +230,7 @@ export class WorkerLimits extends RecordedLimit {
   }
 
   #create(initial: number): GradientLimiter {
-    return new GradientLimiter({ initial, min: this.bounds.min, max: this.bounds.max });
+    return new GradientLimiter({ initial, min: this.bounds.min, max: this.bounds.max, ...this.#floor });
   }
 
   #update(time: number): void {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type BoundsInput, characterize, tooSmall } from '../../src/advise/classify.js';
+import { type BoundsInput, characterize, hybridInFlight, tooSmall } from '../../src/advise/classify.js';
 import type { SampleFigures } from '../../src/advise/types.js';
 import { message, sampleOf, startup } from './figures.js';
 
@@ -92,4 +92,14 @@ describe('tooSmall', () => {
     const input = { ...boundsInput(sampleOf(0.005, 1), 200), startup: { ...startup, threadsMs: null } };
     assert.equal(tooSmall(input), null);
   });
+});
+
+test("the hybrid's tasks in flight per worker at its bound: what fills each loop, within async's cap spread over the workers", () => {
+  // 1/6 busy: a loop fills at 6; HYBRID_FILL × 6 = 24 → 32.
+  assert.equal(hybridInFlight(1 / 6, 256, 2), 32);
+  assert.equal(hybridInFlight(0.5, 256, 2), 8);
+  // Async's cap of 20 over 2 workers: 10 each.
+  assert.equal(hybridInFlight(1 / 6, 20, 2), 10);
+  // Never below 2: one in flight is no hybrid.
+  assert.equal(hybridInFlight(1 / 6, 2, 2), 2);
 });

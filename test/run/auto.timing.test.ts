@@ -33,6 +33,9 @@ test('run --strategy auto picks async for a waiting task, writes one line per in
   assert.equal(lines.length, 120);
   assert.deepEqual(new Set(lines.map((line) => line.index)).size, 120);
   assert.ok(lines.every((line) => line.ok === true && line.value === 15));
-  assert.match(stderr, /auto chose async \d+ after /);
+  // A waiting task starts at once under an adaptive limit, with its reasons (src/advise/adaptive-start.ts).
+  assert.match(stderr, /auto chose async adaptive after /);
+  assert.match(stderr, /adaptive limit: (stayed at|from) \d+/);
+  assert.match(stderr, /Started async with an adaptive limit from \d+ \(bounds 1–120\)/);
   assert.match(stderr, /the task mostly waits/);
 });

@@ -213,7 +213,7 @@ test('without --strategy, run lets auto choose, records every input once and say
   }
   // The summary names the choice in compare's notation and what advice cost, and the reasons follow.
   const chose =
-    /^fanout run: auto chose (sequential|(async|threads|processes) \d+(×\d+)?) after .+ of advice, which ran \d+ inputs? of the job:$/m.exec(
+    /^fanout run: auto chose (sequential|async adaptive|(async|threads|processes) \d+(×\d+)?) after .+ of advice, which ran \d+ inputs? of the job:$/m.exec(
       stderr,
     );
   assert.ok(chose, stderr);

@@ -178,3 +178,20 @@ test('against a modelled service whose capacity drops 64 → 8 and comes back, t
   assert.ok(median(latencyIn(run, 4000, 6000)) <= 30, `median latency ${median(latencyIn(run, 4000, 6000))}`);
   assert.equal(run.finished, 14_000);
 });
+
+test('with the floor measured beforehand, the limit starts at the initial one at once, and cuts against that floor', () => {
+  const limiter = new GradientLimiter({ initial: 128, min: 1, max: 256, floor: 50 });
+  assert.equal(limiter.limit, 128, 'no slow start: the floor it would measure is known');
+  assert.equal(limiter.floor, 50);
+  // Latency at the floor: it grows (by a quarter, 32, the first step).
+  assert.equal(feedWindow(limiter, 0, 50), 160);
+  // Twice the floor, in a fresh window: cut to what Little's law says was sustained (160 × 50 / 100).
+  assert.equal(feedWindow(limiter, 1000, 100), 80);
+  // Its own windows join the floor: a lower median becomes it.
+  feedWindow(limiter, 2000, 40);
+  assert.equal(limiter.floor, 40);
+  // Bounds still hold.
+  assert.equal(new GradientLimiter({ initial: 500, min: 1, max: 256, floor: 50 }).limit, 256);
+  // A floor that is no measurement (zero, not finite) changes nothing.
+  assert.equal(new GradientLimiter({ initial: 128, min: 1, max: 256, floor: 0 }).limit, 4);
+});

@@ -154,7 +154,7 @@ export class Pool implements Strategy {
     this.#size = options.concurrency;
     const moving = options.inFlightAdaptive;
     this.#inFlight = moving?.max ?? options.inFlight;
-    this.adaptive = moving && new WorkerLimits(moving, options.inFlight, now());
+    this.adaptive = moving && new WorkerLimits(moving, options.inFlight, now(), options.adaptiveFloorMs);
     this.#label = taskLabel(options.taskUrl);
     this.#timeline = options.timeline ? [] : null;
   }

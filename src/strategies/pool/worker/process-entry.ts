@@ -56,8 +56,11 @@ const SHELL = '/bin/sh';
 
 // 'disconnect' needs this process's event loop, which a task stuck in synchronous code holds: something
 // outside it must watch for the pool and kill this process if the pool was killed outright. A shell
-// waiting on the pool's pipe costs a millisecond or two of CPU; a worker thread (the fallback, where
-// there is no shell) costs about 65 ms, a third of a child's start.
+// waiting on the pool's pipe costs this process about 3 ms of CPU to start; a worker thread (the
+// fallback, where there is no shell) costs about 65 ms.
+// (Should the pool die after this process died by a signal but before the pool's loop turned to write
+// its line, the shell kills a pid just freed: a window of an event-loop turn, which pid reuse would
+// have to hit.)
 let watcher: ChildProcess | undefined;
 if (process.platform !== 'win32' && existsSync(SHELL)) {
   // `read` ends at the line the pool writes once this process has exited (the shell then stands down),

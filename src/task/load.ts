@@ -3,8 +3,6 @@ import { fileURLToPath } from 'node:url';
 import { describe, TaskLoadError } from '../core/errors.js';
 import type { SetupContext, TaskFunction } from '../core/types.js';
 import { taskLabel } from './label.js';
-import { explainLoadFailure } from './load-failure.js';
-import { importTs } from './ts-loader.js';
 
 export interface LoadedTask {
   fn: TaskFunction;
@@ -13,6 +11,15 @@ export interface LoadedTask {
 }
 
 const TS_EXTENSION = /\.[mc]?ts$/;
+
+// What only a `.ts` task or a failed load needs is imported then: every worker loads this file before
+// its first task, and these two (with node:module, node:child_process) cost it several ms of CPU.
+let tsLoader: Promise<typeof import('./ts-loader.js')> | undefined;
+
+/** Stops what loading a `.ts` task started here (tsx's esbuild service), if it did; see ts-loader.ts. */
+export async function releaseTaskLoader(): Promise<void> {
+  if (tsLoader) await (await tsLoader).releaseTsLoader();
+}
 
 /** Fails early, with a clear message, when a task module's file does not exist. */
 export function assertTaskExists(url: string): void {
@@ -25,7 +32,8 @@ async function importModule(url: string): Promise<Record<string, unknown>> {
   if (TS_EXTENSION.test(new URL(url).pathname)) {
     // Node's own type stripping where it has it; else tsx's scoped import, which works the same on
     // the main thread, in workers and in child processes (loader hooks do not reach workers on Node 20).
-    return importTs(url, taskLabel(url));
+    tsLoader ??= import('./ts-loader.js');
+    return (await tsLoader).importTs(url, taskLabel(url));
   }
   return (await import(url)) as Record<string, unknown>;
 }
@@ -57,6 +65,7 @@ export async function loadTask(url: string, exportName: string): Promise<LoadedT
   } catch (error) {
     // Already one line naming the task and the cause (tsx missing).
     if (error instanceof TaskLoadError) throw error;
+    const { explainLoadFailure } = await import('./load-failure.js');
     const { where, reason } = explainLoadFailure(url, error);
     const at = where === undefined ? '' : `${where}: `;
     throw new TaskLoadError(`task module ${label} failed to load: ${at}${reason}`, error);

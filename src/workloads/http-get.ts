@@ -3,9 +3,25 @@
  * `teardown`) and a GET that reads the body and words every failure in a few words a user can act on.
  */
 import { STATUS_CODES } from 'node:http';
-import { Agent, request } from 'undici';
+import { createRequire } from 'node:module';
+import type { Agent, Dispatcher } from 'undici';
 import { describe } from '../core/errors.js';
 import type { SetupContext } from '../core/types.js';
+
+// Only undici's Agent and its request, not its index: the index loads fetch, WebSocket, the caches and
+// the mocks too, about 150 ms of CPU where these two take about 40, paid by every worker thread and
+// process that loads a workload (undici 7 has no `exports` map; the version is pinned in package.json).
+const require = createRequire(import.meta.url);
+const UndiciAgent = require('undici/lib/dispatcher/agent.js') as typeof Agent;
+const request = require('undici/lib/api/api-request.js') as (
+  this: Dispatcher,
+  options: Dispatcher.RequestOptions,
+) => Promise<Dispatcher.ResponseData>;
+
+/** Where there is no worker's pool (a workload called without its `setup`): undici's global one. */
+function globalDispatcher(): Dispatcher {
+  return (require('undici/lib/global.js') as { getGlobalDispatcher(): Dispatcher }).getGlobalDispatcher();
+}
 
 /** How long to wait for the response headers, and at most between two pieces of the body. */
 export const DEFAULT_HEADERS_TIMEOUT_MS = 30_000;
@@ -55,7 +71,7 @@ export function openPool(workload: string, context: SetupContext): HttpState {
   const options = context.options;
   const headersTimeout = numberOption(workload, options, 'headersTimeout', DEFAULT_HEADERS_TIMEOUT_MS, ms);
   const bodyTimeout = numberOption(workload, options, 'bodyTimeout', DEFAULT_BODY_TIMEOUT_MS, ms);
-  return { agent: new Agent({ headersTimeout, bodyTimeout }), headersTimeout, bodyTimeout };
+  return { agent: new UndiciAgent({ headersTimeout, bodyTimeout }), headersTimeout, bodyTimeout };
 }
 
 /** Closes this worker's connection pool; nothing is in flight by then. */
@@ -117,7 +133,9 @@ export async function get(
   let bytes = 0;
   let quoted = '';
   try {
-    const response = await request(target, { method: 'GET', dispatcher: state?.agent, signal });
+    const path = target.search ? `${target.pathname}${target.search}` : target.pathname;
+    const dispatcher = state?.agent ?? globalDispatcher();
+    const response = await request.call(dispatcher, { origin: target.origin, path, method: 'GET', signal });
     status = response.statusCode;
     const ok = status >= 200 && status <= 299;
     const textual = /^text\/plain\b/.test(String(response.headers['content-type'] ?? ''));

@@ -123,7 +123,7 @@ export async function waitFor(
   }
 }
 
-function processesTagged(tag: string): number[] {
+export function processesTagged(tag: string): number[] {
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -138,6 +138,34 @@ function processesTagged(tag: string): number[] {
 }
 
 /** No process of this run (fanout, or a worker process) is left; threads die with fanout itself. */
+/**
+ * The watchdog shells of worker processes (src/strategies/pool/worker/process-entry.ts) among the
+ * processes tagged `tag`, by pid: each holds the pid of the worker it would kill.
+ */
+export function watchdogShells(tag: string): Map<number, number> {
+  const shells = new Map<number, number>();
+  for (const pid of processesTagged(tag)) {
+    try {
+      const watched = /read line \|\| kill -9 (\d+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'latin1'));
+      if (watched) shells.set(pid, Number(watched[1]));
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return shells;
+}
+
+/** Kills whatever is still tagged `tag` (after a failed test: an orphan would hold the test's pipes open). */
+export function killTagged(tag: string): void {
+  for (const pid of processesTagged(tag)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }
+}
+
 export async function assertNoWorkersLeft(tag: string, deadlineMs = LEFTOVER_DEADLINE_MS): Promise<void> {
   if (!existsSync('/proc/self/environ')) return; // not Linux: nothing to look in
   try {

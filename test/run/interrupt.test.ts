@@ -7,18 +7,26 @@ import {
   assertNoWorkersLeft,
   assertOneLinePerInput,
   FAULTS,
+  killTagged,
   lineCount,
   readLines,
   runFanout,
   startFanout,
   tempDir,
   waitFor,
+  watchdogShells,
   writeInputs,
 } from './helpers.js';
 
 const SLOW_COUNT = 120;
 /** The stuck worker would be gone at once if the abort reached it: no need to wait long for it. */
 const STUCK_DEADLINE_MS = 3000;
+/**
+ * How soon a worker process stuck in synchronous code must be gone once fanout was killed outright:
+ * its watchdog (a shell on the pool's pipe, or the fallback thread polling every 250 ms) acts at
+ * once; the rest is a loaded machine's slack.
+ */
+const ORPHAN_DEADLINE_MS = 5000;
 const slowInputs = Array.from({ length: SLOW_COUNT }, (_, n) => ({ n, do: 'slow', ms: 15 }));
 
 function assertAllOk(path: string, count: number): void {
@@ -184,4 +192,54 @@ test('processes: a second SIGINT ends a worker stuck in synchronous code', async
   fanout.child.kill('SIGINT');
   await fanout.exited;
   await assertNoWorkersLeft(fanout.tag, STUCK_DEADLINE_MS);
+});
+
+test('processes: fanout killed with SIGKILL while a worker spins in synchronous code leaves no worker and no watchdog', {
+  skip: !existsSync('/proc/self/environ') && 'needs /proc to find what was left',
+}, async (t) => {
+  const dir = tempDir(t);
+  const inputs = join(dir, 'in.ndjson');
+  const out = join(dir, 'out.ndjson');
+  // Input 0 spins forever (`for (;;) {}`); the others wait at the gate, so both workers are busy.
+  writeInputs(
+    inputs,
+    Array.from({ length: 4 }, (_, n) => ({ n, do: n === 0 ? 'spin' : 'gate', dir })),
+  );
+  const args = [FAULTS, '--inputs', inputs, '--out', out, '--strategy', 'processes', '--concurrency', '2'];
+  const fanout = startFanout(t, args);
+  t.after(() => killTagged(fanout.tag));
+  await waitFor('the spin to start', () => existsSync(join(dir, 'started-0')));
+  await waitFor('a watchdog per worker', () => watchdogShells(fanout.tag).size === 2);
+  fanout.child.kill('SIGKILL');
+  await fanout.exited;
+  // Neither the spinning worker (whose event loop never hears its channel close), nor the waiting
+  // one, nor either watchdog shell is left.
+  await assertNoWorkersLeft(fanout.tag, ORPHAN_DEADLINE_MS);
+});
+
+test('processes: the watchdog of a worker that died stands down while fanout runs on', {
+  skip: !existsSync('/proc/self/environ') && 'needs /proc to find the watchdogs',
+}, async (t) => {
+  const dir = tempDir(t);
+  const inputs = join(dir, 'in.ndjson');
+  const out = join(dir, 'out.ndjson');
+  // One worker: input 0 kills it with SIGKILL (no exit handler runs), input 1 holds its replacement.
+  writeInputs(inputs, [
+    { n: 0, do: 'kill' },
+    { n: 1, do: 'gate', dir },
+  ]);
+  const args = [FAULTS, '--inputs', inputs, '--out', out, '--strategy', 'processes', '--concurrency', '1'];
+  const fanout = startFanout(t, args);
+  t.after(() => killTagged(fanout.tag));
+  await waitFor('the replacement to start', () => existsSync(join(dir, 'started-1')));
+  // Only the live worker's watchdog is left, and it watches a live process.
+  await waitFor('one watchdog', () => watchdogShells(fanout.tag).size === 1);
+  const [watched] = [...watchdogShells(fanout.tag).values()];
+  assert.ok(existsSync(`/proc/${watched}`), `the watchdog watches ${watched}, which is gone`);
+  writeFileSync(join(dir, 'release'), '');
+  const { code } = await fanout.exited;
+  assert.equal(code, 1, fanout.stderr());
+  await assertNoWorkersLeft(fanout.tag);
+  const lines = readLines(out);
+  assert.equal(lines.length, 2);
 });

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { serialize } from 'node:v8';
-import { type DeathNote, INIT, isFanoutMessage, LAST_WORDS_FD, TAG } from './protocol.js';
+import { type DeathNote, INIT, isFanoutMessage, LAST_WORDS_FD, POOL_ALIVE_FD, TAG } from './protocol.js';
 import type { Runtime, Transport, TransportHandlers, TransportOptions } from './transport.js';
 
 const ENTRY = fileURLToPath(new URL('./worker/process-entry.js', import.meta.url));
@@ -50,7 +50,7 @@ export const processRuntime: Runtime = {
     const child = fork(ENTRY, [], {
       execArgv,
       serialization: 'advanced',
-      stdio: ['inherit', 'inherit', 'pipe', 'ipc', 'pipe'],
+      stdio: ['inherit', 'inherit', 'pipe', 'ipc', 'pipe', 'pipe'],
     });
     forwardStderr(child.stderr!);
     let lastWords = '';
@@ -80,11 +80,16 @@ export const processRuntime: Runtime = {
     };
     notes.on('close', drained);
     child.once('disconnect', drained);
+    // Only this process holds the pipe's end here: its line tells the child's watchdog that the child
+    // is gone (so it stands down), and its end of file, when this process dies, tells it to kill.
+    const alive = (child.stdio as unknown as Socket[])[POOL_ALIVE_FD]!;
+    alive.on('error', () => {}); // the watchdog went with the child: nothing to tell
     child.on('exit', (code, signal) => {
+      alive.end('\n', () => alive.destroy());
       exited = [code, signal];
       report();
     });
-    const pipes = [child.stderr, notes] as unknown as Socket[];
+    const pipes = [child.stderr, notes, alive] as unknown as Socket[];
     child.send([TAG, INIT, init]);
     return {
       send: (message) => {

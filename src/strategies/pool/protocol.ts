@@ -152,3 +152,10 @@ export interface WorkerInit {
 
 /** A child process writes its last words (a DeathNote as JSON) to this fd as it dies. */
 export const LAST_WORDS_FD = 4;
+
+/**
+ * A child process gets the other end of a pipe whose end here only its pool holds: the pool writes a
+ * line on it once the child has exited, and its end closes when the pool dies, however it dies. The
+ * child's watchdog (a shell reading this fd) kills the child on that end of file.
+ */
+export const POOL_ALIVE_FD = 5;

@@ -14,8 +14,7 @@ import { type SerializedError, serializeError } from '../../../core/errors.js';
 import type { TaskFunction } from '../../../core/types.js';
 import { classProblem, cloneProblem } from '../../../core/values.js';
 import { Context } from '../../../task/context.js';
-import { type LoadedTask, loadTask } from '../../../task/load.js';
-import { releaseTsLoader } from '../../../task/ts-loader.js';
+import { type LoadedTask, loadTask, releaseTaskLoader } from '../../../task/load.js';
 import {
   ABORT,
   CHUNK,
@@ -236,7 +235,7 @@ export abstract class Runner {
       teardownError = serializeError(error);
     }
     // The pool ends the worker on CLOSED: its loader's children must be reaped before.
-    await releaseTsLoader();
+    await releaseTaskLoader();
     this.#port.post([TAG, CLOSED, workerStats(), teardownError]);
     this.#port.exit();
   }

@@ -90,9 +90,60 @@ export function runQueue(queue: string, run: string): string {
   return `${queue}.${run}`;
 }
 
-/** The set of the runs live on a base queue: what a worker that starts late finds and joins. */
+/**
+ * The runs live on a base queue, a hash: each run's id and its entry (RunEntry, JSON). What a worker
+ * that starts late finds, and what every worker reads before it joins a run.
+ */
 export function runsKey(queue: string): string {
   return `fanout:${queue}:runs`;
+}
+
+/** The lock one party holds while it clears an ended run away (clear.ts). */
+export function clearLockKey(queue: string, run: string): string {
+  return `fanout:${queue}:clearing:${run}`;
+}
+
+/** The producer's limits for the workers' local pools, per run (the executor's options of the same names). */
+export interface RunLimits {
+  setupTimeout: number;
+  teardownTimeout: number;
+  maxMemoryMb?: number;
+}
+
+/**
+ * A run's entry in the runs hash: the task module it runs (a worker whose module differs does not
+ * join it) and the limits its workers' local pools honour.
+ */
+export interface RunEntry {
+  /** The task module as the producer named it. */
+  path: string;
+  /** SHA-256 of the module's bytes, hex. */
+  hash: string;
+  /** The export its jobs call. */
+  export: string;
+  limits: RunLimits;
+}
+
+export function encodeEntry(entry: RunEntry): string {
+  return JSON.stringify(entry);
+}
+
+/** The entry, or undefined when the text is not one (a run of an older fanout, say). */
+export function decodeEntry(text: string | undefined): RunEntry | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const entry = JSON.parse(text) as RunEntry;
+    return typeof entry?.hash === 'string' && typeof entry.path === 'string' && entry.limits
+      ? entry
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A key for the limits, to tell apart the local executors made for them. */
+export function limitsKey(limits: RunLimits): string {
+  return `${limits.setupTimeout}/${limits.teardownTimeout}/${limits.maxMemoryMb ?? ''}`;
 }
 
 /** A run's heartbeat: a key its producer keeps alive; once it is gone for RUN_TTL_MS the run is over. */
@@ -189,3 +240,27 @@ export function decodeRecord(buffer: Buffer): ResultRecord {
 /** The largest output a worker sends back, serialised: 16 MiB (Redis strings reach 512 MiB, but a
  * job holds many outputs, and one list entry is read in one reply). */
 export const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The name a `fanout worker`'s main connection carries (CLIENT SETNAME): the first 16 hex digits of
+ * its module's hash and its base queue (spaces, which a name may not hold, as `_`). A producer that
+ * nobody serves reads them to tell whether workers listen with another module.
+ */
+export function workerConnectionName(queue: string, hash: string): string {
+  return `${WORKER_PREFIX}${hash.slice(0, 16)}:${queue.replace(/\s/g, '_')}`;
+}
+
+const WORKER_PREFIX = 'fanout-worker:';
+
+/** The module hashes (16 hex digits) of the workers listening on `queue`, from CLIENT LIST's text. */
+export function listeningHashes(clientList: string, queue: string): string[] {
+  const hashes: string[] = [];
+  const wanted = queue.replace(/\s/g, '_');
+  for (const match of clientList.matchAll(/ name=(\S+)/g)) {
+    const name = match[1]!;
+    if (!name.startsWith(WORKER_PREFIX)) continue;
+    const rest = name.slice(WORKER_PREFIX.length);
+    if (rest.slice(17) === wanted) hashes.push(rest.slice(0, 16));
+  }
+  return hashes;
+}

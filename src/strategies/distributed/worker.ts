@@ -22,6 +22,7 @@ import {
 } from '../../core/errors.js';
 import type { Settled } from '../../core/types.js';
 import { taskLabel } from '../../task/label.js';
+import { clearRun } from './clear.js';
 import { moduleIdentity } from './identity.js';
 import {
   BEAT_MS,
@@ -29,6 +30,7 @@ import {
   type Cancel,
   controlChannel,
   decodeControl,
+  decodeEntry,
   decodeInputs,
   decodeOptions,
   encodeRecord,
@@ -39,17 +41,22 @@ import {
   RESULTS_TTL_MS,
   type ResultRecord,
   RUN_TTL_MS,
+  type RunEntry,
+  type RunLimits,
   resultsKey,
   runQueue,
   runsKey,
+  workerConnectionName,
 } from './protocol.js';
 import { JOBS_PER_WORKER, LOCK_MS, MAX_STALLS, STALL_CHECK_MS } from './timings.js';
 import { within } from './within.js';
 
 /** How long a worker whose Redis is gone waits for BullMQ to let go at close. */
 const FORCED_CLOSE_MS = 2000;
-/** How long removing an ended run's keys may take before the worker goes on without it. */
+/** How long each step of clearing an ended run away may take before the worker goes on without it. */
 const CLEANUP_MS = 2000;
+/** How long the worker remembers a run that ended, so that a look at the runs begun before the end never joins it again. */
+const ENDED_MEMORY_MS = 6 * RUN_TTL_MS;
 
 export interface WorkerSettings {
   /** How long a job's lock lasts, in ms (renewed at half that while it runs). */
@@ -86,6 +93,8 @@ export interface LocalJob {
   signals: AbortSignal[];
   /** The time-out per input, in ms, if the producer set one. */
   timeout: number | undefined;
+  /** The producer's limits for the local pool that runs this run's inputs. */
+  limits: RunLimits;
   /** Told each input's outcome as it settles (position in the job), so long jobs report as they go. */
   onOutcome(k: number, outcome: Settled<unknown>): void;
 }
@@ -110,6 +119,8 @@ export interface QueueWorkerOptions extends Partial<WorkerSettings> {
   /** Tasks this worker runs at once, told to producers so that a job can fill them. @default 1 */
   slots?: number;
   onJob?(report: JobReport): void;
+  /** A live run this worker does not join, and why (said once per run). */
+  onSkip?(run: string, why: string): void;
   /** A Redis or BullMQ error (they are retried: this is for telling, not for stopping). */
   onError?(error: Error): void;
 }
@@ -126,6 +137,7 @@ export interface QueueWorker {
 /** One run this worker has joined: its BullMQ Worker and the tasks it runs now. */
 interface Joined {
   readonly worker: Worker;
+  readonly entry: RunEntry;
   /** The signals of the jobs running now, by job id. */
   readonly running: Map<string, Signals>;
   /** Cancellations that arrived before their job started here, by job id. */
@@ -143,11 +155,19 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const base = options.queue;
   // One connection for every run's BullMQ Worker (each adds its own blocking one), the results and the
   // runs set; one for the control channel (a subscribed connection can do nothing else).
-  const client = connect(options.connection);
+  // Named after the base queue and the module, so that a producer nobody serves can tell that workers
+  // listen with another module (protocol.ts, workerConnectionName).
+  const client = connect(options.connection, workerConnectionName(base, identity.hash));
   const subscriber = connect(options.connection);
   const joined = new Map<string, Joined>();
   /** When each run's heartbeat was first seen missing. */
   const missing = new Map<string, number>();
+  /** Runs that ended here (their producer said so), and when: never joined again. */
+  const ended = new Map<string, number>();
+  /** Runs not joined because their module differs: said once each. */
+  const skipped = new Set<string>();
+  /** Each run's clearing under way. */
+  const clearing = new Map<string, Promise<void>>();
   let closing = false;
 
   /** One record onto the run's results list, which lives RESULTS_TTL_MS past its last push. */
@@ -209,6 +229,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
               indices: indicesOf(data.index, data.count),
               signals: inputs.map((_, k) => (controllers.own.get(k) ?? controllers.job).signal),
               timeout: data.timeout,
+              limits: here?.entry.limits ?? { setupTimeout: 60_000, teardownTimeout: 10_000 },
               onOutcome: (k, outcome) => {
                 outcomes[k] = outcome;
               },
@@ -236,8 +257,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       return data.count;
     };
 
-  const join = (run: string): void => {
-    if (closing || joined.has(run)) return;
+  const join = (run: string, entry: RunEntry): void => {
+    if (closing || joined.has(run) || ended.has(run)) return;
     const worker = new Worker(runQueue(base, run), processorFor(run), {
       connection: client,
       concurrency: settings.jobs,
@@ -249,64 +270,89 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       name,
     });
     worker.on('error', (error) => options.onError?.(error));
-    joined.set(run, { worker, running: new Map(), early: new Map() });
+    joined.set(run, { worker, entry, running: new Map(), early: new Map() });
   };
 
-  /** Removes what is left of an ended run: its queue's keys, its results list, its heartbeat. */
-  const removeRun = async (run: string): Promise<void> => {
-    if (client.status !== 'ready') return;
-    // skipMetasUpdate: a Queue writes its meta key once connected, which would land after the obliterate.
-    const queue = new Queue(runQueue(base, run), { connection: client, skipMetasUpdate: true });
-    queue.on('error', () => {});
-    await within(
-      Promise.allSettled([
-        queue.obliterate({ force: true }),
-        client.del(resultsKey(base, run), beatKey(base, run)),
-        client.srem(runsKey(base), run),
-      ]),
-      CLEANUP_MS,
-    );
-    // Two workers clearing one run race: `obliterate` first pauses the queue, which writes its meta and
-    // events keys, and another worker's obliterate may already have run; those two are removed by name.
-    await within(
-      client.del(queue.keys.meta!, queue.keys.events!).catch(() => 0),
-      CLEANUP_MS,
-    );
-    await within(queue.close(), CLEANUP_MS);
+  /** Clears an ended run away (clear.ts), once at a time per run here. */
+  const clear = (run: string): Promise<void> => {
+    let done = clearing.get(run);
+    if (!done) {
+      done = (async () => {
+        if (client.status !== 'ready') return;
+        // skipMetasUpdate: a Queue writes its meta key once connected, which would land after the clearing.
+        const queue = new Queue(runQueue(base, run), { connection: client, skipMetasUpdate: true });
+        queue.on('error', () => {});
+        try {
+          await clearRun(client, queue, base, run, CLEANUP_MS);
+        } finally {
+          await within(queue.close(), CLEANUP_MS);
+        }
+      })().finally(() => clearing.delete(run));
+      clearing.set(run, done);
+    }
+    return done;
   };
 
   /**
-   * Lets go of a run: `ended` (the run is over) stops its tasks first and removes its keys after;
-   * otherwise (this worker drains) the jobs held finish and report.
+   * Lets go of a run: its BullMQ Worker closed and its last writes done. `ended` (the run is over)
+   * stops its tasks first; otherwise (this worker drains) the jobs held finish and report.
    */
-  const leave = (run: string, ended: boolean): Promise<void> => {
+  const letGo = (run: string, ended: boolean): Promise<void> => {
     const here = joined.get(run);
-    if (!here) return ended ? removeRun(run) : Promise.resolve();
+    if (!here) return Promise.resolve();
+    if (ended) {
+      for (const controllers of here.running.values())
+        abortAt(controllers, { t: 'cancel', run, job: '', why: 'its run ended' });
+    }
     here.leaving ??= (async () => {
-      if (ended) {
-        for (const controllers of here.running.values())
-          abortAt(controllers, { t: 'cancel', run, job: '', why: 'its run ended' });
-      }
       if (client.status === 'ready') await here.worker.close();
       else await within(here.worker.close(true), FORCED_CLOSE_MS);
+      // A stall check under way outlives close(): its write (the queue's stalled-check key) is this worker's too.
+      const checker = (here.worker as unknown as { stalledCheckerPromise?: Promise<unknown> })
+        .stalledCheckerPromise;
+      if (checker) await within(checker, FORCED_CLOSE_MS);
       joined.delete(run);
-      if (ended) await removeRun(run);
     })();
     return here.leaving;
   };
 
+  /** Its producer ended the run: let go of it, and never join it again (the producer clears it away). */
+  const onEnd = (run: string): Promise<void> => {
+    ended.set(run, Date.now());
+    return letGo(run, true);
+  };
+
+  /** The run's heartbeat stopped for good (its producer was killed, or could not wait): let go, then clear it. */
+  const onLapse = async (run: string): Promise<void> => {
+    ended.set(run, Date.now());
+    await letGo(run, true);
+    await clear(run);
+  };
+
   /** Joins the live runs of the base queue, and leaves (and clears) those whose heartbeat stopped. */
   const sweep = async (): Promise<void> => {
-    const listed = await client.smembers(runsKey(base));
-    const runs = [...new Set([...listed, ...joined.keys()])];
+    const listed = await client.hgetall(runsKey(base));
+    const now = Date.now();
+    for (const [run, at] of ended) if (now - at > ENDED_MEMORY_MS) ended.delete(run);
+    const runs = [...new Set([...Object.keys(listed), ...joined.keys()])];
+    for (const run of missing.keys()) if (!runs.includes(run)) missing.delete(run);
     if (runs.length === 0) return;
     const alive = await Promise.all(runs.map((run) => client.exists(beatKey(base, run))));
-    const now = Date.now();
     for (let i = 0; i < runs.length; i++) {
       const run = runs[i]!;
       if (alive[i]) {
         missing.delete(run);
-        join(run);
+        const entry = decodeEntry(listed[run]);
+        if (entry === undefined || joined.has(run)) continue;
+        if (entry.hash === identity.hash) {
+          join(run, entry);
+        } else if (!skipped.has(run)) {
+          skipped.add(run);
+          options.onSkip?.(
+            run,
+            `its task module is ${entry.path} (sha256 ${entry.hash.slice(0, 12)}…), this worker's is ${identity.path} (sha256 ${identity.hash.slice(0, 12)}…)`,
+          );
+        }
         continue;
       }
       const since = missing.get(run) ?? now;
@@ -314,7 +360,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       // Gone for a whole heartbeat's life again: its producer is gone (or Redis lost it and it did not come back).
       if (now - since >= RUN_TTL_MS) {
         missing.delete(run);
-        void leave(run, true);
+        skipped.delete(run);
+        void onLapse(run);
       }
     }
   };
@@ -335,7 +382,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     if (message.t === 'start') {
       if (!joined.has(message.run)) sweepNow();
     } else if (message.t === 'end') {
-      void leave(message.run, true);
+      skipped.delete(message.run);
+      void onEnd(message.run);
     } else {
       const here = joined.get(message.run);
       if (!here) return;
@@ -355,7 +403,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       clearInterval(timer);
       // Draining needs Redis (each job held reports its results there): without it, each run's
       // worker stops now, and the jobs held go back to other workers once their locks expire.
-      await Promise.all([...joined.keys()].map((run) => leave(run, false)));
+      await Promise.all([...joined.keys()].map((run) => letGo(run, false)));
+      await Promise.all(clearing.values());
       if (client.status === 'ready')
         await within(Promise.allSettled([client.quit(), subscriber.quit()]), FORCED_CLOSE_MS);
       client.disconnect();

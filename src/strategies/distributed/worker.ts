@@ -1,12 +1,12 @@
 /**
  * The worker's side of `distributed` (what `fanout worker` runs). It listens on its base queue's
- * control channel and runs set for runs (protocol.ts): for each live run it opens a BullMQ Worker on
- * that run's own queue, whose processor hands each job's inputs to this machine's own executor and
+ * control channel and runs hash for runs (protocol.ts): for each live run of its own module it opens a
+ * BullMQ Worker on that run's own queue, whose processor hands each job's inputs to this machine's own executor and
  * pushes the outcomes onto the run's results list before it completes the job. Pushing first is what
  * makes the result safe: a worker that dies after the push leaves a job that runs again, and its
  * second result is dropped by the producer; one that dies before leaves a job that runs again, and
- * nothing was said. When a run ends (its producer says so, or its heartbeat stops), the worker stops
- * its tasks, lets go of its queue and removes what is left of the run's keys.
+ * nothing was said. When a run ends, the worker stops its tasks and lets go of its queue; when the run
+ * ended because its heartbeat stopped (no producer left to do it), it then clears the run away (clear.ts).
  *
  * The executor comes from the caller (`runLocal`), so this layer never imports the executor's.
  */

@@ -1,6 +1,6 @@
 /**
  * Clearing an ended run away: its queue's keys, its results list, its heartbeat and its entry in the
- * runs set. Two rules keep it from leaving anything behind (docs/distributed.md, "Each run's queue"):
+ * runs hash. Two rules keep it from leaving anything behind (docs/distributed.md, "Each run's queue"):
  * - a party clears only once it has let go of the run itself (its BullMQ objects closed, their last
  *   writes done), so nothing of its own lands after its clearing;
  * - one party clears at a time, under a lock in Redis: BullMQ's `obliterate` first pauses the queue,

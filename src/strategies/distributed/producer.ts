@@ -388,7 +388,7 @@ export class DistributedStrategy implements Strategy {
     }
   }
 
-  /** Says the run is alive: in the base queue's runs set, with a heartbeat, announced. */
+  /** Says the run is alive: in the base queue's runs hash with its entry, with a heartbeat, announced. */
   #beat(): void {
     const base = this.#options.queue;
     this.#redis

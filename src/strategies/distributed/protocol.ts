@@ -3,7 +3,7 @@
  * Both sides import this file; nothing here does I/O.
  *
  * Each run has a queue of its own, `<queue>.<run id>`, announced to the workers on the base queue's
- * control channel and listed, with a heartbeat, in the base queue's runs set (see runQueue below and
+ * control channel and listed, with a heartbeat, in the base queue's runs hash (see runQueue below and
  * docs/distributed.md, "Each run's queue"). A job carries many inputs (a batch), their indices in the
  * producer's call, the task module's identity, and the key of its run's results list. The worker pushes one result record per job onto that list (RPUSH), then completes the job.
  * A Redis list is never trimmed, unlike BullMQ's event stream, so a result pushed is a result the
@@ -158,7 +158,7 @@ export function controlChannel(queue: string): string {
 
 /** How long a run's heartbeat lives without its producer renewing it, in ms. */
 export const RUN_TTL_MS = 10_000;
-/** How often a producer renews its heartbeat, and a worker looks over the runs set, in ms. */
+/** How often a producer renews its heartbeat, and a worker looks over the runs hash, in ms. */
 export const BEAT_MS = 2_000;
 
 /**

@@ -154,7 +154,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const label = taskLabel(options.taskUrl);
   const base = options.queue;
   // One connection for every run's BullMQ Worker (each adds its own blocking one), the results and the
-  // runs set; one for the control channel (a subscribed connection can do nothing else).
+  // runs hash; one for the control channel (a subscribed connection can do nothing else).
   // Named after the base queue and the module, so that a producer nobody serves can tell that workers
   // listen with another module (protocol.ts, workerConnectionName).
   const client = connect(options.connection, workerConnectionName(base, identity.hash));

@@ -20,6 +20,7 @@ import {
   type SerializedError,
   serializeError,
 } from '../../core/errors.js';
+import { DEFAULT_SETUP_TIMEOUT_MS, DEFAULT_TEARDOWN_TIMEOUT_MS } from '../../core/options.js';
 import type { Settled } from '../../core/types.js';
 import { taskLabel } from '../../task/label.js';
 import { clearRun } from './clear.js';
@@ -51,6 +52,11 @@ import {
 import { JOBS_PER_WORKER, LOCK_MS, MAX_STALLS, STALL_CHECK_MS } from './timings.js';
 import { within } from './within.js';
 
+/** The limits of a job whose run this worker has let go of meanwhile: the executor's defaults. */
+const DEFAULT_LIMITS: RunLimits = {
+  setupTimeout: DEFAULT_SETUP_TIMEOUT_MS,
+  teardownTimeout: DEFAULT_TEARDOWN_TIMEOUT_MS,
+};
 /** How long a worker whose Redis is gone waits for BullMQ to let go at close. */
 const FORCED_CLOSE_MS = 2000;
 /** How long each step of clearing an ended run away may take before the worker goes on without it. */
@@ -229,7 +235,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
               indices: indicesOf(data.index, data.count),
               signals: inputs.map((_, k) => (controllers.own.get(k) ?? controllers.job).signal),
               timeout: data.timeout,
-              limits: here?.entry.limits ?? { setupTimeout: 60_000, teardownTimeout: 10_000 },
+              limits: here?.entry.limits ?? DEFAULT_LIMITS,
               onOutcome: (k, outcome) => {
                 outcomes[k] = outcome;
               },

@@ -41,10 +41,10 @@ test('limits tell local executors apart: each limit counts', () => {
 
 test("the workers' connection names give each one's module hash, for its own base queue only", () => {
   const list = [
-    `id=3 addr=127.0.0.1:1 name=${workerConnectionName('jobs', HASH_A)} db=0`,
-    `id=4 addr=127.0.0.1:2 name=${workerConnectionName('jobs', HASH_B)} db=0`,
-    `id=5 addr=127.0.0.1:3 name=${workerConnectionName('jobs.x', HASH_B)} db=0`,
-    `id=6 addr=127.0.0.1:4 name=${workerConnectionName('night jobs', HASH_B)} db=0`,
+    `id=3 addr=127.0.0.1:1 name=${workerConnectionName('jobs', HASH_A, 'host-a:12')} db=0`,
+    `id=4 addr=127.0.0.1:2 name=${workerConnectionName('jobs', HASH_B, 'host-b:34')} db=0`,
+    `id=5 addr=127.0.0.1:3 name=${workerConnectionName('jobs.x', HASH_B, 'host-b:35')} db=0`,
+    `id=6 addr=127.0.0.1:4 name=${workerConnectionName('night jobs', HASH_B, 'host b:36')} db=0`,
     'id=7 addr=127.0.0.1:5 name= db=0',
     'id=8 addr=127.0.0.1:6 name=bull:am9icw==:w:host:1 db=0',
   ].join('\n');

@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { beatKey, clearLockKey, resultsKey, runsKey } from './protocol.js';
+import { beatKey, clearLockKey, holdersKey, resultsKey, runsKey } from './protocol.js';
 import { within } from './within.js';
 
 /** How long the clearing lock lives: a clearer that dies mid-way lets go by itself. */
@@ -48,7 +48,13 @@ export async function clearRun(
     await within(
       client
         .multi()
-        .del(queue.keys.meta!, queue.keys.events!, resultsKey(base, run), beatKey(base, run))
+        .del(
+          queue.keys.meta!,
+          queue.keys.events!,
+          resultsKey(base, run),
+          beatKey(base, run),
+          holdersKey(base, run),
+        )
         .hdel(runsKey(base), run)
         .exec(),
       stepMs,

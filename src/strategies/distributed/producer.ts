@@ -55,12 +55,14 @@ import {
   BEAT_MS,
   beatKey,
   type Cancel,
+  connectionNames,
   controlChannel,
   decodeRecord,
   encodeControl,
   encodeEntry,
   encodeInputs,
   encodeOptions,
+  holdersKey,
   type JobData,
   jobId,
   listeningHashes,
@@ -381,9 +383,21 @@ export class DistributedStrategy implements Strategy {
     await within(this.#queue.close(), CLOSE_STEP_MS);
   }
 
-  /** Resolves once no worker holds the run's queue open. */
+  /**
+   * Resolves once no worker holds the run: none is listed in its holders hash with a live connection
+   * (a worker killed while it held the run does not hold it up). Where CLIENT LIST is refused, every
+   * worker listed counts.
+   */
   async #workersGone(): Promise<void> {
-    while ((await this.#queue.getWorkersCount().catch(() => 0)) > 0) {
+    const key = holdersKey(this.#options.queue, this.#run);
+    for (;;) {
+      const holders = await this.#redis.hkeys(key).catch(() => []);
+      if (holders.length === 0) return;
+      const live = await this.#redis.client('LIST').then(
+        (list) => connectionNames(String(list)),
+        () => undefined,
+      );
+      if (live && !holders.some((holder) => live.has(holder))) return;
       await new Promise((resolve) => setTimeout(resolve, LEAVE_POLL_MS));
     }
   }

@@ -243,24 +243,44 @@ export const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
 
 /**
  * The name a `fanout worker`'s main connection carries (CLIENT SETNAME): the first 16 hex digits of
- * its module's hash and its base queue (spaces, which a name may not hold, as `_`). A producer that
- * nobody serves reads them to tell whether workers listen with another module.
+ * its module's hash, the worker's `host:pid`, and its base queue (spaces, which a name may not hold,
+ * as `_`). A producer reads them to tell whether workers listen with another module, and whether the
+ * workers that joined its run are still alive.
  */
-export function workerConnectionName(queue: string, hash: string): string {
-  return `${WORKER_PREFIX}${hash.slice(0, 16)}:${queue.replace(/\s/g, '_')}`;
+export function workerConnectionName(queue: string, hash: string, worker: string): string {
+  return `${WORKER_PREFIX}${hash.slice(0, 16)}:${noSpaces(worker)}:${noSpaces(queue)}`;
 }
 
 const WORKER_PREFIX = 'fanout-worker:';
 
+function noSpaces(text: string): string {
+  return text.replace(/\s/g, '_');
+}
+
+/** Every connection name in CLIENT LIST's text. */
+export function connectionNames(clientList: string): Set<string> {
+  return new Set([...clientList.matchAll(/ name=(\S+)/g)].map((match) => match[1]!));
+}
+
 /** The module hashes (16 hex digits) of the workers listening on `queue`, from CLIENT LIST's text. */
 export function listeningHashes(clientList: string, queue: string): string[] {
   const hashes: string[] = [];
-  const wanted = queue.replace(/\s/g, '_');
-  for (const match of clientList.matchAll(/ name=(\S+)/g)) {
-    const name = match[1]!;
+  const wanted = noSpaces(queue);
+  for (const name of connectionNames(clientList)) {
     if (!name.startsWith(WORKER_PREFIX)) continue;
     const rest = name.slice(WORKER_PREFIX.length);
-    if (rest.slice(17) === wanted) hashes.push(rest.slice(0, 16));
+    // hash:host:pid:queue (a host name holds no colon; a queue name may)
+    const fields = rest.split(':');
+    if (fields.slice(3).join(':') === wanted) hashes.push(fields[0]!);
   }
   return hashes;
+}
+
+/**
+ * The workers that joined a run and have not let go of it yet (a hash: connection name → 1). A
+ * worker writes its entry before its BullMQ Worker can take a job, and deletes it once it has let go;
+ * the producer clears the run when no entry's connection is alive.
+ */
+export function holdersKey(queue: string, run: string): string {
+  return `fanout:${queue}:holders:${run}`;
 }

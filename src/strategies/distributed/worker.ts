@@ -35,6 +35,7 @@ import {
   decodeInputs,
   decodeOptions,
   encodeRecord,
+  holdersKey,
   indicesOf,
   type JobData,
   MAX_OUTPUT_BYTES,
@@ -57,6 +58,18 @@ const DEFAULT_LIMITS: RunLimits = {
   setupTimeout: DEFAULT_SETUP_TIMEOUT_MS,
   teardownTimeout: DEFAULT_TEARDOWN_TIMEOUT_MS,
 };
+/** Keys of a BullMQ queue (under its `bull:<name>:` prefix) that any write to it leaves. */
+const QUEUE_KEYS = [
+  'meta',
+  'events',
+  'id',
+  'wait',
+  'active',
+  'marker',
+  'stalled-check',
+  'completed',
+  'failed',
+];
 /** How long a worker whose Redis is gone waits for BullMQ to let go at close. */
 const FORCED_CLOSE_MS = 2000;
 /** How long each step of clearing an ended run away may take before the worker goes on without it. */
@@ -163,7 +176,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   // runs hash; one for the control channel (a subscribed connection can do nothing else).
   // Named after the base queue and the module, so that a producer nobody serves can tell that workers
   // listen with another module (protocol.ts, workerConnectionName).
-  const client = connect(options.connection, workerConnectionName(base, identity.hash));
+  const connectionName = workerConnectionName(base, identity.hash, name);
+  const client = connect(options.connection, connectionName);
   const subscriber = connect(options.connection);
   const joined = new Map<string, Joined>();
   /** When each run's heartbeat was first seen missing. */
@@ -265,6 +279,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
 
   const join = (run: string, entry: RunEntry): void => {
     if (closing || joined.has(run) || ended.has(run)) return;
+    // Before the BullMQ Worker's first command on this connection: the producer sees this worker hold
+    // the run before it can take a job.
+    client.hset(holdersKey(base, run), connectionName, '1').catch(() => 0);
     const worker = new Worker(runQueue(base, run), processorFor(run), {
       connection: client,
       concurrency: settings.jobs,
@@ -318,14 +335,27 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         .stalledCheckerPromise;
       if (checker) await within(checker, FORCED_CLOSE_MS);
       joined.delete(run);
+      await within(client.hdel(holdersKey(base, run), connectionName), CLEANUP_MS);
     })();
     return here.leaving;
   };
 
+  /** Whether any of the run queue's own keys is there: something of the run is left to clear. */
+  const leftovers = async (run: string): Promise<boolean> => {
+    const keys = QUEUE_KEYS.map((key) => `bull:${runQueue(base, run)}:${key}`);
+    return (await client.exists(...keys).catch(() => 0)) > 0;
+  };
+
   /** Its producer ended the run: let go of it, and never join it again (the producer clears it away). */
-  const onEnd = (run: string): Promise<void> => {
+  const onEnd = async (run: string): Promise<void> => {
     ended.set(run, Date.now());
-    return letGo(run, true);
+    const held = joined.has(run);
+    await letGo(run, true);
+    if (!held || client.status !== 'ready') return;
+    // Held past the producer's wait and cleared meanwhile (by a worker, the run's heartbeat having
+    // lapsed): what this worker wrote since is its own to clear.
+    const listed = await client.hexists(runsKey(base), run).catch(() => 1);
+    if (!listed && (await leftovers(run))) await clear(run);
   };
 
   /** The run's heartbeat stopped for good (its producer was killed, or could not wait): let go, then clear it. */

@@ -37,6 +37,7 @@ import {
   type SerializedError,
   SetupError,
   TaskLoadError,
+  TimeoutError,
   taskAborted,
   taskFailed,
   taskTimedOut,
@@ -694,6 +695,8 @@ export class DistributedStrategy implements Strategy {
     const message = `${data.message.replace(/input \d+/, `input ${index}`)} (on worker ${worker})`;
     const cause = data.cause ? deserializeError(data.cause) : undefined;
     if (data.name === 'CloneError') return new CloneError(message, index);
+    // The job's time-out, run by the worker's executor, whose word came back before the producer's own timer fired.
+    if (data.name === 'TimeoutError') return new TimeoutError(message, index);
     if (data.name === 'SetupError') return new SetupError(message, cause);
     if (data.name === 'TaskLoadError') return new TaskLoadError(message, cause);
     if (data.name === 'WorkerDiedError') return new WorkerDiedError(message, index, cause);

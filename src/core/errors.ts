@@ -256,11 +256,21 @@ export function workerDiedLoading(
 // ── distributed: the words for what a queue of remote workers can do wrong ────────────────────
 
 /** Nobody listens on the queue: said once, to every input waiting, after `waitedMs`. */
-export function noWorkers(queue: string, where: string, waitedMs: number): DistributedError {
-  return new DistributedError(
-    `no worker took jobs from queue "${queue}" on ${where} for ${waitedMs} ms (the \`noWorkerTimeout\` option): ` +
-      'start one with `fanout worker <task> --redis <url>`',
-  );
+export function noWorkers(
+  queue: string,
+  where: string,
+  waitedMs: number,
+  /** When known: how many workers listen on the queue with another task module, and the producer's module. */
+  others?: { count: number; path: string },
+): DistributedError {
+  const start = `no worker took jobs from queue "${queue}" on ${where} for ${waitedMs} ms (the \`noWorkerTimeout\` option): `;
+  if (others && others.count > 0) {
+    return new DistributedError(
+      `${start}${others.count} worker${others.count === 1 ? ' listens' : 's listen'} there, but with a different task module (not the bytes of ${others.path}): ` +
+        'start one with this module, `fanout worker <task> --redis <url>`',
+    );
+  }
+  return new DistributedError(`${start}start one with \`fanout worker <task> --redis <url>\``);
 }
 
 /** Redis has not answered for `downMs`: the run gives up rather than hang. */

@@ -78,9 +78,8 @@ const DEATHS: Death[] = [
   {
     name: 'oom',
     how: new RegExp(`out of memory \\(limit ${MEMORY_LIMIT_MB} MiB\\)`),
-    skip: (strategy) =>
-      notRemote(strategy, "maxMemoryMb is the producer's option: it does not reach a fanout worker's pool") ??
-      (!isPooled(strategy) && IN_PROCESS),
+    // Under distributed the producer's maxMemoryMb travels with the run to each fanout worker's pool.
+    skip: (strategy) => !canDie(strategy) && IN_PROCESS,
   },
   {
     name: 'awaitKill',

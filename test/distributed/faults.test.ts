@@ -155,22 +155,59 @@ describe('distributed under faults', { skip: missing && `distributed not run: ${
     },
   );
 
-  test("a worker of another module refuses the producer's jobs, naming both", LIMIT, async () => {
-    await worker(other, slow);
-    const executor = executorFor(redis, slow);
-    const outcomes = await executor.map([1, 2, 3], { settle: true });
-    await executor.close();
-    assertOncePerIndex(outcomes, 3);
-    for (const outcome of outcomes) {
-      assert.equal(outcome.status, 'rejected');
-      const reason = (outcome as { reason: Error }).reason;
-      assert.equal(reason.name, 'DistributedError');
-      assert.match(
-        reason.message,
-        /was refused by worker .*: its task module .*other\.mjs \(sha256 [0-9a-f]{12}\) is not this one/,
-      );
-    }
-  });
+  test(
+    'two workers of different modules on one queue: only the matching one joins; the other says once which run it skipped',
+    LIMIT,
+    async () => {
+      const [stranger] = [await worker(other, slow), await worker(slow)];
+      for (let round = 0; round < 2; round++) {
+        const executor = executorFor(redis, slow);
+        const inputs = Array.from({ length: 40 }, (_, i) => i);
+        try {
+          const outcomes = await executor.map(inputs, { settle: true });
+          assertOncePerIndex(outcomes, inputs.length);
+          for (const outcome of outcomes) {
+            assert.equal(outcome.status, 'fulfilled', String((outcome as { reason?: unknown }).reason));
+            assert.equal((outcome as { value: unknown }).value, outcome.index * 2);
+          }
+        } finally {
+          await executor.close();
+        }
+      }
+      const text = stranger!.stderr();
+      const skips = text.split('\n').filter((line) => line.includes('not joining run'));
+      assert.equal(skips.length, 2, `one line per run skipped: ${text}`);
+      for (const line of skips) {
+        assert.match(
+          line,
+          /^fanout worker: not joining run [0-9a-f]+: its task module is .*slow\.mjs \(sha256 [0-9a-f]{12}…\), this worker's is .*other\.mjs \(sha256 [0-9a-f]{12}…\)$/,
+        );
+      }
+      assert.doesNotMatch(text, /refused a job/, 'the stranger never took a job to refuse it');
+    },
+  );
+
+  test(
+    'only workers of another module: nobody takes jobs, and the error says they listen with a different module',
+    LIMIT,
+    async () => {
+      const stranger = await worker(other, slow);
+      const executor = executorFor(redis, slow, { noWorkerTimeout: 1500 });
+      const outcomes = await executor.map([1, 2, 3], { settle: true });
+      await executor.close();
+      assertOncePerIndex(outcomes, 3);
+      for (const outcome of outcomes) {
+        assert.equal(outcome.status, 'rejected');
+        const reason = (outcome as { reason: Error }).reason;
+        assert.equal(reason.name, 'DistributedError');
+        assert.match(
+          reason.message,
+          /no worker took jobs from queue "t-[0-9a-f]+" on redis:\/\/127\.0\.0\.1:\d+ for \d+ ms \(the `noWorkerTimeout` option\): 1 worker listens there, but with a different task module \(not the bytes of .*slow\.mjs\)/,
+        );
+      }
+      assert.match(stranger.stderr(), /not joining run [0-9a-f]+: its task module is .*slow\.mjs/);
+    },
+  );
 
   test(
     'no worker at all: every input fails within noWorkerTimeout, saying nobody takes jobs',

@@ -12,6 +12,8 @@ import { formatPlural } from '../../report/run-lines.js';
 import {
   DEFAULT_WORKER_SETTINGS,
   type LocalJob,
+  limitsKey,
+  type RunLimits,
   startQueueWorker,
 } from '../../strategies/distributed/index.js';
 import { CliError } from '../errors.js';
@@ -147,11 +149,17 @@ async function workerCommand(task: string, flags: WorkerFlags): Promise<number> 
   const say = (text: string): void => {
     if (!flags.quiet) process.stderr.write(`fanout worker: ${text}\n`);
   };
-  // One local executor per export and taskOptions the jobs ask for (most ask for one): each with its
-  // own setup, so `setup(context)` sees the producer's options.
+  // One local executor per export, taskOptions and limits the runs ask for (most ask for one): each
+  // with its own setup, so `setup(context)` sees the producer's options, under the producer's
+  // setupTimeout, teardownTimeout and maxMemoryMb.
   const executors = new Map<string, Executor>();
-  const executorFor = (name: string, taskOptions?: unknown, optionsKey = ''): Executor => {
-    const key = `${name}\0${optionsKey}`;
+  const executorFor = (
+    name: string,
+    taskOptions?: unknown,
+    optionsKey = '',
+    limits?: RunLimits,
+  ): Executor => {
+    const key = `${name}\0${optionsKey}\0${limits ? limitsKey(limits) : ''}`;
     let executor = executors.get(key);
     if (executor === undefined) {
       executor = createExecutor({
@@ -161,6 +169,7 @@ async function workerCommand(task: string, flags: WorkerFlags): Promise<number> 
         ...(flags.inFlight === undefined ? {} : { inFlight: flags.inFlight }),
         export: name,
         taskOptions,
+        ...limits,
       });
       executors.set(key, executor);
     }
@@ -184,7 +193,7 @@ async function workerCommand(task: string, flags: WorkerFlags): Promise<number> 
     maxStalls: flags.maxStalls,
     slots: executor.concurrency * (flags.inFlight ?? 1),
     runLocal: (batch, name, taskOptions, optionsKey, job) =>
-      runJob(executorFor(name, taskOptions, optionsKey), batch, job),
+      runJob(executorFor(name, taskOptions, optionsKey, job.limits), batch, job),
     onJob: (report) => {
       jobs++;
       inputs += report.inputs;
@@ -195,6 +204,9 @@ async function workerCommand(task: string, flags: WorkerFlags): Promise<number> 
           `fanout worker: refused a job of ${formatPlural(report.inputs, 'input')}: the producer's task module is not this one\n`,
         );
       }
+    },
+    onSkip: (run, why) => {
+      process.stderr.write(`fanout worker: not joining run ${run}: ${why}\n`);
     },
     onError: (error) => {
       // Redis going away is retried for ever; say so once per distinct message, not once per retry.

@@ -37,6 +37,7 @@ import {
   type SerializedError,
   SetupError,
   TaskLoadError,
+  TimeoutError,
   taskAborted,
   taskFailed,
   taskTimedOut,
@@ -48,19 +49,24 @@ import { cloneProblem, holdsClassInstance } from '../../core/values.js';
 import { taskLabel } from '../../task/label.js';
 import { MovingLimit } from '../moving-limit.js';
 import { type ItemCallback, type MapHandle, type Strategy, TaskRequest } from '../strategy.js';
+import { clearRun } from './clear.js';
 import { whereOf } from './connection-url.js';
 import { type ModuleIdentity, moduleIdentity } from './identity.js';
 import {
   BEAT_MS,
   beatKey,
   type Cancel,
+  connectionNames,
   controlChannel,
   decodeRecord,
   encodeControl,
+  encodeEntry,
   encodeInputs,
   encodeOptions,
+  holdersKey,
   type JobData,
   jobId,
+  listeningHashes,
   type ResultRecord,
   RUN_TTL_MS,
   resultsKey,
@@ -82,6 +88,8 @@ const READ_BLOCK_S = 1;
 const LEAVE_WAIT_MS = 5000;
 /** How often close() looks whether the workers have let go. */
 const LEAVE_POLL_MS = 50;
+/** How long clearing the run away may take at close(), its lock's wait included. */
+const CLEAR_MS = 10_000;
 
 /** The inputs of one `mapArray`: handed out job by job, each outcome once. */
 class MapRun {
@@ -162,6 +170,8 @@ export class DistributedStrategy implements Strategy {
   readonly #queueName: string;
   #beatTimer: NodeJS.Timeout | undefined;
   readonly #taskOptions: string | undefined;
+  /** The run's entry in the runs hash (RunEntry, JSON): its module and its limits. */
+  readonly #entry: string;
   #redis!: Redis;
   #reader!: Redis;
   #queue!: Queue;
@@ -204,6 +214,16 @@ export class DistributedStrategy implements Strategy {
     this.#resultsKey = resultsKey(options.queue, this.#run);
     this.#queueName = runQueue(options.queue, this.#run);
     this.#taskOptions = encodeOptions(options.taskOptions);
+    this.#entry = encodeEntry({
+      path: this.#identity.path,
+      hash: this.#identity.hash,
+      export: options.exportName,
+      limits: {
+        setupTimeout: options.setupTimeout,
+        teardownTimeout: options.teardownTimeout,
+        ...(options.maxMemoryMb === undefined ? {} : { maxMemoryMb: options.maxMemoryMb }),
+      },
+    });
     this.#timeline = options.timeline ? [] : null;
   }
 
@@ -329,9 +349,10 @@ export class DistributedStrategy implements Strategy {
 
   /**
    * Ends the run: tells the workers (they stop its tasks and let go of its queue), waits for them to
-   * let go, removes the run's queue and results list, and ends every connection. Each step has a
-   * bounded time: a Redis that went away makes close() end, never hang. A worker still letting go
-   * then removes the keys itself once it has.
+   * let go, clears the run away (clear.ts) and ends every connection. Each step has a bounded time: a
+   * Redis that went away makes close() end, never hang. When a worker still holds the run after
+   * LEAVE_WAIT_MS, the run stays in the runs hash, without a heartbeat: the workers clear it, as a
+   * killed producer's, once they have let go (nothing of theirs can land after their own clearing).
    */
   async #disconnect(): Promise<void> {
     clearInterval(this.#beatTimer);
@@ -341,17 +362,19 @@ export class DistributedStrategy implements Strategy {
       await within(
         this.#redis
           .multi()
-          .srem(runsKey(base), this.#run)
           .del(beatKey(base, this.#run))
           .publish(controlChannel(base), encodeControl({ t: 'end', run: this.#run }))
           .exec(),
         CLOSE_STEP_MS,
       );
-      await within(this.#workersGone(), LEAVE_WAIT_MS);
+      let gone = false;
       await within(
-        Promise.allSettled([this.#queue.obliterate({ force: true }), this.#redis.del(this.#resultsKey)]),
-        CLOSE_STEP_MS,
+        this.#workersGone().then(() => {
+          gone = true;
+        }),
+        LEAVE_WAIT_MS,
       );
+      if (gone) await within(clearRun(this.#redis, this.#queue, base, this.#run, CLOSE_STEP_MS), CLEAR_MS);
       await within(this.#queue.close(), CLOSE_STEP_MS);
       await within(this.#redis.quit(), CLOSE_STEP_MS);
     }
@@ -361,19 +384,31 @@ export class DistributedStrategy implements Strategy {
     await within(this.#queue.close(), CLOSE_STEP_MS);
   }
 
-  /** Resolves once no worker holds the run's queue open. */
+  /**
+   * Resolves once no worker holds the run: none is listed in its holders hash with a live connection
+   * (a worker killed while it held the run does not hold it up). Where CLIENT LIST is refused, every
+   * worker listed counts.
+   */
   async #workersGone(): Promise<void> {
-    while ((await this.#queue.getWorkersCount().catch(() => 0)) > 0) {
+    const key = holdersKey(this.#options.queue, this.#run);
+    for (;;) {
+      const holders = await this.#redis.hkeys(key).catch(() => []);
+      if (holders.length === 0) return;
+      const live = await this.#redis.client('LIST').then(
+        (list) => connectionNames(String(list)),
+        () => undefined,
+      );
+      if (live && !holders.some((holder) => live.has(holder))) return;
       await new Promise((resolve) => setTimeout(resolve, LEAVE_POLL_MS));
     }
   }
 
-  /** Says the run is alive: in the base queue's runs set, with a heartbeat, announced. */
+  /** Says the run is alive: in the base queue's runs hash with its entry, with a heartbeat, announced. */
   #beat(): void {
     const base = this.#options.queue;
     this.#redis
       .multi()
-      .sadd(runsKey(base), this.#run)
+      .hset(runsKey(base), this.#run, this.#entry)
       .set(beatKey(base, this.#run), '1', 'PX', RUN_TTL_MS)
       .publish(controlChannel(base), encodeControl({ t: 'start', run: this.#run }))
       .exec()
@@ -660,6 +695,8 @@ export class DistributedStrategy implements Strategy {
     const message = `${data.message.replace(/input \d+/, `input ${index}`)} (on worker ${worker})`;
     const cause = data.cause ? deserializeError(data.cause) : undefined;
     if (data.name === 'CloneError') return new CloneError(message, index);
+    // The job's time-out, run by the worker's executor, whose word came back before the producer's own timer fired.
+    if (data.name === 'TimeoutError') return new TimeoutError(message, index);
     if (data.name === 'SetupError') return new SetupError(message, cause);
     if (data.name === 'TaskLoadError') return new TaskLoadError(message, cause);
     if (data.name === 'WorkerDiedError') return new WorkerDiedError(message, index, cause);
@@ -730,7 +767,7 @@ export class DistributedStrategy implements Strategy {
       this.#noWorkerSince ??= now();
       const waited = Math.round(now() - this.#noWorkerSince);
       if (waited >= this.#options.noWorkerTimeout) {
-        this.#break(noWorkers(this.#options.queue, this.#where, waited));
+        this.#break(noWorkers(this.#options.queue, this.#where, waited, await this.#otherModules()));
         return;
       }
     } else {
@@ -754,6 +791,18 @@ export class DistributedStrategy implements Strategy {
     // Redis lost them (a restart without persistence): send the same jobs again.
     for (const batch of resend) batch.added = false;
     if (resend.length > 0) this.#resend(resend);
+  }
+
+  /** How many workers listen on the base queue with a module other than this run's, if Redis can say. */
+  async #otherModules(): Promise<{ count: number; path: string } | undefined> {
+    try {
+      const list = String(await this.#redis.client('LIST'));
+      const mine = this.#identity.hash.slice(0, 16);
+      const count = listeningHashes(list, this.#options.queue).filter((hash) => hash !== mine).length;
+      return { count, path: this.#identity.path };
+    } catch {
+      return undefined; // CLIENT LIST refused (some managed Redis): the plain message
+    }
   }
 
   /** Reads what the results list holds now, without blocking. */

@@ -3,7 +3,7 @@
  * Both sides import this file; nothing here does I/O.
  *
  * Each run has a queue of its own, `<queue>.<run id>`, announced to the workers on the base queue's
- * control channel and listed, with a heartbeat, in the base queue's runs set (see runQueue below and
+ * control channel and listed, with a heartbeat, in the base queue's runs hash (see runQueue below and
  * docs/distributed.md, "Each run's queue"). A job carries many inputs (a batch), their indices in the
  * producer's call, the task module's identity, and the key of its run's results list. The worker pushes one result record per job onto that list (RPUSH), then completes the job.
  * A Redis list is never trimmed, unlike BullMQ's event stream, so a result pushed is a result the
@@ -90,9 +90,60 @@ export function runQueue(queue: string, run: string): string {
   return `${queue}.${run}`;
 }
 
-/** The set of the runs live on a base queue: what a worker that starts late finds and joins. */
+/**
+ * The runs live on a base queue, a hash: each run's id and its entry (RunEntry, JSON). What a worker
+ * that starts late finds, and what every worker reads before it joins a run.
+ */
 export function runsKey(queue: string): string {
   return `fanout:${queue}:runs`;
+}
+
+/** The lock one party holds while it clears an ended run away (clear.ts). */
+export function clearLockKey(queue: string, run: string): string {
+  return `fanout:${queue}:clearing:${run}`;
+}
+
+/** The producer's limits for the workers' local pools, per run (the executor's options of the same names). */
+export interface RunLimits {
+  setupTimeout: number;
+  teardownTimeout: number;
+  maxMemoryMb?: number;
+}
+
+/**
+ * A run's entry in the runs hash: the task module it runs (a worker whose module differs does not
+ * join it) and the limits its workers' local pools honour.
+ */
+export interface RunEntry {
+  /** The task module as the producer named it. */
+  path: string;
+  /** SHA-256 of the module's bytes, hex. */
+  hash: string;
+  /** The export its jobs call. */
+  export: string;
+  limits: RunLimits;
+}
+
+export function encodeEntry(entry: RunEntry): string {
+  return JSON.stringify(entry);
+}
+
+/** The entry, or undefined when the text is not one (a run of an older fanout, say). */
+export function decodeEntry(text: string | undefined): RunEntry | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const entry = JSON.parse(text) as RunEntry;
+    return typeof entry?.hash === 'string' && typeof entry.path === 'string' && entry.limits
+      ? entry
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A key for the limits, to tell apart the local executors made for them. */
+export function limitsKey(limits: RunLimits): string {
+  return `${limits.setupTimeout}/${limits.teardownTimeout}/${limits.maxMemoryMb ?? ''}`;
 }
 
 /** A run's heartbeat: a key its producer keeps alive; once it is gone for RUN_TTL_MS the run is over. */
@@ -107,7 +158,7 @@ export function controlChannel(queue: string): string {
 
 /** How long a run's heartbeat lives without its producer renewing it, in ms. */
 export const RUN_TTL_MS = 10_000;
-/** How often a producer renews its heartbeat, and a worker looks over the runs set, in ms. */
+/** How often a producer renews its heartbeat, and a worker looks over the runs hash, in ms. */
 export const BEAT_MS = 2_000;
 
 /**
@@ -189,3 +240,47 @@ export function decodeRecord(buffer: Buffer): ResultRecord {
 /** The largest output a worker sends back, serialised: 16 MiB (Redis strings reach 512 MiB, but a
  * job holds many outputs, and one list entry is read in one reply). */
 export const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The name a `fanout worker`'s main connection carries (CLIENT SETNAME): the first 16 hex digits of
+ * its module's hash, the worker's `host:pid`, and its base queue (spaces, which a name may not hold,
+ * as `_`). A producer reads them to tell whether workers listen with another module, and whether the
+ * workers that joined its run are still alive.
+ */
+export function workerConnectionName(queue: string, hash: string, worker: string): string {
+  return `${WORKER_PREFIX}${hash.slice(0, 16)}:${noSpaces(worker)}:${noSpaces(queue)}`;
+}
+
+const WORKER_PREFIX = 'fanout-worker:';
+
+function noSpaces(text: string): string {
+  return text.replace(/\s/g, '_');
+}
+
+/** Every connection name in CLIENT LIST's text. */
+export function connectionNames(clientList: string): Set<string> {
+  return new Set([...clientList.matchAll(/ name=(\S+)/g)].map((match) => match[1]!));
+}
+
+/** The module hashes (16 hex digits) of the workers listening on `queue`, from CLIENT LIST's text. */
+export function listeningHashes(clientList: string, queue: string): string[] {
+  const hashes: string[] = [];
+  const wanted = noSpaces(queue);
+  for (const name of connectionNames(clientList)) {
+    if (!name.startsWith(WORKER_PREFIX)) continue;
+    const rest = name.slice(WORKER_PREFIX.length);
+    // hash:host:pid:queue (a host name holds no colon; a queue name may)
+    const fields = rest.split(':');
+    if (fields.slice(3).join(':') === wanted) hashes.push(fields[0]!);
+  }
+  return hashes;
+}
+
+/**
+ * The workers that joined a run and have not let go of it yet (a hash: connection name → 1). A
+ * worker writes its entry before its BullMQ Worker can take a job, and deletes it once it has let go;
+ * the producer clears the run when no entry's connection is alive.
+ */
+export function holdersKey(queue: string, run: string): string {
+  return `fanout:${queue}:holders:${run}`;
+}

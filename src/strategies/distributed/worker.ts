@@ -1,12 +1,12 @@
 /**
  * The worker's side of `distributed` (what `fanout worker` runs). It listens on its base queue's
- * control channel and runs set for runs (protocol.ts): for each live run it opens a BullMQ Worker on
- * that run's own queue, whose processor hands each job's inputs to this machine's own executor and
+ * control channel and runs hash for runs (protocol.ts): for each live run of its own module it opens a
+ * BullMQ Worker on that run's own queue, whose processor hands each job's inputs to this machine's own executor and
  * pushes the outcomes onto the run's results list before it completes the job. Pushing first is what
  * makes the result safe: a worker that dies after the push leaves a job that runs again, and its
  * second result is dropped by the producer; one that dies before leaves a job that runs again, and
- * nothing was said. When a run ends (its producer says so, or its heartbeat stops), the worker stops
- * its tasks, lets go of its queue and removes what is left of the run's keys.
+ * nothing was said. When a run ends, the worker stops its tasks and lets go of its queue; when the run
+ * ended because its heartbeat stopped (no producer left to do it), it then clears the run away (clear.ts).
  *
  * The executor comes from the caller (`runLocal`), so this layer never imports the executor's.
  */
@@ -20,8 +20,10 @@ import {
   type SerializedError,
   serializeError,
 } from '../../core/errors.js';
+import { DEFAULT_SETUP_TIMEOUT_MS, DEFAULT_TEARDOWN_TIMEOUT_MS } from '../../core/options.js';
 import type { Settled } from '../../core/types.js';
 import { taskLabel } from '../../task/label.js';
+import { clearRun } from './clear.js';
 import { moduleIdentity } from './identity.js';
 import {
   BEAT_MS,
@@ -29,9 +31,11 @@ import {
   type Cancel,
   controlChannel,
   decodeControl,
+  decodeEntry,
   decodeInputs,
   decodeOptions,
   encodeRecord,
+  holdersKey,
   indicesOf,
   type JobData,
   MAX_OUTPUT_BYTES,
@@ -39,17 +43,39 @@ import {
   RESULTS_TTL_MS,
   type ResultRecord,
   RUN_TTL_MS,
+  type RunEntry,
+  type RunLimits,
   resultsKey,
   runQueue,
   runsKey,
+  workerConnectionName,
 } from './protocol.js';
 import { JOBS_PER_WORKER, LOCK_MS, MAX_STALLS, STALL_CHECK_MS } from './timings.js';
 import { within } from './within.js';
 
+/** The limits of a job whose run this worker has let go of meanwhile: the executor's defaults. */
+const DEFAULT_LIMITS: RunLimits = {
+  setupTimeout: DEFAULT_SETUP_TIMEOUT_MS,
+  teardownTimeout: DEFAULT_TEARDOWN_TIMEOUT_MS,
+};
+/** Keys of a BullMQ queue (under its `bull:<name>:` prefix) that any write to it leaves. */
+const QUEUE_KEYS = [
+  'meta',
+  'events',
+  'id',
+  'wait',
+  'active',
+  'marker',
+  'stalled-check',
+  'completed',
+  'failed',
+];
 /** How long a worker whose Redis is gone waits for BullMQ to let go at close. */
 const FORCED_CLOSE_MS = 2000;
-/** How long removing an ended run's keys may take before the worker goes on without it. */
+/** How long each step of clearing an ended run away may take before the worker goes on without it. */
 const CLEANUP_MS = 2000;
+/** How long the worker remembers a run that ended, so that a look at the runs begun before the end never joins it again. */
+const ENDED_MEMORY_MS = 6 * RUN_TTL_MS;
 
 export interface WorkerSettings {
   /** How long a job's lock lasts, in ms (renewed at half that while it runs). */
@@ -86,6 +112,8 @@ export interface LocalJob {
   signals: AbortSignal[];
   /** The time-out per input, in ms, if the producer set one. */
   timeout: number | undefined;
+  /** The producer's limits for the local pool that runs this run's inputs. */
+  limits: RunLimits;
   /** Told each input's outcome as it settles (position in the job), so long jobs report as they go. */
   onOutcome(k: number, outcome: Settled<unknown>): void;
 }
@@ -110,6 +138,8 @@ export interface QueueWorkerOptions extends Partial<WorkerSettings> {
   /** Tasks this worker runs at once, told to producers so that a job can fill them. @default 1 */
   slots?: number;
   onJob?(report: JobReport): void;
+  /** A live run this worker does not join, and why (said once per run). */
+  onSkip?(run: string, why: string): void;
   /** A Redis or BullMQ error (they are retried: this is for telling, not for stopping). */
   onError?(error: Error): void;
 }
@@ -126,6 +156,7 @@ export interface QueueWorker {
 /** One run this worker has joined: its BullMQ Worker and the tasks it runs now. */
 interface Joined {
   readonly worker: Worker;
+  readonly entry: RunEntry;
   /** The signals of the jobs running now, by job id. */
   readonly running: Map<string, Signals>;
   /** Cancellations that arrived before their job started here, by job id. */
@@ -142,12 +173,21 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const label = taskLabel(options.taskUrl);
   const base = options.queue;
   // One connection for every run's BullMQ Worker (each adds its own blocking one), the results and the
-  // runs set; one for the control channel (a subscribed connection can do nothing else).
-  const client = connect(options.connection);
+  // runs hash; one for the control channel (a subscribed connection can do nothing else).
+  // Named after the base queue and the module, so that a producer nobody serves can tell that workers
+  // listen with another module (protocol.ts, workerConnectionName).
+  const connectionName = workerConnectionName(base, identity.hash, name);
+  const client = connect(options.connection, connectionName);
   const subscriber = connect(options.connection);
   const joined = new Map<string, Joined>();
   /** When each run's heartbeat was first seen missing. */
   const missing = new Map<string, number>();
+  /** Runs that ended here (their producer said so), and when: never joined again. */
+  const ended = new Map<string, number>();
+  /** Runs not joined because their module differs: said once each. */
+  const skipped = new Set<string>();
+  /** Each run's clearing under way. */
+  const clearing = new Map<string, Promise<void>>();
   let closing = false;
 
   /** One record onto the run's results list, which lives RESULTS_TTL_MS past its last push. */
@@ -209,6 +249,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
               indices: indicesOf(data.index, data.count),
               signals: inputs.map((_, k) => (controllers.own.get(k) ?? controllers.job).signal),
               timeout: data.timeout,
+              limits: here?.entry.limits ?? DEFAULT_LIMITS,
               onOutcome: (k, outcome) => {
                 outcomes[k] = outcome;
               },
@@ -236,8 +277,11 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       return data.count;
     };
 
-  const join = (run: string): void => {
-    if (closing || joined.has(run)) return;
+  const join = (run: string, entry: RunEntry): void => {
+    if (closing || joined.has(run) || ended.has(run)) return;
+    // Before the BullMQ Worker's first command on this connection: the producer sees this worker hold
+    // the run before it can take a job.
+    client.hset(holdersKey(base, run), connectionName, '1').catch(() => 0);
     const worker = new Worker(runQueue(base, run), processorFor(run), {
       connection: client,
       concurrency: settings.jobs,
@@ -249,64 +293,102 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       name,
     });
     worker.on('error', (error) => options.onError?.(error));
-    joined.set(run, { worker, running: new Map(), early: new Map() });
+    joined.set(run, { worker, entry, running: new Map(), early: new Map() });
   };
 
-  /** Removes what is left of an ended run: its queue's keys, its results list, its heartbeat. */
-  const removeRun = async (run: string): Promise<void> => {
-    if (client.status !== 'ready') return;
-    // skipMetasUpdate: a Queue writes its meta key once connected, which would land after the obliterate.
-    const queue = new Queue(runQueue(base, run), { connection: client, skipMetasUpdate: true });
-    queue.on('error', () => {});
-    await within(
-      Promise.allSettled([
-        queue.obliterate({ force: true }),
-        client.del(resultsKey(base, run), beatKey(base, run)),
-        client.srem(runsKey(base), run),
-      ]),
-      CLEANUP_MS,
-    );
-    // Two workers clearing one run race: `obliterate` first pauses the queue, which writes its meta and
-    // events keys, and another worker's obliterate may already have run; those two are removed by name.
-    await within(
-      client.del(queue.keys.meta!, queue.keys.events!).catch(() => 0),
-      CLEANUP_MS,
-    );
-    await within(queue.close(), CLEANUP_MS);
+  /** Clears an ended run away (clear.ts), once at a time per run here. */
+  const clear = (run: string): Promise<void> => {
+    let done = clearing.get(run);
+    if (!done) {
+      done = (async () => {
+        if (client.status !== 'ready') return;
+        // skipMetasUpdate: a Queue writes its meta key once connected, which would land after the clearing.
+        const queue = new Queue(runQueue(base, run), { connection: client, skipMetasUpdate: true });
+        queue.on('error', () => {});
+        try {
+          await clearRun(client, queue, base, run, CLEANUP_MS);
+        } finally {
+          await within(queue.close(), CLEANUP_MS);
+        }
+      })().finally(() => clearing.delete(run));
+      clearing.set(run, done);
+    }
+    return done;
   };
 
   /**
-   * Lets go of a run: `ended` (the run is over) stops its tasks first and removes its keys after;
-   * otherwise (this worker drains) the jobs held finish and report.
+   * Lets go of a run: its BullMQ Worker closed and its last writes done. `ended` (the run is over)
+   * stops its tasks first; otherwise (this worker drains) the jobs held finish and report.
    */
-  const leave = (run: string, ended: boolean): Promise<void> => {
+  const letGo = (run: string, ended: boolean): Promise<void> => {
     const here = joined.get(run);
-    if (!here) return ended ? removeRun(run) : Promise.resolve();
+    if (!here) return Promise.resolve();
+    if (ended) {
+      for (const controllers of here.running.values())
+        abortAt(controllers, { t: 'cancel', run, job: '', why: 'its run ended' });
+    }
     here.leaving ??= (async () => {
-      if (ended) {
-        for (const controllers of here.running.values())
-          abortAt(controllers, { t: 'cancel', run, job: '', why: 'its run ended' });
-      }
       if (client.status === 'ready') await here.worker.close();
       else await within(here.worker.close(true), FORCED_CLOSE_MS);
+      // A stall check under way outlives close(): its write (the queue's stalled-check key) is this worker's too.
+      const checker = (here.worker as unknown as { stalledCheckerPromise?: Promise<unknown> })
+        .stalledCheckerPromise;
+      if (checker) await within(checker, FORCED_CLOSE_MS);
       joined.delete(run);
-      if (ended) await removeRun(run);
+      await within(client.hdel(holdersKey(base, run), connectionName), CLEANUP_MS);
     })();
     return here.leaving;
   };
 
+  /** Whether any of the run queue's own keys is there: something of the run is left to clear. */
+  const leftovers = async (run: string): Promise<boolean> => {
+    const keys = QUEUE_KEYS.map((key) => `bull:${runQueue(base, run)}:${key}`);
+    return (await client.exists(...keys).catch(() => 0)) > 0;
+  };
+
+  /** Its producer ended the run: let go of it, and never join it again (the producer clears it away). */
+  const onEnd = async (run: string): Promise<void> => {
+    ended.set(run, Date.now());
+    const held = joined.has(run);
+    await letGo(run, true);
+    if (!held || client.status !== 'ready') return;
+    // Held past the producer's wait and cleared meanwhile (by a worker, the run's heartbeat having
+    // lapsed): what this worker wrote since is its own to clear.
+    const listed = await client.hexists(runsKey(base), run).catch(() => 1);
+    if (!listed && (await leftovers(run))) await clear(run);
+  };
+
+  /** The run's heartbeat stopped for good (its producer was killed, or could not wait): let go, then clear it. */
+  const onLapse = async (run: string): Promise<void> => {
+    ended.set(run, Date.now());
+    await letGo(run, true);
+    await clear(run);
+  };
+
   /** Joins the live runs of the base queue, and leaves (and clears) those whose heartbeat stopped. */
   const sweep = async (): Promise<void> => {
-    const listed = await client.smembers(runsKey(base));
-    const runs = [...new Set([...listed, ...joined.keys()])];
+    const listed = await client.hgetall(runsKey(base));
+    const now = Date.now();
+    for (const [run, at] of ended) if (now - at > ENDED_MEMORY_MS) ended.delete(run);
+    const runs = [...new Set([...Object.keys(listed), ...joined.keys()])];
+    for (const run of missing.keys()) if (!runs.includes(run)) missing.delete(run);
     if (runs.length === 0) return;
     const alive = await Promise.all(runs.map((run) => client.exists(beatKey(base, run))));
-    const now = Date.now();
     for (let i = 0; i < runs.length; i++) {
       const run = runs[i]!;
       if (alive[i]) {
         missing.delete(run);
-        join(run);
+        const entry = decodeEntry(listed[run]);
+        if (entry === undefined || joined.has(run)) continue;
+        if (entry.hash === identity.hash) {
+          join(run, entry);
+        } else if (!skipped.has(run)) {
+          skipped.add(run);
+          options.onSkip?.(
+            run,
+            `its task module is ${entry.path} (sha256 ${entry.hash.slice(0, 12)}…), this worker's is ${identity.path} (sha256 ${identity.hash.slice(0, 12)}…)`,
+          );
+        }
         continue;
       }
       const since = missing.get(run) ?? now;
@@ -314,7 +396,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       // Gone for a whole heartbeat's life again: its producer is gone (or Redis lost it and it did not come back).
       if (now - since >= RUN_TTL_MS) {
         missing.delete(run);
-        void leave(run, true);
+        skipped.delete(run);
+        void onLapse(run);
       }
     }
   };
@@ -335,7 +418,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     if (message.t === 'start') {
       if (!joined.has(message.run)) sweepNow();
     } else if (message.t === 'end') {
-      void leave(message.run, true);
+      skipped.delete(message.run);
+      void onEnd(message.run);
     } else {
       const here = joined.get(message.run);
       if (!here) return;
@@ -355,7 +439,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       clearInterval(timer);
       // Draining needs Redis (each job held reports its results there): without it, each run's
       // worker stops now, and the jobs held go back to other workers once their locks expire.
-      await Promise.all([...joined.keys()].map((run) => leave(run, false)));
+      await Promise.all([...joined.keys()].map((run) => letGo(run, false)));
+      await Promise.all(clearing.values());
       if (client.status === 'ready')
         await within(Promise.allSettled([client.quit(), subscriber.quit()]), FORCED_CLOSE_MS);
       client.disconnect();

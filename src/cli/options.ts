@@ -3,7 +3,7 @@
  * (`addOptions(command, OPTIONS.inputs, OPTIONS.quiet)`); its spelling, help and checks are these.
  * Options only one command takes are defined beside that command, with the same OptionSpec.
  */
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AUTO_BUDGET_MS } from '../advise/auto.js';
 import {
@@ -25,12 +25,20 @@ import {
   parseStrategies,
 } from './strategy-options.js';
 
-/** A file an option will write: its directory must exist before minutes of measuring, not after. */
+/**
+ * A file an option will write: its directory must exist and be writable before minutes of measuring
+ * or running, not after (compare's exports and reports, advise's and run's --report).
+ */
 export function outputFile(option: string) {
   return (file: string): string => {
     const dir = dirname(resolve(file));
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {
       throw new CliError(`${option}: directory not found: ${dir}`);
+    }
+    try {
+      accessSync(dir, constants.W_OK);
+    } catch {
+      throw new CliError(`${option}: directory not writable: ${dir}`);
     }
     if (existsSync(file) && statSync(file).isDirectory()) {
       throw new CliError(`${option}: expected a file, got a directory: ${file}`);

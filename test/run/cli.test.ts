@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { LOCAL_STRATEGIES } from '../../src/index.js';
@@ -199,6 +199,28 @@ test('usage errors exit 2 with one line naming the cause', async (t) => {
     assert.match(stderr, message);
     assert.equal(stderr.trim().split('\n').length, 1, stderr);
   }
+});
+
+test('--report into a directory that is not there is refused before any input runs', async (t) => {
+  const dir = tempDir(t);
+  const inputs = join(dir, 'in.ndjson');
+  writeInputs(inputs, [1, 2, 3]);
+  const out = join(dir, 'out.ndjson');
+  const report = join(dir, 'nope', 't.html');
+  const { code, stderr } = await runFanout(t, [
+    DOUBLE,
+    '--inputs',
+    inputs,
+    '--out',
+    out,
+    '--strategy',
+    'threads',
+    '--report',
+    report,
+  ]);
+  assert.equal(code, 2, stderr);
+  assert.equal(stderr, `fanout: --report: directory not found: ${join(dir, 'nope')}\n`);
+  assert.equal(existsSync(out), false, 'no input ran, so no output was started');
 });
 
 test('without --strategy, run lets auto choose, records every input once and says what it chose', async (t) => {

@@ -24,7 +24,7 @@ import { envCount } from '../env.js';
 import { CliError, EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, verboseStack } from '../errors.js';
 import { readInputLines } from '../inputs.js';
 import { addOptions, helpEnd, type OptionSpec } from '../option-kit.js';
-import { concurrencyFor, INPUTS_RULE, OPTIONS } from '../options.js';
+import { concurrencyFor, INPUTS_RULE, OPTIONS, outputFile } from '../options.js';
 import { type ProgressDisplay, startProgress } from '../progress/index.js';
 import { type ConcurrencySetting, parseCount } from '../strategy-options.js';
 import { useColor } from '../style.js';
@@ -104,10 +104,12 @@ const RUN_IN_FLIGHT: OptionSpec<number | AdaptiveConcurrency> = {
   description: `${OPTIONS.inFlight.description}; adaptive or adaptive:MIN-MAX moves it while the job runs (docs/adaptive.md)`,
   parse: (text) => parseAdaptiveOr('--in-flight', text, OPTIONS.inFlight.parse),
 };
-const REPORT: OptionSpec = {
+/** Checked before any input runs (its directory must exist): a run is not repeated for its page. */
+const REPORT: OptionSpec<string> = {
   flags: '--report <file.html>',
   description:
     'write a self-contained HTML page of the run: its summary, and under an adaptive limit the limit over time beside throughput and latency',
+  parse: outputFile('--report'),
 };
 const TEARDOWN_TIMEOUT: OptionSpec<number> = {
   flags: '--teardown-timeout <ms>',

@@ -109,7 +109,7 @@ export const OPTIONS = {
   concurrency: {
     flags: '-c, --concurrency <n|strategy=n,…>',
     description:
-      'tasks in flight: one number for async, threads and processes, or per strategy (threads=4,async=32)',
+      'tasks in flight: one number for async, threads and processes, or per strategy (threads=4,async=32); threads=2x16 is 2 workers × 16 in flight each; async=adaptive or threads=2xadaptive:1-64 moves the limit while the job runs (docs/adaptive.md)',
     defaultHelp: "the strategy's",
     parse: parseConcurrency,
   } satisfies OptionSpec<ConcurrencySetting>,
@@ -150,24 +150,3 @@ export const OPTIONS = {
     parse: outputFile('--report'),
   },
 } satisfies Record<string, OptionSpec>;
-
-/**
- * The one concurrency a single-strategy command (`fanout run`) uses from a `--concurrency` setting:
- * the strategy's own value; under `auto`, the one number given for every strategy.
- */
-export function concurrencyFor(
-  setting: ConcurrencySetting | undefined,
-  strategy: StrategyChoice,
-): number | undefined {
-  if (setting === undefined) return undefined;
-  if (strategy === 'auto') {
-    const values = new Set([setting.async, setting.threads, setting.processes]);
-    const [only] = values;
-    if (values.size === 1 && only !== undefined) return only;
-    throw new CliError('--concurrency: --strategy auto takes one number, not a value per strategy');
-  }
-  if (strategy === 'sequential') return setting.sequential;
-  const value = setting[strategy];
-  if (value === undefined) throw new CliError(`--concurrency: no value for --strategy ${strategy}`);
-  return value;
-}

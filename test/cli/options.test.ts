@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { sharingWords } from '../../src/cli/option-kit.js';
 import { runCli } from './run-cli.js';
 
 const SHAPE = fileURLToPath(new URL('../../../test/fixtures/cli/shape.mjs', import.meta.url));
@@ -67,6 +68,15 @@ test('an unknown option is reported first, in one line, with the closest known n
     [
       ['advise', SHAPE, '--budget', '-1', '--max-concurency=4'],
       /'--max-concurency' \(did you mean --max-concurrency\?\)/,
+    ],
+    // Too many edits apart for a typo, but one name holds the other's words.
+    [
+      ['run', SHAPE, '-i', '-', '-o', '-', '--budget', '1'],
+      /^fanout: unknown option '--budget' \(did you mean --advisor-budget\?\)\n$/,
+    ],
+    [
+      ['advise', SHAPE, '-i', '-', '--advisor-budget', '1'],
+      /^fanout: unknown option '--advisor-budget' \(did you mean --budget\?\)\n$/,
     ],
     [
       ['demo', '--report', join(dir, 'no', 'such', 'r.html'), '--runs=0', '--quite'],
@@ -237,4 +247,13 @@ test('--max-memory says MiB, the unit Node counts its heap limit in', async () =
   const row = optionRows(await help('run')).get('--max-memory');
   assert.match(row ?? '', /^--max-memory <MiB> .*in MiB \(1 MiB = 1,048,576 bytes\)/);
   assert.doesNotMatch(row ?? '', /\bMB\b/);
+});
+
+test('an unknown option sharing its words with one known option is pointed at it; with several, at none', () => {
+  const known = ['--advisor-budget', '--max-memory', '--max-concurrency', '--in-flight', '--inputs'];
+  assert.equal(sharingWords('--budget', known), '--advisor-budget');
+  assert.equal(sharingWords('--advisor-budget', ['--budget', '--inputs']), '--budget');
+  assert.equal(sharingWords('--flight', known), '--in-flight');
+  assert.equal(sharingWords('--max', known), undefined, 'two options hold max');
+  assert.equal(sharingWords('--output', known), undefined);
 });

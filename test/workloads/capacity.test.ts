@@ -332,11 +332,20 @@ test('the server sheds with a 503 at once and slows down under contention, as co
   t.after(() => shedding.close());
   const agent = newAgent();
   t.after(() => agent.close());
-  const statuses = await Promise.all(
+  const all = Promise.all(
     Array.from({ length: 4 }, (_, i) => fetchAll(`${shedding.url}?id=${i}`, agent).then((r) => r.status)),
   );
+  await waitFor(() => shedding.stats().shed === 2);
+  // While one is served and one waits, a 503 says so: the bound and the count.
+  const shed = await fetchAll(`${shedding.url}?id=late`, agent);
+  assert.equal(shed.status, 503);
+  assert.equal(
+    shed.text,
+    'overloaded: 1 served at once (the capacity) and at most 1 may wait (1 waiting now)\n',
+  );
+  const statuses = await all;
   assert.deepEqual([...statuses].sort(), [200, 200, 503, 503], 'one served, one waiting, two shed');
-  assert.equal(shedding.stats().shed, 2);
+  assert.equal(shedding.stats().shed, 3);
   await assert.rejects(
     startServer({ capacity: 1, contention: -1 }),
     /Expected `contention` to be a number from 0 to 100, got `-1 \(number\)`/,

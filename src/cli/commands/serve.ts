@@ -94,13 +94,13 @@ const CAPACITY: OptionSpec<number> = {
 const QUEUE: OptionSpec<number> = {
   flags: '--queue <n>',
   description:
-    'with --capacity: at most n requests wait for a slot; one more is shed, answered 503 at once (default: no bound); POST /capacity?queue=N changes it while it runs',
+    'under a capacity (--capacity, or one POST /capacity?c=N sets later): at most n requests wait for a slot; one more is shed, answered 503 at once (default: no bound); POST /capacity?queue=N changes it while it runs',
   parse: numberIn('--queue', MAX_CAPACITY, true),
 };
 const CONTENTION: OptionSpec<number> = {
   flags: '--contention <x>',
   description:
-    'with --capacity: each request waiting slows service, delay × (1 + x × waiting ÷ capacity), as contention does (default: 0); POST /capacity?contention=X changes it while it runs',
+    'under a capacity (as --queue): each request waiting slows service, delay × (1 + x × waiting ÷ capacity), as contention does (default: 0); POST /capacity?contention=X changes it while it runs',
   parse: numberIn('--contention', MAX_CONTENTION, false),
 };
 

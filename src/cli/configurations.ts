@@ -55,7 +55,7 @@ function unknownStrategy(option: string, name: string): CliError {
  * `N`, or `NxK` (also `N×K`): N workers (or async's limit), K tasks in flight per worker; `adaptive`
  * (`adaptive:MIN-MAX`) in place of N for async's moving limit, or of K for the hybrid's.
  */
-function parseLevel(
+export function parseLevel(
   option: string,
   text: string,
 ): { concurrency: number | AdaptiveConcurrency; inFlight?: number | AdaptiveConcurrency } {

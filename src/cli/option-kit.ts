@@ -117,11 +117,35 @@ function knownLongOptions(command: Command): string[] {
   return names;
 }
 
+/** The words of a long option: `--advisor-budget` → advisor, budget. */
+const words = (name: string): string[] =>
+  name
+    .replace(/^--/, '')
+    .split('-')
+    .filter((word) => word !== '');
+
+/**
+ * The one known option whose words hold all of the name's, or all of whose words the name holds
+ * (`--budget` and `--advisor-budget`, an edit distance apart too far for `closest`); undefined when
+ * none or several do.
+ */
+export function sharingWords(name: string, candidates: readonly string[]): string | undefined {
+  const typed = words(name);
+  const holds = (outer: string[], inner: string[]): boolean =>
+    inner.length > 0 && inner.every((word) => outer.includes(word));
+  const matches = candidates.filter((candidate) => {
+    const known = words(candidate);
+    return candidate !== name && (holds(known, typed) || holds(typed, known));
+  });
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
 /** The one line that reports an unknown option, with the nearest known name when there is one. */
 export function unknownOptionMessage(command: Command, flag: string): string {
   const where = command.parent ? `fanout ${command.name()}` : 'fanout';
   const bare = flag.split('=')[0]!;
-  const near = bare.startsWith('--') ? closest(bare, knownLongOptions(command)) : undefined;
+  const known = knownLongOptions(command);
+  const near = bare.startsWith('--') ? (closest(bare, known) ?? sharingWords(bare, known)) : undefined;
   const hint = near !== undefined ? `did you mean ${near}?` : `${where} --help lists its options`;
   return `unknown option '${bare}' (${hint})`;
 }

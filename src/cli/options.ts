@@ -3,7 +3,7 @@
  * (`addOptions(command, OPTIONS.inputs, OPTIONS.quiet)`); its spelling, help and checks are these.
  * Options only one command takes are defined beside that command, with the same OptionSpec.
  */
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AUTO_BUDGET_MS } from '../advise/auto.js';
 import {
@@ -25,12 +25,20 @@ import {
   parseStrategies,
 } from './strategy-options.js';
 
-/** A file an option will write: its directory must exist before minutes of measuring, not after. */
+/**
+ * A file an option will write: its directory must exist and be writable before minutes of measuring
+ * or running, not after (compare's exports and reports, advise's and run's --report).
+ */
 export function outputFile(option: string) {
   return (file: string): string => {
     const dir = dirname(resolve(file));
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {
       throw new CliError(`${option}: directory not found: ${dir}`);
+    }
+    try {
+      accessSync(dir, constants.W_OK);
+    } catch {
+      throw new CliError(`${option}: directory not writable: ${dir}`);
     }
     if (existsSync(file) && statSync(file).isDirectory()) {
       throw new CliError(`${option}: expected a file, got a directory: ${file}`);
@@ -101,7 +109,7 @@ export const OPTIONS = {
   concurrency: {
     flags: '-c, --concurrency <n|strategy=n,…>',
     description:
-      'tasks in flight: one number for async, threads and processes, or per strategy (threads=4,async=32)',
+      'tasks in flight: one number for async, threads and processes, or per strategy (threads=4,async=32); threads=2x16 is 2 workers × 16 in flight each; async=adaptive or threads=2xadaptive:1-64 moves the limit while the job runs (docs/adaptive.md)',
     defaultHelp: "the strategy's",
     parse: parseConcurrency,
   } satisfies OptionSpec<ConcurrencySetting>,
@@ -142,24 +150,3 @@ export const OPTIONS = {
     parse: outputFile('--report'),
   },
 } satisfies Record<string, OptionSpec>;
-
-/**
- * The one concurrency a single-strategy command (`fanout run`) uses from a `--concurrency` setting:
- * the strategy's own value; under `auto`, the one number given for every strategy.
- */
-export function concurrencyFor(
-  setting: ConcurrencySetting | undefined,
-  strategy: StrategyChoice,
-): number | undefined {
-  if (setting === undefined) return undefined;
-  if (strategy === 'auto') {
-    const values = new Set([setting.async, setting.threads, setting.processes]);
-    const [only] = values;
-    if (values.size === 1 && only !== undefined) return only;
-    throw new CliError('--concurrency: --strategy auto takes one number, not a value per strategy');
-  }
-  if (strategy === 'sequential') return setting.sequential;
-  const value = setting[strategy];
-  if (value === undefined) throw new CliError(`--concurrency: no value for --strategy ${strategy}`);
-  return value;
-}

@@ -91,8 +91,15 @@ export const MODEL_PARAMETERS = ['c', 'queue', 'contention'] as const;
 /** The value of `c` that lifts the capacity, and of `queue` that lifts its bound. */
 export const NO_LIMIT = 'none';
 
-/** A number from a query value: the empty string is no number (Number('') would be 0). */
-const numberOf = (raw: string): number => (raw.trim() === '' ? Number.NaN : Number(raw));
+/**
+ * A number from a query value, written plainly in decimal (`8`, `0.5`; `integer`: digits only). What
+ * `Number` would also read (`0x10`, `1e1`, ``, ` 8`) is no number here: the endpoint is documented in
+ * decimal, and a figure read otherwise than it was meant is worse than a 400.
+ */
+export function decimalOf(raw: string, integer: boolean): number {
+  const form = integer ? /^\d+$/ : /^(?:\d+(?:\.\d*)?|\.\d+)$/;
+  return form.test(raw) ? Number(raw) : Number.NaN;
+}
 
 /**
  * `POST /capacity?c=8&queue=16&contention=1`: the change it asks for, or what is wrong with it in one
@@ -114,7 +121,7 @@ export function parseModelQuery(
   const change: Partial<CapacityModel> = {};
   const c = query.get('c');
   if (c !== null) {
-    const value = c === NO_LIMIT ? undefined : numberOf(c);
+    const value = c === NO_LIMIT ? undefined : decimalOf(c, true);
     if (checkCapacity(value) !== undefined) {
       return {
         problem: `Expected \`c\` (the capacity) to be an integer from 1 to ${MAX_CAPACITY}, or ${NO_LIMIT} for no limit, got ${JSON.stringify(c)}`,
@@ -124,7 +131,7 @@ export function parseModelQuery(
   }
   const queue = query.get('queue');
   if (queue !== null) {
-    const value = queue === NO_LIMIT ? undefined : numberOf(queue);
+    const value = queue === NO_LIMIT ? undefined : decimalOf(queue, true);
     if (checkOverload('queue', value) !== undefined) {
       return {
         problem: `Expected \`queue\` to be an integer from 0 to ${MAX_CAPACITY}, or ${NO_LIMIT} for no bound, got ${JSON.stringify(queue)}`,
@@ -134,7 +141,7 @@ export function parseModelQuery(
   }
   const contention = query.get('contention');
   if (contention !== null) {
-    const value = numberOf(contention);
+    const value = decimalOf(contention, false);
     if (checkOverload('contention', value) !== undefined) {
       return {
         problem: `Expected \`contention\` to be a number from 0 to ${MAX_CONTENTION}, got ${JSON.stringify(contention)}`,
@@ -294,4 +301,14 @@ export class CapacityGate {
       this.#start(next.serve);
     }
   }
+}
+
+/**
+ * The body of a 503: every slot busy and the queue at its bound. It gives the bound and the true count,
+ * which may exceed it: a lowered bound sheds new arrivals only, those already waiting keep their place.
+ */
+export function overloadedMessage(gate: CapacityGate): string {
+  const { capacity, queued } = gate.figures();
+  const { queue } = gate.model();
+  return `overloaded: ${capacity} served at once (the capacity) and at most ${queue} may wait (${queued} waiting now)`;
 }

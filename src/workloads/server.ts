@@ -11,6 +11,7 @@ import {
   type CapacityModel,
   contendedDelay,
   MODEL_PARAMETERS,
+  overloadedMessage,
   parseModelQuery,
 } from './capacity.js';
 import { IdCounts, MAX_HEADER_BYTES, refuseRequest, validateMaxIds } from './limits.js';
@@ -244,6 +245,13 @@ export async function startServer(options: ServerOptions = {}): Promise<FanoutSe
         return;
       }
       gate.setModel(parsed.change);
+    } else if (req.method === 'GET' && [...query.keys()].length > 0) {
+      // A GET that looks like a change would otherwise answer 200 and change nothing.
+      res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain; charset=utf-8' });
+      res.end(
+        `GET ${CAPACITY_PATH} only reads the model and takes no query: use POST ${CAPACITY_PATH}?${query} to change it\n`,
+      );
+      return;
     } else if (req.method !== 'GET') {
       res.writeHead(405, { allow: 'GET, POST', 'content-type': 'text/plain; charset=utf-8' });
       res.end(
@@ -307,9 +315,8 @@ export async function startServer(options: ServerOptions = {}): Promise<FanoutSe
     }
     const { plan } = result;
     if (gate.shed()) {
-      const { capacity, queued } = gate.figures();
       res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(`overloaded: ${capacity} served at once and ${queued} waiting\n`);
+      res.end(`${overloadedMessage(gate)}\n`);
       return;
     }
     // A request holds its slot until its response is over or its client hangs up.

@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { concurrencyFor } from '../../src/cli/options.js';
-import { parseConcurrency } from '../../src/cli/strategy-options.js';
+import { sharingWords } from '../../src/cli/option-kit.js';
 import { runCli } from './run-cli.js';
 
 const SHAPE = fileURLToPath(new URL('../../../test/fixtures/cli/shape.mjs', import.meta.url));
@@ -70,6 +69,15 @@ test('an unknown option is reported first, in one line, with the closest known n
       ['advise', SHAPE, '--budget', '-1', '--max-concurency=4'],
       /'--max-concurency' \(did you mean --max-concurrency\?\)/,
     ],
+    // Too many edits apart for a typo, but one name holds the other's words.
+    [
+      ['run', SHAPE, '-i', '-', '-o', '-', '--budget', '1'],
+      /^fanout: unknown option '--budget' \(did you mean --advisor-budget\?\)\n$/,
+    ],
+    [
+      ['advise', SHAPE, '-i', '-', '--advisor-budget', '1'],
+      /^fanout: unknown option '--advisor-budget' \(did you mean --budget\?\)\n$/,
+    ],
     [
       ['demo', '--report', join(dir, 'no', 'such', 'r.html'), '--runs=0', '--quite'],
       /'--quite' \(did you mean --quiet\?\)/,
@@ -102,7 +110,6 @@ test('a shared option has the same spelling and help in every command that takes
     ['--inputs', ['compare', 'advise', 'run']],
     ['--export', ['compare', 'advise', 'run']],
     ['--quiet', ['demo', 'compare', 'advise', 'run']],
-    ['--concurrency', ['compare', 'run']],
     ['--timeout', ['compare', 'run']],
     ['--json', ['compare', 'advise']],
     ['--report', ['compare', 'advise']],
@@ -114,6 +121,18 @@ test('a shared option has the same spelling and help in every command that takes
     for (const [i, row] of seen.entries()) assert.ok(row, `${commands[i]} --help lists ${option}`);
     assert.equal(new Set(seen).size, 1, `${option}:\n${seen.join('\n')}`);
   }
+  // run takes compare's --concurrency, and a bare NxK or adaptive besides, since --strategy names one.
+  const concurrency = rows.get('compare')!.get('--concurrency')!;
+  assert.match(concurrency, /^-c, --concurrency <n\|strategy=n,…> .*threads=2x16 .*async=adaptive/);
+  assert.ok(
+    rows.get('run')!.get('--concurrency')!.startsWith(concurrency),
+    rows.get('run')!.get('--concurrency'),
+  );
+  assert.match(
+    rows.get('run')!.get('--concurrency')!,
+    /--concurrency adaptive \(adaptive:MIN-MAX\) under async$/,
+  );
+  assert.match(rows.get('run')!.get('--in-flight')!, /adaptive or adaptive:MIN-MAX moves it/);
   assert.match(rows.get('compare')!.get('--inputs')!, /^-i, --inputs/);
   assert.match(rows.get('run')!.get('--quiet')!, /^-q, --quiet/);
   // The deprecated spelling is accepted but not offered.
@@ -224,20 +243,17 @@ test('compare and advise refuse input that is not UTF-8, naming the line, as run
   assert.match(readFileSync(out, 'utf8'), /line 2 is not valid UTF-8 \(byte 5 of 6 is 0xe9\)/);
 });
 
-test('run takes the --concurrency forms compare takes: the value for its --strategy', () => {
-  assert.equal(concurrencyFor(parseConcurrency('8'), 'threads'), 8);
-  assert.equal(concurrencyFor(parseConcurrency('threads=4,async=32'), 'async'), 32);
-  assert.equal(concurrencyFor(parseConcurrency('8'), 'auto'), 8);
-  assert.equal(concurrencyFor(undefined, 'threads'), undefined);
-  assert.throws(
-    () => concurrencyFor(parseConcurrency('async=32'), 'threads'),
-    /no value for --strategy threads/,
-  );
-  assert.throws(() => concurrencyFor(parseConcurrency('8,threads=2'), 'auto'), /auto takes one number/);
-});
-
 test('--max-memory says MiB, the unit Node counts its heap limit in', async () => {
   const row = optionRows(await help('run')).get('--max-memory');
   assert.match(row ?? '', /^--max-memory <MiB> .*in MiB \(1 MiB = 1,048,576 bytes\)/);
   assert.doesNotMatch(row ?? '', /\bMB\b/);
+});
+
+test('an unknown option sharing its words with one known option is pointed at it; with several, at none', () => {
+  const known = ['--advisor-budget', '--max-memory', '--max-concurrency', '--in-flight', '--inputs'];
+  assert.equal(sharingWords('--budget', known), '--advisor-budget');
+  assert.equal(sharingWords('--advisor-budget', ['--budget', '--inputs']), '--budget');
+  assert.equal(sharingWords('--flight', known), '--in-flight');
+  assert.equal(sharingWords('--max', known), undefined, 'two options hold max');
+  assert.equal(sharingWords('--output', known), undefined);
 });

@@ -1,11 +1,11 @@
 /** `fanout run --concurrency adaptive[:MIN-MAX]` and `--in-flight adaptive[:MIN-MAX]`: what it prints, what it refuses. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { formatAdaptive } from '../../src/report/run-lines.js';
 import { startServer } from '../../src/workloads/server.js';
-import { assertOneLinePerInput, readLines, runFanout, tempDir, writeInputs } from './helpers.js';
+import { assertOneLinePerInput, DOUBLE, readLines, runFanout, tempDir, writeInputs } from './helpers.js';
 
 const RUNS: { name: string; args: string[]; config: string; what: string }[] = [
   {
@@ -73,24 +73,36 @@ test('a bad --concurrency, or adaptive where it cannot work, is refused with exi
   const cases: [string[], RegExp][] = [
     [
       ['--strategy', 'async', '--concurrency', 'adaptive:0-5'],
-      /^fanout: --concurrency: expected a whole number, adaptive, or adaptive:MIN-MAX with 1 ≤ MIN ≤ MAX, got `adaptive:0-5`\n$/,
+      /^fanout: --concurrency: expected adaptive or adaptive:MIN-MAX with 1 ≤ MIN ≤ MAX, got `adaptive:0-5`\n$/,
     ],
     [['--strategy', 'async', '--concurrency', 'adaptive:8-4'], /got `adaptive:8-4`\n$/],
     [
       ['--strategy', 'threads', '--concurrency', 'adaptive'],
-      /^fanout: `concurrency: 'adaptive'` is not available for threads, whose workers are fixed: use `inFlight: 'adaptive'` to move the tasks in flight per worker, or async\n$/,
+      /^fanout: --concurrency adaptive is not available under --strategy threads, whose workers are fixed: use --in-flight adaptive to move the tasks in flight per worker, or --strategy async\n$/,
     ],
     [
       ['--strategy', 'async', '--in-flight', 'adaptive'],
-      /^fanout: `inFlight: 'adaptive'` moves the tasks in flight per worker of threads and processes, not async: use `concurrency: 'adaptive'`\n$/,
+      /^fanout: --in-flight adaptive applies to --strategy threads or processes; under --strategy async, use --concurrency adaptive\n$/,
     ],
     [
       ['--strategy', 'threads', '--in-flight', 'adaptive:9-3'],
-      /^fanout: --in-flight: expected a whole number, adaptive, or adaptive:MIN-MAX with 1 ≤ MIN ≤ MAX, got `adaptive:9-3`\n$/,
+      /^fanout: --in-flight: expected adaptive or adaptive:MIN-MAX with 1 ≤ MIN ≤ MAX, got `adaptive:9-3`\n$/,
     ],
     [
       ['--strategy', 'sequential', '--concurrency', 'adaptive'],
-      /^fanout: `concurrency: 'adaptive'` needs tasks in flight to adapt, and sequential runs one at a time: use async\n$/,
+      /^fanout: --concurrency adaptive needs tasks in flight to adapt, and --strategy sequential runs one at a time: use --strategy async\n$/,
+    ],
+    [
+      ['--concurrency', 'adaptive'],
+      /^fanout: --concurrency adaptive is not yet available under --strategy auto \(the default\), which picks an adaptive limit itself for a task that mostly waits: name --strategy async \(or threads with --in-flight adaptive\) to choose one\n$/,
+    ],
+    [
+      ['--strategy', 'async', '--concurrency', 'adaptiv'],
+      /^fanout: --concurrency: expected adaptive or adaptive:MIN-MAX with 1 ≤ MIN ≤ MAX, got `adaptiv`\n$/,
+    ],
+    [
+      ['--strategy', 'threads', '--concurrency', 'threads=2x8', '--in-flight', '4'],
+      /^fanout: --concurrency threads=2x8 gives 8 tasks in flight per worker and --in-flight 4 says otherwise: give one of them\n$/,
     ],
   ];
   for (const [args, message] of cases) {
@@ -105,6 +117,36 @@ test('a bad --concurrency, or adaptive where it cannot work, is refused with exi
     ]);
     assert.equal(code, 2, args.join(' '));
     assert.match(stderr, message);
+    assert.equal(existsSync(out), false, 'refused before any input ran');
+  }
+});
+
+test("compare's notation runs under fanout run: async=adaptive, threads=2xadaptive:1-16, a bare 2x4", async (t) => {
+  const dir = tempDir(t);
+  const count = 20;
+  writeInputs(
+    join(dir, 'in.ndjson'),
+    Array.from({ length: count }, (_, i) => i),
+  );
+  const cases: [string[], string][] = [
+    [['--strategy', 'async', '-c', 'async=adaptive'], 'async adaptive'],
+    [['--strategy', 'threads', '-c', 'threads=2xadaptive:1-16'], 'threads 2×adaptive'],
+    [['--strategy', 'processes', '-c', '2x4'], 'processes 2×4'],
+  ];
+  for (const [args, config] of cases) {
+    const out = join(dir, `out-${args.join('')}.ndjson`);
+    const { code, stderr } = await runFanout(t, [
+      DOUBLE,
+      '--inputs',
+      join(dir, 'in.ndjson'),
+      '--out',
+      out,
+      ...args,
+    ]);
+    assert.equal(code, 0, stderr);
+    const byIndex = assertOneLinePerInput(readLines(out), count);
+    for (const [index, line] of byIndex) assert.deepEqual(line, { index, ok: true, value: index * 2 });
+    assert.ok(stderr.includes(` ${count} ok, 0 failed · ${config} → `), stderr);
   }
 });
 

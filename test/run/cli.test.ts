@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { LOCAL_STRATEGIES } from '../../src/index.js';
@@ -80,7 +80,10 @@ test('--in-flight is refused under async with one line that says why', async (t)
     '4',
   ]);
   assert.equal(code, 2);
-  assert.match(stderr, /Expected `inFlight` to be 1 under async, got `4`/);
+  assert.equal(
+    stderr,
+    'fanout: --in-flight applies to --strategy threads or processes; under --strategy async, --concurrency is the tasks in flight\n',
+  );
 });
 
 for (const strategy of ['async', 'threads'] as const) {
@@ -186,11 +189,11 @@ test('usage errors exit 2 with one line naming the cause', async (t) => {
     // The default strategy, auto, picks the tasks in flight itself; --redis needs distributed.
     [
       [DOUBLE, '--inputs', inputs, '--out', out, '--in-flight', '4'],
-      /^fanout: --in-flight applies to --strategy threads or processes; under --strategy auto, the default, the advisor picks the tasks in flight itself$/m,
+      /^fanout: --in-flight applies to --strategy threads or processes; under --strategy auto \(the default\), the advisor picks the tasks in flight itself$/m,
     ],
     [
       [DOUBLE, '--inputs', inputs, '--out', out, '--strategy', 'threads', '--redis', 'redis://127.0.0.1:1'],
-      /^fanout: --redis is for --strategy distributed only \(got --strategy threads\)$/m,
+      /^fanout: --redis is for --strategy distributed only, not --strategy threads$/m,
     ],
   ];
   for (const [args, message] of cases) {
@@ -199,6 +202,28 @@ test('usage errors exit 2 with one line naming the cause', async (t) => {
     assert.match(stderr, message);
     assert.equal(stderr.trim().split('\n').length, 1, stderr);
   }
+});
+
+test('--report into a directory that is not there is refused before any input runs', async (t) => {
+  const dir = tempDir(t);
+  const inputs = join(dir, 'in.ndjson');
+  writeInputs(inputs, [1, 2, 3]);
+  const out = join(dir, 'out.ndjson');
+  const report = join(dir, 'nope', 't.html');
+  const { code, stderr } = await runFanout(t, [
+    DOUBLE,
+    '--inputs',
+    inputs,
+    '--out',
+    out,
+    '--strategy',
+    'threads',
+    '--report',
+    report,
+  ]);
+  assert.equal(code, 2, stderr);
+  assert.equal(stderr, `fanout: --report: directory not found: ${join(dir, 'nope')}\n`);
+  assert.equal(existsSync(out), false, 'no input ran, so no output was started');
 });
 
 test('without --strategy, run lets auto choose, records every input once and says what it chose', async (t) => {

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Agent, request } from 'undici';
 import { OptionError } from '../../src/core/errors.js';
-import { CapacityGate, contendedDelay, MAX_CAPACITY, parseModelQuery } from '../../src/workloads/capacity.js';
+import {
+  CapacityGate,
+  contendedDelay,
+  decimalOf,
+  MAX_CAPACITY,
+  overloadedMessage,
+  parseModelQuery,
+} from '../../src/workloads/capacity.js';
 import { type FanoutServer, startServer } from '../../src/workloads/server.js';
 import { fetchAll, newAgent, since, TIMER_SLACK_MS, waitFor } from './helpers.js';
 
@@ -154,7 +161,12 @@ test('POST /capacity?c=N changes it while requests wait; GET /capacity reads it'
     const before = JSON.parse((await fetchAll(`${server.url}capacity`, control)).text);
     assert.deepEqual(before, { capacity: 1, queue: null, contention: 0, active: 1, queued: 5, shed: 0 });
     const read = await fetchAll(`${server.url}capacity?c=6`, control);
-    assert.equal(JSON.parse(read.text).capacity, 1, 'a GET only reads, whatever its query');
+    assert.equal(read.status, 405, 'a GET with a query would change nothing: refused, not a silent 200');
+    assert.equal(
+      read.text,
+      'GET /capacity only reads the model and takes no query: use POST /capacity?c=6 to change it\n',
+    );
+    assert.equal(server.stats().capacity, 1);
     const posted = await request(`${server.url}capacity?c=6`, { method: 'POST', dispatcher: control });
     assert.equal(posted.statusCode, 200);
     assert.equal(((await posted.body.json()) as { capacity: number }).capacity, 6);
@@ -190,6 +202,12 @@ test('a bad POST /capacity gets a one-line 400 that names the parameter, and cha
       ],
       ['c=eight', /^Expected `c` .* got "eight"$/],
       ['c=', /^Expected `c` .* got ""$/],
+      // Plain decimal only: what Number() would also read is not read otherwise than it was meant.
+      ['c=0x10', /^Expected `c` .* got "0x10"$/],
+      ['c=1e1', /^Expected `c` .* got "1e1"$/],
+      ['c=%208', /^Expected `c` .* got " 8"$/],
+      ['queue=0x4', /^Expected `queue` .* got "0x4"$/],
+      ['contention=1e-1', /^Expected `contention` .* got "1e-1"$/],
       ['queue=-1', /^Expected `queue` to be an integer from 0 to 1000000, or none for no bound, got "-1"$/],
       ['queue=1.5&c=8', /^Expected `queue` .* got "1\.5"$/],
       ['contention=lots', /^Expected `contention` to be a number from 0 to 100, got "lots"$/],
@@ -266,6 +284,34 @@ test('a bounded queue sheds what does not fit: beyond the capacity and the queue
   );
 });
 
+test('a 503 gives the bound of the queue and the true count, which a lowered bound may leave above it', () => {
+  const gate = new CapacityGate(2, 3);
+  for (let i = 0; i < 5; i++) entrant(gate);
+  assert.equal(gate.shed(), true);
+  assert.equal(
+    overloadedMessage(gate),
+    'overloaded: 2 served at once (the capacity) and at most 3 may wait (3 waiting now)',
+  );
+  gate.setModel({ queue: 0 });
+  assert.equal(gate.shed(), true);
+  assert.equal(
+    overloadedMessage(gate),
+    'overloaded: 2 served at once (the capacity) and at most 0 may wait (3 waiting now)',
+  );
+});
+
+test('decimalOf reads plain decimal only', () => {
+  assert.equal(decimalOf('16', true), 16);
+  assert.equal(decimalOf('0', true), 0);
+  assert.equal(decimalOf('0.5', false), 0.5);
+  assert.equal(decimalOf('.5', false), 0.5);
+  assert.equal(decimalOf('2.', false), 2);
+  for (const raw of ['0x10', '1e1', '', ' 8', '8 ', '-1', '+1', 'Infinity', '0b1', '1_000']) {
+    assert.equal(decimalOf(raw, false), Number.NaN, raw);
+  }
+  assert.equal(decimalOf('1.5', true), Number.NaN);
+});
+
 test('contention: each request waiting slows the ones served, in proportion to the capacity', () => {
   const figures = (active: number, queued: number, capacity: number | undefined = 8) => ({
     capacity,
@@ -286,11 +332,20 @@ test('the server sheds with a 503 at once and slows down under contention, as co
   t.after(() => shedding.close());
   const agent = newAgent();
   t.after(() => agent.close());
-  const statuses = await Promise.all(
+  const all = Promise.all(
     Array.from({ length: 4 }, (_, i) => fetchAll(`${shedding.url}?id=${i}`, agent).then((r) => r.status)),
   );
+  await waitFor(() => shedding.stats().shed === 2);
+  // While one is served and one waits, a 503 says so: the bound and the count.
+  const shed = await fetchAll(`${shedding.url}?id=late`, agent);
+  assert.equal(shed.status, 503);
+  assert.equal(
+    shed.text,
+    'overloaded: 1 served at once (the capacity) and at most 1 may wait (1 waiting now)\n',
+  );
+  const statuses = await all;
   assert.deepEqual([...statuses].sort(), [200, 200, 503, 503], 'one served, one waiting, two shed');
-  assert.equal(shedding.stats().shed, 2);
+  assert.equal(shedding.stats().shed, 3);
   await assert.rejects(
     startServer({ capacity: 1, contention: -1 }),
     /Expected `contention` to be a number from 0 to 100, got `-1 \(number\)`/,

@@ -124,6 +124,9 @@ test('fanout serve refuses a bad flag value with exit 2 and one line', {
     ['--delay', '-5'],
     ['--size', '1.5'],
     ['--port', '70000'],
+    // Plain decimal only, as POST /capacity takes.
+    ['--delay', '0x10'],
+    ['--size', '1e3'],
   ]) {
     const child = fanout('serve', ...args);
     try {
@@ -219,6 +222,35 @@ test('fanout serve --capacity N says so, and POST /capacity changes it while it 
   }
 });
 
+test('fanout serve --queue and --contention without --capacity: the banner says they wait for one, and POST c=N applies them', {
+  timeout: CHILD_TEST_TIMEOUT_MS,
+}, async () => {
+  const child = fanout('serve', '--port', '0', '--queue', '4', '--contention', '2');
+  const agent = newAgent();
+  try {
+    const url = await listeningUrl(child);
+    assert.match(
+      child.stdout(),
+      /^capacity: no limit \(every request served at once\); --queue 4 and --contention 2 take effect once POST \/capacity\?c=N sets a capacity$/m,
+    );
+    const posted = await request(`${url}capacity?c=3`, { method: 'POST', dispatcher: agent });
+    assert.deepEqual(await posted.body.json(), {
+      capacity: 3,
+      queue: 4,
+      contention: 2,
+      active: 0,
+      queued: 0,
+      shed: 0,
+    });
+    await agent.destroy();
+    child.process.kill('SIGINT');
+    assert.equal((await child.exited)[0], 0, child.stderr());
+  } finally {
+    await agent.destroy();
+    stopIfRunning(child);
+  }
+});
+
 test('fanout serve refuses --capacity 0 with exit 2 and one line', {
   timeout: CHILD_TEST_TIMEOUT_MS,
 }, async () => {
@@ -227,6 +259,9 @@ test('fanout serve refuses --capacity 0 with exit 2 and one line', {
     const [code] = await child.exited;
     assert.equal(code, 2);
     assert.match(child.stderr(), /--capacity: expected a whole number from 1 to \d+, got `0`/);
+    const hex = fanout('serve', '--capacity', '0x10');
+    assert.equal((await hex.exited)[0], 2);
+    assert.equal(hex.stderr(), 'fanout: --capacity: expected a whole number from 1 to 1000000, got `0x10`\n');
   } finally {
     stopIfRunning(child);
   }

@@ -4,12 +4,10 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { OptionError } from '../../core/errors.js';
 import {
   type AdaptiveConcurrency,
   DEFAULT_SETUP_TIMEOUT_MS,
   DEFAULT_TEARDOWN_TIMEOUT_MS,
-  parseAdaptive,
   type StrategyChoice,
 } from '../../core/options.js';
 import { renderRunReport } from '../../report/html/run-report.js';
@@ -20,13 +18,21 @@ import { FIFO_READER_WAIT_MS, SetupAbortedError } from '../../run/fifo.js';
 import type { InputsCheck } from '../../run/fingerprint.js';
 import { OutputLockedError } from '../../run/lock.js';
 import { type RunHandle, type RunSummary, startRun } from '../../run/run.js';
+import type { ConcurrencyItem } from '../configurations.js';
 import { envCount } from '../env.js';
 import { CliError, EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, verboseStack } from '../errors.js';
 import { readInputLines } from '../inputs.js';
 import { addOptions, helpEnd, type OptionSpec } from '../option-kit.js';
-import { concurrencyFor, INPUTS_RULE, OPTIONS } from '../options.js';
+import { INPUTS_RULE, OPTIONS, outputFile } from '../options.js';
 import { type ProgressDisplay, startProgress } from '../progress/index.js';
-import { type ConcurrencySetting, parseCount } from '../strategy-options.js';
+import {
+  parseRunConcurrency,
+  parseRunInFlight,
+  type RunLevel,
+  runLevel,
+  strategyFlag,
+} from '../run-level.js';
+import { parseCount } from '../strategy-options.js';
 import { useColor } from '../style.js';
 import { resolveTaskArgument, TASK_ARGUMENT } from '../task-arg.js';
 
@@ -47,8 +53,9 @@ interface RunFlags {
   inputs: string;
   out: string;
   strategy: StrategyChoice;
-  concurrency?: ConcurrencySetting | AdaptiveConcurrency;
-  inFlight?: number | AdaptiveConcurrency;
+  concurrency?: ConcurrencyItem[];
+  /** With its default, 1. */
+  inFlight: number | AdaptiveConcurrency;
   ordered?: boolean;
   timeout?: number;
   retries?: number;
@@ -93,21 +100,23 @@ const SETUP_TIMEOUT: OptionSpec<number> = {
   default: String(DEFAULT_SETUP_TIMEOUT_MS),
   parse: (text) => parseCount('--setup-timeout', text, 1),
 };
-/** The shared --concurrency, which under run also takes `adaptive[:MIN-MAX]` (async). */
-const RUN_CONCURRENCY: OptionSpec<ConcurrencySetting | AdaptiveConcurrency> = {
+/** The shared --concurrency, compare's notation; under run a bare item may also be NxK or adaptive. */
+const RUN_CONCURRENCY: OptionSpec<ConcurrencyItem[]> = {
   ...OPTIONS.concurrency,
+  description: `${OPTIONS.concurrency.description}; run uses the value for its --strategy, and also takes a bare 2x16, or --concurrency adaptive (adaptive:MIN-MAX) under async`,
   parse: parseRunConcurrency,
 };
 /** The shared --in-flight, which under run also takes `adaptive[:MIN-MAX]` (threads and processes). */
 const RUN_IN_FLIGHT: OptionSpec<number | AdaptiveConcurrency> = {
   ...OPTIONS.inFlight,
   description: `${OPTIONS.inFlight.description}; adaptive or adaptive:MIN-MAX moves it while the job runs (docs/adaptive.md)`,
-  parse: (text) => parseAdaptiveOr('--in-flight', text, OPTIONS.inFlight.parse),
+  parse: parseRunInFlight,
 };
-const REPORT: OptionSpec = {
+const REPORT: OptionSpec<string> = {
   flags: '--report <file.html>',
   description:
     'write a self-contained HTML page of the run: its summary, and under an adaptive limit the limit over time beside throughput and latency',
+  parse: outputFile('--report'),
 };
 const TEARDOWN_TIMEOUT: OptionSpec<number> = {
   flags: '--teardown-timeout <ms>',
@@ -126,6 +135,8 @@ Exit codes: 0 all ok, 1 some inputs failed, 2 usage or setup error, 3 --out in u
   [
     'fanout run ./task.js --inputs inputs.ndjson --out results.ndjson',
     'fanout run ./task.js -i inputs.ndjson -o results.ndjson --strategy threads -c 4',
+    'fanout run download -i urls.ndjson -o sizes.ndjson --strategy async --concurrency adaptive',
+    'fanout run ./task.js -i urls.ndjson -o results.ndjson --strategy threads -c 2 --in-flight adaptive:1-64',
     'fanout run ./task.js -i inputs.ndjson -o results.ndjson --advisor-budget 1',
     'fanout run ./task.js -i urls.ndjson -o results.ndjson --strategy async -c 64 --timeout 5000 --retries 2',
     'fanout run ./task.js -i inputs.ndjson -o results.ndjson --resume',
@@ -160,50 +171,31 @@ export function registerRun(program: Command): void {
     OPTIONS.quiet,
   );
   command.addHelpText('after', EXAMPLES).action(async (task: string, flags: RunFlags, self: Command) => {
-    checkStrategyOptions(flags, self.getOptionValueSource('strategy') === 'default');
-    process.exitCode = await runCommand(task, flags, self.optsWithGlobals().verbose === true);
+    const byDefault = self.getOptionValueSource('strategy') === 'default';
+    checkStrategyOptions(flags, byDefault);
+    const level = runLevel({
+      strategy: flags.strategy,
+      byDefault,
+      concurrency: flags.concurrency,
+      inFlight: flags.inFlight,
+      inFlightGiven: self.getOptionValueSource('inFlight') === 'cli',
+    });
+    process.exitCode = await runCommand(task, flags, level, self.optsWithGlobals().verbose === true);
   });
 }
 
-/** `8`, `threads=4,…` (compare's form), `adaptive` or `adaptive:4-256`. */
-function parseRunConcurrency(text: string): ConcurrencySetting | AdaptiveConcurrency {
-  return parseAdaptiveOr('--concurrency', text, OPTIONS.concurrency.parse);
-}
-
-/** `adaptive` or `adaptive:4-256` as it is; anything else as the option's own parse reads it. */
-function parseAdaptiveOr<T>(flag: string, text: string, parse: (text: string) => T): T | AdaptiveConcurrency {
-  if (!text.trim().startsWith('adaptive')) return parse(text);
-  let bounds: ReturnType<typeof parseAdaptive>;
-  try {
-    bounds = parseAdaptive(text);
-  } catch (error) {
-    if (!(error instanceof OptionError)) throw error;
-  }
-  if (bounds !== undefined) return text.trim() as AdaptiveConcurrency;
-  throw new CliError(
-    `${flag}: expected a whole number, adaptive, or adaptive:MIN-MAX with 1 ≤ MIN ≤ MAX, got \`${text}\``,
-  );
-}
-
-/** Options that only some strategies take, refused in one line under the others (auto included). */
+/** Options that only one strategy takes, refused in one line under the others. */
 function checkStrategyOptions(flags: RunFlags, byDefault: boolean): void {
-  const strategy = `--strategy ${flags.strategy}${byDefault ? ', the default' : ''}`;
-  const inFlightSet =
-    typeof flags.inFlight === 'string' || (flags.inFlight !== undefined && flags.inFlight > 1);
-  if (inFlightSet && flags.strategy === 'auto') {
-    throw new CliError(
-      `--in-flight applies to --strategy threads or processes; under ${strategy}, the advisor picks the tasks in flight itself`,
-    );
-  }
+  const strategy = strategyFlag(flags.strategy, byDefault);
   if (flags.advisorBudget !== undefined && flags.strategy !== 'auto') {
-    throw new CliError(`--advisor-budget is for --strategy auto only (got ${strategy})`);
+    throw new CliError(`--advisor-budget is for --strategy auto only, not ${strategy}`);
   }
   if (flags.redis !== undefined && flags.strategy !== 'distributed') {
-    throw new CliError(`--redis is for --strategy distributed only (got ${strategy})`);
+    throw new CliError(`--redis is for --strategy distributed only, not ${strategy}`);
   }
 }
 
-async function runCommand(task: string, flags: RunFlags, verbose: boolean): Promise<number> {
+async function runCommand(task: string, flags: RunFlags, level: RunLevel, verbose: boolean): Promise<number> {
   if (flags.inputs !== '-' && !existsSync(flags.inputs))
     throw new CliError(`inputs file not found: ${flags.inputs}`);
   if (flags.out === '-' && flags.resume) throw new CliError('--resume needs --out to be a file, not stdout');
@@ -237,11 +229,8 @@ async function runCommand(task: string, flags: RunFlags, verbose: boolean): Prom
       inputs: readInputLines(flags.inputs),
       out: flags.out === '-' ? process.stdout : flags.out,
       strategy: flags.strategy,
-      concurrency:
-        typeof flags.concurrency === 'string'
-          ? flags.concurrency
-          : concurrencyFor(flags.concurrency, flags.strategy),
-      inFlight: flags.inFlight,
+      concurrency: level.concurrency,
+      inFlight: level.inFlight,
       ordered: flags.ordered,
       timeout: flags.timeout,
       retries: flags.retries,

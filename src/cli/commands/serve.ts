@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { formatCount } from '../../core/units.js';
 import { createStyle, type Style } from '../../report/style.js';
-import { MAX_CAPACITY, MAX_CONTENTION } from '../../workloads/capacity.js';
+import { decimalOf, MAX_CAPACITY, MAX_CONTENTION } from '../../workloads/capacity.js';
 import {
   describeReach,
   type FanoutServer,
@@ -45,7 +45,8 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 const numberIn =
   (option: string, max: number, integer: boolean, least = 0) =>
   (raw: string): number => {
-    const value = raw.trim() === '' ? Number.NaN : Number(raw);
+    // Plain decimal only, as POST /capacity takes: `0x10` and `1e1` are not read as 16 and 10.
+    const value = decimalOf(raw.trim(), integer);
     if (!Number.isFinite(value) || value < least || value > max || (integer && !Number.isInteger(value))) {
       const expected = integer ? 'a whole number' : 'a number';
       throw new CliError(`${option}: expected ${expected} from ${least} to ${max}, got \`${raw}\``);
@@ -93,13 +94,13 @@ const CAPACITY: OptionSpec<number> = {
 const QUEUE: OptionSpec<number> = {
   flags: '--queue <n>',
   description:
-    'with --capacity: at most n requests wait for a slot; one more is shed, answered 503 at once (default: no bound); POST /capacity?queue=N changes it while it runs',
+    'under a capacity (--capacity, or one POST /capacity?c=N sets later): at most n requests wait for a slot; one more is shed, answered 503 at once (default: no bound); POST /capacity?queue=N changes it while it runs',
   parse: numberIn('--queue', MAX_CAPACITY, true),
 };
 const CONTENTION: OptionSpec<number> = {
   flags: '--contention <x>',
   description:
-    'with --capacity: each request waiting slows service, delay × (1 + x × waiting ÷ capacity), as contention does (default: 0); POST /capacity?contention=X changes it while it runs',
+    'under a capacity (as --queue): each request waiting slows service, delay × (1 + x × waiting ÷ capacity), as contention does (default: 0); POST /capacity?contention=X changes it while it runs',
   parse: numberIn('--contention', MAX_CONTENTION, false),
 };
 
@@ -117,7 +118,7 @@ export function describeServer(server: FanoutServer, flags: ServeFlags, style?: 
     `fanout serve: listening on ${where}`,
     `defaults: delay ${flags.delay} ms, jitter ±${flags.jitter} ms, body ${flags.size} bytes`,
     flags.capacity === undefined
-      ? 'capacity: no limit (every request served at once)'
+      ? `capacity: no limit (every request served at once)${untilCapacity(flags)}`
       : `capacity: ${flags.capacity} served at once, the rest queued in arrival order${overload(flags)}`,
     `change it while running: curl -X POST "${server.url}capacity?c=8&queue=16&contention=1"  (any of the three; none: no limit)`,
     'query parameters (per request; they override the defaults):',
@@ -126,6 +127,18 @@ export function describeServer(server: FanoutServer, flags: ServeFlags, style?: 
     'Stop with Ctrl+C.',
     '',
   ].join('\n');
+}
+
+/**
+ * --queue and --contention given without --capacity: kept (POST /capacity?c=N can set a capacity
+ * later), and said to wait for one, so the banner never hides an option that was typed.
+ */
+function untilCapacity(flags: ServeFlags): string {
+  const parts: string[] = [];
+  if (flags.queue !== undefined) parts.push(`--queue ${flags.queue}`);
+  if (flags.contention !== undefined) parts.push(`--contention ${flags.contention}`);
+  if (parts.length === 0) return '';
+  return `; ${parts.join(' and ')} ${parts.length === 1 ? 'takes' : 'take'} effect once POST /capacity?c=N sets a capacity`;
 }
 
 /** What the server does when overloaded, after its capacity: `; at most 8 waiting, …`. */

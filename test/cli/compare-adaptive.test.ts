@@ -201,7 +201,7 @@ test('a sweep with an adaptive row: the row after the levels, the peak taken amo
 test('a bad adaptive level is one line and exit 2, before anything runs', async () => {
   const before = server.stats().requests;
   for (const [level, message] of [
-    ['threads=adaptive', /--concurrency: threads's workers are fixed; write threads=Nxadaptive/],
+    ['threads=adaptive', /--concurrency: threads' workers are fixed; write threads=Nxadaptive/],
     [
       'async=adaptive:8-2',
       /--concurrency async: expected adaptive or adaptive:MIN-MAX with 1 ≤ MIN ≤ MAX, got `adaptive:8-2`/,

@@ -224,7 +224,9 @@ export function summaryLines(c: Comparison): string[] {
       const ratio = anchor.wallMs.median > 0 ? s.wallMs.median / anchor.wallMs.median : undefined;
       const how = ratio === undefined ? `${formatRatio(ratio)} faster` : fasterOrSlower(ratio);
       const notes: string[] = [];
-      if (s.failed > 0) notes.push(`(${s.name}: ${failedText(s, c.inputs)})`);
+      const failing = [anchor, s].filter((r) => r.failed > 0);
+      if (failing.length > 0)
+        notes.push(`(${failing.map((r) => `${r.name}: ${failedText(r, c.inputs)}`).join('; ')})`);
       if (anchor.wallMs.count < 2 || s.wallMs.count < 2) notes.push(SINGLE_RUN_NOTE);
       else if (anchor.wallMs.max >= s.wallMs.min && anchor.wallMs.min <= s.wallMs.max)
         notes.push(OVERLAP_NOTE);

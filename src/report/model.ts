@@ -334,7 +334,9 @@ export function mismatchLines(c: Comparison): string[] {
   const inputs = `${formatCount(c.mismatchedInputs)} of ${formatCount(c.inputs)} input${c.inputs === 1 ? '' : 's'}`;
   const lines = [
     `results differ from ${possessive(c.reference)} in ${outcomes} ${runs}, on ${inputs} ` +
-      '(a task whose result depends on when or where it runs, or a bug that shows under concurrency):',
+      (c.failed > 0
+        ? '(an input that failed under one and not the other, listed above; or a task whose result depends on when or where it runs):'
+        : '(a task whose result depends on when or where it runs, or a bug that shows under concurrency):'),
     ...c.mismatches.map(
       (m) => `  input ${m.index} under ${m.name} (run ${m.run}): ${m.actual}; ${c.reference}: ${m.expected}`,
     ),

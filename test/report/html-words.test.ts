@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { limitSeriesChart } from '../../src/report/html/charts/limit-series.js';
+import { figuresTable } from '../../src/report/html/figures-table.js';
 import { describeRow } from '../../src/report/html/strategy.js';
 import type { ReportStrategy } from '../../src/report/html/types.js';
 
@@ -53,4 +54,25 @@ test('the limit chart labels the bottom of every panel, latency included: no emp
   assert.ok(svg !== undefined);
   assert.doesNotMatch(svg, /<text[^>]*><\/text>/);
   assert.equal(svg.match(/class="axis">0<\/text>/g)?.length, 3);
+});
+
+test("the figures table: a limit that never moved stayed; a failing row's rate is marked", () => {
+  const still = row('async', 4, { min: 4, max: 4, mean: 4, perWorker: false });
+  const failing = {
+    ...row('async', 8, { min: 2, max: 9, mean: 5.5, perWorker: false }),
+    name: 'async 8',
+    failed: 3,
+  };
+  const html = figuresTable({
+    title: 't',
+    task: 't',
+    inputs: 10,
+    strategies: [still, failing],
+    summary: [],
+    warnings: [],
+  });
+  assert.match(html, /<span class="limit-figures">stayed at 4<\/span>/);
+  assert.match(html, /<span class="limit-figures">2–9, mean 5\.50<\/span>/);
+  assert.match(html, /<td>1\.00 \/s †<\/td>/);
+  assert.equal(html.match(/ †</g)?.length, 1);
 });

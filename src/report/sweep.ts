@@ -118,11 +118,14 @@ export function sweepPeakLine(c: Comparison): string | undefined {
   const best = fixedLevels(c).find((s) => s.failed === 0 && sweepLevel(sweep, s) === peak.level)!;
   const figure = formatRate(sweepThroughput(c, best).median, 'tasks');
   const among = failed === '' ? '' : ' among the levels with every input ok';
-  const line = peak.clear
-    ? `Highest throughput${among} at ${peak.level} (${figure}), clear of every other ${among ? 'such ' : ''}level's runs.`
-    : peak.single
-      ? `Highest throughput${among} at ${peak.level} (${figure}) in a single run per level, which has no spread to tell a difference from noise: no clear peak; more runs (--runs) can tell.`
-      : `Highest median throughput${among} at ${peak.level} (${figure}), but its runs overlap another level's: no clear peak.`;
+  const only = fixedLevels(c).filter((s) => s.failed === 0).length === 1;
+  const line = only
+    ? `The only level with every input ok: ${peak.level} (${figure}).`
+    : peak.clear
+      ? `Highest throughput${among} at ${peak.level} (${figure}), clear of every other ${among ? 'such ' : ''}level's runs.`
+      : peak.single
+        ? `Highest throughput${among} at ${peak.level} (${figure}) in a single run per level, which has no spread to tell a difference from noise: no clear peak; more runs (--runs) can tell.`
+        : `Highest median throughput${among} at ${peak.level} (${figure}), but its runs overlap another level's: no clear peak.`;
   const leftOut = failed === '' ? '' : ` Left out, for failed inputs: ${failed}.`;
   const adaptive = c.strategies.find((s) => s.adaptive !== undefined);
   return adaptive === undefined

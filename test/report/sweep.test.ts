@@ -102,6 +102,14 @@ test('a level whose inputs failed is never the peak: the peak is the best with e
   assert.match(text, /^ +8 +244 \/s † /m);
 });
 
+test('a single level with every input ok is named as the only one, not as clear of others', () => {
+  const c = sweep({ 1: [4000, 4000], 4: [1000, 1000] }, { 4: 50 });
+  assert.match(
+    renderComparison(c),
+    /^The only level with every input ok: 1 \(25\.0 tasks\/s\)\. Left out, for failed inputs: 4 \(50 of 100 inputs failed\)\.$/m,
+  );
+});
+
 test('with failures at every level there is no peak', () => {
   const c = sweep({ 1: [4000, 4000], 4: [1000, 1000] }, { 1: 3, 4: 100 });
   assert.equal(sweepPeak(c)?.level, undefined);

@@ -204,7 +204,7 @@ export function verdictLine(c: Comparison): string | undefined {
 /** Said of a difference smaller than the runs' own spread. */
 export const OVERLAP_NOTE = '(the runs overlap: no clear difference)';
 /** Said of a difference between single runs, which have no spread. */
-export const SINGLE_RUN_NOTE = '(one run each: no spread to tell a difference from noise)';
+export const SINGLE_RUN_NOTE = '(one run each: no spread to judge the difference by)';
 
 /** The row the summary measures the others against: the fastest with every input ok, else the first to finish. */
 export function summaryAnchor(c: Comparison): StrategyMeasurement | undefined {

@@ -133,7 +133,7 @@ test('one run per configuration cannot name a clear winner, however the runs fel
     'Verdict: no clear winner by wall time: async 32 was fastest in a single run (median wall time 807 ms against 815 ms for async 64, the next fastest), but one run per configuration has no spread to tell a difference from noise; more runs (--runs) can.',
   );
   assert.deepEqual(summaryLines(c), [
-    'async 32 ran 1.01 × faster than async 64 (one run each: no spread to tell a difference from noise)',
+    'async 32 ran 1.01 × faster than async 64 (one run each: no spread to judge the difference by)',
   ]);
 });
 

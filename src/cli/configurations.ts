@@ -86,6 +86,7 @@ function checkAdaptive(
   strategy: StrategyName | undefined,
   item: string,
   concurrency: number | AdaptiveConcurrency,
+  typed = strategy === undefined ? item : `${strategy}=${item}`,
 ): void {
   if (typeof concurrency === 'number') return;
   if (strategy !== undefined && ADAPTIVE_STRATEGIES.includes(strategy)) return;
@@ -95,10 +96,11 @@ function checkAdaptive(
     );
   }
   if (strategy === 'sequential') {
-    throw new CliError(`${option}: sequential always runs one task at a time, got \`sequential=${item}\``);
+    throw new CliError(`${option}: sequential always runs one task at a time, got \`${typed}\``);
   }
   throw new CliError(
-    `${option}: ${strategy}'s workers are fixed; write ${strategy}=Nx${item} to move the tasks in flight per worker, got \`${strategy}=${item}\``,
+    // threads and processes, the strategies left here, are plurals: threads' workers.
+    `${option}: ${strategy}' workers are fixed; write ${strategy}=Nx${item} to move the tasks in flight per worker, got \`${typed}\``,
   );
 }
 
@@ -165,6 +167,14 @@ export function configurationsFor(
   strategies: readonly StrategyName[],
   items: readonly ConcurrencyItem[] = [],
 ): Configuration[] {
+  // A level for a strategy not measured would be dropped without a word: refuse it, naming it.
+  for (const item of items) {
+    if (item.strategy === undefined || strategies.includes(item.strategy)) continue;
+    const typed = `${item.strategy}=${item.concurrency}${item.inFlight === undefined ? '' : `x${item.inFlight}`}`;
+    throw new CliError(
+      `--concurrency: \`${typed}\` is for ${item.strategy}, which --strategies does not measure (${strategies.join(', ')}): add ${item.strategy} to --strategies, or leave it out`,
+    );
+  }
   // A bare item is always a number: adaptive needs a strategy (parseConcurrencyItems says so).
   const bare = items.filter((item) => item.strategy === undefined).at(-1);
   return strategies.flatMap((strategy): Configuration[] => {
@@ -219,7 +229,7 @@ export function parseSweep(text: string): Sweep {
   }
   const extraRow = adaptive === undefined ? {} : { adaptive };
   if (workers === undefined) {
-    if (adaptive !== undefined) checkAdaptive(option, name, adaptive, adaptive);
+    if (adaptive !== undefined) checkAdaptive(option, name, adaptive, adaptive, text.trim());
     return { strategy: name, varies: 'concurrency', levels, ...extraRow };
   }
   return {

@@ -182,6 +182,7 @@ export async function compareStrategies(options: CompareOptions): Promise<Compar
   const tallies = new Map<number, Tally>();
   const mismatches: Mismatch[] = [];
   let mismatchCount = 0;
+  const mismatchedInputs = new Set<number>();
   let reference: Settled<unknown>[] | undefined;
   const steps = configurations.length * (warmup + runs);
   let step = 0;
@@ -256,6 +257,7 @@ export async function compareStrategies(options: CompareOptions): Promise<Compar
       const differing = mismatchedIndices(reference, outcomes);
       tally.mismatched += differing.length;
       mismatchCount += differing.length;
+      for (const index of differing) mismatchedInputs.add(index);
       for (const index of differing) {
         if (mismatches.length >= MAX_MISMATCHES) break;
         mismatches.push({
@@ -283,5 +285,6 @@ export async function compareStrategies(options: CompareOptions): Promise<Compar
     ...(options.sweep ? { sweep: { ...options.sweep, concurrency: configurations[0]!.concurrency } } : {}),
     mismatches,
     mismatchCount,
+    mismatchedInputs: mismatchedInputs.size,
   });
 }

@@ -1,6 +1,7 @@
 /**
  * From raw runs to the figures the reports show: medians with min–max, speed-up and efficiency against
- * sequential, the fastest strategy, warnings. Pure: no clocks, no I/O.
+ * sequential (only between configurations whose every input succeeded), the fastest configuration
+ * (among those alone), warnings. Pure: no clocks, no I/O.
  */
 import type { StrategyName } from '../core/options.js';
 import {
@@ -47,6 +48,7 @@ export interface ComparisonParts
     | 'machine'
     | 'mismatches'
     | 'mismatchCount'
+    | 'mismatchedInputs'
   > {
   tallies: Tally[];
   sweep?: Sweep;
@@ -130,15 +132,23 @@ export function summarizeComparison(parts: ComparisonParts): Comparison {
   const names = tallyNames(parts.tallies);
   const strategies = parts.tallies.map((tally, i) => measureStrategy(tally, names[i]!));
   const baseline = strategies.find((s) => s.strategy === 'sequential');
-  if (baseline) {
+  // A failed input is no measure of the work: no speed-up against, or of, a configuration with failures.
+  if (baseline && baseline.failed === 0) {
     for (const s of strategies) {
+      if (s.failed > 0) continue;
       s.speedup = s.wallMs.median > 0 ? baseline.wallMs.median / s.wallMs.median : undefined;
       const { concurrency, inFlight } = slots(s);
       s.efficiency =
         s.speedup === undefined ? undefined : efficiency(s.speedup, concurrency, parts.inputs, inFlight);
     }
   }
-  const fastest = strategies.reduce((a, b) => (b.wallMs.median < a.wallMs.median ? b : a));
+  const quickest = (rows: StrategyMeasurement[]) =>
+    rows.reduce<StrategyMeasurement | undefined>(
+      (a, b) => (a && a.wallMs.median <= b.wallMs.median ? a : b),
+      undefined,
+    );
+  const finishedFirst = quickest(strategies)!;
+  const fastest = quickest(strategies.filter((s) => s.failed === 0));
   return {
     task: parts.task,
     label: parts.label,
@@ -149,11 +159,13 @@ export function summarizeComparison(parts: ComparisonParts): Comparison {
     startedAt: parts.startedAt,
     machine: parts.machine,
     strategies,
-    fastest: fastest.name,
+    fastest: fastest?.name,
+    finishedFirst: finishedFirst.name,
     reference: strategies[0]!.name,
     ...(parts.sweep ? { sweep: parts.sweep } : {}),
     mismatches: parts.mismatches,
     mismatchCount: parts.mismatchCount,
+    mismatchedInputs: parts.mismatchedInputs,
     failed: strategies.reduce((sum, s) => sum + s.failed, 0),
   };
 }

@@ -126,7 +126,10 @@ export interface StrategyMeasurement {
   startupMs: Summary;
   /** Median CPU time over median wall time: how many cores were busy on average. */
   coresBusy: number;
-  /** Sequential's median wall time over this one's; undefined when sequential was not measured. */
+  /**
+   * Sequential's median wall time over this one's; undefined when sequential was not measured, or when
+   * inputs failed under either (a task that fails at once is no measure of the work).
+   */
   speedup: number | undefined;
   /**
    * `speedup` / min(concurrency × inFlight, inputs): 1 when every slot in flight did a full share of the
@@ -137,7 +140,7 @@ export interface StrategyMeasurement {
   failed: number;
   /** The first few distinct errors, from any run. */
   failures: FailureSample[];
-  /** Inputs whose outcome differed from the reference strategy's, counted over every measured run. */
+  /** Outcomes that differed from the reference strategy's, counted over every measured run (input × run). */
   mismatched: number;
   warnings: SpreadWarning[];
 }
@@ -166,15 +169,24 @@ export interface Comparison {
   machine: MachineInfo;
   /** One per configuration measured, in the order measured. */
   strategies: StrategyMeasurement[];
-  /** The name of the configuration with the smallest median wall time. */
-  fastest: string;
+  /**
+   * The name of the configuration with the smallest median wall time among those whose every input
+   * succeeded in every measured run; undefined when inputs failed under every one. A configuration
+   * whose inputs failed may finish first (an error is quick), and is never the fastest.
+   */
+  fastest: string | undefined;
+  /** The name of the configuration with the smallest median wall time, failed inputs or not. */
+  finishedFirst: string;
   /** The name of the configuration every other one's results were checked against: the first measured. */
   reference: string;
   /** Set when the comparison swept one strategy over a range of levels. */
   sweep?: Sweep;
   /** The first few mismatches; `mismatchCount` counts them all. */
   mismatches: Mismatch[];
+  /** Outcomes that differed from the reference's: one per input per run per configuration. */
   mismatchCount: number;
+  /** The distinct inputs among them. */
+  mismatchedInputs: number;
   /** Failed inputs, summed over the strategies' worst measured runs. */
   failed: number;
 }

@@ -11,6 +11,8 @@ function replacer(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
 }
 
+/** `fastest` is null when inputs failed under every configuration (a missing key would read as an old file). */
 export function renderJson(c: Comparison): string {
-  return `${JSON.stringify({ format: 'fanout-compare', version: JSON_FORMAT_VERSION, ...c }, replacer, 2)}\n`;
+  const data = { format: 'fanout-compare', version: JSON_FORMAT_VERSION, ...c, fastest: c.fastest ?? null };
+  return `${JSON.stringify(data, replacer, 2)}\n`;
 }

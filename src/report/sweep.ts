@@ -9,6 +9,7 @@
 import { formatRate, formatSignificant } from '../core/units.js';
 import { formatLevel, IN_FLIGHT_SIGN, type Sweep } from '../measure/configuration.js';
 import type { Comparison, StrategyMeasurement } from '../measure/types.js';
+import { FAILED_RATE_MARK, failedText } from './model.js';
 
 /** The longest bar, in characters: the highest median throughput. */
 export const SWEEP_BAR_WIDTH = 32;
@@ -74,7 +75,7 @@ export function sweepRows(c: Comparison): string[][] {
     const share = highest > 0 && Number.isFinite(r.median) ? r.median / highest : 0;
     return [
       s.adaptive === undefined ? String(sweepLevel(sweep, s)) : s.level,
-      formatRate(r.median),
+      s.failed > 0 ? `${formatRate(r.median)} ${FAILED_RATE_MARK}` : formatRate(r.median),
       `${formatRate(r.low)} … ${formatRate(r.high)}`,
       BAR.repeat(Math.max(share > 0 ? 1 : 0, Math.round(share * SWEEP_BAR_WIDTH))),
     ];
@@ -82,30 +83,54 @@ export function sweepRows(c: Comparison): string[][] {
 }
 
 /**
- * The level with the highest median throughput, and whether its runs stand clear of every other
- * level's (its slowest run above their fastest): only then does a report call it the best.
+ * The level with the highest median throughput among those whose every input succeeded, and whether
+ * its runs stand clear of every other such level's (its slowest run above their fastest, with two runs
+ * or more: one run has no spread): only then does a report call it the best. Levels with failed inputs
+ * are never the peak; `leftOut` names them. Undefined level when every level had failures.
  */
-export function sweepPeak(c: Comparison): { level: number; clear: boolean } | undefined {
+export function sweepPeak(
+  c: Comparison,
+):
+  | { level: number | undefined; clear: boolean; single: boolean; leftOut: StrategyMeasurement[] }
+  | undefined {
   const sweep = c.sweep;
   const levels = fixedLevels(c);
   if (sweep === undefined || levels.length === 0) return undefined;
+  const clean = levels.filter((s) => s.failed === 0);
+  const leftOut = levels.filter((s) => s.failed > 0);
+  if (clean.length === 0) return { level: undefined, clear: false, single: false, leftOut };
   // The highest throughput is the lowest median wall time; clear when its slowest run beat every other's fastest.
-  const peak = levels.reduce((a, b) => (b.wallMs.median < a.wallMs.median ? b : a));
-  const clear = levels.every((s) => s === peak || peak.wallMs.max < s.wallMs.min);
-  return { level: sweepLevel(sweep, peak), clear };
+  const peak = clean.reduce((a, b) => (b.wallMs.median < a.wallMs.median ? b : a));
+  const single = clean.length > 1 && peak.wallMs.count < 2;
+  const clear = !single && clean.every((s) => s === peak || peak.wallMs.max < s.wallMs.min);
+  return { level: sweepLevel(sweep, peak), clear, single, leftOut };
 }
 
 /** The line under the sweep's table: what the figures say about the peak, and no more. */
 export function sweepPeakLine(c: Comparison): string | undefined {
   const peak = sweepPeak(c);
-  if (peak === undefined || c.sweep === undefined) return undefined;
-  const best = fixedLevels(c).find((s) => sweepLevel(c.sweep!, s) === peak.level)!;
+  const sweep = c.sweep;
+  if (peak === undefined || sweep === undefined) return undefined;
+  const failed = peak.leftOut.map((s) => `${sweepLevel(sweep, s)} (${failedText(s, c.inputs)})`).join(', ');
+  if (peak.level === undefined) {
+    return `No peak: inputs failed at every level (${failed}), and a level whose inputs fail is no measure of the work.`;
+  }
+  const best = fixedLevels(c).find((s) => s.failed === 0 && sweepLevel(sweep, s) === peak.level)!;
   const figure = formatRate(sweepThroughput(c, best).median, 'tasks');
-  const line = peak.clear
-    ? `Highest throughput at ${peak.level} (${figure}), clear of every other level's runs.`
-    : `Highest median throughput at ${peak.level} (${figure}), but its runs overlap another level's: no clear peak.`;
+  const among = failed === '' ? '' : ' among the levels with every input ok';
+  const only = fixedLevels(c).filter((s) => s.failed === 0).length === 1;
+  const line = only
+    ? `The only level with every input ok: ${peak.level} (${figure}).`
+    : peak.clear
+      ? `Highest throughput${among} at ${peak.level} (${figure}), clear of every other ${among ? 'such ' : ''}level's runs.`
+      : peak.single
+        ? `Highest throughput${among} at ${peak.level} (${figure}) in a single run per level, which has no spread to tell a difference from noise: no clear peak; more runs (--runs) can tell.`
+        : `Highest median throughput${among} at ${peak.level} (${figure}), but its runs overlap another level's: no clear peak.`;
+  const leftOut = failed === '' ? '' : ` Left out, for failed inputs: ${failed}.`;
   const adaptive = c.strategies.find((s) => s.adaptive !== undefined);
-  return adaptive === undefined ? line : `${line} ${sweepAdaptiveLine(c, adaptive, best, peak.level)}`;
+  return adaptive === undefined
+    ? `${line}${leftOut}`
+    : `${line}${leftOut} ${sweepAdaptiveLine(c, adaptive, best, peak.level)}`;
 }
 
 /** `adaptive (a limit of 17.3 on average, 2–90): 202 tasks/s, 0.98 × the peak's.` */
@@ -120,6 +145,7 @@ function sweepAdaptiveLine(
   const ratio = rate / sweepThroughput(c, peak).median;
   return (
     `${s.level} (${formatSignificant(limit.mean)} on average, between ${limit.min} and ${limit.max}): ` +
-    `${formatRate(rate, 'tasks')}, ${formatSignificant(ratio)} × the throughput at ${level}.`
+    `${formatRate(rate, 'tasks')}, ${formatSignificant(ratio)} × the throughput at ${level}` +
+    (s.failed > 0 ? `, though ${failedText(s, c.inputs)}.` : '.')
   );
 }

@@ -7,6 +7,7 @@ import type { Comparison } from '../measure/types.js';
 import {
   adaptiveLines,
   COLUMNS,
+  FAILED_RATE_MARK,
   failureLines,
   mismatchLines,
   RIGHT_ALIGNED,
@@ -61,13 +62,17 @@ export function renderTable(c: Comparison, style: Style = PLAIN): string {
 export function renderSummary(c: Comparison, style: Style = PLAIN): string {
   const lines = summaryLines(c);
   if (lines.length === 0) return '';
-  return `${lines.map((line) => line.replace(c.fastest, style.green(style.bold(c.fastest)))).join('\n')}\n`;
+  const fastest = c.fastest;
+  if (fastest === undefined) return `${lines.join('\n')}\n`;
+  return `${lines.map((line) => line.replace(fastest, style.green(style.bold(fastest)))).join('\n')}\n`;
 }
 
 /** Failures, mismatches and spread warnings, or nothing when there are none. */
 export function renderNotes(c: Comparison, style: Style = PLAIN): string {
   const blocks = [
-    failureLines(c).map((line) => (line.startsWith(' ') ? line : style.red(line))),
+    failureLines(c).map((line) =>
+      line.startsWith(' ') ? line : line.startsWith(FAILED_RATE_MARK) ? style.dim(line) : style.red(line),
+    ),
     mismatchLines(c).map((line, i) => (i === 0 ? style.red(line) : line)),
     warningLines(c).map((line) => `${style.yellow('warning:')} ${line}`),
   ].filter((block) => block.length > 0);

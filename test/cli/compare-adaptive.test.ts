@@ -154,10 +154,13 @@ test('compare measures async=adaptive and threads=2xadaptive:1-64 beside fixed r
   assert.match(page, />adaptive<span class="limit-figures">\d+–\d+, mean [\d.]+<\/span>/);
   assert.match(page, /The adaptive limit over time/);
   // Its timeline's caption says what the limit did, not the figure it started from.
-  assert.match(page, /async adaptive<\/strong> · adaptive \d+–\d+ in flight, [\d.]+ on average ·/);
   assert.match(
     page,
-    /threads 2×adaptive:1-64<\/strong> · 2 threads × adaptive \d+–\d+ in flight, [\d.]+ on average ·/,
+    /async adaptive<\/strong> · limit (between \d+ and \d+, [\d.]+ on average|stayed at \d+) ·/,
+  );
+  assert.match(
+    page,
+    /threads 2×adaptive:1-64<\/strong> · 2 worker threads; tasks in flight per worker (between \d+ and \d+, [\d.]+ on average|stayed at \d+) ·/,
   );
   assert.equal(page.match(/<figure class="chart-figure s-(async|threads)"><svg/g)?.length, 2);
 
@@ -201,7 +204,7 @@ test('a sweep with an adaptive row: the row after the levels, the peak taken amo
 test('a bad adaptive level is one line and exit 2, before anything runs', async () => {
   const before = server.stats().requests;
   for (const [level, message] of [
-    ['threads=adaptive', /--concurrency: threads's workers are fixed; write threads=Nxadaptive/],
+    ['threads=adaptive', /--concurrency: threads' workers are fixed; write threads=Nxadaptive/],
     [
       'async=adaptive:8-2',
       /--concurrency async: expected adaptive or adaptive:MIN-MAX with 1 ≤ MIN ≤ MAX, got `adaptive:8-2`/,

@@ -79,7 +79,7 @@ test('--concurrency: adaptive in place of the number that moves, async or the hy
   assert.throws(() => parseConcurrencyItems('adaptive'), usage(/adaptive needs a strategy \(async=adaptive/));
   assert.throws(
     () => parseConcurrencyItems('threads=adaptive'),
-    usage(/threads's workers are fixed; write threads=Nxadaptive/),
+    usage(/threads' workers are fixed; write threads=Nxadaptive/),
   );
   assert.throws(
     () => parseConcurrencyItems('sequential=adaptive'),
@@ -122,6 +122,19 @@ test('configurations: in the order of --strategies, a strategy named twice measu
   assert.deepEqual(configurationsFor(['threads']), [{ strategy: 'threads' }]);
 });
 
+test('configurations: a level for a strategy not measured is refused, naming it, not dropped', () => {
+  assert.throws(
+    () => configurationsFor(['threads'], parseConcurrencyItems('async=adaptive')),
+    usage(
+      /^--concurrency: `async=adaptive` is for async, which --strategies does not measure \(threads\): add async to --strategies, or leave it out$/,
+    ),
+  );
+  assert.throws(
+    () => configurationsFor(['async'], parseConcurrencyItems('async=4,threads=2x16')),
+    usage(/`threads=2x16` is for threads, which --strategies does not measure \(async\)/),
+  );
+});
+
 test('--sweep: a range doubles and ends at its top, +S steps, NxA..B sweeps tasks in flight', () => {
   assert.deepEqual(parseSweep('threads=1..8'), {
     strategy: 'threads',
@@ -143,7 +156,11 @@ test('--sweep: a range doubles and ends at its top, +S steps, NxA..B sweeps task
     adaptive: 'adaptive:1-256',
   });
   assert.equal(parseSweep('threads=2x1..64, adaptive').adaptive, 'adaptive');
-  assert.throws(() => parseSweep('threads=1..8,adaptive'), usage(/threads's workers are fixed/));
+  // The error quotes what was typed, not a spelling the user never wrote.
+  assert.throws(
+    () => parseSweep('threads=1..8,adaptive'),
+    usage(/threads' workers are fixed; write threads=Nxadaptive .*, got `threads=1\.\.8,adaptive`$/),
+  );
   assert.throws(() => parseSweep('async=1..8,fast'), usage(/each optionally followed by ,adaptive/));
   assert.throws(
     () => parseSweep('async=1..8,adaptive,adaptive'),

@@ -209,6 +209,13 @@ test('some inputs failed: exit 1, the table still printed, the errors named', as
   assert.match(stdout, /^strategy/m);
   assert.match(stdout, /^sequential: 1 of 3 inputs failed$/m);
   assert.match(stdout, /^ {2}input 1: .*odd input 1/m);
+  // Inputs failed under every configuration: no winner, and no speed-up against a failed baseline.
+  assert.match(
+    stdout,
+    /^Verdict: no winner: inputs failed under every configuration \(sequential: 1 of 3 inputs failed; threads: 1 of 3 inputs failed\)/m,
+  );
+  assert.match(stdout, /^threads +2 .* † +— +—$/m);
+  assert.match(stdout, /^† tasks\/s counts failed inputs as done/m);
 });
 
 const bad = inputsFile('bad.ndjson', '1\n{"oops": \n3\n');
@@ -219,6 +226,11 @@ const usageErrors: [string, string[], RegExp][] = [
     'an unknown strategy',
     ['compare', fixture('busy.mjs'), '-i', good, '--strategies', 'sequential,fibers'],
     /--strategies: unknown strategy `fibers`/,
+  ],
+  [
+    'a level for a strategy not measured',
+    ['compare', fixture('busy.mjs'), '-i', good, '-s', 'threads', '-c', 'async=adaptive'],
+    /--concurrency: `async=adaptive` is for async, which --strategies does not measure \(threads\)/,
   ],
   [
     'a missing inputs file',

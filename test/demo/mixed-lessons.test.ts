@@ -62,6 +62,7 @@ function mixed(hybridWalls: number[], asyncWalls = [2400, 2500], hybridCpu = 300
     })),
     mismatches: [],
     mismatchCount: 0,
+    mismatchedInputs: 0,
   });
 }
 

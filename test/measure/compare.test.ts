@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { LOCAL_STRATEGIES } from '../../src/core/options.js';
 import { compareStrategies } from '../../src/measure/compare.js';
 import type { Comparison, ProgressEvent, RunMeasurement } from '../../src/measure/types.js';
+import { mismatchLines } from '../../src/report/model.js';
 
 /** Worker clocks are epoch-based like ours, but each thread and process reads its own: allow a little skew. */
 const CLOCK_SKEW_MS = 20;
@@ -157,6 +158,7 @@ test('results that differ between strategies are reported; BigInts compare as va
     warmup: 0,
   });
   assert.equal(differing.mismatchCount, 3);
+  assert.equal(differing.mismatchedInputs, 3);
   assert.deepEqual(
     differing.strategies.map((s) => s.mismatched),
     [0, 0, 3],
@@ -283,4 +285,20 @@ test('bad configurations are refused before anything runs', async () => {
     /Expected one of `sweep`, `configurations`, or `strategies` with `concurrency`, not several/,
   );
   await assert.rejects(compareStrategies({ ...base, configurations: [] }), /at least one configuration/);
+});
+
+test('mismatches are counted as outcomes (input × run) and as distinct inputs', async () => {
+  const c = await compareStrategies({
+    task: fixture('where.mjs'),
+    inputs: [1, 2, 3],
+    strategies: ['sequential', 'processes'],
+    runs: 2,
+    warmup: 0,
+  });
+  assert.equal(c.mismatchCount, 6, 'three inputs differ in each of two runs');
+  assert.equal(c.mismatchedInputs, 3);
+  assert.match(
+    mismatchLines(c)[0]!,
+    /^results differ from sequential's in 6 outcomes across 2 runs, on 3 of 3 inputs /,
+  );
 });

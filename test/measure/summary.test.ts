@@ -48,6 +48,7 @@ const parts = {
   machine: { cores: 2, cpu: 'test', platform: 'linux', arch: 'x64', node: 'v20', totalMemory: 1 },
   mismatches: [],
   mismatchCount: 0,
+  mismatchedInputs: 0,
 };
 
 test('speed-up is sequential median over each median; efficiency divides by min(concurrency, inputs)', () => {

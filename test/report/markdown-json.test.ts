@@ -16,7 +16,11 @@ test('the Markdown table has the same columns and the fastest in bold', () => {
 
 test('the Markdown report lists summary, failures and warnings as bullets', () => {
   const md = renderMarkdown(sampleComparison({ failed: 1 }));
-  assert.match(md, /^- threads ran 1\.93 × faster than sequential$/m);
+  // threads finished first, but an input failed under it: processes is the row the others are measured against.
+  assert.match(md, /^- processes ran 1\.84 × faster than sequential$/m);
+  assert.match(md, /^- processes ran 1\.05 × slower than threads \(threads: 1 of 20 inputs failed\)/m);
+  assert.match(md, /^\| threads \| 2 \| .* \| 9\.95 \/s † \| — \| — \|$/m);
+  assert.match(md, /^- † tasks\/s counts failed inputs as done/m);
   assert.match(md, /\*\*Failures\*\*\n\n- threads: 1 of 20 inputs failed\n {2}- input 3:/);
   assert.match(md, /\*\*Warnings\*\*/);
 });

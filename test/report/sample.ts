@@ -57,5 +57,6 @@ export function sampleComparison(overrides: { failed?: number; mismatch?: boolea
       ? [{ index: 7, strategy: 'processes', name: 'processes', run: 1, expected: '140n', actual: '141n' }]
       : [],
     mismatchCount: overrides.mismatch ? 1 : 0,
+    mismatchedInputs: overrides.mismatch ? 1 : 0,
   });
 }

@@ -11,7 +11,7 @@ import { renderComparison } from '../../src/report/table.js';
 
 const INPUTS = 100;
 
-function run(n: number, wallMs: number): RunMeasurement {
+function run(n: number, wallMs: number, failed = 0): RunMeasurement {
   return {
     run: n,
     warmup: false,
@@ -27,14 +27,14 @@ function run(n: number, wallMs: number): RunMeasurement {
     baselineRss: 1,
     rssMethod: 'proc',
     throughput: (INPUTS * 1000) / wallMs,
-    failed: 0,
+    failed,
     workersStarted: 2,
     timeline: [],
   };
 }
 
 /** A sweep of tasks in flight per worker over 2 workers, with the wall times of each level's runs. */
-function sweep(walls: Record<number, number[]>): Comparison {
+function sweep(walls: Record<number, number[]>, failed: Record<number, number> = {}): Comparison {
   const levels = Object.keys(walls).map(Number);
   const s: Sweep = { strategy: 'threads', varies: 'inFlight', concurrency: 2, levels };
   return summarizeComparison({
@@ -51,13 +51,14 @@ function sweep(walls: Record<number, number[]>): Comparison {
       concurrency: 2,
       inFlight: level,
       warmups: [],
-      runs: walls[level]!.map((w, i) => run(i + 1, w)),
+      runs: walls[level]!.map((w, i) => run(i + 1, w, failed[level] ?? 0)),
       failures: [],
       mismatched: 0,
     })),
     sweep: s,
     mismatches: [],
     mismatchCount: 0,
+    mismatchedInputs: 0,
   });
 }
 
@@ -72,7 +73,7 @@ test('one row per level: the level, the median, the range, a bar to scale', () =
     rows.map((r) => r[3]!.length),
     [SWEEP_BAR_WIDTH / 8, SWEEP_BAR_WIDTH / 2, SWEEP_BAR_WIDTH],
   );
-  assert.deepEqual(sweepPeak(c), { level: 16, clear: true });
+  assert.deepEqual(sweepPeak(c), { level: 16, clear: true, single: false, leftOut: [] });
   const text = renderComparison(c);
   assert.match(text, /^threads 2×K: throughput against K, the tasks in flight per worker$/m);
   assert.match(text, /^Highest throughput at 16 \(200 tasks\/s\), clear of every other level.s runs\.$/m);
@@ -82,8 +83,49 @@ test('one row per level: the level, the median, the range, a bar to scale', () =
 
 test('a peak whose runs overlap another level is not called clear', () => {
   const c = sweep({ 1: [4000, 4100], 8: [900, 1200], 16: [1000, 1150] });
-  assert.deepEqual(sweepPeak(c), { level: 8, clear: false });
+  assert.deepEqual(sweepPeak(c), { level: 8, clear: false, single: false, leftOut: [] });
   assert.match(renderComparison(c), /^Highest median throughput at 8 .*no clear peak\.$/m);
+});
+
+test('a level whose inputs failed is never the peak: the peak is the best with every input ok, the rest named', () => {
+  const c = sweep({ 1: [4000, 4000], 4: [1000, 1000], 8: [400, 420] }, { 8: 88 });
+  assert.equal(sweepPeak(c)?.level, 4);
+  assert.deepEqual(
+    sweepPeak(c)?.leftOut.map((s) => s.inFlight),
+    [8],
+  );
+  const text = renderComparison(c);
+  assert.match(
+    text,
+    /^Highest throughput among the levels with every input ok at 4 \(100 tasks\/s\), clear of every other such level's runs\. Left out, for failed inputs: 8 \(88 of 100 inputs failed\)\.$/m,
+  );
+  assert.match(text, /^ +8 +244 \/s † /m);
+});
+
+test('a single level with every input ok is named as the only one, not as clear of others', () => {
+  const c = sweep({ 1: [4000, 4000], 4: [1000, 1000] }, { 4: 50 });
+  assert.match(
+    renderComparison(c),
+    /^The only level with every input ok: 1 \(25\.0 tasks\/s\)\. Left out, for failed inputs: 4 \(50 of 100 inputs failed\)\.$/m,
+  );
+});
+
+test('with failures at every level there is no peak', () => {
+  const c = sweep({ 1: [4000, 4000], 4: [1000, 1000] }, { 1: 3, 4: 100 });
+  assert.equal(sweepPeak(c)?.level, undefined);
+  assert.match(
+    renderComparison(c),
+    /^No peak: inputs failed at every level \(1 \(3 of 100 inputs failed\), 4 \(100 of 100 inputs failed\)\), and a level whose inputs fail is no measure of the work\.$/m,
+  );
+});
+
+test('one run per level names no clear peak, however the single runs fell', () => {
+  const c = sweep({ 1: [4000], 32: [807], 64: [815] });
+  assert.deepEqual(sweepPeak(c), { level: 32, clear: false, single: true, leftOut: [] });
+  assert.match(
+    renderComparison(c),
+    /^Highest throughput at 32 \(124 tasks\/s\) in a single run per level, which has no spread to tell a difference from noise: no clear peak; more runs \(--runs\) can tell\.$/m,
+  );
 });
 
 test('the HTML report draws throughput against level for a sweep', () => {

@@ -9,7 +9,7 @@ import {
   formatSignificant,
 } from '../../core/units.js';
 import { formatLevel } from '../../measure/configuration.js';
-import { formatMeanSigma } from '../model.js';
+import { FAILED_RATE_MARK, formatMeanSigma } from '../model.js';
 import { escapeHtml } from './escape.js';
 import { describeConcurrency, displayName, strategyClass } from './strategy.js';
 import type { ReportSection, ReportStrategy } from './types.js';
@@ -26,8 +26,14 @@ const COLUMNS = [
   ['CPU', 'user + system time of every thread and process'],
   ['cores busy', 'CPU time ÷ wall time: how many cores were kept busy on average'],
   ['peak RSS', 'largest resident memory of the whole process tree'],
-  ['tasks/s', 'tasks finished per second (median of the runs)'],
-  ['speed-up', 'wall time of sequential ÷ wall time of this strategy'],
+  [
+    'tasks/s',
+    'tasks ended per second, failed ones included (median of the runs); † marks a row whose inputs failed, where the rate counts work not done',
+  ],
+  [
+    'speed-up',
+    'wall time of sequential ÷ wall time of this strategy; — where inputs failed under either, as a failed task is no measure of the work',
+  ],
   ['efficiency', 'speed-up ÷ concurrency (or ÷ cores)'],
   ['failed', 'inputs that ended in an error'],
 ] as const;
@@ -56,7 +62,10 @@ function levelCell(s: ReportStrategy): string {
     `${what} moved while the job ran, within ${formatCount(limit.bounds.min)}–${formatCount(limit.bounds.max)}: ` +
     `from ${formatCount(limit.start)}, between ${formatCount(limit.min)} and ${formatCount(limit.max)}, ` +
     `${formatSignificant(limit.mean)} on average over the run (time-weighted; the median of the runs')`;
-  const figures = `${formatCount(limit.min)}–${formatCount(limit.max)}, mean ${formatSignificant(limit.mean)}`;
+  const figures =
+    limit.min === limit.max
+      ? `stayed at ${formatCount(limit.min)}`
+      : `${formatCount(limit.min)}–${formatCount(limit.max)}, mean ${formatSignificant(limit.mean)}`;
   return (
     `<td title="${escapeHtml(title)}">${escapeHtml(level)}` +
     `<span class="limit-figures">${escapeHtml(figures)}</span></td>`
@@ -76,7 +85,7 @@ function row(s: ReportStrategy, recommended: boolean): string {
     formatDuration(s.cpuMs),
     formatSignificant(coresBusy),
     formatBytes(s.peakRssBytes),
-    formatRate(s.tasksPerSecond),
+    s.failed > 0 ? `${formatRate(s.tasksPerSecond)} ${FAILED_RATE_MARK}` : formatRate(s.tasksPerSecond),
     formatRatio(s.speedup),
     formatPercent(s.efficiency),
     formatCount(s.failed),

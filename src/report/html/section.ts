@@ -142,8 +142,11 @@ function timelinesHtml(
 }
 
 /** Tasks a worker may hold at once: under an adaptive limit per worker, its bound, not where it started. */
+/** The most lanes a worker can need: tasks in flight per worker, or the highest an adaptive one reached. */
 function laneBound(strategy: ReportStrategy): number | undefined {
-  return strategy.limit?.perWorker ? strategy.limit.bounds.max : strategy.inFlight;
+  const limit = strategy.limit;
+  if (!limit?.perWorker) return strategy.inFlight;
+  return Number.isFinite(limit.max) ? limit.max : limit.bounds.max;
 }
 
 function timelineFigure(

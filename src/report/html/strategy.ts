@@ -32,16 +32,20 @@ export function describeConcurrency(strategy: string, concurrency: number, inFli
 }
 
 /**
- * What a row's concurrency meant, in words: as `describeConcurrency`, or under an adaptive limit what
- * it did (`adaptive: 4–18 in flight, 11.1 on average`, `2 threads × adaptive 4–19 in flight, 7.82 on average`).
+ * What a row's concurrency meant, in words: as `describeConcurrency`, or under an adaptive limit what it
+ * did, in the terminal's words (`limit between 4 and 18, 11.1 on average`, `limit stayed at 4`;
+ * `2 worker threads; tasks in flight per worker between 4 and 19, 7.82 on average`).
  */
 export function describeRow(s: ReportStrategy): string {
   const limit = s.limit;
   if (limit === undefined) return describeConcurrency(s.strategy, s.concurrency, s.inFlight);
-  const moved = `adaptive ${formatCount(limit.min)}–${formatCount(limit.max)} in flight, ${formatSignificant(limit.mean)} on average`;
-  if (!limit.perWorker) return moved;
-  const workers = s.strategy === 'processes' ? 'processes' : 'threads';
-  return `${formatCount(s.concurrency)} ${s.concurrency === 1 ? workers.replace(/e?s$/, '') : workers} × ${moved}`;
+  const moved = !Number.isFinite(limit.mean)
+    ? 'not measured'
+    : limit.min === limit.max
+      ? `stayed at ${formatCount(limit.min)}`
+      : `between ${formatCount(limit.min)} and ${formatCount(limit.max)}, ${formatSignificant(limit.mean)} on average`;
+  if (!limit.perWorker) return `limit ${moved}`;
+  return `${describeConcurrency(s.strategy, s.concurrency)}; tasks in flight per worker ${moved}`;
 }
 
 /** The name a row, a timeline or a chart shows: the configuration's, else the strategy's. */

@@ -97,13 +97,8 @@ export function limitSeriesChart(series: readonly LimitBucket[], label = 'limit'
         `<rect class="frame" x="${LEFT}" y="${top}" width="${plotWidth}" height="${PANEL_HEIGHT}"/>` +
         svgText(LEFT - 8, top + 12, panel.name, 'axis-name', 'end') +
         svgText(LEFT - 8, top + 28, known.length > 0 ? panel.format(max) : '—', 'axis', 'end') +
-        svgText(
-          LEFT - 8,
-          top + PANEL_HEIGHT,
-          panel.step || panel.key === 'throughput' ? '0' : '',
-          'axis',
-          'end',
-        ) +
+        // Every panel's scale starts at zero, latency's too: its lower label says so.
+        svgText(LEFT - 8, top + PANEL_HEIGHT, '0', 'axis', 'end') +
         `<path class="series s-${panel.key}" d="${path}"/>` +
         marks +
         '</g>',

@@ -7,7 +7,6 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { describe, OptionError } from '../core/errors.js';
 import { expectPositiveInteger } from '../core/options.js';
-import { formatLongDuration } from '../core/units.js';
 import { adaptiveStart } from './adaptive-start.js';
 import type { SampleBank } from './bank.js';
 import { choose } from './choose.js';
@@ -38,7 +37,7 @@ import {
 } from './thresholds.js';
 import type { Advice, AdviseOptions, Probe, SampleFigures, StartupFigures, Verdict } from './types.js';
 import { adviceWarnings, type Repeat } from './warnings.js';
-import { model } from './words.js';
+import { boundChoiceReason, inputCount } from './words.js';
 
 interface Checked {
   ref: TaskRef;
@@ -130,7 +129,7 @@ export async function advise(options: AdviseOptions, bank?: SampleBank): Promise
       : Math.min(budgetMs, maxShareOfJob * total * meanWallMs);
   const cores = availableParallelism();
 
-  onProgress(`sampling up to ${Math.min(inputs.length, SAMPLE_MAX_TASKS + 1)} inputs sequentially`);
+  onProgress(`sampling up to ${inputCount(Math.min(inputs.length, SAMPLE_MAX_TASKS + 1))} sequentially`);
   const sampled = await runSample(
     ref,
     inputs,
@@ -310,8 +309,7 @@ export async function advise(options: AdviseOptions, bank?: SampleBank): Promise
         reasons: [
           ...character.reasons,
           ...notes,
-          `Not measured: ${model(best.strategy, best.concurrency, best.inFlight)} is the best bound (its start-up measured, ` +
-            `its speed-up assumed perfect): ${formatLongDuration(best.wallMs)} for ${total} inputs. A larger budget measures it.`,
+          boundChoiceReason(projections, boundsInput.total, sample.wallMs),
         ],
       },
       projections,

@@ -6,7 +6,7 @@ import { formatBytes, formatLongDuration, formatPercent, formatRate, formatRatio
 import type { Character } from './classify.js';
 import { PLATEAU_TOLERANCE } from './thresholds.js';
 import type { MessageFigures, Probe, Projection, StartupFigures, VerdictKind } from './types.js';
-import { model } from './words.js';
+import { inputCount, model } from './words.js';
 
 /**
  * Cheapest first, in start-up, memory per worker and message cost (docs/choosing.md has the figures);
@@ -133,7 +133,7 @@ export function choose(input: ChooseInput): Choice {
       kind = 'too-small';
       const p = faster.probe;
       reasons.push(
-        `${model(p.strategy, p.concurrency, p.inFlight)} ran ${formatRatio(p.speedup)} as fast per task, but over ${total} inputs ` +
+        `${model(p.strategy, p.concurrency, p.inFlight)} ran ${formatRatio(p.speedup)} as fast per task, but over ${inputCount(total)} ` +
           `it projects ${formatLongDuration(faster.wallMs!)} against ${formatLongDuration(seq.wallMs!)} sequentially, its start-up ` +
           `(${formatLongDuration(startupMs(p.strategy, p.concurrency, input.startup, input.cores)!)}, measured) included: ` +
           'too small to be worth parallelising. Run it sequentially ("premature optimization is the root of all evil", Knuth).',
@@ -242,7 +242,7 @@ function recommendation(winner: Scored, seq: Scored, total: number | null): stri
     return `Recommended: ${model(p.strategy, p.concurrency, p.inFlight)}, the best measured throughput (the job's size is unknown, so there is no projection).`;
   }
   return (
-    `Recommended: ${model(p.strategy, p.concurrency, p.inFlight)}, projected ${formatLongDuration(winner.wallMs)} for ${total} inputs ` +
+    `Recommended: ${model(p.strategy, p.concurrency, p.inFlight)}, projected ${formatLongDuration(winner.wallMs)} for ${inputCount(total)} ` +
     `against ${formatLongDuration(seq.wallMs)} sequentially (${formatRatio(seq.wallMs / winner.wallMs)} faster, start-up included).`
   );
 }

@@ -7,13 +7,9 @@ import { formatCount, formatLongDuration, formatPercent } from '../core/units.js
 import type { Character } from './classify.js';
 import { WORKER_START_FLOOR_MS } from './thresholds.js';
 import type { SampleFigures } from './types.js';
+import { inputCount } from './words.js';
 
 const KNUTH = 'Run it sequentially: "premature optimization is the root of all evil" (Knuth).';
-
-/** `1 input`, `3 inputs`. */
-export function inputCount(count: number): string {
-  return `${formatCount(count)} input${count === 1 ? '' : 's'}`;
-}
 
 export interface ShortJobInput {
   kind: Character;

@@ -180,7 +180,7 @@ describe('choose', () => {
     assert.equal(result.kind, 'io-bound');
     assert.match(
       result.reasons.join('\n'),
-      /Recommended: async at 4, projected 10\.2 s for 1000 inputs against 40\.0 s sequentially/,
+      /Recommended: async at 4, projected 10\.2 s for 1,000 inputs against 40\.0 s sequentially/,
     );
     assert.equal(result.projections[0]!.strategy, 'async');
     assert.deepEqual(

@@ -44,6 +44,6 @@ export function adaptiveStart(sample: SampleFigures, asyncCap: number): Adaptive
     `each task, so one loop keeps up with ${about} in flight by this sample (more than ${HYBRID_FIRST_MAX_OVERLAP}: ` +
     `no workers needed). It starts at ${HYBRID_FILL} × that, a power of two up (capped at ${formatCount(max)}), as ` +
     `a sample overstates the busy share; it comes down as soon as the median task time climbs above ${TOLERANCE} × ` +
-    `the sample's ${formatLongDuration(floorMs)}, and goes up while it does not.`;
+    `the sample's median, ${formatLongDuration(floorMs)} (its mean was ${formatLongDuration(sample.wallMs)}), and goes up while it does not.`;
   return { initial, min: AUTO_ADAPTIVE_MIN, max, floorMs, reason };
 }

@@ -7,7 +7,6 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { describe, OptionError } from '../core/errors.js';
 import { expectPositiveInteger } from '../core/options.js';
-import { formatLongDuration } from '../core/units.js';
 import { adaptiveStart } from './adaptive-start.js';
 import type { SampleBank } from './bank.js';
 import { choose } from './choose.js';
@@ -17,12 +16,14 @@ import {
   bounds,
   characterize,
   hybridInFlight,
+  overlapBound,
   tooSmall,
 } from './classify.js';
 import { hybridFirst, hybridLevels, planLevels } from './levels.js';
 import { measureMessages } from './message.js';
 import { runSample } from './sample.js';
 import { search } from './search.js';
+import { overBeforeAdvice, workersCannotPay } from './short-job.js';
 import { measureStartup } from './startup.js';
 import type { TaskRef } from './task-ref.js';
 import {
@@ -36,7 +37,7 @@ import {
 } from './thresholds.js';
 import type { Advice, AdviseOptions, Probe, SampleFigures, StartupFigures, Verdict } from './types.js';
 import { adviceWarnings, type Repeat } from './warnings.js';
-import { model } from './words.js';
+import { boundChoiceReason, inputCount } from './words.js';
 
 interface Checked {
   ref: TaskRef;
@@ -128,7 +129,7 @@ export async function advise(options: AdviseOptions, bank?: SampleBank): Promise
       : Math.min(budgetMs, maxShareOfJob * total * meanWallMs);
   const cores = availableParallelism();
 
-  onProgress(`sampling up to ${Math.min(inputs.length, SAMPLE_MAX_TASKS + 1)} inputs sequentially`);
+  onProgress(`sampling up to ${inputCount(Math.min(inputs.length, SAMPLE_MAX_TASKS + 1))} sequentially`);
   const sampled = await runSample(
     ref,
     inputs,
@@ -149,7 +150,7 @@ export async function advise(options: AdviseOptions, bank?: SampleBank): Promise
   };
   // Under `auto`, a task that mostly waits starts at once under an adaptive limit (adaptive-start.ts).
   const waiting = bank ? adaptiveStart(sample, caps.asyncCap) : null;
-  const character = characterize(sample, waiting === null);
+  const character = characterize(sample, waiting === null ? 'probes' : 'adaptive');
   const startup: StartupFigures = {
     inProcessMs: Math.max(0, sample.firstTaskMs - sample.wallMs),
     threadsMs: null,
@@ -178,36 +179,44 @@ export async function advise(options: AdviseOptions, bank?: SampleBank): Promise
     projections,
   });
 
-  const sampledMs = performance.now() - started;
-  const restMs = total === null || !bank ? null : Math.max(0, total - bank.kept.size) * sample.wallMs;
-  if (bank && total !== null && restMs !== null && (sample.tried >= total || restMs <= sampledMs)) {
-    // Under `auto`, nothing of the job is left that a faster model could finish sooner than the
-    // advisor could choose one: the sample's results are kept, and the rest is simply run.
-    const why =
-      sample.tried >= total
-        ? `The sample ran all ${total} input${total === 1 ? '' : 's'} of the job, one at a time, in ${formatLongDuration(sampledMs)}: ` +
-          'the whole job was over before sampling was, so nothing is left to parallelise.'
-        : `The rest of the job would take about ${formatLongDuration(restMs)} sequentially (${total - bank.kept.size} inputs × ` +
-          `${formatLongDuration(sample.wallMs)}), no longer than sampling took (${formatLongDuration(sampledMs)}): the whole job ` +
-          'would be over before sampling further was, so it is simply run.';
+  // Under `auto`, the job's size known: a rest too short for more advice to pay is run at once
+  // (short-job.ts), before any worker is started.
+  const shortInput =
+    bank && total !== null
+      ? {
+          kind: character.kind,
+          sample,
+          total,
+          kept: bank.kept.size,
+          sampledMs: performance.now() - started,
+          cores,
+          ...caps,
+        }
+      : null;
+  const short = shortInput && (overBeforeAdvice(shortInput) ?? workersCannotPay(shortInput));
+  if (short && total !== null) {
+    const sequentialMs = startup.inProcessMs + total * sample.wallMs;
+    const overlap = Math.min(short.concurrency, overlapBound(sample.busyShare));
     return finish(
       {
-        kind: 'too-small',
-        strategy: 'sequential',
-        concurrency: 1,
+        kind: short.strategy === 'sequential' ? 'too-small' : character.kind,
+        strategy: short.strategy,
+        concurrency: short.concurrency,
         inFlight: 1,
-        reasons: [
-          ...character.reasons,
-          `${why} Run it sequentially: "premature optimization is the root of all evil" (Knuth).`,
-        ],
+        reasons: [...characterize(sample, 'none').reasons, ...short.reasons],
       },
       [
-        {
-          strategy: 'sequential',
-          concurrency: 1,
-          wallMs: startup.inProcessMs + total * sample.wallMs,
-          basis: 'probe',
-        },
+        ...(short.strategy === 'async'
+          ? [
+              {
+                strategy: 'async' as const,
+                concurrency: short.concurrency,
+                wallMs: startup.inProcessMs + (total * sample.wallMs) / overlap,
+                basis: 'bound' as const,
+              },
+            ]
+          : []),
+        { strategy: 'sequential', concurrency: 1, wallMs: sequentialMs, basis: 'probe' },
       ],
     );
   }
@@ -300,8 +309,7 @@ export async function advise(options: AdviseOptions, bank?: SampleBank): Promise
         reasons: [
           ...character.reasons,
           ...notes,
-          `Not measured: ${model(best.strategy, best.concurrency, best.inFlight)} is the best bound (its start-up measured, ` +
-            `its speed-up assumed perfect): ${formatLongDuration(best.wallMs)} for ${total} inputs. A larger budget measures it.`,
+          boundChoiceReason(projections, boundsInput.total, sample.wallMs),
         ],
       },
       projections,

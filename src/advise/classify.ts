@@ -13,19 +13,28 @@ export type Character = 'io-bound' | 'cpu-bound' | 'mixed';
 /** A difference between CPU share and busy share this large is worth a remark (not a verdict). */
 const SHARE_GAP_NOTE = 0.25;
 
+const OVERLAP_MEASURED: Record<OverlapMeasure, string> = {
+  probes: ' (the probes measure how many it keeps up with)',
+  adaptive: ' (the adaptive limit finds, while the job runs, how many it keeps up with)',
+  none: '',
+};
+
 export interface Characterized {
   kind: Character;
   reasons: string[];
 }
 
 /**
- * The task's character, from the share of its time the event loop was busy. `probed`: whether probes
- * will measure how many tasks a loop keeps up with (under `auto`, a waiting task's adaptive limit finds
- * out while the job runs instead).
+ * What measures how many waiting tasks a loop keeps up with: the probes, the adaptive limit while the
+ * job runs (under `auto`), or nothing (under `auto`, a rest too short to measure it on).
  */
-export function characterize(sample: SampleFigures, probed = true): Characterized {
+export type OverlapMeasure = 'probes' | 'adaptive' | 'none';
+
+/** The task's character, from the share of its time the event loop was busy. */
+export function characterize(sample: SampleFigures, measuredBy: OverlapMeasure = 'probes'): Characterized {
   const { busyShare, cpuShare, busyMs, cpuMs, wallMs, tasks } = sample;
-  const measured = `${formatLongDuration(busyMs)} of ${formatLongDuration(wallMs)} per task, over ${tasks} input${tasks === 1 ? '' : 's'} run one at a time`;
+  // The per-task figures are means (the adaptive limit's floor is the median: adaptive-start.ts).
+  const measured = `${formatLongDuration(busyMs)} of a mean ${formatLongDuration(wallMs)} per task, over ${tasks} input${tasks === 1 ? '' : 's'} run one at a time`;
   const reasons: string[] = [];
   let kind: Character;
   if (busyShare <= IO_BUSY_SHARE_MAX) {
@@ -33,8 +42,7 @@ export function characterize(sample: SampleFigures, probed = true): Characterize
     reasons.push(
       `The event loop was busy ${formatPercent(busyShare)} of each task's time (${measured}): ` +
         `the task mostly waits (at most ${formatPercent(IO_BUSY_SHARE_MAX)} counts as waiting), so by this ` +
-        `sample one thread could overlap ${overlap(busyShare)} of them before its loop is always busy ` +
-        `(${probed ? 'the probes measure' : 'the adaptive limit finds, while the job runs,'} how many it keeps up with).`,
+        `sample one thread could overlap ${overlap(busyShare)} of them before its loop is always busy${OVERLAP_MEASURED[measuredBy]}.`,
     );
   } else if (busyShare >= CPU_BUSY_SHARE_MIN) {
     kind = 'cpu-bound';
@@ -52,7 +60,7 @@ export function characterize(sample: SampleFigures, probed = true): Characterize
     );
   }
   reasons.push(
-    `CPU time was ${formatPercent(cpuShare)} of wall time (${formatLongDuration(cpuMs)} of ${formatLongDuration(wallMs)} per task).`,
+    `CPU time was ${formatPercent(cpuShare)} of wall time (${formatLongDuration(cpuMs)} of a mean ${formatLongDuration(wallMs)} per task).`,
   );
   if (cpuShare - busyShare >= SHARE_GAP_NOTE) {
     reasons.push(

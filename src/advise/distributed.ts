@@ -5,10 +5,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { ExecutorOptions } from '../core/options.js';
-import { formatCount, formatDuration } from '../core/units.js';
+import { formatDuration } from '../core/units.js';
 import { createExecutor } from '../executor/executor.js';
 import type { Advice, Probe } from './types.js';
-import { model } from './words.js';
+import { inputCount, model } from './words.js';
 
 /** Inputs timed one job at a time, each alone: enough for a steady mean, few enough to be quick. */
 const SERIAL_INPUTS = 20;
@@ -94,7 +94,7 @@ export async function probeDistributed(options: DistributedProbeOptions): Promis
   const perInputUs = ((wallMs - localWallMs) / batch.length) * 1000;
   const pays = wallMs < localWallMs;
   const line =
-    `distributed ${pays ? 'pays' : 'does not pay'} here: ${formatCount(batch.length)} inputs took ` +
+    `distributed ${pays ? 'pays' : 'does not pay'} here: ${inputCount(batch.length)} took ` +
     `${formatDuration(wallMs)} on the fanout workers listening, against ${formatDuration(localWallMs)} ` +
     `under ${local} (its measured rate), ${pays ? 'saving' : 'costing'} ${Math.abs(perInputUs).toFixed(1)} µs per input; ` +
     `a job's round trip through Redis costs ${formatDuration(jobOverheadMs)} beyond its task ` +

@@ -179,6 +179,13 @@ function saturationWords(last: Probe): string {
   return ` The event loop${last.strategy === 'async' ? ' was' : 's were'} busy only ${formatPercent(last.loopShare)} of the probe: not the CPU, so something outside (a server, a pool, a rate limit) is past its knee.`;
 }
 
+/** What a step did to throughput, in the direction it went: `lowered throughput by 41 %`. */
+export function gainWords(gain: number): string {
+  if (gain > 0) return `raised throughput by only ${formatPercent(gain)}`;
+  if (gain < 0) return `lowered throughput by ${formatPercent(-gain)}`;
+  return 'left throughput where it was';
+}
+
 /**
  * Whether going from `previous` to `last` (the next level up) passed the knee, or null.
  * Throughput that stopped rising, latency that climbed faster than throughput, or new failures; for
@@ -199,7 +206,7 @@ export function kneeReached(previous: Probe, last: Probe, measuredTwice = false)
   if (gain < KNEE_MIN_GAIN) {
     return {
       reason:
-        `${who}: ${step} raised throughput by ${gain > 0 ? `only ${formatPercent(gain)}` : 'nothing'} ` +
+        `${who}: ${step} ${gainWords(gain)} ` +
         `(${formatRate(previous.tasksPerSecond, 'tasks')} → ${formatRate(last.tasksPerSecond, 'tasks')}; less than ${formatPercent(KNEE_MIN_GAIN)} ` +
         `counts as no gain): past the knee, the search went no higher.${onLoop ? saturationWords(last) : ''}`,
       excludeLast: false,

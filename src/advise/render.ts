@@ -3,7 +3,7 @@
  */
 import { formatBytes, formatLongDuration, formatPercent, formatRate } from '../core/units.js';
 import type { Advice } from './types.js';
-import { model } from './words.js';
+import { inputCount, model } from './words.js';
 
 export interface TextStyle {
   bold(text: string): string;
@@ -82,7 +82,13 @@ export function renderAdvice(advice: Advice, style: TextStyle = plain): string {
   }
   if (projections.length > 0) {
     lines.push('');
-    lines.push(style.bold(`Projected wall time for all ${m.total} inputs`));
+    lines.push(
+      style.bold(
+        m.total === 1
+          ? 'Projected wall time for the 1 input'
+          : `Projected wall time for all ${inputCount(m.total ?? 0)}`,
+      ),
+    );
     for (const p of projections) {
       const label = model(p.strategy, p.concurrency);
       const basis =

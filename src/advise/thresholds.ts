@@ -48,6 +48,16 @@ export const HYBRID_FIRST_MAX_OVERLAP = 8;
 /** The hybrid's levels go up to this many times what fills a worker's loop (see `hybridFill`). */
 export const HYBRID_FILL = 4;
 
+/**
+ * The least a worker thread costs to start, in ms, known without starting one: a one-worker `threads`
+ * executor timed from `createExecutor` to its first result on a no-op task (`bench/worker-start.ts`)
+ * took 46.5 ms at the least over 50 fresh processes on the idle 2-core machine (load 0.2–0.6; 78 ms at
+ * load 12; docs/choosing.md gives the runs), rounded down. Under `auto`, a
+ * CPU-bound job whose rest could save no more than this on every core is run sequentially at once,
+ * without timing a worker (a user's task, its module and `setup` only add to a worker's start).
+ */
+export const WORKER_START_FLOOR_MS = 45;
+
 /** The highest `async` concurrency probed unless `maxConcurrency` says otherwise. */
 export const ASYNC_MAX_CONCURRENCY = 256;
 
@@ -100,6 +110,7 @@ export const THRESHOLDS: Record<string, number> = {
   LOOP_SATURATED_SHARE,
   HYBRID_FIRST_MAX_OVERLAP,
   HYBRID_FILL,
+  WORKER_START_FLOOR_MS,
   ASYNC_MAX_CONCURRENCY,
   WORKERS_PER_CORE_MAX,
 };

@@ -5,7 +5,7 @@
  */
 
 import type { Advice } from '../advise/types.js';
-import { model } from '../advise/words.js';
+import { inputCount, model } from '../advise/words.js';
 import { formatLongDuration } from '../core/units.js';
 import type { ReportSection } from './html/types.js';
 
@@ -37,7 +37,7 @@ export function adviceSection(advice: Advice, task: string): ReportSection {
     summary: projections.map(
       (p) =>
         `${model(p.strategy, p.concurrency)}: ` +
-        `${formatLongDuration(p.wallMs)} projected for all ${measurements.total} inputs` +
+        `${formatLongDuration(p.wallMs)} projected for ${measurements.total === 1 ? 'the 1 input' : `all ${inputCount(measurements.total ?? 0)}`}` +
         (p.basis === 'bound' ? ' (at best: start-up measured, speed-up assumed perfect)' : ''),
     ),
   };

@@ -96,10 +96,12 @@ function mergeBuckets(series: readonly LimitBucket[]): LimitBucket[] {
 }
 
 /**
- * The limit over time beside throughput and latency, as three sparklines sharing one time axis:
+ * The limit over time beside throughput and latency, as three sparklines sharing one time axis. The
+ * limit's is drawn from its value at each stretch's end, and its label says so: the summary's line
+ * above gives the lowest and highest it reached at any moment, which a stretch can hide.
  *
  *   over 12.3 s, 62 stretches of 200 ms:
- *     limit    ▂▄██▆▃▁▁▂▄██  4–111
+ *     limit    ▂▄██▆▃▁▁▂▄██  4–111 (at each stretch's end)
  *     tasks/s  ▃▅██▇▃▂▂▃▅██  0–1,234 /s
  *     latency  ▁▁▁▂█▆▂▁▁▁▁▁  52 ms–3.10 s (mean per stretch)
  */
@@ -117,7 +119,7 @@ export function formatSeries(series: readonly LimitBucket[]): string[] {
     values.length === 0 ? '—' : `${format(Math.min(...values))}–${format(Math.max(...values))}`;
   return [
     `over ${formatLongDuration(span)}, ${formatPlural(buckets.length, 'stretch', 'stretches')} of ${formatLongDuration(width)}:`,
-    `  limit    ${sparkline(limits)}  ${range(limits, formatCount)}`,
+    `  limit    ${sparkline(limits)}  ${range(limits, formatCount)} (at each stretch's end)`,
     `  tasks/s  ${sparkline(rates)}  ${range(known(rates), (v) => formatRate(v))}`,
     `  latency  ${sparkline(latencies)}  ${range(known(latencies), formatLongDuration)} (mean per stretch)`,
   ];

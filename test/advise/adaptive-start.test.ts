@@ -24,7 +24,7 @@ test('its reason quotes the figures it follows from', () => {
   assert.match(reason, /adaptive limit from 128 \(bounds 1–256\)/);
   assert.match(reason, /busy 4 % of each task/);
   assert.match(reason, /about 25 in flight/);
-  assert.match(reason, /1\.5 × the sample's 50(\.0)? ms/);
+  assert.match(reason, /1\.5 × the sample's median, 50(\.0)? ms \(its mean was 50(\.0)? ms\)/);
 });
 
 test('not for a task the hybrid is probed first for, nor one that computes, nor a cap below 2', () => {

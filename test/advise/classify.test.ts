@@ -12,8 +12,18 @@ describe('characterize', () => {
   test('a task that mostly waits is I/O-bound, and the reason quotes the figures', () => {
     const { kind, reasons } = characterize(sampleOf(51, 0.008));
     assert.equal(kind, 'io-bound');
-    assert.match(reasons[0]!, /busy 0\.8 % of each task's time \(408 µs of 51\.0 ms per task/);
+    assert.match(reasons[0]!, /busy 0\.8 % of each task's time \(408 µs of a mean 51\.0 ms per task/);
     assert.match(reasons[0]!, /mostly waits/);
+    assert.match(reasons[0]!, /is always busy \(the probes measure how many it keeps up with\)\.$/);
+    assert.match(
+      characterize(sampleOf(51, 0.008), 'adaptive').reasons[0]!,
+      /is always busy \(the adaptive limit finds, while the job runs, how many it keeps up with\)\.$/,
+    );
+    // Under `auto`, a rest too short to measure it on: nothing is said to measure it.
+    assert.match(
+      characterize(sampleOf(51, 0.008), 'none').reasons[0]!,
+      /of them before its loop is always busy\.$/,
+    );
     assert.match(reasons[1]!, /CPU time was 0\.8 % of wall time/);
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { autoSampleSize } from '../../src/advise/auto.js';
-import { choose } from '../../src/advise/choose.js';
+import { choose, threadsFasterWords } from '../../src/advise/choose.js';
 import { doublingLevels, kneeReached, planLevels } from '../../src/advise/levels.js';
 import type { Probe } from '../../src/advise/types.js';
 import { message, probe, startup } from './figures.js';
@@ -95,12 +95,41 @@ describe('levels', () => {
   });
 });
 
+describe('threads against processes', () => {
+  test('the pipe is named the cause only where cloning the messages comes to half the difference', () => {
+    // The trial: 20 ms tasks, 20 % apart, 2.24 µs of cloning: nowhere near the 0.8 ms a task between them.
+    assert.equal(
+      threadsFasterWords(120, 100, 0.00224, 2),
+      'Threads ran 20 % faster than processes at 2 (a task every 8.33 ms against 10.0 ms). Copying messages ' +
+        "does not account for it: cloning a task's messages costs 2.24 µs, against 1.67 ms a task between them; " +
+        'these figures do not say why.',
+    );
+    // Large messages: 1 ms of cloning against 1.67 ms of difference.
+    assert.equal(
+      threadsFasterWords(120, 100, 1, 2),
+      'Threads ran 20 % faster than processes at 2 (a task every 8.33 ms against 10.0 ms): a process must also ' +
+        "copy every message through a pipe, and cloning a task's messages alone costs 1.00 ms, half the difference or more.",
+    );
+  });
+});
+
 describe('kneeReached', () => {
   test('throughput that stops rising is the knee', () => {
     const knee = kneeReached(probe('async', 8, 100), probe('async', 16, 102));
     assert.ok(knee);
     assert.match(knee.reason, /from 8 to 16 raised throughput by only 2 % \(100 tasks\/s → 102 tasks\/s/);
     assert.equal(knee.excludeLast, false);
+  });
+
+  test('throughput that fell is said to have fallen, and by how much', () => {
+    // The trial: 62.3 tasks/s → 36.6 tasks/s read 'raised throughput by nothing'.
+    const knee = kneeReached(probe('async', 8, 62.3), probe('async', 16, 36.6));
+    assert.match(knee!.reason, /from 8 to 16 lowered throughput by 41 % \(62\.3 tasks\/s → 36\.6 tasks\/s;/);
+    const flat = kneeReached(probe('async', 8, 50), probe('async', 16, 50));
+    assert.match(
+      flat!.reason,
+      /from 8 to 16 left throughput where it was \(50\.0 tasks\/s → 50\.0 tasks\/s;/,
+    );
   });
 
   test('throughput that keeps rising is not', () => {
@@ -180,7 +209,7 @@ describe('choose', () => {
     assert.equal(result.kind, 'io-bound');
     assert.match(
       result.reasons.join('\n'),
-      /Recommended: async at 4, projected 10\.2 s for 1000 inputs against 40\.0 s sequentially/,
+      /Recommended: async at 4, projected 10\.2 s for 1,000 inputs against 40\.0 s sequentially/,
     );
     assert.equal(result.projections[0]!.strategy, 'async');
     assert.deepEqual(

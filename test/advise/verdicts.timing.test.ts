@@ -76,6 +76,6 @@ test('slow tasks on a short budget: the sample stops early, and an unmeasured ch
   assert.equal(advice.verdict.kind, 'io-bound');
   assert.equal(advice.verdict.strategy, 'async');
   assert.equal(advice.probes.length, 1);
-  assert.ok(advice.verdict.reasons.some((r) => /Not measured/.test(r)));
+  assert.ok(advice.verdict.reasons.some((r) => /shortest projection is chosen: async/.test(r)));
   assert.ok(advice.projections.some((p) => p.strategy === 'async' && p.basis === 'bound'));
 });

@@ -79,11 +79,11 @@ test('sparklines: one character per value, ▁ for the least, █ for the most, 
   const lines = formatSeries(series());
   assert.equal(lines.length, 4);
   assert.match(lines[0]!, /^over 9\.00 s, 45 stretches of 200 ms:$/);
-  assert.match(lines[1]!, /^ {2}limit {4}\S{45} {2}8–64$/);
+  assert.match(lines[1]!, /^ {2}limit {4}\S{45} {2}8–64 \(at each stretch's end\)$/);
   assert.match(lines[2]!, /^ {2}tasks\/s {2}\S{45} {2}/);
   assert.match(lines[3]!, /^ {2}latency {2}\S{45} {2}50\.0 ms–400 ms \(mean per stretch\)$/);
   const long = formatSeries(Array.from({ length: 120 }, () => series()[0]!));
-  assert.ok(long[1]!.length <= 12 + SPARKLINE_WIDTH + 10, long[1]);
+  assert.ok(long[1]!.length <= 12 + SPARKLINE_WIDTH + "  64–64 (at each stretch's end)".length, long[1]);
 });
 
 test('the page of an adaptive run draws three panels on one time axis; a fixed run says why there is none', () => {

@@ -60,7 +60,11 @@ for (const { name, args, config, what } of RUNS) {
     for (const figure of range.slice(1).filter((x) => x !== undefined)) {
       assert.ok(Number(figure) >= 2 && Number(figure) <= 20, stderr);
     }
-    assert.match(stderr, /fanout run: {3}limit {4}\S+ {2}\d+–\d+\n/, 'the limit over time, in the summary');
+    assert.match(
+      stderr,
+      /fanout run: {3}limit {4}\S+ {2}\d+–\d+ \(at each stretch's end\)\n/,
+      'the limit over time, in the summary',
+    );
     assert.match(stderr, /fanout run: {3}tasks\/s {2}/);
     assert.match(stderr, /fanout run: report → /);
     assert.match(readFileSync(report, 'utf8'), /<svg class="chart" data-chart="limit-series"/);

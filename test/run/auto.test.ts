@@ -76,10 +76,40 @@ test('run --strategy auto on a job the sample runs whole: it says so, and every 
       [4, 5],
     ],
   );
-  // The sample stops when the rest would be over before more sampling (or when it ran every input).
+  // The sample stops when the rest would be over before more advice (or when it ran every input).
   assert.match(stderr, /auto chose sequential after .+ of advice, which ran [1-5] inputs? of the job:/);
-  assert.match(stderr, /the whole job (was|would be) over before sampling/);
+  assert.match(
+    stderr,
+    /the whole job was over before sampling|more advice would cost more than it could save/,
+  );
   assert.doesNotMatch(stderr, /starting a single worker thread/);
+});
+
+test('run --strategy auto on a tiny CPU job starts no worker to learn one is not worth it', async () => {
+  const inputs = join(dir, 'tiny-cpu.ndjson');
+  const out = join(dir, 'tiny-cpu-out.ndjson');
+  writeFileSync(inputs, '8\n8\n8\n8\n8\n');
+  const { code, stderr } = await runCli(['run', fixture('busy.mjs'), '-i', inputs, '-o', out]);
+  assert.equal(code, 0, stderr);
+  assert.equal(lines(out).length, 5);
+  assert.match(stderr, /auto chose sequential after/);
+  // Decided from the sample alone: the floor of a worker's start-up, or the rest over before more advice.
+  assert.match(
+    stderr,
+    /so no worker is started|more advice would cost more than it could save|over before sampling/,
+  );
+  assert.doesNotMatch(stderr, /starting a single worker thread takes \(.+, measured\)/);
+});
+
+test('run --strategy auto on a few waiting inputs runs them under async, never sequentially', async () => {
+  const inputs = join(dir, 'few-waits.ndjson');
+  const out = join(dir, 'few-waits-out.ndjson');
+  writeFileSync(inputs, '20\n20\n20\n20\n20\n');
+  const { code, stderr } = await runCli(['run', fixture('sleep.mjs'), '-i', inputs, '-o', out]);
+  assert.equal(code, 0, stderr);
+  assert.equal(lines(out).length, 5);
+  assert.match(stderr, /auto chose async/);
+  assert.doesNotMatch(stderr, /Run it sequentially/);
 });
 
 test('run --strategy auto from stdin: the size is unknown, the lines are still one per input', async () => {

@@ -9,6 +9,8 @@ export const EXIT_SOME_FAILED = 1;
 export const EXIT_USAGE = 2;
 /** `fanout run`: another run holds the output file (its lock names it); try again once it has ended. */
 export const EXIT_LOCKED = 3;
+/** Whoever read our stdout went away (`fanout serve --help | head`): 128 + SIGPIPE, as `yes | head` ends. */
+export const EXIT_BROKEN_PIPE = 141;
 
 /** An error the CLI reports as one line and an exit code. */
 export class CliError extends Error {

@@ -8,7 +8,7 @@ import { CommanderError } from 'commander';
 import { FanoutError } from '../core/errors.js';
 import { createStyle } from '../report/style.js';
 import { registerCommands } from './commands/index.js';
-import { CliError, EXIT_USAGE, verboseStack } from './errors.js';
+import { CliError, EXIT_BROKEN_PIPE, EXIT_USAGE, verboseStack } from './errors.js';
 import { checkOptions, FanoutCommand } from './option-kit.js';
 import { useColor } from './style.js';
 
@@ -61,5 +61,14 @@ function report(error: unknown, verbose: boolean, where: string): number {
   if (error instanceof FanoutError) return EXIT_USAGE;
   return EXIT_USAGE;
 }
+
+// A reader that stops early (`fanout compare --help | head`) is not an error of ours: end quietly as
+// `yes | head` does, instead of a stack. A command that writes results to stdout (`run -o -`) listens
+// itself and says in one line that its output could not be written; this stands back then.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (process.stdout.listenerCount('error') > 1) return;
+  if (error.code === 'EPIPE') process.exit(EXIT_BROKEN_PIPE);
+  throw error;
+});
 
 process.exitCode = await main(process.argv);

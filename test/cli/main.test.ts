@@ -18,3 +18,17 @@ test('advise takes a built-in workload by name, as compare and run do', async ()
   assert.equal(code, 0, stderr);
   assert.match(stdout, /^too-small: sequential/);
 });
+
+test('a reader that closes early ends fanout quietly with 141, as yes | head does, not with a stack', async () => {
+  const { spawn } = await import('node:child_process');
+  const { MAIN } = await import('./run-cli.js');
+  const child = spawn(process.execPath, [MAIN, 'compare', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy(); // our end of the pipe is gone before fanout writes its help
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(stderr, '');
+  assert.equal(code, 141);
+});

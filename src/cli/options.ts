@@ -88,7 +88,8 @@ export const OPTIONS = {
   quiet: {
     flags: '-q, --quiet',
     description:
-      'no progress on stderr, and the shortest output: run prints no summary, advise only its recommendation',
+      'no progress on stderr, and the shortest output: run prints no summary, advise only its recommendation; ' +
+      'compare and demo still print their table, notes and verdict',
   },
   json: {
     flags: '--json',

@@ -141,7 +141,7 @@ test("a bad value is told the forms it may take, adaptive's among them", () => {
   );
   assert.equal(
     refusal(() => parseRunConcurrency('threads=adaptive')),
-    "--concurrency: threads's workers are fixed; write threads=Nxadaptive to move the tasks in flight per worker, got `threads=adaptive`",
+    "--concurrency: threads' workers are fixed; write threads=Nxadaptive to move the tasks in flight per worker, got `threads=adaptive`",
   );
   assert.equal(
     refusal(() => parseRunConcurrency(',')),

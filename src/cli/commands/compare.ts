@@ -94,11 +94,6 @@ const EXPORT_MARKDOWN: OptionSpec<string> = {
  * (the help's notes say so).
  */
 const CONCURRENCY: OptionSpec<ConcurrencyItem[]> = { ...OPTIONS.concurrency, parse: parseConcurrencyItems };
-/** compare's -q: the shared flag, in compare's words (it prints the same table either way). */
-const QUIET: OptionSpec<boolean> = {
-  ...OPTIONS.quiet,
-  description: 'no progress on stderr while the runs go; the table, notes and verdict print as ever',
-};
 const SWEEP: OptionSpec<Sweep> = {
   flags: '--sweep <strategy=A..B>',
   description:
@@ -206,7 +201,7 @@ export function registerCompare(program: Command): void {
     EXPORT_MARKDOWN,
     EXPORT_CSV,
     OPTIONS.report,
-    QUIET,
+    OPTIONS.quiet,
   );
   command
     .addHelpText('after', EXAMPLES)

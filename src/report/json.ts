@@ -4,7 +4,7 @@
 import type { Comparison } from '../measure/types.js';
 
 /** Bumped when a field changes meaning or goes away (new fields do not bump it). */
-export const JSON_FORMAT_VERSION = 1;
+export const JSON_FORMAT_VERSION = 2;
 
 /** BigInts (which JSON has no type for) become decimal strings; Infinity and NaN become null, as JSON does. */
 function replacer(_key: string, value: unknown): unknown {

@@ -7,6 +7,7 @@ import type { StrategyName } from '../core/options.js';
 import { formatLongDuration, formatPercent } from '../core/units.js';
 import { CPU_BUSY_SHARE_MIN, HYBRID_FILL, IO_BUSY_SHARE_MAX } from './thresholds.js';
 import type { MessageFigures, Projection, SampleFigures, StartupFigures } from './types.js';
+import { RUN_SEQUENTIALLY } from './words.js';
 
 export type Character = 'io-bound' | 'cpu-bound' | 'mixed';
 
@@ -240,7 +241,6 @@ export function tooSmall(input: BoundsInput): TooSmall | null {
   const sequentialMs = total * sample.wallMs;
   const list = bounds(input);
   const job = `The whole job would take about ${formatLongDuration(sequentialMs)} sequentially (${total} input${total === 1 ? '' : 's'} × ${formatLongDuration(sample.wallMs)})`;
-  const knuth = 'Run it sequentially: "premature optimization is the root of all evil" (Knuth).';
   const saving = (b: Bound): number => sequentialMs * (1 - 1 / b.speedup);
   if (startup.threadsMs !== null && sequentialMs <= startup.threadsMs) {
     const most = Math.max(0, ...list.map(saving));
@@ -248,7 +248,7 @@ export function tooSmall(input: BoundsInput): TooSmall | null {
       reasons: [
         `${job}: less than starting a single worker thread takes (${formatLongDuration(startup.threadsMs)}, measured).`,
         `Parallelism could save at most ${formatLongDuration(most)} here, too little to be worth its machinery.`,
-        knuth,
+        RUN_SEQUENTIALLY,
       ],
       projections: boundProjections(input, list),
     };
@@ -266,7 +266,7 @@ export function tooSmall(input: BoundsInput): TooSmall | null {
       `${job}.`,
       `Run ${where}, it could save at most ${formatLongDuration(saving(best))}, but ${best.overheadWords} (measured): ` +
         'parallelism cannot pay for itself here.',
-      knuth,
+      RUN_SEQUENTIALLY,
     ],
     projections: boundProjections(input, list),
   };

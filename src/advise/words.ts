@@ -3,6 +3,10 @@ import type { StrategyName } from '../core/options.js';
 import { formatCount, formatLongDuration } from '../core/units.js';
 import type { Projection } from './types.js';
 
+/** The closing words of every too-small verdict. */
+export const RUN_SEQUENTIALLY =
+  'Run it sequentially: "premature optimization is the root of all evil" (Knuth).';
+
 /** `async at 8`, `sequential`, `threads at 2×32` (2 workers, 32 tasks in flight on each). */
 export function model(strategy: string, concurrency: number, inFlight = 1): string {
   if (strategy === 'sequential') return 'sequential';

@@ -5,11 +5,9 @@
 import type { StrategyName } from '../core/options.js';
 import { formatCount, formatLongDuration, formatPercent } from '../core/units.js';
 import type { Character } from './classify.js';
-import { WORKER_START_FLOOR_MS } from './thresholds.js';
+import { CPU_BUSY_SHARE_MIN, WORKER_START_FLOOR_MS } from './thresholds.js';
 import type { SampleFigures } from './types.js';
-import { inputCount } from './words.js';
-
-const KNUTH = 'Run it sequentially: "premature optimization is the root of all evil" (Knuth).';
+import { inputCount, RUN_SEQUENTIALLY } from './words.js';
 
 export interface ShortJobInput {
   kind: Character;
@@ -35,7 +33,7 @@ export interface ShortJob {
  * The rest of the job is over before more advice could be: the sample ran every input, or the rest
  * would take no longer sequentially than sampling has taken. It is run under the model that is free
  * to start: async with every input left in flight at once where the task waits at all (its loop busy
- * less than the CPU-bound share), else sequentially. Null otherwise.
+ * and its CPU time both less than the CPU-bound share of its wall time), else sequentially. Null otherwise.
  *
  * Either side of the comparison, a waiting task runs under async (here, or from the adaptive start),
  * so a tenth of a millisecond more or less sampling never turns it sequential.
@@ -51,7 +49,7 @@ export function overBeforeAdvice(input: ShortJobInput): ShortJob | null {
       concurrency: 1,
       reasons: [
         `The sample ran all ${inputCount(total)} of the job, one at a time, in ${formatLongDuration(sampledMs)}: ` +
-          `the whole job was over before sampling was, so nothing is left to parallelise. ${KNUTH}`,
+          `the whole job was over before sampling was, so nothing is left to parallelise. ${RUN_SEQUENTIALLY}`,
       ],
     };
   }
@@ -60,7 +58,10 @@ export function overBeforeAdvice(input: ShortJobInput): ShortJob | null {
     `(${inputCount(left)} × ${formatLongDuration(sample.wallMs)}, the sample's mean), no longer than advising ` +
     `has taken so far (${formatLongDuration(sampledMs)}): more advice would cost more than it could save.`;
   const inFlight = Math.min(left, Math.floor(input.asyncCap));
-  if (kind !== 'cpu-bound' && inFlight >= 2) {
+  // A task of a few microseconds reads its loop's busy share noisily; its CPU share says whether it
+  // waits at all, and both must leave room for waiting before async is worth more than sequential.
+  const waits = kind !== 'cpu-bound' && Math.max(sample.busyShare, sample.cpuShare) < CPU_BUSY_SHARE_MIN;
+  if (waits && inFlight >= 2) {
     return {
       strategy: 'async',
       concurrency: inFlight,
@@ -70,7 +71,7 @@ export function overBeforeAdvice(input: ShortJobInput): ShortJob | null {
       ],
     };
   }
-  return { strategy: 'sequential', concurrency: 1, reasons: [`${rest} ${KNUTH}`] };
+  return { strategy: 'sequential', concurrency: 1, reasons: [`${rest} ${RUN_SEQUENTIALLY}`] };
 }
 
 /**
@@ -95,7 +96,7 @@ export function workersCannotPay(input: ShortJobInput): ShortJob | null {
         `(${inputCount(left)} × ${formatLongDuration(sample.wallMs)}, the sample's mean). On ${formatCount(workers)} ` +
         `worker thread${workers === 1 ? '' : 's'} at a perfect speed-up it would save at most ${formatLongDuration(savingMs)} ` +
         `(${formatLongDuration(restMs)} × (1 − 1/${formatCount(workers)})), no more than starting a single worker thread ` +
-        `takes at the least (${formatLongDuration(WORKER_START_FLOOR_MS)}, measured on a no-op task): so no worker is started. ${KNUTH}`,
+        `takes at the least (${formatLongDuration(WORKER_START_FLOOR_MS)}, measured on a no-op task): so no worker is started. ${RUN_SEQUENTIALLY}`,
     ],
   };
 }

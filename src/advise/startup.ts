@@ -62,7 +62,9 @@ async function timeStartup(
  * Under `auto`, where the bank can open executors with the job's own options: `workers` workers (the
  * number the job would run, with the tasks in flight on each it would likely run) timed on as many
  * inputs at once (fresh ones, kept), until the first result, less the task's own mean time; then kept
- * warm in the bank, for the job to adopt if they are what it chooses. Null where there is no such
+ * warm in the bank, for the job to adopt if they are what it chooses. Workers of that configuration
+ * already started beside the sample (beside.ts) are timed instead of new ones: what is left of their
+ * start-up once the sample is over, which is what the job still pays. Null where there is no such
  * executor, or no input succeeded (the caller then times one worker on the known-good input, as
  * `fanout advise` does).
  */

@@ -11,10 +11,10 @@ export interface BareStart {
 const SCRIPT =
   "process.on('exit', () => { const u = process.cpuUsage(); console.log((u.user + u.system) / 1000); })";
 
-export function bareStart(): Promise<BareStart> {
+export function bareStart(flags: readonly string[] = []): Promise<BareStart> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    execFile(process.execPath, ['-e', SCRIPT], (error, stdout) => {
+    execFile(process.execPath, [...flags, '-e', SCRIPT], (error, stdout) => {
       if (error) reject(error);
       else resolve({ wallMs: performance.now() - t0, cpuMs: Number(stdout.trim()) });
     });

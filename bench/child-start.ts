@@ -5,7 +5,10 @@
  * point is what it reports itself. Plain, joined and bare take turns in every round, so the machine's
  * load hits them alike: compare rows of one run only.
  *
- *   npm run build && node dist/bench/child-start.js [--starts 20]
+ *   npm run build && node dist/bench/child-start.js [--starts 20] [--node-flag --max-old-space-size=512]
+ *
+ * `--node-flag` adds a flag to every child's command line, as the pool adds `--max-old-space-size` for
+ * `maxMemoryMb`: a V8 flag costs a child Node's code cache (docs/performance.md).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import type { Socket } from 'node:net';
@@ -29,10 +32,11 @@ interface Start {
 }
 
 /** Forks `entry` as the pool does and times it until its no-op task is loaded. */
-function startOnce(entry: string): Promise<Start> {
+function startOnce(entry: string, execArgv: string[]): Promise<Start> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child: ChildProcess = fork(entry, [], {
+      execArgv,
       serialization: 'advanced',
       stdio: ['inherit', 'inherit', 'inherit', 'ipc', 'pipe', 'pipe'],
     });
@@ -46,7 +50,9 @@ function startOnce(entry: string): Promise<Start> {
         const cpuMs = (payload.cpuUser + payload.cpuSystem) / 1000;
         // The next start waits for this one's exit, so that no two overlap.
         child.once('exit', () => {
-          (child.stdio as unknown as Socket[])[POOL_ALIVE_FD]!.end('\n');
+          const alive = (child.stdio as unknown as Socket[])[POOL_ALIVE_FD]!;
+          alive.on('error', () => {}); // the watcher went with the child, as the pool allows
+          alive.end('\n');
           resolve({ wallMs, cpuMs });
         });
         child.disconnect();
@@ -68,12 +74,15 @@ function startOnce(entry: string): Promise<Start> {
   });
 }
 
-const { values } = parseArgs({ options: { starts: { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  options: { starts: { type: 'string', default: '20' }, 'node-flag': { type: 'string', multiple: true } },
+});
 const starts = Number(values.starts);
+const flags = values['node-flag'] ?? [];
 const kinds: [string, () => Promise<Start>][] = [
-  ['bare `node -e 0`', bareStart],
-  ['plain entry (process-entry.js)', () => startOnce(PLAIN)],
-  ['joined entry (process-entry.joined.js)', () => startOnce(joinedPath(PLAIN))],
+  ['bare `node -e 0`', () => bareStart(flags)],
+  ['plain entry (process-entry.js)', () => startOnce(PLAIN, flags)],
+  ['joined entry (process-entry.joined.js)', () => startOnce(joinedPath(PLAIN), flags)],
 ];
 const samples = kinds.map((): Start[] => []);
 const loadBefore = loadavg()[0]!;
@@ -86,7 +95,7 @@ const cell = (values: number[]): string => {
 };
 console.log(
   `${machineLine(describeMachine())}; load ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after; ` +
-    `${extraCaCertsLine()}; ${starts} starts each, ` +
+    `${extraCaCertsLine()}; flags: ${flags.join(' ') || 'none'}; ${starts} starts each, ` +
     'medians (min – max):',
 );
 console.log('| start | wall to READY (ms) | child CPU to READY (ms) |');

@@ -9,9 +9,9 @@ export const joinedPath = (plain: string): string => plain.replace(/\.js$/, '.jo
 
 /**
  * The joined copy of `plain` when it is there and not older than `plain`, else `plain` itself. A
- * joined copy loads as one file instead of a dozen, and a child process spends most of its start on
- * loading modules (docs/performance.md); one older than the entry was left by an earlier build (a
- * `tsc` run alone rewrites the entry, not the copy), so it may run code the sources no longer have.
+ * joined copy loads as one file instead of 14, which saves a child process 12–15 ms of CPU at its start
+ * (docs/performance.md); one older than the entry was left by an earlier build (a `tsc` run alone
+ * rewrites the entry, not the copy), so it may run code the sources no longer have.
  * Equal times pass: npm packs every file with one date.
  */
 export function pickEntry(plain: string): string {

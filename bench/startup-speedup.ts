@@ -15,6 +15,7 @@
 import { loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { type BareStart, bareStart, extraCaCertsLine } from './bare-start.js';
 import { runChild } from './child.js';
 import { describeMachine, machineLine } from './machine.js';
 import { BASE_N, inputsFor, squareSumExact } from './square-sum.js';
@@ -36,6 +37,9 @@ interface Sample {
   busyShare: number;
   workersStarted: number;
 }
+
+/** Bare `node -e 0` starts timed in each round, for the floor under a child's start-up. */
+const BARE_STARTS_PER_ROUND = 3;
 
 /** Small tasks, a few per worker, so that a warm pool has every worker started and its task loaded. */
 const WARM_UP_N = 1_000_000;
@@ -138,8 +142,10 @@ async function main(): Promise<void> {
   add('threads, workers warm', 'threads', OWN_INDEX, true);
   add('processes, workers warm', 'processes', OWN_INDEX, true);
   const loadBefore = loadavg()[0]!;
+  const bare: BareStart[] = [];
   for (let round = 1; round <= rounds; round++) {
     let sequentialMs: number | undefined;
+    for (let i = 0; i < BARE_STARTS_PER_ROUND; i++) bare.push(await bareStart());
     for (const row of rows) {
       process.stderr.write(`bench: round ${round} of ${rounds}, ${row.label}…\n`);
       const result = await runChild<Sample>(process.execPath, [
@@ -171,6 +177,11 @@ async function main(): Promise<void> {
       `n = ${BASE_N.toLocaleString('en-US')} + i (${taskMs.toFixed(0)} ms each under sequential), ` +
       `threads and processes with ${cores} workers; ${rounds} rounds, medians (min – max). ` +
       `Load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after.`,
+  );
+  const bareCpu = summarize(bare.map((b) => b.cpuMs));
+  console.log(
+    `A bare \`node -e 0\` child: ${range(bareCpu, 1)} ms of its own CPU (${bare.length} starts), the floor ` +
+      `under every worker process's start-up; ${extraCaCertsLine()}.`,
   );
   console.log();
   const body = rows.map((row) => {

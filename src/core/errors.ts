@@ -47,6 +47,15 @@ export class TaskLoadError extends FanoutError {
   }
 }
 
+/**
+ * A TaskLoadError from any copy of this module. A worker runs a joined copy of its code
+ * (scripts/join-worker-entries.mjs) while what it imports later (ts-loader.js) has this file's own
+ * class, so `instanceof` would miss one made by the other: the code is what they share.
+ */
+export function isTaskLoadError(error: unknown): error is TaskLoadError {
+  return error instanceof Error && (error as { code?: unknown }).code === 'ERR_FANOUT_TASK_LOAD';
+}
+
 /** The module's `setup` threw. */
 export class SetupError extends FanoutError {
   constructor(message: string, cause?: unknown) {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, TaskLoadError } from '../core/errors.js';
+import { describe, isTaskLoadError, TaskLoadError } from '../core/errors.js';
 import type { SetupContext, TaskFunction } from '../core/types.js';
 import { taskLabel } from './label.js';
 
@@ -63,8 +63,9 @@ export async function loadTask(url: string, exportName: string): Promise<LoadedT
   try {
     mod = await importModule(url);
   } catch (error) {
-    // Already one line naming the task and the cause (tsx missing).
-    if (error instanceof TaskLoadError) throw error;
+    // Already one line naming the task and the cause (tsx missing); by its code, as ts-loader.js's
+    // class is not the one a worker's joined copy of this file has.
+    if (isTaskLoadError(error)) throw error;
     const { explainLoadFailure } = await import('./load-failure.js');
     const { where, reason } = explainLoadFailure(url, error);
     const at = where === undefined ? '' : `${where}: `;

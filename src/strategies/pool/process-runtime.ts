@@ -1,12 +1,10 @@
 import { fork } from 'node:child_process';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { serialize } from 'node:v8';
+import { workerEntry } from './entry-file.js';
 import { type DeathNote, INIT, isFanoutMessage, LAST_WORDS_FD, POOL_ALIVE_FD, TAG } from './protocol.js';
 import type { Runtime, Transport, TransportHandlers, TransportOptions } from './transport.js';
-
-const ENTRY = fileURLToPath(new URL('./worker/process-entry.js', import.meta.url));
 
 /** Flags of ours that a child must not inherit: test runners, debuggers, heap sizes we set ourselves. */
 const NOT_INHERITED = /^--(test|inspect|debug|max-old-space-size|watch)/;
@@ -47,7 +45,7 @@ export const processRuntime: Runtime = {
   start({ init, maxMemoryMb }: TransportOptions, handlers: TransportHandlers): Transport {
     const execArgv = process.execArgv.filter((flag) => !NOT_INHERITED.test(flag));
     if (maxMemoryMb !== undefined) execArgv.push(`--max-old-space-size=${maxMemoryMb}`);
-    const child = fork(ENTRY, [], {
+    const child = fork(workerEntry('process-entry'), [], {
       execArgv,
       serialization: 'advanced',
       stdio: ['inherit', 'inherit', 'pipe', 'ipc', 'pipe', 'pipe'],

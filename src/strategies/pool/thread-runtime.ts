@@ -1,9 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { serializeError } from '../../core/errors.js';
+import { workerEntry } from './entry-file.js';
 import { type DeathNote, isFanoutMessage, readRunning } from './protocol.js';
 import type { Exit, Runtime, Transport, TransportHandlers, TransportOptions } from './transport.js';
-
-const ENTRY = new URL('./worker/thread-entry.js', import.meta.url);
 
 function readNote(shared: SharedArrayBuffer | null): DeathNote | null {
   if (!shared) return null;
@@ -15,7 +14,7 @@ export const threadRuntime: Runtime = {
   sharesMemory: true,
   assertCloneable: (value) => void structuredClone(value),
   start({ init, maxMemoryMb }: TransportOptions, handlers: TransportHandlers): Transport {
-    const worker = new Worker(ENTRY, {
+    const worker = new Worker(workerEntry('thread-entry'), {
       workerData: init,
       resourceLimits: maxMemoryMb === undefined ? undefined : { maxOldGenerationSizeMb: maxMemoryMb },
     });

@@ -15,6 +15,7 @@ import {
   boundProjections,
   bounds,
   characterize,
+  fillShare,
   hybridInFlight,
   overlapBound,
   tooSmall,
@@ -229,11 +230,11 @@ export async function advise(options: AdviseOptions, bank?: SampleBank): Promise
     // Under `auto`, as many workers as the job would run on threads, kept warm for it (startup.ts):
     // for a task that also waits, with the hybrid's tasks in flight at its bound (and top level).
     const workers = Math.max(1, Math.min(cores, caps.workerCap));
-    const hybrid =
-      character.kind === 'mixed' && hybridLevels(sample.busyShare, workers, caps.asyncCap).length > 0;
+    const fill = fillShare(sample);
+    const hybrid = character.kind === 'mixed' && hybridLevels(fill, workers, caps.asyncCap).length > 0;
     const threadStart = await measureStartup(ref, 'threads', sampled.inputs[0], sample.wallMs, bank, {
       workers,
-      inFlight: hybrid ? hybridInFlight(sample.busyShare, caps.asyncCap, workers) : 1,
+      inFlight: hybrid ? hybridInFlight(fill, caps.asyncCap, workers) : 1,
     });
     startup.threadsMs = threadStart.ms; // when it failed, the search tries once more and says why
   }
@@ -270,6 +271,7 @@ export async function advise(options: AdviseOptions, bank?: SampleBank): Promise
     kind: character.kind,
     cores,
     busyShare: sample.busyShare,
+    fillShare: fillShare(sample),
     total,
     maxConcurrency,
   });

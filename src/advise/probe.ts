@@ -2,6 +2,10 @@
  * One probe: the task under one strategy at one concurrency. A warm-up round starts the workers and
  * opens whatever `setup` opens; then a measured `map` over `tasks` inputs gives the throughput, and
  * the executor's timeline gives each task's time in its worker.
+ *
+ * Under `auto`, workers come from the bank (`SampleBank.borrow`): the warm ones of the same
+ * configuration where it holds them (no start-up to pay again), else new ones with the job's own
+ * options; after the probe they go back to the bank, warm, for the job to adopt if chosen.
  */
 
 import { availableParallelism } from 'node:os';
@@ -33,13 +37,18 @@ export async function runProbe(ref: TaskRef, spec: ProbeSpec): Promise<Probe> {
   const { strategy, concurrency, tasks, inputs } = spec;
   const inFlight = spec.inFlight ?? 1;
   const inProcess = strategy === 'sequential' || strategy === 'async';
-  const executor = createExecutor({
-    ...ref,
-    strategy,
-    concurrency: strategy === 'sequential' ? 1 : concurrency,
-    ...(inFlight > 1 ? { inFlight } : {}),
-    timeline: true,
-  });
+  const config = { strategy, concurrency, inFlight };
+  const borrowed = inProcess ? undefined : spec.bank?.borrow(config);
+  const executor =
+    borrowed?.executor ??
+    createExecutor({
+      ...ref,
+      strategy,
+      concurrency: strategy === 'sequential' ? 1 : concurrency,
+      ...(inFlight > 1 ? { inFlight } : {}),
+      timeline: true,
+    });
+  let handBack = false;
   try {
     const slots = concurrency * inFlight;
     const { bank } = spec;
@@ -77,12 +86,15 @@ export async function runProbe(ref: TaskRef, spec: ProbeSpec): Promise<Probe> {
     const tasksPerSecond = (tasks / wallMs) * 1000;
     // Workers' loops: the CPU each used over the wall time (the main thread's share is small and counted in).
     const workerLoops = Math.min(concurrency, availableParallelism());
+    const failed = outcomes.filter((o) => o.status === 'rejected').length;
+    // Workers that failed none of the probe's tasks stay warm for the job.
+    handBack = borrowed !== undefined && failed === 0;
     return {
       strategy,
       concurrency,
       inFlight,
       tasks,
-      failed: outcomes.filter((o) => o.status === 'rejected').length,
+      failed,
       wallMs,
       cpuMs: probeCpu,
       tasksPerSecond,
@@ -92,6 +104,7 @@ export async function runProbe(ref: TaskRef, spec: ProbeSpec): Promise<Probe> {
       loopShare: inProcess ? loopUsed : Math.min(1, probeCpu / (wallMs * workerLoops)),
     };
   } finally {
-    await executor.close();
+    if (handBack) await spec.bank!.hold(executor, config);
+    else await executor.close();
   }
 }

@@ -8,7 +8,7 @@ import type { StrategyName } from '../core/options.js';
 import { formatLongDuration, formatPercent, formatRate } from '../core/units.js';
 import type { SampleBank } from './bank.js';
 import { costRank, startupMs } from './choose.js';
-import { overlapBound } from './classify.js';
+import { fillShare, overlapBound } from './classify.js';
 import { kneeReached, type Plan } from './levels.js';
 import { runProbe } from './probe.js';
 import { measureStartup } from './startup.js';
@@ -67,12 +67,23 @@ function expectedRate(
   inFlight = 1,
 ): number {
   const perTask = Math.max(context.sample.wallMs, 1e-4);
-  const overlap = overlapBound(context.sample.busyShare);
   const parallel =
     strategy === 'async'
-      ? Math.min(concurrency, overlap)
-      : Math.min(concurrency, context.cores) * Math.max(1, Math.min(overlap, inFlight));
+      ? Math.min(concurrency, overlapBound(context.sample.busyShare))
+      : Math.min(concurrency, context.cores) *
+        Math.max(1, Math.min(overlapBound(fillShare(context.sample)), inFlight));
   return Math.max(1, parallel) / perTask;
+}
+
+/** A model's start-up at a level, or 0 where the bank holds its workers warm (the probe borrows them). */
+function fixedMs(
+  strategy: StrategyName,
+  concurrency: number,
+  inFlight: number,
+  context: SearchContext,
+): number {
+  if (context.bank?.holds({ strategy, concurrency, inFlight })) return 0;
+  return startupMs(strategy, concurrency, context.startup, context.cores) ?? 0;
 }
 
 /** How many tasks a probe runs, and how long it should take, given the budget left; null if it cannot fit. */
@@ -85,7 +96,7 @@ export function sizeProbe(
 ): { tasks: number; estimatedMs: number } | null {
   const remaining = context.deadline - performance.now();
   const rate = expectedRate(strategy, concurrency, context, inFlight);
-  const fixed = startupMs(strategy, concurrency, context.startup, context.cores) ?? 0;
+  const fixed = fixedMs(strategy, concurrency, inFlight, context);
   const warmup = (concurrency * inFlight) / rate;
   const share = remaining / Math.max(1, probesLeft);
   // Under `auto` a probe need only tell the models apart, not chart them: shorter.
@@ -142,8 +153,17 @@ export const AUTO_ASYNC_FROM = 8;
 /** Tasks shorter than this, in ms, get a sequential probe under `auto` too (see `search`). */
 export const FAIR_BASELINE_MAX_TASK_MS = 1;
 
+/**
+ * Probes that count towards the best rate: a probe whose tasks failed (where the baseline's did not)
+ * ran fast by failing, and can never be chosen (`choose`), so it must not make other models look not
+ * worth probing.
+ */
+function counted(probes: readonly Probe[], baseline: Probe): Probe[] {
+  return probes.filter((p) => p.failed === 0 || baseline.failed > 0);
+}
+
 function bestRate(probes: readonly Probe[], baseline: Probe): number {
-  return Math.max(baseline.tasksPerSecond, ...probes.map((p) => p.tasksPerSecond));
+  return Math.max(baseline.tasksPerSecond, ...counted(probes, baseline).map((p) => p.tasksPerSecond));
 }
 
 /** Whether a probe could pay for itself (see `probeWorth`), from the figures measured so far. */
@@ -157,8 +177,8 @@ function worthProbing(
   context: SearchContext,
 ): Worth & { ceiling: number; realized: number } {
   const { bank, total } = context;
-  const fixedMs = startupMs(strategy, concurrency, context.startup, context.cores) ?? 0;
-  const measured = [...probes, baseline];
+  const fixed = fixedMs(strategy, concurrency, inFlight, context);
+  const measured = [...counted(probes, baseline), baseline];
   const share = realized(measured, context);
   const ceiling = ceilingRate(strategy, concurrency, inFlight, context.sample, context.cores) * share;
   const leader = measured.reduce((a, b) => (b.tasksPerSecond > a.tasksPerSecond ? b : a));
@@ -167,8 +187,8 @@ function worthProbing(
     expected: expectedRate(strategy, concurrency, context, inFlight) * 1000,
     best: bestRate(probes, baseline),
     remaining: total === null ? null : Math.max(0, total - (bank?.kept.size ?? 0)),
-    fixedMs,
-    measuredMs: Math.max(0, size.estimatedMs - fixedMs),
+    fixedMs: fixed,
+    measuredMs: Math.max(0, size.estimatedMs - fixed),
     kept: bank !== undefined && bank.freshLeft > 0,
     cheaper: costRank(strategy, inFlight) < costRank(leader.strategy, leader.inFlight),
   });
@@ -182,7 +202,10 @@ function worthProbing(
  * a model that matches it cheaper must still be measured: 1.
  */
 export function realized(probes: readonly Probe[], context: Pick<SearchContext, 'sample' | 'cores'>): number {
-  const best = probes.reduce((a, b) => (b.tasksPerSecond > a.tasksPerSecond ? b : a));
+  const candidates = probes.filter((p) => p.failed === 0);
+  const best = (candidates.length > 0 ? candidates : probes).reduce((a, b) =>
+    b.tasksPerSecond > a.tasksPerSecond ? b : a,
+  );
   if (best.loopShare < LOOP_SATURATED_SHARE) return 1;
   const ceiling = ceilingRate(best.strategy, best.concurrency, best.inFlight, context.sample, context.cores);
   return ceiling > 0 ? Math.min(1, best.tasksPerSecond / ceiling) : 1;

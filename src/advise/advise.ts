@@ -23,7 +23,7 @@ import {
 import { hybridFirst, hybridLevels, planLevels } from './levels.js';
 import { measureMessages } from './message.js';
 import { runSample } from './sample.js';
-import { search } from './search.js';
+import { autoHybridStart, search } from './search.js';
 import { overBeforeAdvice, workersCannotPay } from './short-job.js';
 import { measureStartup } from './startup.js';
 import type { TaskRef } from './task-ref.js';
@@ -231,10 +231,17 @@ export async function advise(options: AdviseOptions, bank?: SampleBank): Promise
     // for a task that also waits, with the hybrid's tasks in flight at its bound (and top level).
     const workers = Math.max(1, Math.min(cores, caps.workerCap));
     const fill = fillShare(sample);
-    const hybrid = character.kind === 'mixed' && hybridLevels(fill, workers, caps.asyncCap).length > 0;
+    const levels = character.kind === 'mixed' ? hybridLevels(fill, workers, caps.asyncCap) : [];
+    // Under `auto`, the hybrid's first probed level (its probe borrows them), else its bound's.
+    const inFlight =
+      levels.length === 0
+        ? 1
+        : bank
+          ? levels[autoHybridStart(levels)]!
+          : hybridInFlight(fill, caps.asyncCap, workers);
     const threadStart = await measureStartup(ref, 'threads', sampled.inputs[0], sample.wallMs, bank, {
       workers,
-      inFlight: hybrid ? hybridInFlight(fill, caps.asyncCap, workers) : 1,
+      inFlight,
     });
     startup.threadsMs = threadStart.ms; // when it failed, the search tries once more and says why
   }

@@ -19,6 +19,7 @@ import {
   PLATEAU_TOLERANCE,
   PROBE_MAX_TASKS,
   PROBE_MIN_ROUNDS,
+  PROBE_MIN_ROUNDS_WARM,
   PROBE_TARGET_MS,
 } from './thresholds.js';
 import type { Probe, SampleFigures, StartupFigures } from './types.js';
@@ -102,7 +103,9 @@ export function sizeProbe(
   // Under `auto` a probe need only tell the models apart, not chart them: shorter.
   const target = Math.min(context.bank ? AUTO_PROBE_TARGET_MS : PROBE_TARGET_MS, share - fixed - warmup);
   // Sized by time, not by the job: a probe measures the rate, and the job's size only scales it.
-  const fewest = concurrency * inFlight * PROBE_MIN_ROUNDS;
+  // Warm workers with tasks in flight are measured from a full pipeline on (see `runProbe`): fewer rounds.
+  const warmStream = inFlight > 1 && context.bank?.holds({ strategy, concurrency, inFlight }) === true;
+  const fewest = concurrency * inFlight * (warmStream ? PROBE_MIN_ROUNDS_WARM : PROBE_MIN_ROUNDS);
   // Never more than the job has left: a probe that would outlast it has nothing left to decide.
   const left = context.total === null ? PROBE_MAX_TASKS : context.total - (context.bank?.kept.size ?? 0);
   const most = Math.max(fewest, Math.min(PROBE_MAX_TASKS, left));
@@ -164,6 +167,19 @@ function counted(probes: readonly Probe[], baseline: Probe): Probe[] {
 
 function bestRate(probes: readonly Probe[], baseline: Probe): number {
   return Math.max(baseline.tasksPerSecond, ...counted(probes, baseline).map((p) => p.tasksPerSecond));
+}
+
+/**
+ * Under `auto`, the index of the hybrid's first probed level (tasks in flight per worker, ascending):
+ * its top, `hybridFill` (HYBRID_FILL × what fills a loop by the sample, at most async's cap spread
+ * over the workers), where the sample already shows the loops full with tasks to spare. The levels
+ * below fill a loop only if the task times never vary, and on a plateau the level with the most in
+ * flight wins anyway (`pickLevel`): probing them would run the job's inputs below the best rate to
+ * learn what the sample says. The advisor warms its workers at that level, so that the probe borrows
+ * them and the job adopts them.
+ */
+export function autoHybridStart(levels: readonly number[]): number {
+  return Math.max(0, levels.length - 1);
 }
 
 /** Whether a probe could pay for itself (see `probeWorth`), from the figures measured so far. */
@@ -296,9 +312,11 @@ export async function search(context: SearchContext): Promise<SearchResult> {
     // Under `auto` only: `fanout advise` measures every level, for its chart.
     const auto = context.bank !== undefined;
     let index =
-      !auto || strategy === 'async' || levels.length === 0 ? 0 : firstUsefulLevel(levels.map(ceilingAt));
-    // A loop reaches its ceiling only with tasks to spare (their times vary): the hybrid starts a level up.
-    if (auto && hybrid) index = Math.min(levels.length - 1, index + 1);
+      !auto || strategy === 'async' || levels.length === 0
+        ? 0
+        : hybrid
+          ? autoHybridStart(levels)
+          : firstUsefulLevel(levels.map(ceilingAt));
     probesLeft -= index;
     const skipped: Skipped[] = [];
     if (hybrid && plan.hybridNeedsSaturation) {

@@ -248,6 +248,8 @@ test('probes under auto borrow the warm workers of their configuration and leave
     // The same configuration again: the warm one, no new workers.
     const again = await runProbe(ref, { ...spec, strategy: 'threads', concurrency: 2, inFlight: 2 });
     assert.equal(again.failed, 0);
+    assert.equal(again.tasks, 8);
+    assert.ok(Number.isFinite(again.p50Ms) && again.tasksPerSecond > 0, 'measured from the warm stream');
     assert.equal(opened.length, 1);
     assert.equal((await opened[0]!.executor.usage()).workersStarted, 2);
     await runProbe(ref, { ...spec, strategy: 'threads', concurrency: 1 });

@@ -67,9 +67,16 @@ export class SampleBank {
    */
   async hold(executor: Executor, config: OpenConfig): Promise<void> {
     const at = this.#warm.findIndex((w) => sameConfig(w.config, config));
-    const before = at >= 0 ? this.#warm.splice(at, 1)[0] : undefined;
+    const closing = at >= 0 ? this.#warm.splice(at, 1) : [];
     this.#warm.push({ executor, config: withInFlight(config) });
-    await before?.executor.close();
+    // At most HELD_PER_MODEL of a model, the latest: a search goes up its levels, and the choice is
+    // one of the last it measured (the knee's, or the one below); idle processes cost memory.
+    const same = this.#warm.filter((w) => modelOf(w.config) === modelOf(config));
+    for (const old of same.slice(0, Math.max(0, same.length - HELD_PER_MODEL))) {
+      this.#warm.splice(this.#warm.indexOf(old), 1);
+      closing.push(old);
+    }
+    await Promise.all(closing.map((w) => w.executor.close()));
   }
 
   /** Closes every warm executor (the advisor failed: nothing to hand over). */
@@ -139,6 +146,13 @@ export class SampleBank {
     if (this.#timeout !== undefined && wallMs !== undefined && wallMs > this.#timeout) return;
     this.#kept.set(index, value);
   }
+}
+
+/** Warm executors the bank holds of one model (a strategy; the hybrid apart from one task per worker). */
+export const HELD_PER_MODEL = 2;
+
+function modelOf(config: OpenConfig): string {
+  return (config.inFlight ?? 1) > 1 ? `${config.strategy}×` : config.strategy;
 }
 
 function withInFlight(config: OpenConfig): Required<Omit<OpenConfig, 'timeline'>> {

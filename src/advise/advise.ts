@@ -16,6 +16,7 @@ import {
   boundProjections,
   bounds,
   characterize,
+  fillShare,
   hybridInFlight,
   overlapBound,
   tooSmall,
@@ -23,7 +24,7 @@ import {
 import { hybridFirst, hybridLevels, planLevels } from './levels.js';
 import { measureMessages } from './message.js';
 import { runSample } from './sample.js';
-import { search } from './search.js';
+import { autoHybridStart, search } from './search.js';
 import { overBeforeAdvice, workersCannotPay } from './short-job.js';
 import { measureStartup } from './startup.js';
 import type { TaskRef } from './task-ref.js';
@@ -233,11 +234,18 @@ export async function advise(options: AdviseOptions, bank?: SampleBank): Promise
     onProgress('timing the start-up of a worker thread');
     // Under `auto`, as many workers as the job would run on threads, kept warm for it (startup.ts):
     // for a task that also waits, with the hybrid's tasks in flight at its bound (and top level).
-    const hybrid =
-      character.kind === 'mixed' && hybridLevels(sample.busyShare, workers, caps.asyncCap).length > 0;
+    const fill = fillShare(sample);
+    const levels = character.kind === 'mixed' ? hybridLevels(fill, workers, caps.asyncCap) : [];
+    // Under `auto`, the hybrid's first probed level (its probe borrows them), else its bound's.
+    const inFlight =
+      levels.length === 0
+        ? 1
+        : bank
+          ? levels[autoHybridStart(levels)]!
+          : hybridInFlight(fill, caps.asyncCap, workers);
     const threadStart = await measureStartup(ref, 'threads', sampled.inputs[0], sample.wallMs, bank, {
       workers,
-      inFlight: hybrid ? hybridInFlight(sample.busyShare, caps.asyncCap, workers) : 1,
+      inFlight,
     });
     startup.threadsMs = threadStart.ms; // when it failed, the search tries once more and says why
   }
@@ -274,6 +282,7 @@ export async function advise(options: AdviseOptions, bank?: SampleBank): Promise
     kind: character.kind,
     cores,
     busyShare: sample.busyShare,
+    fillShare: fillShare(sample),
     total,
     maxConcurrency,
   });

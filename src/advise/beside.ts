@@ -34,7 +34,7 @@ export function worthStartingBeside(soFar: SoFar, workers: number, total: number
 
 export class Beside {
   readonly #bank: SampleBank;
-  readonly #config: Required<OpenConfig>;
+  readonly #config: Required<Omit<OpenConfig, 'timeline'>>;
   readonly #total: number | null;
   #started = false;
 

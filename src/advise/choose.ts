@@ -62,7 +62,7 @@ export function startupMs(
   return one === null ? null : one * Math.ceil(concurrency / cores);
 }
 
-interface Scored {
+export interface Scored {
   probe: Probe;
   /** Lower is better: projected wall time for the job, or time per task when the job's size is unknown. */
   score: number;
@@ -80,12 +80,18 @@ function scoreProbe(probe: Probe, input: ChooseInput): Scored | null {
 
 const within = (score: number, best: number): boolean => score <= best * (1 + PLATEAU_TOLERANCE);
 
-/** The best of a strategy's levels: the lowest level within the tolerance of its best score. */
-function pickLevel(scored: readonly Scored[]): Scored {
+/**
+ * The best of a model's levels: the lowest level within the tolerance of its best score. For the
+ * hybrid, the highest: its levels are tasks in flight on the same workers, which cost a little memory
+ * each, and on a plateau the one with the most in flight has the most headroom for a wait that grows
+ * (a slower server, a longer queue) before its loops run dry.
+ */
+export function pickLevel(scored: readonly Scored[]): Scored {
   const best = Math.min(...scored.map((s) => s.score));
+  const most = scored[0] !== undefined && modelKey(scored[0].probe) === 'hybrid';
   return scored
     .filter((s) => within(s.score, best))
-    .reduce((a, b) => (slots(b.probe) < slots(a.probe) ? b : a));
+    .reduce((a, b) => ((most ? slots(b.probe) > slots(a.probe) : slots(b.probe) < slots(a.probe)) ? b : a));
 }
 
 export function choose(input: ChooseInput): Choice {
@@ -160,6 +166,8 @@ export function choose(input: ChooseInput): Choice {
       .filter((x): x is Scored => x !== null)
       .sort((a, b) => a.score - b.score)[0];
     if (higher) reasons.push(higherLine(higher, winner));
+    const lower = plateauBelow(eligible, winner, input);
+    if (lower) reasons.push(plateauLine(lower, winner));
   }
   const workers = picks.filter((s) => s.probe.strategy === 'threads' || s.probe.strategy === 'processes');
   if (workers.length > 0) reasons.push(messageLine(input.message, eligible));
@@ -196,6 +204,27 @@ function hybridLine(chosen: Probe, probes: readonly Probe[], cores: number): str
     `The task both waits and computes: ${others}${model(chosen.strategy, chosen.concurrency, chosen.inFlight)} ` +
     `(${chosen.concurrency} workers on ${cores} cores, ${chosen.inFlight} tasks in flight on each) ran ` +
     `${formatRate(chosen.tasksPerSecond, 'tasks')}, its loops ${formatPercent(chosen.loopShare)} busy: it overlaps the waits and uses every core.`
+  );
+}
+
+/** The hybrid's lowest level within the tolerance of the chosen one, which has more in flight. */
+function plateauBelow(probes: readonly Probe[], chosen: Scored, input: ChooseInput): Scored | undefined {
+  if (modelKey(chosen.probe) !== 'hybrid') return undefined;
+  return probes
+    .filter((p) => modelKey(p) === 'hybrid' && slots(p) < slots(chosen.probe))
+    .map((p) => scoreProbe(p, input))
+    .filter((x): x is Scored => x !== null && within(x.score, chosen.score))
+    .sort((a, b) => slots(a.probe) - slots(b.probe))[0];
+}
+
+/** Why the hybrid's level with the most in flight won a plateau. */
+function plateauLine(lower: Scored, chosen: Scored): string {
+  const l = lower.probe;
+  const c = chosen.probe;
+  return (
+    `${model(l.strategy, l.concurrency, l.inFlight)} measured ${formatRate(l.tasksPerSecond, 'tasks')} against ` +
+    `${formatRate(c.tasksPerSecond, 'tasks')}, within the ${formatPercent(PLATEAU_TOLERANCE)} counted as equal: on a plateau ` +
+    `the hybrid keeps the most tasks in flight, for headroom should the wait grow.`
   );
 }
 

@@ -83,6 +83,16 @@ export function overlapBound(busyShare: number): number {
 }
 
 /**
+ * The share of a task's wall time that fills a worker's loop, for sizing the hybrid's tasks in
+ * flight: the lower of the loop's busy share and the CPU share. The sequential sample overstates the
+ * busy share (its first tasks compile the task's code, and a loaded machine keeps the loop's thread
+ * off its core while it counts as busy); the CPU share is the truer measure of what fills a worker.
+ */
+export function fillShare(sample: Pick<SampleFigures, 'busyShare' | 'cpuShare'>): number {
+  return Math.min(sample.busyShare, sample.cpuShare);
+}
+
+/**
  * Tasks in flight per worker that surely fill its loop: HYBRID_FILL × 1 / busy share, a power of two
  * up. A loop fills only with tasks to spare (their times vary), and a sample on a loaded machine
  * overstates the busy share; too many in flight cost a little memory, too few a share of every core.
@@ -190,7 +200,7 @@ function hybridBound(
   const { sample, cores } = input;
   if (input.kind === 'cpu-bound' || concurrency < 2) return null;
   const coreShare = Math.max(1e-6, Math.min(sample.busyShare, sample.cpuShare));
-  const inFlight = hybridInFlight(sample.busyShare, input.asyncCap, concurrency);
+  const inFlight = hybridInFlight(fillShare(sample), input.asyncCap, concurrency);
   const speedup = Math.min(concurrency * inFlight, Math.min(concurrency, cores) / coreShare);
   if (speedup <= concurrency * 1.0001) return null;
   return {

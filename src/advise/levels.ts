@@ -55,6 +55,8 @@ export interface PlanInput {
   kind: Character;
   cores: number;
   busyShare: number;
+  /** What fills a worker's loop (`fillShare`): sizes the hybrid's levels. Defaults to `busyShare`. */
+  fillShare?: number;
   /** Inputs in the whole job, when known: no level beyond it makes sense. */
   total: number | null;
   maxConcurrency: number | undefined;
@@ -75,7 +77,7 @@ export function planLevels(input: PlanInput): Plan {
   );
   const asyncTop = Math.min(cap, maxConcurrency ?? ASYNC_MAX_CONCURRENCY);
   const coresTop = Math.min(cap, cores);
-  const hybrid = hybridLevels(busyShare, coresTop, asyncTop);
+  const hybrid = hybridLevels(input.fillShare ?? busyShare, coresTop, asyncTop);
   const withHybrid = (order: Searched[]): Searched[] => (hybrid.length > 0 ? [...order, 'hybrid'] : order);
   if (kind === 'io-bound') {
     return {
@@ -134,8 +136,9 @@ export function hybridFirst(plan: Plan, busyShare: number): Plan {
 /**
  * The hybrid's levels: one worker thread per core, each with 2, 4, … tasks in flight. Worth probing
  * when there are cores to add and one event loop would saturate within async's range: a worker's loop
- * is full at about 1 / busy share tasks in flight, so the levels go to HYBRID_FILL times that (rounded
- * up to a power of two), and never past async's top spread over the workers.
+ * is full at about 1 / busy share tasks in flight (the share that fills it: `fillShare` under the
+ * advisor), so the levels go to HYBRID_FILL times that (rounded up to a power of two), and never past
+ * async's top spread over the workers.
  */
 export function hybridLevels(busyShare: number, workers: number, asyncTop: number): number[] {
   const saturatesAt = overlapBound(busyShare);

@@ -8,7 +8,7 @@ import type { StrategyName } from '../core/options.js';
 import { formatLongDuration, formatPercent, formatRate } from '../core/units.js';
 import type { SampleBank } from './bank.js';
 import { costRank, startupMs } from './choose.js';
-import { overlapBound } from './classify.js';
+import { fillShare, overlapBound } from './classify.js';
 import { kneeReached, type Plan } from './levels.js';
 import { runProbe } from './probe.js';
 import { measureStartup } from './startup.js';
@@ -19,6 +19,7 @@ import {
   PLATEAU_TOLERANCE,
   PROBE_MAX_TASKS,
   PROBE_MIN_ROUNDS,
+  PROBE_MIN_ROUNDS_WARM,
   PROBE_TARGET_MS,
 } from './thresholds.js';
 import type { Probe, SampleFigures, StartupFigures } from './types.js';
@@ -67,12 +68,23 @@ function expectedRate(
   inFlight = 1,
 ): number {
   const perTask = Math.max(context.sample.wallMs, 1e-4);
-  const overlap = overlapBound(context.sample.busyShare);
   const parallel =
     strategy === 'async'
-      ? Math.min(concurrency, overlap)
-      : Math.min(concurrency, context.cores) * Math.max(1, Math.min(overlap, inFlight));
+      ? Math.min(concurrency, overlapBound(context.sample.busyShare))
+      : Math.min(concurrency, context.cores) *
+        Math.max(1, Math.min(overlapBound(fillShare(context.sample)), inFlight));
   return Math.max(1, parallel) / perTask;
+}
+
+/** A model's start-up at a level, or 0 where the bank holds its workers warm (the probe borrows them). */
+function fixedMs(
+  strategy: StrategyName,
+  concurrency: number,
+  inFlight: number,
+  context: SearchContext,
+): number {
+  if (context.bank?.holds({ strategy, concurrency, inFlight })) return 0;
+  return startupMs(strategy, concurrency, context.startup, context.cores) ?? 0;
 }
 
 /** How many tasks a probe runs, and how long it should take, given the budget left; null if it cannot fit. */
@@ -85,13 +97,15 @@ export function sizeProbe(
 ): { tasks: number; estimatedMs: number } | null {
   const remaining = context.deadline - performance.now();
   const rate = expectedRate(strategy, concurrency, context, inFlight);
-  const fixed = startupMs(strategy, concurrency, context.startup, context.cores) ?? 0;
+  const fixed = fixedMs(strategy, concurrency, inFlight, context);
   const warmup = (concurrency * inFlight) / rate;
   const share = remaining / Math.max(1, probesLeft);
   // Under `auto` a probe need only tell the models apart, not chart them: shorter.
   const target = Math.min(context.bank ? AUTO_PROBE_TARGET_MS : PROBE_TARGET_MS, share - fixed - warmup);
   // Sized by time, not by the job: a probe measures the rate, and the job's size only scales it.
-  const fewest = concurrency * inFlight * PROBE_MIN_ROUNDS;
+  // Warm workers with tasks in flight are measured from a full pipeline on (see `runProbe`): fewer rounds.
+  const warmStream = inFlight > 1 && context.bank?.holds({ strategy, concurrency, inFlight }) === true;
+  const fewest = concurrency * inFlight * (warmStream ? PROBE_MIN_ROUNDS_WARM : PROBE_MIN_ROUNDS);
   // Never more than the job has left: a probe that would outlast it has nothing left to decide.
   const left = context.total === null ? PROBE_MAX_TASKS : context.total - (context.bank?.kept.size ?? 0);
   const most = Math.max(fewest, Math.min(PROBE_MAX_TASKS, left));
@@ -142,8 +156,30 @@ export const AUTO_ASYNC_FROM = 8;
 /** Tasks shorter than this, in ms, get a sequential probe under `auto` too (see `search`). */
 export const FAIR_BASELINE_MAX_TASK_MS = 1;
 
+/**
+ * Probes that count towards the best rate: a probe whose tasks failed (where the baseline's did not)
+ * ran fast by failing, and can never be chosen (`choose`), so it must not make other models look not
+ * worth probing.
+ */
+function counted(probes: readonly Probe[], baseline: Probe): Probe[] {
+  return probes.filter((p) => p.failed === 0 || baseline.failed > 0);
+}
+
 function bestRate(probes: readonly Probe[], baseline: Probe): number {
-  return Math.max(baseline.tasksPerSecond, ...probes.map((p) => p.tasksPerSecond));
+  return Math.max(baseline.tasksPerSecond, ...counted(probes, baseline).map((p) => p.tasksPerSecond));
+}
+
+/**
+ * Under `auto`, the index of the hybrid's first probed level (tasks in flight per worker, ascending):
+ * its top, `hybridFill` (HYBRID_FILL × what fills a loop by the sample, at most async's cap spread
+ * over the workers), where the sample already shows the loops full with tasks to spare. The levels
+ * below fill a loop only if the task times never vary, and on a plateau the level with the most in
+ * flight wins anyway (`pickLevel`): probing them would run the job's inputs below the best rate to
+ * learn what the sample says. The advisor warms its workers at that level, so that the probe borrows
+ * them and the job adopts them.
+ */
+export function autoHybridStart(levels: readonly number[]): number {
+  return Math.max(0, levels.length - 1);
 }
 
 /** Whether a probe could pay for itself (see `probeWorth`), from the figures measured so far. */
@@ -157,8 +193,8 @@ function worthProbing(
   context: SearchContext,
 ): Worth & { ceiling: number; realized: number } {
   const { bank, total } = context;
-  const fixedMs = startupMs(strategy, concurrency, context.startup, context.cores) ?? 0;
-  const measured = [...probes, baseline];
+  const fixed = fixedMs(strategy, concurrency, inFlight, context);
+  const measured = [...counted(probes, baseline), baseline];
   const share = realized(measured, context);
   const ceiling = ceilingRate(strategy, concurrency, inFlight, context.sample, context.cores) * share;
   const leader = measured.reduce((a, b) => (b.tasksPerSecond > a.tasksPerSecond ? b : a));
@@ -167,8 +203,8 @@ function worthProbing(
     expected: expectedRate(strategy, concurrency, context, inFlight) * 1000,
     best: bestRate(probes, baseline),
     remaining: total === null ? null : Math.max(0, total - (bank?.kept.size ?? 0)),
-    fixedMs,
-    measuredMs: Math.max(0, size.estimatedMs - fixedMs),
+    fixedMs: fixed,
+    measuredMs: Math.max(0, size.estimatedMs - fixed),
     kept: bank !== undefined && bank.freshLeft > 0,
     cheaper: costRank(strategy, inFlight) < costRank(leader.strategy, leader.inFlight),
   });
@@ -182,7 +218,10 @@ function worthProbing(
  * a model that matches it cheaper must still be measured: 1.
  */
 export function realized(probes: readonly Probe[], context: Pick<SearchContext, 'sample' | 'cores'>): number {
-  const best = probes.reduce((a, b) => (b.tasksPerSecond > a.tasksPerSecond ? b : a));
+  const candidates = probes.filter((p) => p.failed === 0);
+  const best = (candidates.length > 0 ? candidates : probes).reduce((a, b) =>
+    b.tasksPerSecond > a.tasksPerSecond ? b : a,
+  );
   if (best.loopShare < LOOP_SATURATED_SHARE) return 1;
   const ceiling = ceilingRate(best.strategy, best.concurrency, best.inFlight, context.sample, context.cores);
   return ceiling > 0 ? Math.min(1, best.tasksPerSecond / ceiling) : 1;
@@ -273,9 +312,11 @@ export async function search(context: SearchContext): Promise<SearchResult> {
     // Under `auto` only: `fanout advise` measures every level, for its chart.
     const auto = context.bank !== undefined;
     let index =
-      !auto || strategy === 'async' || levels.length === 0 ? 0 : firstUsefulLevel(levels.map(ceilingAt));
-    // A loop reaches its ceiling only with tasks to spare (their times vary): the hybrid starts a level up.
-    if (auto && hybrid) index = Math.min(levels.length - 1, index + 1);
+      !auto || strategy === 'async' || levels.length === 0
+        ? 0
+        : hybrid
+          ? autoHybridStart(levels)
+          : firstUsefulLevel(levels.map(ceilingAt));
     probesLeft -= index;
     const skipped: Skipped[] = [];
     if (hybrid && plan.hybridNeedsSaturation) {

@@ -93,6 +93,11 @@ export const SAMPLE_MIN_SPAN_MS = 20;
 
 /** A probe runs at least this many rounds of `concurrency` tasks, so the pipeline is full most of the time. */
 export const PROBE_MIN_ROUNDS = 4;
+/**
+ * …and this many for warm workers with tasks in flight under `auto`, measured from the moment their
+ * pipeline is full (`runProbe`): the rounds that remain only cover its drain at the end.
+ */
+export const PROBE_MIN_ROUNDS_WARM = 2;
 /** A probe aims to last about this long (less when the budget is short)… */
 export const PROBE_TARGET_MS = 400;
 /** …and under `auto`, this long: enough to tell the models apart (PROBE_MIN_ROUNDS still holds). */

@@ -89,6 +89,12 @@ export interface OpenConfig {
   strategy: StrategyName;
   concurrency: number;
   inFlight?: number;
+  /**
+   * Record a timeline whatever the job asked (the advisor's probes read task times from it); the job
+   * that adopts the executor starts it afresh, kept only if it asked for one.
+   * @default the job's own `timeline`
+   */
+  timeline?: boolean;
 }
 
 /**
@@ -131,7 +137,7 @@ function optionsFor(options: ResolvedOptions, config: OpenConfig): ExecutorOptio
     concurrency: config.concurrency,
     inFlight: config.inFlight ?? 1,
     isolate: options.isolate,
-    timeline: options.timeline,
+    timeline: config.timeline ?? options.timeline,
     setupTimeout: options.setupTimeout,
     teardownTimeout: options.teardownTimeout,
     ...(timeout === undefined ? {} : { timeout }),
@@ -269,7 +275,7 @@ export class Executor<I = unknown, O = unknown> {
       const { warm, ...chosen } = choice;
       this.#choice = chosen;
       const { adaptive } = choice;
-      const adopted = warm === undefined ? undefined : warm.#handOver(choice);
+      const adopted = warm === undefined ? undefined : warm.#handOver(choice, options.timeline);
       if (warm && !adopted) await warm.close();
       this.#strategy =
         adopted ??
@@ -292,10 +298,11 @@ export class Executor<I = unknown, O = unknown> {
 
   /**
    * Gives this executor's strategy to the job's executor when it runs `choice` exactly (a fixed limit:
-   * an adaptive one is built for the job); this executor is then closed, the strategy no longer its
-   * own. Undefined otherwise.
+   * an adaptive one is built for the job) and can keep the timeline the job asked for (`record`);
+   * this executor is then closed, the strategy no longer its own, its timeline started afresh: what
+   * ran on it while choosing is not the job's to report. Undefined otherwise.
    */
-  #handOver(choice: Chosen): Strategy | undefined {
+  #handOver(choice: Chosen, record: boolean): Strategy | undefined {
     const strategy = this.#strategy;
     if (
       this.#closed ||
@@ -303,7 +310,8 @@ export class Executor<I = unknown, O = unknown> {
       choice.adaptive !== undefined ||
       strategy.name !== choice.strategy ||
       strategy.concurrency !== choice.concurrency ||
-      (strategy.inFlight ?? 1) !== (choice.inFlight ?? 1)
+      (strategy.inFlight ?? 1) !== (choice.inFlight ?? 1) ||
+      strategy.restartTimeline?.(record) !== true
     ) {
       return undefined;
     }

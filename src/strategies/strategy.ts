@@ -81,6 +81,13 @@ export interface Strategy {
   /** How many tasks in flight keep every worker busy; `stream` reads that far ahead. */
   capacityHint(): number;
   timeline(): TimelineEntry[];
+  /**
+   * Starts the timeline afresh, recording from now on only if `record`: a pool the advisor warmed and
+   * probed with (`auto`) is adopted by the job, whose report must hold the job's tasks, not the probes'.
+   * False when it cannot record as asked (its workers were started without timing their tasks).
+   * Strategies an executor never adopts need not offer it.
+   */
+  restartTimeline?(record: boolean): boolean;
   usage(): Promise<WorkerUsage>;
   /** Lets queued and in-flight work finish, runs teardown, ends every worker. */
   close(): Promise<void>;

@@ -310,13 +310,40 @@ describe('choose', () => {
     assert.match(words, /2 workers on 2 cores, 16 tasks in flight on each/);
   });
 
-  test('on a plateau, the hybrid level with fewer tasks in flight wins', () => {
+  test('on a plateau, the hybrid level with the most tasks in flight wins (headroom for the wait), and says so', () => {
+    for (const [eight, sixteen] of [
+      [100, 104],
+      [104, 100],
+      [100, 95],
+    ]) {
+      const result = choose({
+        kind: 'mixed',
+        probes: [
+          probe('sequential', 1, 16),
+          probe('threads', 2, eight!, 50, 0, 4),
+          probe('threads', 2, eight!, 50, 0, 8),
+          probe('threads', 2, sixteen!, 50, 0, 16),
+        ],
+        startup,
+        message,
+        total: 1200,
+        cores: 2,
+      });
+      assert.equal(result.inFlight, 16, `${eight} at 2×8 against ${sixteen} at 2×16`);
+      assert.ok(
+        result.reasons.some((r) => /2×4.*within the 10 % counted as equal.*most tasks in flight/.test(r)),
+        result.reasons.join('\n'),
+      );
+    }
+  });
+
+  test('off the plateau, the faster hybrid level wins, whatever its tasks in flight', () => {
     const result = choose({
       kind: 'mixed',
       probes: [
         probe('sequential', 1, 16),
-        probe('threads', 2, 100, 50, 0, 8),
-        probe('threads', 2, 104, 50, 0, 16),
+        probe('threads', 2, 120, 50, 0, 8),
+        probe('threads', 2, 90, 50, 0, 16),
       ],
       startup,
       message,
@@ -324,6 +351,18 @@ describe('choose', () => {
       cores: 2,
     });
     assert.equal(result.inFlight, 8);
+  });
+
+  test('plain threads on a plateau still take the fewest workers', () => {
+    const result = choose({
+      kind: 'cpu-bound',
+      probes: [probe('sequential', 1, 16), probe('threads', 2, 100), probe('threads', 4, 104)],
+      startup,
+      message,
+      total: 1200,
+      cores: 2,
+    });
+    assert.equal(result.concurrency, 2);
   });
 
   test('an unknown job size ranks by throughput and projects nothing', () => {

@@ -6,6 +6,7 @@ import { bounds } from '../../src/advise/classify.js';
 import { hybridFirst, planLevels } from '../../src/advise/levels.js';
 import { autoAsyncLevels, realized } from '../../src/advise/search.js';
 import { ceilingRate, coreMsPerTask, firstUsefulLevel, probeWorth } from '../../src/advise/worth.js';
+import type { Executor } from '../../src/executor/executor.js';
 import { message, probe, sampleOf, startup } from './figures.js';
 
 // The mixed job: 60 ms a task, 10 ms of it on the loop (and on a core).
@@ -211,6 +212,30 @@ describe('bounds', () => {
 });
 
 describe('SampleBank', () => {
+  test('holds the latest two warm executors of a model, one per configuration, and hands over the chosen one', async () => {
+    const closed: string[] = [];
+    const fake = (name: string): Executor =>
+      ({ close: async () => void closed.push(name) }) as unknown as Executor;
+    const bank = new SampleBank([1]);
+    const threads = (concurrency: number, inFlight = 1) => ({
+      strategy: 'threads' as const,
+      concurrency,
+      inFlight,
+    });
+    await bank.hold(fake('2×16'), threads(2, 16));
+    await bank.hold(fake('1'), threads(1));
+    await bank.hold(fake('2'), threads(2));
+    await bank.hold(fake('4'), threads(4));
+    assert.deepEqual(closed, ['1'], 'the oldest plain-threads one goes; the hybrid is another model');
+    await bank.hold(fake('4 again'), threads(4));
+    assert.deepEqual(closed, ['1', '4'], 'one per configuration');
+    assert.ok(bank.holds(threads(2, 16)) && bank.holds(threads(2)) && !bank.holds(threads(1)));
+    const warm = await bank.takeWarm(threads(2));
+    assert.ok(warm !== undefined);
+    assert.deepEqual(closed.sort(), ['1', '2×16', '4', '4 again']);
+    assert.equal(bank.holds(threads(2)), false);
+  });
+
   test('fresh inputs first, in order, then known ones round and round; only fresh results are kept', () => {
     const bank = new SampleBank(['a', 'b', 'c']);
     assert.deepEqual(bank.nextFresh(), { index: 0, input: 'a' });

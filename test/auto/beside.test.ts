@@ -57,7 +57,7 @@ test('workers started beside the sample are the ones timed, then adopted: none s
   const sampled = await runSample({ task: busy }, inputs, () => ({ targetMs: 60, maxMs: 200 }), bank, beside);
   assert.equal(beside.started, true, 'a computing task of 10 ms × 40 starts its workers');
   assert.equal(opened.length, 1);
-  assert.deepEqual(opened[0]!.config, { strategy: 'threads', concurrency: 2, inFlight: 1 });
+  assert.deepEqual(opened[0]!.config, { strategy: 'threads', concurrency: 2, inFlight: 1, timeline: true });
   // Only this thread's CPU counts: the workers starting beside it never raise the share above the whole.
   assert.ok(sampled.figures.cpuShare <= 1.05, `CPU share ${sampled.figures.cpuShare}`);
   const startup = await measureStartup({ task: busy }, 'threads', 10, sampled.figures.wallMs, bank, {

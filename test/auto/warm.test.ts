@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { chooseStrategy } from '../../src/advise/auto.js';
+import { SampleBank } from '../../src/advise/bank.js';
+import { runProbe } from '../../src/advise/probe.js';
 import { ClosedError } from '../../src/core/errors.js';
 import type { OpenConfig } from '../../src/executor/executor.js';
 import { createExecutor, type Executor, type StrategyChooser } from '../../src/executor/executor.js';
@@ -128,5 +130,137 @@ test('the advisor under auto: the workers it timed are handed over when chosen, 
     }
   } finally {
     await choice.warm?.close();
+  }
+});
+
+const echo = new URL('../../../test/fixtures/advise/echo-thread.mjs', import.meta.url);
+
+/**
+ * A chooser that probes as the advisor does: opens `config` with a timeline of its own, runs a
+ * warm-up and a measured round on known inputs (results thrown away) and one fresh input (kept), and
+ * hands the executor back as the choice.
+ */
+function probing(config: OpenConfig, seen: Executor[]): StrategyChooser {
+  return {
+    sampleSize: (total) => (total === null ? 4 : Math.min(total, 4)),
+    choose: async (request) => {
+      const warm = request.open!({ ...config, timeline: true });
+      seen.push(warm);
+      await warm.map(Array.from({ length: 10 }, () => 'known'));
+      const value = await warm.run(request.sample[0]);
+      assert.equal(warm.timeline().length, 11, "the probe's own tasks are on its timeline");
+      return { ...config, kept: new Map([[0, value]]), warm };
+    },
+  };
+}
+
+test("a probe's executor, adopted: the job's results once each, its timeline only the job's tasks", async () => {
+  const seen: Executor[] = [];
+  const config = { strategy: 'threads', concurrency: 2, inFlight: 4 } as const;
+  const executor = createExecutor<number, { input: number; thread: number }>(
+    { task: echo, strategy: 'auto', timeline: true },
+    probing(config, seen),
+  );
+  try {
+    const seenIndex = new Set<number>();
+    for await (const { index, value } of executor.stream(inputs, { total: inputs.length })) {
+      assert.ok(!seenIndex.has(index), `index ${index} twice`);
+      seenIndex.add(index);
+      assert.equal(value.input, inputs[index], `index ${index} got another input's result`);
+    }
+    assert.equal(seenIndex.size, inputs.length);
+    assert.equal(executor.inFlight, 4);
+    assert.ok((await executor.usage()).workersStarted <= 2, 'no workers started beyond the warm ones');
+    // The job ran every input but the kept one, each once: its timeline holds those and no probe task.
+    const timeline = executor.timeline();
+    assert.equal(timeline.length, inputs.length - 1, `${timeline.length} timeline entries`);
+    assert.equal(new Set(timeline.map((entry) => entry.index)).size, inputs.length - 1);
+    await assert.rejects(seen[0]!.run(1), ClosedError);
+  } finally {
+    await executor.close();
+  }
+});
+
+test('a job that asked for no timeline adopts the probed executor, and records none', async () => {
+  const seen: Executor[] = [];
+  const config = { strategy: 'threads', concurrency: 2 } as const;
+  const executor = createExecutor<number, { input: number; thread: number }>(
+    { task: echo, strategy: 'auto' },
+    probing(config, seen),
+  );
+  try {
+    const results = await executor.map(inputs);
+    assert.deepEqual(
+      results.map((r) => r.input),
+      inputs,
+    );
+    assert.ok((await executor.usage()).workersStarted <= 2, 'the probed workers were adopted');
+    assert.deepEqual(executor.timeline(), []);
+  } finally {
+    await executor.close();
+  }
+});
+
+test('workers started without a timeline are not adopted by a job that asked for one: it starts its own', async () => {
+  const seen: Executor[] = [];
+  const config = { strategy: 'threads', concurrency: 1 } as const;
+  const chooser: StrategyChooser = {
+    sampleSize: () => 4,
+    choose: async (request) => {
+      const warm = request.open!({ ...config, timeline: false });
+      seen.push(warm);
+      await warm.run(request.sample[0]);
+      return { ...config, warm };
+    },
+  };
+  const executor = createExecutor<number, { input: number; thread: number }>(
+    { task: echo, strategy: 'auto', timeline: true },
+    chooser,
+  );
+  try {
+    const results = await executor.map(inputs);
+    assert.equal(results.length, inputs.length);
+    assert.equal(executor.timeline().length, inputs.length);
+    await assert.rejects(seen[0]!.run(1), ClosedError);
+  } finally {
+    await executor.close();
+  }
+});
+
+test('probes under auto borrow the warm workers of their configuration and leave them warm for the job', async () => {
+  const opened: { config: OpenConfig; executor: Executor }[] = [];
+  const bank = new SampleBank(
+    Array.from({ length: 30 }, (_, i) => i),
+    undefined,
+    (config) => {
+      const executor = createExecutor({ task: echo, ...config });
+      opened.push({ config, executor });
+      return executor;
+    },
+  );
+  const ref = { task: echo };
+  const spec = { tasks: 8, inputs: [0], sequentialTasksPerSecond: 10, bank };
+  try {
+    await runProbe(ref, { ...spec, strategy: 'threads', concurrency: 2, inFlight: 2 });
+    assert.equal(opened.length, 1);
+    assert.equal(opened[0]!.config.timeline, true, 'opened to record the task times the probe reads');
+    assert.ok(bank.holds({ strategy: 'threads', concurrency: 2, inFlight: 2 }), 'kept warm after the probe');
+    // The same configuration again: the warm one, no new workers.
+    const again = await runProbe(ref, { ...spec, strategy: 'threads', concurrency: 2, inFlight: 2 });
+    assert.equal(again.failed, 0);
+    assert.equal(again.tasks, 8);
+    assert.ok(Number.isFinite(again.p50Ms) && again.tasksPerSecond > 0, 'measured from the warm stream');
+    assert.equal(opened.length, 1);
+    assert.equal((await opened[0]!.executor.usage()).workersStarted, 2);
+    await runProbe(ref, { ...spec, strategy: 'threads', concurrency: 1 });
+    assert.equal(opened.length, 2);
+    const warm = await bank.takeWarm({ strategy: 'threads', concurrency: 2, inFlight: 2 });
+    assert.equal(warm, opened[0]!.executor, "the chosen configuration's workers are handed over");
+    await assert.rejects(opened[1]!.executor.run(1), ClosedError, 'the others are closed');
+    assert.equal(bank.holds({ strategy: 'threads', concurrency: 2, inFlight: 2 }), false);
+    // Every fresh input ran once, its result kept as the job's.
+    for (const [index, value] of bank.kept) assert.equal((value as { input: number }).input, index);
+  } finally {
+    for (const { executor } of opened) await executor.close();
   }
 });

@@ -129,7 +129,7 @@ export class Pool implements Strategy {
   readonly #label: string;
   readonly #queue = new Deque<Entry>();
   readonly #workers: PoolWorker[] = [];
-  readonly #timeline: TimelineEntry[] | null;
+  #timeline: TimelineEntry[] | null;
   readonly #idleWaiters: (() => void)[] = [];
   readonly #deadStats: WorkerStats[] = [];
   #nextWorkerId = 1;
@@ -232,6 +232,13 @@ export class Pool implements Strategy {
 
   timeline(): TimelineEntry[] {
     return this.#timeline ?? [];
+  }
+
+  /** Entries recorded so far are dropped; the workers time tasks only if started with `timeline` on. */
+  restartTimeline(record: boolean): boolean {
+    if (record && !this.#options.timeline) return false;
+    this.#timeline = record ? [] : null;
+    return true;
   }
 
   async usage(): Promise<WorkerUsage> {

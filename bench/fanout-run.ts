@@ -13,6 +13,8 @@ export interface Config {
   args: string[];
   /** A fixed configuration of one of the models (not the hybrid, not auto). */
   pure: boolean;
+  /** Another build's CLI to run it with (a before/after in one run); this build's when absent. */
+  cli?: string;
 }
 
 export interface Row {
@@ -57,7 +59,7 @@ function spawnRun(
     const start = performance.now();
     const child = spawn(
       process.execPath,
-      [CLI, 'run', task, '--inputs', inputs, '--out', out, ...config.args],
+      [config.cli ?? CLI, 'run', task, '--inputs', inputs, '--out', out, ...config.args],
       {
         stdio: ['ignore', 'ignore', 'pipe'],
       },
@@ -77,13 +79,13 @@ function spawnRun(
 }
 
 /** One run of `task` under `config` on the inputs file: one line per input checked. */
-async function runOnce(
+export async function runOnce(
   task: string,
   config: Config,
   inputs: string,
   out: string,
   count: number,
-): Promise<{ seconds: number; note: string; failed: boolean }> {
+): Promise<Run> {
   const { seconds, stderr } = await spawnRun(task, config, inputs, out);
   const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean).length;
   if (lines !== count) throw new Error(`${config.label}: ${lines} result lines for ${count} inputs`);
@@ -107,8 +109,19 @@ export async function runConfig(
   count: number,
   runs = 1,
 ): Promise<Row> {
-  const done: { seconds: number; note: string; failed: boolean }[] = [];
+  const done: Run[] = [];
   for (let run = 0; run < runs; run++) done.push(await runOnce(task, config, inputs, out, count));
+  return rowOf(config, done);
+}
+
+export interface Run {
+  seconds: number;
+  note: string;
+  failed: boolean;
+}
+
+/** A configuration's row from its runs: the median run's time and note. */
+export function rowOf(config: Config, done: readonly Run[]): Row {
   const median = [...done].sort((a, b) => a.seconds - b.seconds)[Math.floor((done.length - 1) / 2)]!;
   return {
     label: config.label,

@@ -9,6 +9,7 @@ import { describe, OptionError } from '../core/errors.js';
 import { expectPositiveInteger } from '../core/options.js';
 import { adaptiveStart } from './adaptive-start.js';
 import type { SampleBank } from './bank.js';
+import { Beside } from './beside.js';
 import { choose } from './choose.js';
 import {
   type BoundsInput,
@@ -128,6 +129,13 @@ export async function advise(options: AdviseOptions, bank?: SampleBank): Promise
       ? budgetMs
       : Math.min(budgetMs, maxShareOfJob * total * meanWallMs);
   const cores = availableParallelism();
+  const caps = {
+    asyncCap: Math.min(maxConcurrency ?? ASYNC_MAX_CONCURRENCY, total ?? Number.POSITIVE_INFINITY),
+    workerCap: Math.min(maxConcurrency ?? cores * WORKERS_PER_CORE_MAX, total ?? Number.POSITIVE_INFINITY),
+  };
+  // As many workers as the job would run on threads. Under `auto` they may start beside the sample
+  // (beside.ts), held in the bank; a choice that is not them closes them (auto.ts).
+  const workers = Math.max(1, Math.min(cores, caps.workerCap));
 
   onProgress(`sampling up to ${inputCount(Math.min(inputs.length, SAMPLE_MAX_TASKS + 1))} sequentially`);
   const sampled = await runSample(
@@ -138,16 +146,13 @@ export async function advise(options: AdviseOptions, bank?: SampleBank): Promise
       maxMs: allowedMs(meanWallMs) * SAMPLE_BUDGET_MAX_SHARE,
     }),
     bank,
+    bank && new Beside(bank, workers, total),
   );
   const sample = sampled.figures;
   // Inputs that failed in the sample may fail again in a probe, where they would read as its failures.
   if (sample.failed > 0) bank?.stopFresh();
   const deadline = started + allowedMs(sample.wallMs);
   const message = measureMessages(sampled.inputs, sampled.outputs);
-  const caps = {
-    asyncCap: Math.min(maxConcurrency ?? ASYNC_MAX_CONCURRENCY, total ?? Number.POSITIVE_INFINITY),
-    workerCap: Math.min(maxConcurrency ?? cores * WORKERS_PER_CORE_MAX, total ?? Number.POSITIVE_INFINITY),
-  };
   // Under `auto`, a task that mostly waits starts at once under an adaptive limit (adaptive-start.ts).
   const waiting = bank ? adaptiveStart(sample, caps.asyncCap) : null;
   const character = characterize(sample, waiting === null ? 'probes' : 'adaptive');
@@ -228,7 +233,6 @@ export async function advise(options: AdviseOptions, bank?: SampleBank): Promise
     onProgress('timing the start-up of a worker thread');
     // Under `auto`, as many workers as the job would run on threads, kept warm for it (startup.ts):
     // for a task that also waits, with the hybrid's tasks in flight at its bound (and top level).
-    const workers = Math.max(1, Math.min(cores, caps.workerCap));
     const hybrid =
       character.kind === 'mixed' && hybridLevels(sample.busyShare, workers, caps.asyncCap).length > 0;
     const threadStart = await measureStartup(ref, 'threads', sampled.inputs[0], sample.wallMs, bank, {

@@ -42,7 +42,17 @@ export class SampleBank {
   async hold(executor: Executor, config: OpenConfig): Promise<void> {
     const before = this.#warm;
     this.#warm = { executor, config: { inFlight: 1, ...config } };
-    await before?.executor.close();
+    if (before?.executor !== executor) await before?.executor.close();
+  }
+
+  /** The warm executor, left in the bank, if it runs `config` (workers started beside the sample). */
+  warmAs(config: OpenConfig): Executor | undefined {
+    const warm = this.#warm?.config;
+    return warm?.strategy === config.strategy &&
+      warm.concurrency === config.concurrency &&
+      warm.inFlight === (config.inFlight ?? 1)
+      ? this.#warm!.executor
+      : undefined;
   }
 
   /** Closes the warm executor, if any (the advisor failed: nothing to hand over). */

@@ -1,15 +1,17 @@
 /**
  * The sequential sample: the task run on the first inputs, one at a time, in this process, with its
- * CPU time (`process.cpuUsage`), wall time and event-loop busy time (`eventLoopUtilization`) per task,
+ * CPU time (this thread's: `threadCpuMs`), wall time and event-loop busy time (`eventLoopUtilization`) per task,
  * over its steady state.
  */
 
 import { type EventLoopUtilization, performance } from 'node:perf_hooks';
-import { cpuMs } from '../core/clock.js';
+import { setImmediate as yieldLoop } from 'node:timers/promises';
+import { threadCpuMs } from '../core/clock.js';
 import { SetupError, TaskLoadError } from '../core/errors.js';
 import { createExecutor } from '../executor/executor.js';
 import { mean, quantile, share } from '../measure/stats.js';
 import type { SampleBank } from './bank.js';
+import type { Beside } from './beside.js';
 import type { TaskRef } from './task-ref.js';
 import {
   SAMPLE_MAX_TASKS,
@@ -30,13 +32,14 @@ export interface SampleRun {
 /** The clocks at one moment, to take differences of. */
 interface Mark {
   wall: number;
-  cpu: NodeJS.CpuUsage;
+  /** This thread's CPU time, in ms: workers starting beside the sample (beside.ts) are not the task's. */
+  cpu: number;
   elu: EventLoopUtilization;
 }
 
 const mark = (): Mark => ({
   elu: performance.eventLoopUtilization(),
-  cpu: process.cpuUsage(),
+  cpu: threadCpuMs(),
   wall: performance.now(),
 });
 
@@ -64,13 +67,16 @@ const isMarkPoint = (i: number): boolean => i >= 1 && (i & (i - 1)) === 0;
  * taken over the steady state (see `isMarkPoint`).
  *
  * With a `bank` (under `auto`), the inputs are its fresh ones, and each first run's result is kept
- * as the job's.
+ * as the job's. With `beside`, at each mark the figures so far may start the job's workers beside the
+ * sample; once they are, the sample yields the event loop between tasks so that their start-up messages
+ * are handled as they come.
  */
 export async function runSample(
   ref: TaskRef,
   inputs: readonly unknown[],
   limits: (meanWallMs: number) => SampleLimits,
   bank?: SampleBank,
+  beside?: Beside,
 ): Promise<SampleRun> {
   const executor = createExecutor({ ...ref, strategy: 'sequential' });
   const walls: number[] = [];
@@ -106,7 +112,18 @@ export async function runSample(
         }
         if (walls.length >= SAMPLE_MAX_TASKS && spanMs() >= SAMPLE_MIN_SPAN_MS) break;
       }
-      if (isMarkPoint(i)) marks.push({ at: i, walls: walls.length, mark: mark() });
+      if (isMarkPoint(i)) {
+        const at = mark();
+        if (beside && walls.length > 0) {
+          beside.consider({
+            ran: tried,
+            meanWallMs: wallSum / walls.length,
+            busyShare: performance.eventLoopUtilization(at.elu, marks[0]!.mark.elu).utilization,
+          });
+        }
+        marks.push({ at: i, walls: walls.length, mark: at });
+      }
+      if (beside?.started) await yieldLoop();
       const input = inputs[i % inputs.length];
       // The first pass runs fresh inputs (the bank's, in the same order): their results are the job's.
       const fresh = i < inputs.length ? i : -1;
@@ -156,7 +173,7 @@ export async function runSample(
     from = half.mark;
   }
   const wall = to.wall - from.wall;
-  const cpu = cpuMs(to.cpu) - cpuMs(from.cpu);
+  const cpu = to.cpu - from.cpu;
   const busy = performance.eventLoopUtilization(to.elu, from.elu).active;
   return {
     figures: { ...figures(walls, steady, failed, firstMs ?? mean(walls), wall, cpu, busy), tried },

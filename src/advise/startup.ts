@@ -62,7 +62,9 @@ async function timeStartup(
  * Under `auto`, where the bank can open executors with the job's own options: `workers` workers (the
  * number the job would run, with the tasks in flight on each it would likely run) timed on as many
  * inputs at once (fresh ones, kept), until the first result, less the task's own mean time; then kept
- * warm in the bank, for the job to adopt if they are what it chooses. Null where there is no such
+ * warm in the bank, for the job to adopt if they are what it chooses. Workers of that configuration
+ * already started beside the sample (beside.ts) are timed instead of new ones: what is left of their
+ * start-up once the sample is over, which is what the job still pays. Null where there is no such
  * executor, or no input succeeded (the caller then times one worker on the known-good input, as
  * `fanout advise` does).
  */
@@ -76,7 +78,9 @@ async function timeWarm(
   const { workers, inFlight } = as;
   const start = performance.now();
   const config = { strategy, concurrency: workers, inFlight };
-  const executor = bank.open(config);
+  // Workers started beside the sample (beside.ts) are timed from here: what is left of their start-up.
+  const beside = bank.warmAs(config);
+  const executor = beside ?? bank.open(config);
   if (executor === undefined) return null;
   let first: number | undefined;
   let outcomes: Settled<unknown>[];
@@ -94,14 +98,16 @@ async function timeWarm(
       ),
     );
   } catch (error) {
-    await executor.close();
+    if (beside) await bank.closeWarm();
+    else await executor.close();
     throw error;
   }
   for (const outcome of outcomes) {
     if (outcome.status === 'fulfilled') bank.keep(drawn.fresh[outcome.index] ?? -1, outcome.value);
   }
   if (first === undefined) {
-    await executor.close();
+    if (beside) await bank.closeWarm();
+    else await executor.close();
     return null;
   }
   await bank.hold(executor, config);

@@ -312,6 +312,15 @@ export class Executor<I = unknown, O = unknown> {
     return strategy;
   }
 
+  /**
+   * Starts the workers now (threads, processes), rather than as the first tasks arrive, so that their
+   * start-up overlaps whatever the caller does meanwhile. Does nothing for the other strategies, or
+   * under `auto` before it has chosen.
+   */
+  prestart(): void {
+    if (!this.#closed) this.#strategy?.prestart?.();
+  }
+
   /** Runs one task. */
   run(input: I, options: RunOptions = {}): Promise<O> {
     if (this.#closed) return Promise.reject(new ClosedError());

@@ -74,6 +74,8 @@ export interface Strategy {
   /** Under `concurrency: 'adaptive'`: the limit as it moves. Undefined for a fixed limit. */
   readonly adaptive?: MovingLimitView | undefined;
   submit(request: TaskRequest): void;
+  /** Starts every worker now, before any task needs one (strategies with workers; the others start at no cost). */
+  prestart?(): void;
   /** Runs every input of an array, in batches where that pays. */
   mapArray(inputs: readonly unknown[], onItem: ItemCallback): MapHandle;
   /** How many tasks in flight keep every worker busy; `stream` reads that far ahead. */

@@ -122,5 +122,30 @@ for (const strategy of ['threads', 'processes'] as const) {
         await executor.close();
       }
     });
+
+    test('prestart starts every worker before any task, and a job then starts no more', async () => {
+      const executor = createExecutor<number, Where>({ task: WHERE, strategy, concurrency: 3 });
+      try {
+        executor.prestart();
+        assert.equal((await executor.usage()).workersStarted, 3);
+        executor.prestart(); // the pool is full: nothing more
+        const results = await executor.map(range(30));
+        assert.deepEqual(
+          results.map((r) => r.input),
+          range(30),
+        );
+        assert.equal((await executor.usage()).workersStarted, 3);
+      } finally {
+        await executor.close();
+      }
+    });
+
+    test('prestarted workers that never ran a task close with the pool', async () => {
+      const executor = createExecutor<number, Where>({ task: WHERE, strategy, concurrency: 2 });
+      executor.prestart();
+      await executor.close();
+      executor.prestart(); // closed: nothing starts
+      if (strategy === 'processes') assert.deepEqual(childPids(), []);
+    });
   });
 }

@@ -178,6 +178,15 @@ export class Pool implements Strategy {
     this.#schedulePump();
   }
 
+  /**
+   * Starts every worker now, while the caller does something else (under `auto`, the sequential
+   * sample): the start-up overlaps that work instead of following it.
+   */
+  prestart(): void {
+    if (this.#refusal()) return;
+    for (let n = this.#size - this.#liveWorkers(); n > 0; n--) this.#spawn();
+  }
+
   mapArray(inputs: readonly unknown[], onItem: ItemCallback): MapHandle {
     const run = new MapRun(inputs, onItem);
     const problem = this.#refusal();

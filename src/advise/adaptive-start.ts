@@ -44,8 +44,8 @@ export function adaptiveStart(sample: SampleFigures, asyncCap: number): Adaptive
     `each task, so one loop keeps up with ${about} in flight by this sample (more than ${HYBRID_FIRST_MAX_OVERLAP}: ` +
     `no workers needed). It starts at ${ADAPTIVE_START_FILL} × that, rounded up (capped at ${formatCount(max)}), as ` +
     `a sample overstates the busy share. It leaves the tasks started in the first ${COLD_START_ROUNDS} round trips ` +
-    `(${COLD_START_ROUNDS} × the sample's median, ${formatLongDuration(floorMs)}; its mean was ${formatLongDuration(sample.wallMs)}) ` +
-    `unjudged, then comes down as soon as the median task time climbs above ${TOLERANCE} × that median, and goes up ` +
-    `while it does not.`;
+    `unjudged (each as long as the job's first task took, at least the sample's median, ${formatLongDuration(floorMs)}; ` +
+    `its mean was ${formatLongDuration(sample.wallMs)}), then comes down as soon as the median task time climbs above ` +
+    `${TOLERANCE} × that median, and goes up while it does not.`;
   return { initial, min: AUTO_ADAPTIVE_MIN, max, floorMs, reason };
 }

@@ -18,7 +18,8 @@
  * within MIN–MAX, starting from SLOW_START_FROM and doubling per window up to the initial limit (TCP's
  * slow start), so that the floor is measured before a queue of ours can form; or, given a floor measured
  * beforehand (`auto`'s sequential sample), at the initial limit at once, with the tasks started in the
- * first COLD_START_ROUNDS round trips (the cold start) left unjudged but for their failures.
+ * first COLD_START_ROUNDS round trips (the cold start, timed by the first task) left unjudged but for
+ * their failures.
  *
  * Gradient2 multiplies the limit by a smoothed floor/latency and compares with a long moving average of
  * the latency; this rule departs from it where docs/adaptive.md says why: the floor is a low quantile of
@@ -84,12 +85,14 @@ export const MIN_WINDOW_SAMPLES = 8;
 export const SLOW_START_FROM = 4;
 
 /**
- * Given a floor, the limit starts at `initial` at once, and the tasks started within this many floors
- * of the first (two round trips) are the cold start: their latencies are not judged, only their
- * failures. They started in one burst, on connections still opening and code still compiling, and the
- * first to end started with few in flight, so Little's law read on them says the service sustains a
- * handful (measured: a burst of 256 GETs answered after 50 ms, first ended at 166 ms having started
- * with 1–8 in flight, was cut to 128 at once). The floor already says what an unloaded task takes.
+ * Given a floor, the limit starts at `initial` at once, and the tasks started within this many round
+ * trips of the first are the cold start: their latencies are not judged, only their failures. A round
+ * trip is the first task's own latency, or the floor if that was shorter. They started in one burst,
+ * on connections still opening and code still compiling, and the first to end started with few in
+ * flight, so Little's law read on them says the service sustains a handful (measured: a burst of 256
+ * GETs answered after 50 ms, the first ended at 166 ms having started with 1–8 in flight, and the limit
+ * was halved at once; at load 4.5 the first ended after about 900 ms, and the tasks started as the burst
+ * drained still took 390 ms: one round is not enough). The floor already says what an unloaded task takes.
  */
 export const COLD_START_ROUNDS = 2;
 
@@ -176,8 +179,8 @@ export class GradientLimiter {
 
   /** Takes one finished task into account and returns the limit from now on. */
   sample(sample: LimitSample): number {
-    // The first task to end started about when the first did: the cold start runs COLD_START_ROUNDS floors from it.
-    this.#coldUntil ??= sample.start + COLD_START_ROUNDS * this.#floor;
+    // The first task to end started about when the first did: the cold start runs COLD_START_ROUNDS of its round trips from it.
+    this.#coldUntil ??= sample.start + COLD_START_ROUNDS * Math.max(this.#floor, sample.end - sample.start);
     if (sample.outcome === 'ok' && sample.start < this.#coldUntil) return this.#limit;
     this.#count++;
     if (sample.inFlight > this.#peakInFlight) this.#peakInFlight = sample.inFlight;

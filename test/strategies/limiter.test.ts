@@ -151,11 +151,17 @@ test('with the floor measured beforehand, the tasks started in the first COLD_ST
     limiter.sample({ start: i / 25, end: 150 + i, inFlight: 1 + (i % 8), outcome: 'ok' });
   assert.equal(limiter.limit, 256, 'the cold start cuts nothing');
   assert.equal(limiter.floor, 50, 'nor joins the floor');
-  // Started just within COLD_START_ROUNDS × 50 ms of the first (at 0): still the cold start.
-  const cold = COLD_START_ROUNDS * 50;
+  // Started just within COLD_START_ROUNDS round trips of the first (at 0; the first ended at 150, a
+  // round trip of 150 ms): still the cold start.
+  const cold = COLD_START_ROUNDS * 150;
   assert.equal(feedWindow(limiter, cold - 1, 150), 256);
   // Started after it: judged, and cut (by half at most).
   assert.equal(feedWindow(limiter, cold, 150), 128);
+  // A first task quicker than the floor: the round trip is the floor.
+  const quick = new GradientLimiter({ initial: 64, min: 1, max: 256, floor: 50 });
+  quick.sample({ start: 0, end: 10, inFlight: 1, outcome: 'ok' });
+  assert.equal(feedWindow(quick, COLD_START_ROUNDS * 50 - 1, 150), 64);
+  assert.equal(feedWindow(quick, COLD_START_ROUNDS * 50, 150), 32);
   // Failures in the cold start count as congestion, as anywhere.
   const failing = new GradientLimiter({ initial: 64, min: 1, max: 256, floor: 50 });
   assert.equal(

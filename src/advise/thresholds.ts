@@ -49,6 +49,14 @@ export const HYBRID_FIRST_MAX_OVERLAP = 8;
 export const HYBRID_FILL = 4;
 
 /**
+ * Under `auto`, a task that mostly waits starts under an adaptive limit this many times what fills the
+ * loop by the sample (at most async's cap): a sample overstates the busy share (a GET read 3 % busy, one
+ * loop full at 35, yet the loop kept up with about 170 in flight: 3,000 answers a second × 57 ms), and a
+ * limit too high is cut within a window, while one too low grows a step per round trip.
+ */
+export const ADAPTIVE_START_FILL = 16;
+
+/**
  * The least a worker thread costs to start, in ms, known without starting one: a one-worker `threads`
  * executor timed from `createExecutor` to its first result on a no-op task (`bench/worker-start.ts`)
  * took 46.5 ms at the least over 50 fresh processes on the idle 2-core machine (load 0.2–0.6; 78 ms at
@@ -81,7 +89,7 @@ export const SAMPLE_MIN_TASKS = 8;
  * …but this many suffice while the event loop was busy at most SAMPLE_WAITING_SHARE of the run:
  * compiling the code only raises the share, so a task that reads this low already mostly waits.
  */
-export const SAMPLE_MIN_TASKS_WAITING = 2;
+export const SAMPLE_MIN_TASKS_WAITING = 1;
 export const SAMPLE_WAITING_SHARE = 0.1;
 /** …and at most this many: enough for a median and a 95th percentile… */
 export const SAMPLE_MAX_TASKS = 100;
@@ -115,6 +123,7 @@ export const THRESHOLDS: Record<string, number> = {
   LOOP_SATURATED_SHARE,
   HYBRID_FIRST_MAX_OVERLAP,
   HYBRID_FILL,
+  ADAPTIVE_START_FILL,
   WORKER_START_FLOOR_MS,
   ASYNC_MAX_CONCURRENCY,
   WORKERS_PER_CORE_MAX,

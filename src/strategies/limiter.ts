@@ -17,7 +17,9 @@
  *
  * within MIN–MAX, starting from SLOW_START_FROM and doubling per window up to the initial limit (TCP's
  * slow start), so that the floor is measured before a queue of ours can form; or, given a floor measured
- * beforehand (`auto`'s sequential sample), at the initial limit at once.
+ * beforehand (`auto`'s sequential sample), at the initial limit at once, with the tasks started in the
+ * first COLD_START_ROUNDS round trips (the cold start, timed by the first task) left unjudged but for
+ * their failures.
  *
  * Gradient2 multiplies the limit by a smoothed floor/latency and compares with a long moving average of
  * the latency; this rule departs from it where docs/adaptive.md says why: the floor is a low quantile of
@@ -50,7 +52,8 @@ export interface LimiterOptions {
   /**
    * The latency without a queue, in ms, when the caller measured it already (`auto`'s sequential
    * sample): the slow start is there to measure it, so with it the limit starts at `initial` at once,
-   * and the floor starts from it (the windows' own medians join it, see FLOOR_QUANTILE).
+   * and the floor starts from it (the windows' own medians join it, see FLOOR_QUANTILE). The cold start
+   * is then not judged (see COLD_START_ROUNDS).
    */
   floor?: number;
 }
@@ -80,6 +83,18 @@ export const MIN_WINDOW_SAMPLES = 8;
  * queue shows first: the first windows then see the service without a queue of ours, and measure its floor.
  */
 export const SLOW_START_FROM = 4;
+
+/**
+ * Given a floor, the limit starts at `initial` at once, and the tasks started within this many round
+ * trips of the first are the cold start: their latencies are not judged, only their failures. A round
+ * trip is the first task's own latency, or the floor if that was shorter. They started in one burst,
+ * on connections still opening and code still compiling, and the first to end started with few in
+ * flight, so Little's law read on them says the service sustains a handful (measured: a burst of 256
+ * GETs answered after 50 ms, the first ended at 166 ms having started with 1–8 in flight, and the limit
+ * was halved at once; at load 4.5 the first ended after about 900 ms, and the tasks started as the burst
+ * drained still took 390 ms: one round is not enough). The floor already says what an unloaded task takes.
+ */
+export const COLD_START_ROUNDS = 2;
 
 /** The room to grow by when no queue shows: √limit (Gradient's queue allowance), or a quarter, if more. */
 export function headroom(limit: number): number {
@@ -132,6 +147,8 @@ export class GradientLimiter {
   /** Recent window medians, newest last; the floor is a low quantile of them. */
   readonly #medians: number[] = [];
   #floor = Number.POSITIVE_INFINITY;
+  /** Tasks started before this are the cold start (COLD_START_ROUNDS); undefined until the first sample. */
+  #coldUntil: number | undefined = Number.NEGATIVE_INFINITY;
 
   constructor(options: LimiterOptions) {
     this.min = options.min;
@@ -145,6 +162,7 @@ export class GradientLimiter {
       this.#slowStartTo = 0;
       this.#medians.push(floor);
       this.#floor = floor;
+      this.#coldUntil = undefined;
     }
     this.#limit = Math.floor(this.#estimate);
   }
@@ -161,6 +179,9 @@ export class GradientLimiter {
 
   /** Takes one finished task into account and returns the limit from now on. */
   sample(sample: LimitSample): number {
+    // The first task to end started about when the first did: the cold start runs COLD_START_ROUNDS of its round trips from it.
+    this.#coldUntil ??= sample.start + COLD_START_ROUNDS * Math.max(this.#floor, sample.end - sample.start);
+    if (sample.outcome === 'ok' && sample.start < this.#coldUntil) return this.#limit;
     this.#count++;
     if (sample.inFlight > this.#peakInFlight) this.#peakInFlight = sample.inFlight;
     if (sample.start < this.#oldestStart) this.#oldestStart = sample.start;
@@ -198,12 +219,14 @@ export class GradientLimiter {
     // Tasks started before the last change cannot tell whether it made a queue: no growth on them.
     const stale = this.#oldestStart < this.#changedAt;
     let next: number | undefined;
-    if (latency !== undefined) {
-      this.#remember(latency);
-      // After a cut, only tasks started since can say whether it was enough: the ones before it wait
-      // in the same queue, and under contention their latency says far less than the service can do.
-      const fresh = this.#freshLatencies.length >= MIN_WINDOW_SAMPLES / 2;
-      if (latency > TOLERANCE * this.#floor && fresh) next = Math.min(this.#estimate, this.#sustained());
+    // After a cut, only tasks started since can say whether it was enough: the ones before it wait
+    // in the same queue, and under contention their latency says far less than the service can do.
+    const fresh = this.#freshLatencies.length >= MIN_WINDOW_SAMPLES / 2;
+    if (latency !== undefined && fresh) {
+      // Only they join the floor, too: the queue the cut was for must not lift it (measured: a burst's
+      // queued tail raised a 56 ms floor to 155 ms within eleven windows).
+      this.#remember(median([...this.#freshLatencies])!);
+      if (latency > TOLERANCE * this.#floor) next = Math.min(this.#estimate, this.#sustained());
     }
     if (dropShare > 0) next = Math.min(next ?? this.#estimate, this.#estimate * (1 - dropShare));
     this.#count = this.#drops = this.#peakInFlight = 0;
@@ -214,7 +237,8 @@ export class GradientLimiter {
       next = Math.max(next, this.#estimate * MIN_GRADIENT);
       this.#slowStartTo = 0;
       this.#streak = 0;
-      if (next < this.#estimate) this.#cutAt = now;
+      // A cut is a change: the tasks started before it are no evidence for growing again either.
+      if (next < this.#estimate) this.#cutAt = this.#changedAt = now;
     } else if (appLimited || stale) {
       // Too few tasks to fill the limit (a slow source): no evidence that more would help.
       return;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  COLD_START_ROUNDS,
   GradientLimiter,
   type LimitOutcome,
   MIN_GRADIENT,
@@ -142,6 +143,56 @@ test('growth waits for tasks started since the last change', () => {
   assert.ok(feedWindow(limiter, 1030, 20) > grown, 'started after it: grows');
 });
 
+test('with the floor measured beforehand, the tasks started in the first COLD_START_ROUNDS round trips are not judged, but their failures are', () => {
+  const limiter = new GradientLimiter({ initial: 256, min: 1, max: 256, floor: 50 });
+  // A burst of 256 started at 0..10, the first to end having started with few in flight, all at
+  // three times the floor: Little's law would read about 2 sustained and halve the limit.
+  for (let i = 0; i < 256; i++)
+    limiter.sample({ start: i / 25, end: 150 + i, inFlight: 1 + (i % 8), outcome: 'ok' });
+  assert.equal(limiter.limit, 256, 'the cold start cuts nothing');
+  assert.equal(limiter.floor, 50, 'nor joins the floor');
+  // Started just within COLD_START_ROUNDS round trips of the first (at 0; the first ended at 150, a
+  // round trip of 150 ms): still the cold start.
+  const cold = COLD_START_ROUNDS * 150;
+  assert.equal(feedWindow(limiter, cold - 1, 150), 256);
+  // Started after it: judged, and cut (by half at most).
+  assert.equal(feedWindow(limiter, cold, 150), 128);
+  // A first task quicker than the floor: the round trip is the floor.
+  const quick = new GradientLimiter({ initial: 64, min: 1, max: 256, floor: 50 });
+  quick.sample({ start: 0, end: 10, inFlight: 1, outcome: 'ok' });
+  assert.equal(feedWindow(quick, COLD_START_ROUNDS * 50 - 1, 150), 64);
+  assert.equal(feedWindow(quick, COLD_START_ROUNDS * 50, 150), 32);
+  // Failures in the cold start count as congestion, as anywhere.
+  const failing = new GradientLimiter({ initial: 64, min: 1, max: 256, floor: 50 });
+  assert.equal(
+    feedWindow(failing, 0, 50, () => 'error'),
+    32,
+  );
+  // Without a floor there is no cold start to skip: the slow start measures the floor instead.
+  const slow = new GradientLimiter({ initial: 64, min: 1, max: 256 });
+  assert.equal(feedWindow(slow, 0, 50), 8);
+});
+
+test('a window of tasks started before the last cut does not lift the floor, nor grow the limit', () => {
+  const limiter = warmed({ initial: 40, min: 1, max: 100 });
+  assert.equal(limiter.floor, 20);
+  // Cut at 1080: 40 in flight at 80 ms, 10 sustained, but half at most.
+  assert.equal(
+    feedWindow(limiter, 1000, 80, () => 'ok', 40),
+    20,
+  );
+  // Many windows of tasks started before the cut, queued: no lift of the floor.
+  for (let w = 0; w < 60; w++) feedWindow(limiter, 1000, 80, () => 'ok', 40);
+  assert.equal(limiter.floor, 20, 'the floor stays at the unqueued windows');
+  // A window of tasks started before the cut, now at the floor: no growth on them.
+  assert.equal(
+    feedWindow(limiter, 1050, 20, () => 'ok', 20),
+    20,
+  );
+  // Started after it: grows.
+  assert.ok(feedWindow(limiter, 1100, 20, () => 'ok', 20) > 20);
+});
+
 const inPhase = (run: ReturnType<typeof runModel>, from: number, to: number): number[] =>
   run.limits.filter(([t]) => t >= from && t < to).map(([, limit]) => limit);
 const latencyIn = (run: ReturnType<typeof runModel>, from: number, to: number): number[] =>
@@ -183,8 +234,9 @@ test('with the floor measured beforehand, the limit starts at the initial one at
   const limiter = new GradientLimiter({ initial: 128, min: 1, max: 256, floor: 50 });
   assert.equal(limiter.limit, 128, 'no slow start: the floor it would measure is known');
   assert.equal(limiter.floor, 50);
-  // Latency at the floor: it grows (by a quarter, 32, the first step).
-  assert.equal(feedWindow(limiter, 0, 50), 160);
+  // Past the cold start, latency at the floor: it grows (by a quarter, 32, the first step).
+  limiter.sample({ start: 0, end: 50, inFlight: 1, outcome: 'ok' });
+  assert.equal(feedWindow(limiter, 100, 50), 160);
   // Twice the floor, in a fresh window: cut to what Little's law says was sustained (160 × 50 / 100).
   assert.equal(feedWindow(limiter, 1000, 100), 80);
   // Its own windows join the floor: a lower median becomes it.

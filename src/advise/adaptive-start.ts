@@ -4,7 +4,7 @@
  * the loop fills, with the sample's latency as the limit's floor. A pure function of the sample.
  */
 import { formatCount, formatLongDuration, formatPercent } from '../core/units.js';
-import { COLD_START_ROUNDS, TOLERANCE } from '../strategies/limiter.js';
+import { COLD_START_MAX_FLOORS, COLD_START_ROUNDS, TOLERANCE } from '../strategies/limiter.js';
 import { overlapBound } from './classify.js';
 import { ADAPTIVE_START_FILL, HYBRID_FIRST_MAX_OVERLAP, IO_BUSY_SHARE_MAX } from './thresholds.js';
 import type { SampleFigures } from './types.js';
@@ -44,7 +44,8 @@ export function adaptiveStart(sample: SampleFigures, asyncCap: number): Adaptive
     `each task, so one loop keeps up with ${about} in flight by this sample (more than ${HYBRID_FIRST_MAX_OVERLAP}: ` +
     `no workers needed). It starts at ${ADAPTIVE_START_FILL} × that, rounded up (capped at ${formatCount(max)}), as ` +
     `a sample overstates the busy share. It leaves the tasks started in the first ${COLD_START_ROUNDS} round trips ` +
-    `unjudged (each as long as the job's first task took, at least the sample's median, ${formatLongDuration(floorMs)}; ` +
+    `unjudged (each as long as the job's first task to succeed took, at least the sample's median, ${formatLongDuration(floorMs)}, ` +
+    `at most ${COLD_START_MAX_FLOORS} × it; ` +
     `its mean was ${formatLongDuration(sample.wallMs)}), then comes down as soon as the median task time climbs above ` +
     `${TOLERANCE} × that median, and goes up while it does not.`;
   return { initial, min: AUTO_ADAPTIVE_MIN, max, floorMs, reason };

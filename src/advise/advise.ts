@@ -248,6 +248,7 @@ export async function advise(options: AdviseOptions, bank?: SampleBank): Promise
       inFlight,
     });
     startup.threadsMs = threadStart.ms; // when it failed, the search tries once more and says why
+    if (threadStart.rest) startup.threadsRest = true;
   }
   const boundsInput: BoundsInput | null =
     total === null ? null : { kind: character.kind, sample, message, startup, total, cores, ...caps };

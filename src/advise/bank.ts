@@ -100,7 +100,13 @@ export class SampleBank {
   ): Promise<Executor | undefined> {
     const warm = this.#warm.splice(0);
     const chosen = choice.adaptive === undefined ? warm.find((w) => sameConfig(w.config, choice)) : undefined;
-    await Promise.all(warm.filter((w) => w !== chosen).map((w) => w.executor.close()));
+    const closed = await Promise.allSettled(warm.filter((w) => w !== chosen).map((w) => w.executor.close()));
+    const failed = closed.find((c): c is PromiseRejectedResult => c.status === 'rejected');
+    if (failed) {
+      // The job will not run: the chosen workers must not outlive it either.
+      await chosen?.executor.close();
+      throw failed.reason;
+    }
     return chosen?.executor;
   }
 

@@ -59,8 +59,9 @@ export class Beside {
     const executor = this.#bank.open(this.#config);
     if (executor === undefined) return;
     this.#started = true;
-    executor.prestart();
-    // Nothing was held before the sample: holding closes nothing, and returns at once.
+    // Held before any worker starts, so that the bank closes them whatever happens next (a start that
+    // throws included). Nothing was held before the sample: holding closes nothing, and returns at once.
     void this.#bank.hold(executor, this.#config);
+    executor.prestart();
   }
 }

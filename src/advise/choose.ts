@@ -4,9 +4,9 @@
 import type { StrategyName } from '../core/options.js';
 import { formatBytes, formatLongDuration, formatPercent, formatRate, formatRatio } from '../core/units.js';
 import type { Character } from './classify.js';
-import { PLATEAU_TOLERANCE } from './thresholds.js';
+import { PLATEAU_TOLERANCE, WORKER_START_FLOOR_MS } from './thresholds.js';
 import type { MessageFigures, Probe, Projection, StartupFigures, VerdictKind } from './types.js';
-import { inputCount, model } from './words.js';
+import { inputCount, model, startingThreads } from './words.js';
 
 /**
  * Cheapest first, in start-up, memory per worker and message cost (docs/choosing.md has the figures);
@@ -59,7 +59,13 @@ export function startupMs(
 ): number | null {
   if (strategy === 'sequential' || strategy === 'async') return startup.inProcessMs;
   const one = strategy === 'threads' ? startup.threadsMs : startup.processesMs;
-  return one === null ? null : one * Math.ceil(concurrency / cores);
+  if (one === null) return null;
+  const batches = Math.ceil(concurrency / cores);
+  // The rest of a start-up begun beside the sample is the held workers' (a batch); any more start anew.
+  if (strategy === 'threads' && startup.threadsRest) {
+    return one + Math.max(one, WORKER_START_FLOOR_MS) * (batches - 1);
+  }
+  return one * batches;
 }
 
 export interface Scored {
@@ -283,7 +289,10 @@ function costWords(cheap: StrategyName, dear: StrategyName, startup: StartupFigu
     startup.threadsMs !== null &&
     startup.processesMs !== null
   ) {
-    return ` (a worker thread started in ${formatLongDuration(startup.threadsMs)}, a child process in ${formatLongDuration(startup.processesMs)}, measured)`;
+    const threads = startup.threadsRest
+      ? `${startingThreads(true)} took ${formatLongDuration(startup.threadsMs)}`
+      : `a worker thread started in ${formatLongDuration(startup.threadsMs)}`;
+    return ` (${threads}, a child process in ${formatLongDuration(startup.processesMs)}, measured)`;
   }
   if (cheap === 'async' || cheap === 'sequential') return ' (no workers to start, no messages to copy)';
   return '';

@@ -7,7 +7,7 @@ import type { StrategyName } from '../core/options.js';
 import { formatLongDuration, formatPercent } from '../core/units.js';
 import { CPU_BUSY_SHARE_MIN, HYBRID_FILL, IO_BUSY_SHARE_MAX } from './thresholds.js';
 import type { MessageFigures, Projection, SampleFigures, StartupFigures } from './types.js';
-import { RUN_SEQUENTIALLY } from './words.js';
+import { RUN_SEQUENTIALLY, startingThreads } from './words.js';
 
 export type Character = 'io-bound' | 'cpu-bound' | 'mixed';
 
@@ -174,7 +174,7 @@ export function bounds(input: BoundsInput): Bound[] {
       speedup: concurrency,
       overheadMs,
       overheadWords:
-        `starting a worker thread took ${formatLongDuration(startup.threadsMs)} and passing every input and output ` +
+        `${startingThreads(startup.threadsRest)} took ${formatLongDuration(startup.threadsMs)} and passing every input and output ` +
         `would cost about ${formatLongDuration(messagesMs)} more`,
       // A worker's start-up includes loading the module in it.
       wallMs: overheadMs + sequentialMs / concurrency,
@@ -256,7 +256,9 @@ export function tooSmall(input: BoundsInput): TooSmall | null {
     const most = Math.max(0, ...list.map(saving));
     return {
       reasons: [
-        `${job}: less than starting a single worker thread takes (${formatLongDuration(startup.threadsMs)}, measured).`,
+        startup.threadsRest
+          ? `${job}: less than ${startingThreads(true)} (${formatLongDuration(startup.threadsMs)}, measured).`
+          : `${job}: less than starting a single worker thread takes (${formatLongDuration(startup.threadsMs)}, measured).`,
         `Parallelism could save at most ${formatLongDuration(most)} here, too little to be worth its machinery.`,
         RUN_SEQUENTIALLY,
       ],

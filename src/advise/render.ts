@@ -62,7 +62,9 @@ export function renderAdvice(advice: Advice, style: TextStyle = plain): string {
       `${formatLongDuration(s.cpuMs)} CPU (${formatPercent(s.cpuShare)}), event loop busy ${formatPercent(s.busyShare)}; first input ${formatLongDuration(s.firstTaskMs)}`,
   );
   const starts = [
-    m.startup.threadsMs === null ? null : `worker thread ${formatLongDuration(m.startup.threadsMs)}`,
+    m.startup.threadsMs === null
+      ? null
+      : `worker thread ${formatLongDuration(m.startup.threadsMs)}${m.startup.threadsRest ? ' (the rest after the sample: started beside it)' : ''}`,
     m.startup.processesMs === null ? null : `child process ${formatLongDuration(m.startup.processesMs)}`,
   ].filter((x) => x !== null);
   if (starts.length > 0) lines.push(`  start-up: ${starts.join(', ')}`);

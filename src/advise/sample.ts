@@ -1,12 +1,12 @@
 /**
  * The sequential sample: the task run on the first inputs, one at a time, in this process, with its
- * CPU time (this thread's: `threadCpuMs`), wall time and event-loop busy time (`eventLoopUtilization`) per task,
+ * CPU time (the process's; this thread's alone once workers start beside it), wall time and event-loop busy time (`eventLoopUtilization`) per task,
  * over its steady state.
  */
 
 import { type EventLoopUtilization, performance } from 'node:perf_hooks';
 import { setImmediate as yieldLoop } from 'node:timers/promises';
-import { threadCpuMs } from '../core/clock.js';
+import { cpuMs, threadCpuMs } from '../core/clock.js';
 import { SetupError, TaskLoadError } from '../core/errors.js';
 import { createExecutor } from '../executor/executor.js';
 import { mean, quantile, share } from '../measure/stats.js';
@@ -32,14 +32,17 @@ export interface SampleRun {
 /** The clocks at one moment, to take differences of. */
 interface Mark {
   wall: number;
-  /** This thread's CPU time, in ms: workers starting beside the sample (beside.ts) are not the task's. */
+  /** The process's CPU time, in ms: the task's own, with what it hands to libuv's pool (crypto, zlib, fs). */
   cpu: number;
+  /** This thread's alone, in ms: read instead once workers start beside the sample (beside.ts). */
+  threadCpu: number;
   elu: EventLoopUtilization;
 }
 
 const mark = (): Mark => ({
   elu: performance.eventLoopUtilization(),
-  cpu: threadCpuMs(),
+  cpu: cpuMs(process.cpuUsage()),
+  threadCpu: threadCpuMs(),
   wall: performance.now(),
 });
 
@@ -173,7 +176,10 @@ export async function runSample(
     from = half.mark;
   }
   const wall = to.wall - from.wall;
-  const cpu = to.cpu - from.cpu;
+  // Workers started beside the sample load and compile on threads of this process: their CPU is not the
+  // task's, so then only this thread's counts. That leaves out the libuv pool's work, but beside.ts
+  // starts workers only for a loop kept busy, where the task computes on the loop itself.
+  const cpu = beside?.started ? to.threadCpu - from.threadCpu : to.cpu - from.cpu;
   const busy = performance.eventLoopUtilization(to.elu, from.elu).active;
   return {
     figures: { ...figures(walls, steady, failed, firstMs ?? mean(walls), wall, cpu, busy), tried },

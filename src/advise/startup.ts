@@ -22,7 +22,7 @@ export async function measureStartup(
   taskMs: number,
   bank?: SampleBank,
   warmAs: { workers: number; inFlight: number } = { workers: 1, inFlight: 1 },
-): Promise<{ ms: number | null; error?: string }> {
+): Promise<{ ms: number | null; error?: string; rest?: boolean }> {
   const warm = bank ? await timeWarm(bank, strategy, warmAs, input, taskMs) : null;
   if (warm !== null) return warm;
   let best: number | null = null;
@@ -74,7 +74,7 @@ async function timeWarm(
   as: { workers: number; inFlight: number },
   input: unknown,
   taskMs: number,
-): Promise<{ ms: number } | null> {
+): Promise<{ ms: number; rest: boolean } | null> {
   const { workers, inFlight } = as;
   const start = performance.now();
   const config = { strategy, concurrency: workers, inFlight };
@@ -111,5 +111,5 @@ async function timeWarm(
     return null;
   }
   await bank.hold(executor, config);
-  return { ms: Math.max(0, first - start - taskMs) };
+  return { ms: Math.max(0, first - start - taskMs), rest: beside !== undefined };
 }

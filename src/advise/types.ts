@@ -87,6 +87,11 @@ export interface StartupFigures {
   inProcessMs: number;
   /** Creating a one-thread executor until its first result, less the task's own mean time; null if it failed. */
   threadsMs: number | null;
+  /**
+   * Whether `threadsMs` is only what was left, once the sample was over, of a start-up begun beside it
+   * (beside.ts): what the job still pays on the workers held, less than a new worker costs.
+   */
+  threadsRest?: boolean;
   /** The same with one child process; null if it failed. */
   processesMs: number | null;
 }

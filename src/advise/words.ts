@@ -3,6 +3,14 @@ import type { StrategyName } from '../core/options.js';
 import { formatCount, formatLongDuration } from '../core/units.js';
 import type { Projection } from './types.js';
 
+/**
+ * What a worker thread's start-up figure measured: a whole start, or what was left, once the sample was
+ * over, of a start begun beside it (beside.ts).
+ */
+export function startingThreads(rest: boolean | undefined): string {
+  return rest ? 'what was left of starting the worker threads after the sample' : 'starting a worker thread';
+}
+
 /** The closing words of every too-small verdict. */
 export const RUN_SEQUENTIALLY =
   'Run it sequentially: "premature optimization is the root of all evil" (Knuth).';

@@ -95,6 +95,8 @@ export const SLOW_START_FROM = 4;
  * drained still took 390 ms: one round is not enough). The floor already says what an unloaded task takes.
  */
 export const COLD_START_ROUNDS = 2;
+/** The longest a cold start's round trip is taken to be, in floors. */
+export const COLD_START_MAX_FLOORS = 16;
 
 /** The room to grow by when no queue shows: √limit (Gradient's queue allowance), or a quarter, if more. */
 export function headroom(limit: number): number {
@@ -147,7 +149,7 @@ export class GradientLimiter {
   /** Recent window medians, newest last; the floor is a low quantile of them. */
   readonly #medians: number[] = [];
   #floor = Number.POSITIVE_INFINITY;
-  /** Tasks started before this are the cold start (COLD_START_ROUNDS); undefined until the first sample. */
+  /** Tasks started before this are the cold start (COLD_START_ROUNDS); undefined until the first success. */
   #coldUntil: number | undefined = Number.NEGATIVE_INFINITY;
 
   constructor(options: LimiterOptions) {
@@ -179,9 +181,18 @@ export class GradientLimiter {
 
   /** Takes one finished task into account and returns the limit from now on. */
   sample(sample: LimitSample): number {
-    // The first task to end started about when the first did: the cold start runs COLD_START_ROUNDS of its round trips from it.
-    this.#coldUntil ??= sample.start + COLD_START_ROUNDS * Math.max(this.#floor, sample.end - sample.start);
-    if (sample.outcome === 'ok' && sample.start < this.#coldUntil) return this.#limit;
+    // The first task to succeed started about when the first did: the cold start runs COLD_START_ROUNDS
+    // of its round trips from it (a failure, a time-out say, times no round trip), each at most
+    // COLD_START_MAX_FLOORS floors, so that one very slow first task cannot leave a minute unjudged.
+    if (this.#coldUntil === undefined && sample.outcome === 'ok') {
+      const roundTrip = Math.min(
+        Math.max(this.#floor, sample.end - sample.start),
+        COLD_START_MAX_FLOORS * this.#floor,
+      );
+      this.#coldUntil = sample.start + COLD_START_ROUNDS * roundTrip;
+    }
+    if (sample.outcome === 'ok' && sample.start < (this.#coldUntil ?? Number.NEGATIVE_INFINITY))
+      return this.#limit;
     this.#count++;
     if (sample.inFlight > this.#peakInFlight) this.#peakInFlight = sample.inFlight;
     if (sample.start < this.#oldestStart) this.#oldestStart = sample.start;

@@ -29,7 +29,7 @@ test('its reason quotes the figures it follows from', () => {
   assert.match(reason, /16 × that, rounded up \(capped at 256\)/);
   assert.match(
     reason,
-    /first 2 round trips unjudged \(each as long as the job's first task took, at least the sample's median, 50(\.0)? ms; its mean was 50(\.0)? ms\)/,
+    /first 2 round trips unjudged \(each as long as the job's first task to succeed took, at least the sample's median, 50(\.0)? ms, at most 16 × it; its mean was 50(\.0)? ms\)/,
   );
   assert.match(reason, /above 1\.5 × that median/);
 });

@@ -1,8 +1,10 @@
 /** The advisor's words that are not units: counts and the choice by bounds (exact wording). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { startupMs } from '../../src/advise/choose.js';
+import { WORKER_START_FLOOR_MS } from '../../src/advise/thresholds.js';
 import type { Projection } from '../../src/advise/types.js';
-import { boundChoiceReason, inputCount } from '../../src/advise/words.js';
+import { boundChoiceReason, inputCount, startingThreads } from '../../src/advise/words.js';
 
 test('inputCount: singular for one, grouped digits', () => {
   assert.equal(inputCount(1), '1 input');
@@ -37,4 +39,14 @@ test('where sequential is the shortest projection, it says so against the best b
       "threads at 2's 260 ms (its start-up measured, a perfect speed-up assumed): sequential is chosen. A larger " +
       'budget measures more.',
   );
+});
+
+test('a thread start-up begun beside the sample is the rest of one: said so, and new workers cost a whole start', () => {
+  assert.equal(startingThreads(false), 'starting a worker thread');
+  assert.equal(startingThreads(true), 'what was left of starting the worker threads after the sample');
+  const whole = { inProcessMs: 0, threadsMs: 3, processesMs: null };
+  assert.equal(startupMs('threads', 4, whole, 2), 6, 'two batches of a whole start each');
+  // The held batch pays the rest; the second starts anew, at least the floor of a worker's start.
+  assert.equal(startupMs('threads', 4, { ...whole, threadsRest: true }, 2), 3 + WORKER_START_FLOOR_MS);
+  assert.equal(startupMs('threads', 2, { ...whole, threadsRest: true }, 2), 3);
 });

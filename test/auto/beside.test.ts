@@ -149,3 +149,15 @@ test('under auto, a computing job runs on the workers started beside: every inpu
     await executor.close();
   }
 });
+
+test("the sample's CPU counts work the task hands to libuv's pool, where no workers start beside it", async () => {
+  const task = new URL('../../../test/fixtures/advise/pool-crypto.mjs', import.meta.url);
+  const inputs = Array.from({ length: 12 }, () => 20_000);
+  const sampled = await runSample({ task }, inputs, () => ({ targetMs: 200, maxMs: 2_000 }));
+  const { cpuMs, busyMs } = sampled.figures;
+  // pbkdf2 computes on a pool thread while the loop waits: the loop's own share is a small part of it.
+  assert.ok(
+    cpuMs > 2 * busyMs,
+    `CPU ${cpuMs} ms a task, the loop busy ${busyMs} ms: the pool's work is counted`,
+  );
+});

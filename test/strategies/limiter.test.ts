@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  COLD_START_MAX_FLOORS,
   COLD_START_ROUNDS,
   GradientLimiter,
   type LimitOutcome,
@@ -162,6 +163,19 @@ test('with the floor measured beforehand, the tasks started in the first COLD_ST
   quick.sample({ start: 0, end: 10, inFlight: 1, outcome: 'ok' });
   assert.equal(feedWindow(quick, COLD_START_ROUNDS * 50 - 1, 150), 64);
   assert.equal(feedWindow(quick, COLD_START_ROUNDS * 50, 150), 32);
+  // A first task far slower than the floor: its round trip counts as COLD_START_MAX_FLOORS floors at most.
+  const slowFirst = new GradientLimiter({ initial: 64, min: 1, max: 256, floor: 50 });
+  slowFirst.sample({ start: 0, end: 30_000, inFlight: 1, outcome: 'ok' });
+  const capped = COLD_START_ROUNDS * COLD_START_MAX_FLOORS * 50;
+  assert.equal(feedWindow(slowFirst, capped - 1, 150), 64);
+  assert.equal(feedWindow(slowFirst, capped, 150), 32);
+  // A first ending that failed (a time-out, say) times no round trip: the first success does.
+  const timedOut = new GradientLimiter({ initial: 64, min: 1, max: 256, floor: 50 });
+  timedOut.sample({ start: 0, end: 30_000, inFlight: 1, outcome: 'error' });
+  timedOut.sample({ start: 40_000, end: 40_060, inFlight: 1, outcome: 'ok' });
+  const afterFailure = timedOut.limit;
+  assert.equal(feedWindow(timedOut, 40_000 + COLD_START_ROUNDS * 60 - 1, 150), afterFailure);
+  assert.ok(feedWindow(timedOut, 40_000 + COLD_START_ROUNDS * 60, 150) < afterFailure);
   // Failures in the cold start count as congestion, as anywhere.
   const failing = new GradientLimiter({ initial: 64, min: 1, max: 256, floor: 50 });
   assert.equal(

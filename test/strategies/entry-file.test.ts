@@ -8,17 +8,22 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { isTaskLoadError, SetupError, TaskLoadError } from '../../src/core/errors.js';
 import { createExecutor } from '../../src/index.js';
-import { joinedPath, pickEntry, workerEntry } from '../../src/strategies/pool/entry-file.js';
+import { joinedPath, modulesPath, pickEntry, workerEntry } from '../../src/strategies/pool/entry-file.js';
 
 const STACK = new URL('../../../test/fixtures/entry/stack.mjs', import.meta.url);
 
 describe('pickEntry', () => {
-  function entryPair(t: { after(fn: () => void): void }): { plain: string; joined: string } {
+  /** An entry, and the list of the modules its joined copy holds: the entry and `runner.js`. */
+  function entryPair(t: { after(fn: () => void): void }): { plain: string; joined: string; module: string } {
     const dir = mkdtempSync(join(tmpdir(), 'fanout-entry-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const plain = join(dir, 'process-entry.js');
+    const module = join(dir, 'runner.js');
     writeFileSync(plain, '');
-    return { plain, joined: joinedPath(plain) };
+    writeFileSync(module, '');
+    writeFileSync(modulesPath(plain), JSON.stringify({ modules: ['./process-entry.js', './runner.js'] }));
+    at(module, 1_000_000);
+    return { plain, joined: joinedPath(plain), module };
   }
   const at = (file: string, seconds: number): void => utimesSync(file, seconds, seconds);
 
@@ -46,6 +51,28 @@ describe('pickEntry', () => {
     writeFileSync(joined, '');
     at(plain, 1_000_001);
     at(joined, 1_000_000);
+    assert.equal(pickEntry(plain), plain);
+  });
+
+  test('a joined copy older than a module it joined (tsc rewrote it): the entry; as old: the copy', (t) => {
+    const { plain, joined, module } = entryPair(t);
+    writeFileSync(joined, '');
+    at(plain, 1_000_000);
+    at(joined, 1_000_001);
+    at(module, 1_000_002);
+    assert.equal(pickEntry(plain), plain);
+    at(module, 1_000_001);
+    assert.equal(pickEntry(plain), joined);
+  });
+
+  test('no list of the modules, or a module it lists is gone: the entry', (t) => {
+    const { plain, joined, module } = entryPair(t);
+    writeFileSync(joined, '');
+    at(plain, 1_000_000);
+    at(joined, 1_000_001);
+    rmSync(module);
+    assert.equal(pickEntry(plain), plain);
+    rmSync(modulesPath(plain));
     assert.equal(pickEntry(plain), plain);
   });
 });

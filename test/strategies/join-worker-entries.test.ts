@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -74,15 +74,50 @@ test('the joined entry runs every module once, in order, each with its own URL',
     'entry process-entry.js b() named c',
     'later',
   ]);
+  // Beside it, the modules it joined, for entry-file.ts to compare dates with.
+  const listed = JSON.parse(readFileSync(path.join(root, WORKER, 'process-entry.joined.json'), 'utf8'));
+  assert.deepEqual(listed.modules.toSorted(), [
+    '../../../core/log.js',
+    '../../../task/c.js',
+    './b.js',
+    './process-entry.js',
+  ]);
+});
+
+test('an exported const of several declarators exports each of them', (t) => {
+  const root = tree(t, {
+    [`${WORKER}/process-entry.js`]: [
+      "import { a, b, c, d } from '../../../core/many.js';",
+      'console.log(JSON.stringify([a, b, c, d]));',
+    ].join('\n'),
+    'core/many.js': [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the module's source holds a template literal
+      'export const a = f(1, 2), b = `x${[3, 4].join(",")}`, c = { e: 5, g: "6,7" }, // one, two',
+      '  /* three, */ d = /[,;]/.test(";") ? [8, 9] : 0;',
+      'function f(x, y) { return x + y; }',
+    ].join('\n'),
+  });
+  const joined = join(root);
+  assert.equal(joined.status, 0, joined.stderr);
+  const run = spawnSync(process.execPath, [path.join(root, WORKER, 'process-entry.joined.js')], {
+    encoding: 'utf8',
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout), [3, 'x3,4', { e: 5, g: '6,7' }, [8, 9]]);
 });
 
 for (const [what, source] of [
   ['a default export', 'export default 1;'],
   ['a star export', "export * from './other.js';"],
   ['an exported let', 'export let count = 0;'],
+  ['an exported var', 'export var count = 0;'],
+  ['a let exported by a list', 'let count = 0;\nexport { count };\nexport function up() { count++; }'],
+  ['a var exported by a list, renamed, before it', 'export { a as b };\nvar c = 1, a = 2;'],
+  ['a destructuring export', 'export const { y } = { y: 1 };'],
+  ['an import of a name its module does not export', "import { y, z } from './other.js';"],
   ['a package import', "import { x } from 'some-package';"],
 ]) {
-  test(`${what} fails the build, naming the module`, (t) => {
+  test(`${what} fails the build, naming the module in one line`, (t) => {
     const root = tree(t, {
       [`${WORKER}/process-entry.js`]: "import '../../../core/odd.js';",
       'core/odd.js': source!,
@@ -90,7 +125,7 @@ for (const [what, source] of [
     });
     const result = join(root);
     assert.notEqual(result.status, 0);
-    assert.match(result.stderr, /core\/odd\.js: /);
+    assert.match(result.stderr, /^join-worker-entries: core\/odd\.js: .+\n$/);
   });
 }
 

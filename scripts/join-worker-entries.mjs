@@ -20,10 +20,11 @@ import path from 'node:path';
 
 const root = path.resolve(process.argv[2] ?? 'dist/src');
 const ENTRIES = ['strategies/pool/worker/process-entry.js', 'strategies/pool/worker/thread-entry.js'];
-/** The name the joined copy of an entry takes: the same as entry-file.ts's. */
-const joinedName = (file) => file.replace(/\.js$/, '.joined.js');
-/** The list of the modules a joined copy holds: the same as entry-file.ts's. */
-const modulesName = (file) => file.replace(/\.js$/, '.joined.json');
+// The names of the joined copy and of its list of modules, by the functions the pool looks for them
+// with (tsc has just built them).
+const { joinedPath: joinedName, modulesPath: modulesName } = await import(
+  new URL('../dist/src/strategies/pool/entry-file.js', import.meta.url).href
+);
 
 const IMPORT = /^import\s+(?:(.+?)\s+from\s+)?(['"])([^'"]+)\2;?\s*$/;
 const DYNAMIC_RELATIVE = /\bimport\((['"])(\.\.?\/[^'"]+)\1\)/g;

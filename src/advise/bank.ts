@@ -46,7 +46,7 @@ export class SampleBank {
 
   /** Whether a warm executor of `config` is held: a probe of it pays no start-up. */
   holds(config: OpenConfig): boolean {
-    return this.#warm.some((w) => sameConfig(w.config, config));
+    return this.warmAs(config) !== undefined;
   }
 
   /** The warm executor of `config`, left in the bank (workers started beside the sample), if held. */

@@ -199,8 +199,9 @@ function hybridBound(
 ): Bound | null {
   const { sample, cores } = input;
   if (input.kind === 'cpu-bound' || concurrency < 2) return null;
-  const coreShare = Math.max(1e-6, Math.min(sample.busyShare, sample.cpuShare));
-  const inFlight = hybridInFlight(fillShare(sample), input.asyncCap, concurrency);
+  const fill = fillShare(sample);
+  const coreShare = Math.max(1e-6, fill);
+  const inFlight = hybridInFlight(fill, input.asyncCap, concurrency);
   const speedup = Math.min(concurrency * inFlight, Math.min(concurrency, cores) / coreShare);
   if (speedup <= concurrency * 1.0001) return null;
   return {
@@ -256,9 +257,8 @@ export function tooSmall(input: BoundsInput): TooSmall | null {
     const most = Math.max(0, ...list.map(saving));
     return {
       reasons: [
-        startup.threadsRest
-          ? `${job}: less than ${startingThreads(true)} (${formatLongDuration(startup.threadsMs)}, measured).`
-          : `${job}: less than starting a single worker thread takes (${formatLongDuration(startup.threadsMs)}, measured).`,
+        `${job}: less than ${startup.threadsRest ? startingThreads(true) : 'starting a single worker thread takes'} ` +
+          `(${formatLongDuration(startup.threadsMs)}, measured).`,
         `Parallelism could save at most ${formatLongDuration(most)} here, too little to be worth its machinery.`,
         RUN_SEQUENTIALLY,
       ],

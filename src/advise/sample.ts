@@ -1,7 +1,7 @@
 /**
  * The sequential sample: the task run on the first inputs, one at a time, in this process, with its
- * CPU time (the process's; this thread's alone once workers start beside it), wall time and event-loop busy time (`eventLoopUtilization`) per task,
- * over its steady state.
+ * CPU time (the process's; this thread's alone once workers start beside it), wall time and event-loop
+ * busy time (`eventLoopUtilization`) per task, over its steady state.
  */
 
 import { type EventLoopUtilization, performance } from 'node:perf_hooks';

@@ -82,6 +82,8 @@ async function timeWarm(
   const beside = bank.warmAs(config);
   const executor = beside ?? bank.open(config);
   if (executor === undefined) return null;
+  // Workers started beside are held in the bank already: closing them there leaves none listed.
+  const drop = (): Promise<void> => (beside ? bank.closeWarm() : executor.close());
   let first: number | undefined;
   let outcomes: Settled<unknown>[];
   const drawn = bank.draw(workers, [input]);
@@ -98,16 +100,14 @@ async function timeWarm(
       ),
     );
   } catch (error) {
-    if (beside) await bank.closeWarm();
-    else await executor.close();
+    await drop();
     throw error;
   }
   for (const outcome of outcomes) {
     if (outcome.status === 'fulfilled') bank.keep(drawn.fresh[outcome.index] ?? -1, outcome.value);
   }
   if (first === undefined) {
-    if (beside) await bank.closeWarm();
-    else await executor.close();
+    await drop();
     return null;
   }
   await bank.hold(executor, config);

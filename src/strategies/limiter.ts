@@ -184,15 +184,13 @@ export class GradientLimiter {
     // The first task to succeed started about when the first did: the cold start runs COLD_START_ROUNDS
     // of its round trips from it (a failure, a time-out say, times no round trip), each at most
     // COLD_START_MAX_FLOORS floors, so that one very slow first task cannot leave a minute unjudged.
-    if (this.#coldUntil === undefined && sample.outcome === 'ok') {
-      const roundTrip = Math.min(
-        Math.max(this.#floor, sample.end - sample.start),
-        COLD_START_MAX_FLOORS * this.#floor,
-      );
-      this.#coldUntil = sample.start + COLD_START_ROUNDS * roundTrip;
+    if (sample.outcome === 'ok') {
+      this.#coldUntil ??=
+        sample.start +
+        COLD_START_ROUNDS *
+          Math.min(Math.max(this.#floor, sample.end - sample.start), COLD_START_MAX_FLOORS * this.#floor);
+      if (sample.start < this.#coldUntil) return this.#limit;
     }
-    if (sample.outcome === 'ok' && sample.start < (this.#coldUntil ?? Number.NEGATIVE_INFINITY))
-      return this.#limit;
     this.#count++;
     if (sample.inFlight > this.#peakInFlight) this.#peakInFlight = sample.inFlight;
     if (sample.start < this.#oldestStart) this.#oldestStart = sample.start;

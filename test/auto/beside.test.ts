@@ -48,13 +48,19 @@ test('worth starting beside: a computing task, with more left than a worker cost
   assert.equal(worthStartingBeside(computing, 2, computing.ran + Math.ceil(left) + 1), true);
 });
 
-test('workers started beside the sample are the ones timed, then adopted: none started again', async (t) => {
-  if (cores < 2) return t.skip('one core: no workers start beside the sample');
+/** The sample of a computing job of 40 inputs of 10 ms, with two workers free to start beside it. */
+async function sampleBeside() {
   const inputs = Array.from({ length: 40 }, () => 10);
   const { opened, open } = recorder(busy);
   const bank = new SampleBank(inputs, undefined, open);
   const beside = new Beside(bank, 2, inputs.length);
   const sampled = await runSample({ task: busy }, inputs, () => ({ targetMs: 60, maxMs: 200 }), bank, beside);
+  return { inputs, opened, bank, beside, sampled };
+}
+
+test('workers started beside the sample are the ones timed, then adopted: none started again', async (t) => {
+  if (cores < 2) return t.skip('one core: no workers start beside the sample');
+  const { inputs, opened, bank, beside, sampled } = await sampleBeside();
   assert.equal(beside.started, true, 'a computing task of 10 ms × 40 starts its workers');
   assert.equal(opened.length, 1);
   assert.deepEqual(opened[0]!.config, { strategy: 'threads', concurrency: 2, inFlight: 1, timeline: true });
@@ -98,11 +104,7 @@ test('a task that waits never starts workers beside the sample', async () => {
 
 test('workers started beside, then another choice: they are closed, none left behind', async (t) => {
   if (cores < 2) return t.skip('one core: no workers start beside the sample');
-  const inputs = Array.from({ length: 40 }, () => 10);
-  const { opened, open } = recorder(busy);
-  const bank = new SampleBank(inputs, undefined, open);
-  const beside = new Beside(bank, 2, inputs.length);
-  await runSample({ task: busy }, inputs, () => ({ targetMs: 60, maxMs: 200 }), bank, beside);
+  const { opened, bank } = await sampleBeside();
   assert.equal(opened.length, 1);
   // Say the advice was sequential (a too-small verdict): the warm workers are not it.
   assert.equal(await bank.takeWarm({ strategy: 'sequential', concurrency: 1, inFlight: 1 }), undefined);
